@@ -1,0 +1,56 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sillok/sillok/events"
+)
+
+func (a *app) initCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "init",
+		Usage:     "create a new, empty archive",
+		ArgsUsage: " ",
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 0, 0); err != nil {
+				return err
+			}
+			path := c.String("archive")
+			log, err := events.Create(path, events.Options{Timeout: a.lockTimeout, Now: a.now})
+			if errors.Is(err, events.ErrExists) {
+				// An existing archive is fine; anything else at that path is not.
+				l, oerr := a.open(c, false)
+				if oerr != nil {
+					return oerr
+				}
+				rev, _, herr := l.Head()
+				l.Close()
+				if herr != nil {
+					return herr
+				}
+				return a.reportInit(c, path, false, rev)
+			}
+			if err != nil {
+				return err
+			}
+			if err := log.Close(); err != nil {
+				return err
+			}
+			return a.reportInit(c, path, true, 0)
+		},
+	}
+}
+
+func (a *app) reportInit(c *cli.Context, path string, created bool, rev events.Revision) error {
+	if c.Bool("json") {
+		return a.printJSON(map[string]any{"archive": path, "created": created, "revision": rev, "format": events.FormatVersion})
+	}
+	if created {
+		a.printf("created archive %s (format %d)\n", path, events.FormatVersion)
+	} else {
+		a.printf("archive %s already exists (revision %d); nothing changed\n", path, rev)
+	}
+	return nil
+}

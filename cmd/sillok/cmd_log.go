@@ -1,0 +1,135 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sillok/sillok/events"
+)
+
+func (a *app) logCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "log",
+		Usage:     "list the events of the archive, oldest first",
+		ArgsUsage: "[--from REV] [--to REV]",
+		Flags: []cli.Flag{
+			&cli.Uint64Flag{Name: "from", Usage: "first revision to show"},
+			&cli.Uint64Flag{Name: "to", Usage: "last revision to show (default: the head)"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 0, 0); err != nil {
+				return err
+			}
+			log, err := a.open(c, false)
+			if err != nil {
+				return err
+			}
+			defer log.Close()
+			from, to := events.Revision(c.Uint64("from")), events.Revision(c.Uint64("to"))
+			var list []events.Event
+			err = log.View(func(tx *events.Tx) error {
+				head, _ := tx.Head()
+				if err := checkRange(from, to, head); err != nil {
+					return err
+				}
+				return tx.Scan(from, to, func(e events.Event) error {
+					list = append(list, e)
+					return nil
+				})
+			})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return a.printJSON(map[string]any{"events": jsonEvents(list)})
+			}
+			for _, e := range list {
+				a.printf("%6d  %s  %-12s %-18s %s\n", e.Revision, e.RecordedAt.Format(time.RFC3339), e.Author, e.Type, summarize(e))
+			}
+			return nil
+		},
+	}
+}
+
+// checkRange checks --from/--to against the head.
+func checkRange(from, to, head events.Revision) error {
+	if from > head {
+		return fmt.Errorf("--from %d is beyond the head revision %d", from, head)
+	}
+	if to > head {
+		return fmt.Errorf("--to %d is beyond the head revision %d", to, head)
+	}
+	if to != 0 && from > to {
+		return fmt.Errorf("--from %d is after --to %d", from, to)
+	}
+	return nil
+}
+
+type jsonEvent struct {
+	Revision   events.Revision `json:"revision"`
+	Type       events.Type     `json:"type"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	Author     string          `json:"author"`
+	Payload    json.RawMessage `json:"payload"`
+	Prev       string          `json:"prev"`
+	Hash       string          `json:"hash"`
+}
+
+func jsonEvents(list []events.Event) []jsonEvent {
+	out := make([]jsonEvent, 0, len(list))
+	for _, e := range list {
+		out = append(out, jsonEvent{e.Revision, e.Type, e.RecordedAt, e.Author, e.Payload, e.Prev.String(), e.Hash.String()})
+	}
+	return out
+}
+
+// summarize says in a few words what an event records.
+func summarize(e events.Event) string {
+	p, err := e.Decode()
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	switch p := p.(type) {
+	case *events.SourceArchived:
+		s := fmt.Sprintf("source %s (%s, %d bytes)", p.ID, p.MediaType, p.Size)
+		if p.TranslationOf != "" {
+			s += ", translation of " + string(p.TranslationOf)
+		}
+		return s
+	case *events.PredicateDefined:
+		many := ""
+		if p.Many {
+			many = ", many"
+		}
+		return fmt.Sprintf("predicate %q (%s%s)", p.Name, p.Kind, many)
+	case *events.ClaimAsserted:
+		return fmt.Sprintf("claim %s: %s / %s = %s [%s]", p.ID, p.Subject, p.Predicate, p.Value, p.Source)
+	case *events.ClaimRetracted:
+		return fmt.Sprintf("retract %s: %s", p.Claim, p.Reason)
+	case *events.AliasDeclared:
+		if p.Kind == events.AliasDistinct {
+			return fmt.Sprintf("distinct: %q is not %q", p.Name, p.Entity)
+		}
+		return fmt.Sprintf("alias %q → %q (%s)", p.Name, p.Entity, p.Kind)
+	case *events.VerdictRecorded:
+		s := fmt.Sprintf("review %s by %s: ", p.Conflict, e.Author)
+		switch p.Decision {
+		case events.DecisionAccept:
+			s += "accepted " + string(p.Claim)
+		case events.DecisionReject:
+			s += "rejected " + string(p.Claim)
+		case events.DecisionDismiss:
+			s += "dismissed"
+		case events.DecisionSame:
+			s += fmt.Sprintf("same: %s", strings.Join(p.Names, " = "))
+		case events.DecisionDistinct:
+			s += fmt.Sprintf("distinct: %s", strings.Join(p.Names, " ≠ "))
+		}
+		return s
+	}
+	return ""
+}

@@ -1,0 +1,67 @@
+// Package events is Sillok's domain root: there are only a few nouns here,
+// the Event (an envelope around a typed Payload), the Revision that orders
+// events, the Log that appends and reads them in a bbolt file, and the value
+// types claims carry (Date, Quantity).
+//
+// # Basics
+//
+// Every change to an archive is an event appended to one log. Nothing is
+// updated or deleted in place: a correction is a new event. An event is
+//
+//	revision     1-based, gap-free, global order
+//	type         source.archived, predicate.defined, claim.asserted,
+//	             claim.retracted, alias.declared, verdict.recorded
+//	recorded-at  UTC, one timestamp per transaction (Options.Now)
+//	author       who appended it
+//	payload      compact JSON of the type's payload struct
+//	prev         the hash of the event before it (zero for revision 1)
+//	hash         SHA-256(prev || body), body as below
+//
+// Log.Update runs a function in one bbolt read-write transaction; every
+// event it appends with Tx.Append lands, durably (fsync on commit), or none
+// does. Log.View gives a consistent read-only snapshot.
+//
+// # Record encoding
+//
+// The log bucket maps an 8-byte big-endian revision to a record:
+//
+//	offset 0   1 byte    record version, 1
+//	offset 1   32 bytes  prev hash
+//	offset 33  32 bytes  hash
+//	offset 65  body:
+//	           uvarint   revision (repeats the key, so a moved record is detected)
+//	           varint    recorded-at, Unix nanoseconds
+//	           uvarint n, n bytes  type
+//	           uvarint n, n bytes  author
+//	           uvarint n, n bytes  payload (JSON)
+//
+// The hash is SHA-256 over the 32 bytes of prev followed by the body, so it
+// covers everything but itself. Payload JSON is produced by encoding/json
+// from the typed payload (fields in declaration order, no HTML escaping), and
+// the stored bytes, not a re-encoding, are what is hashed.
+//
+// # Bucket layout
+//
+//	meta                     archive header
+//	  "magic"   → "sillok archive"
+//	  "format"  → uvarint FormatVersion (1)
+//	log                      8-byte BE revision → record (above)
+//	blobs                    32-byte SHA-256 → the raw bytes of a source
+//	index                    keys that must be unique, each → 8-byte BE
+//	                         revision of the event that introduced it
+//	  "source-digest"  32-byte digest
+//	  "source-id"      source slug
+//	  "claim"          claim id
+//	  "predicate"      predicate name
+//
+// Other packages keep their own top-level buckets in the same file (see
+// package projections); this package never reads them.
+//
+// # Caveats
+//
+// Byte slices read from bbolt are valid only inside their transaction:
+// Decode and Tx.Blob copy them out. A file is opened with bbolt's file lock;
+// a second process that cannot take it within Options.Timeout gets
+// ErrInUse, never a hang. An empty file is refused rather than initialised,
+// because bbolt would silently turn it into a database.
+package events

@@ -1,0 +1,441 @@
+package events
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Sentinel errors of the log.
+var (
+	// ErrNotArchive reports a file that is not a Sillok archive.
+	ErrNotArchive = errors.New("not a Sillok archive")
+	// ErrNoArchive reports that the archive file does not exist.
+	ErrNoArchive = errors.New("archive does not exist")
+	// ErrExists reports an attempt to create an archive where a file is.
+	ErrExists = errors.New("archive already exists")
+	// ErrInUse reports that another process holds the archive's lock.
+	ErrInUse = errors.New("archive is in use by another process")
+	// ErrTooNew reports an archive written by a newer program.
+	ErrTooNew = errors.New("archive format is newer than this program")
+	// ErrNotFound reports a revision, blob or index key that is not there.
+	ErrNotFound = errors.New("not found")
+	// ErrReadOnly reports an append on a log opened read-only.
+	ErrReadOnly = errors.New("archive is open read-only")
+)
+
+// PathError records an error and the archive file it concerns, like
+// os.PathError.
+type PathError struct {
+	Path string
+	Err  error
+}
+
+func (e *PathError) Error() string { return "archive " + e.Path + ": " + e.Err.Error() }
+func (e *PathError) Unwrap() error { return e.Err }
+
+// Options configure a Log. The zero value is usable.
+type Options struct {
+	// ReadOnly opens the file with a shared lock and refuses appends.
+	ReadOnly bool
+	// Timeout is how long to wait for the file lock; 0 means 2 seconds.
+	Timeout time.Duration
+	// Now is the clock; nil means time.Now. It is called once per
+	// transaction that appends.
+	Now func() time.Time
+	// InitialMmapSize is passed to bbolt (bytes); 0 lets bbolt choose.
+	InitialMmapSize int
+	// NoSync skips fsync on commit. For benchmarks and tests of throwaway
+	// archives only: an archive written with NoSync is not durable.
+	NoSync bool
+}
+
+// Log is the append-only, hash-chained event log in a bbolt file.
+type Log struct {
+	db   *bolt.DB
+	path string
+	opts Options
+}
+
+// Create creates a new archive at path. The file must not exist.
+func Create(path string, opts Options) (*Log, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, &PathError{path, ErrExists}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, &PathError{path, err}
+	}
+	opts.ReadOnly = false
+	db, err := openBolt(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if err := meta.Put(keyMagic, []byte(magic)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyFormat, formatValue(FormatVersion)); err != nil {
+			return err
+		}
+		for _, name := range [][]byte{bucketLog, bucketBlobs} {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		ix, err := tx.CreateBucket(bucketIndex)
+		if err != nil {
+			return err
+		}
+		for _, name := range indexNames {
+			if _, err := ix.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, &PathError{path, err}
+	}
+	return &Log{db: db, path: path, opts: opts}, nil
+}
+
+// Open opens an existing archive.
+func Open(path string, opts Options) (*Log, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &PathError{path, ErrNoArchive}
+	case err != nil:
+		return nil, &PathError{path, err}
+	case fi.IsDir():
+		return nil, &PathError{path, fmt.Errorf("%w: it is a directory", ErrNotArchive)}
+	case fi.Size() == 0:
+		// bbolt would initialise an empty file as a new database.
+		return nil, &PathError{path, fmt.Errorf("%w: the file is empty", ErrNotArchive)}
+	}
+	db, err := openBolt(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || !bytes.Equal(meta.Get(keyMagic), []byte(magic)) {
+			return fmt.Errorf("%w: it is a bbolt file without Sillok's header", ErrNotArchive)
+		}
+		v, n := binary.Uvarint(meta.Get(keyFormat))
+		if n <= 0 {
+			return fmt.Errorf("%w: unreadable format version", ErrNotArchive)
+		}
+		if v > FormatVersion {
+			return fmt.Errorf("%w: the file is format %d and this program reads up to format %d; use a newer sillok", ErrTooNew, v, FormatVersion)
+		}
+		for _, name := range [][]byte{bucketLog, bucketBlobs, bucketIndex} {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("%w: bucket %q is missing", ErrNotArchive, name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, &PathError{path, err}
+	}
+	return &Log{db: db, path: path, opts: opts}, nil
+}
+
+func openBolt(path string, opts Options) (*bolt.DB, error) {
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Second
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{
+		Timeout:         timeout,
+		ReadOnly:        opts.ReadOnly,
+		InitialMmapSize: opts.InitialMmapSize,
+		NoSync:          opts.NoSync,
+		FreelistType:    bolt.FreelistMapType,
+	})
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, &PathError{path, fmt.Errorf("%w (no lock within %s)", ErrInUse, timeout)}
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
+		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrInvalidMapping):
+		return nil, &PathError{path, fmt.Errorf("%w: %v", ErrNotArchive, err)}
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
+		return nil, &PathError{path, err}
+	}
+	// bbolt reports short or garbled files with plain errors.
+	return nil, &PathError{path, fmt.Errorf("%w: %v", ErrNotArchive, err)}
+}
+
+// Path returns the archive's file name.
+func (l *Log) Path() string { return l.path }
+
+// Close releases the file and its lock.
+func (l *Log) Close() error { return l.db.Close() }
+
+// Bolt returns the underlying database, for packages that keep their own
+// buckets (projections) and for tests.
+func (l *Log) Bolt() *bolt.DB { return l.db }
+
+// Update runs fn in a read-write transaction. Events appended by fn are
+// committed, durably, together with everything else fn wrote, or not at
+// all when fn returns an error.
+func (l *Log) Update(fn func(*Tx) error) error {
+	if l.opts.ReadOnly {
+		return &PathError{l.path, ErrReadOnly}
+	}
+	return l.db.Update(func(btx *bolt.Tx) error {
+		tx, err := l.newTx(btx)
+		if err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// View runs fn in a read-only transaction: a consistent snapshot.
+func (l *Log) View(fn func(*Tx) error) error {
+	return l.db.View(func(btx *bolt.Tx) error {
+		tx, err := l.newTx(btx)
+		if err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// Append appends payloads as one batch, attributed to author, in one
+// transaction, and returns the new events.
+func (l *Log) Append(author string, batch ...Payload) ([]Event, error) {
+	var out []Event
+	err := l.Update(func(tx *Tx) error {
+		for _, p := range batch {
+			if _, err := tx.Append(author, p); err != nil {
+				return err
+			}
+		}
+		out = tx.Appended()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Head returns the last revision and its hash (0 and the zero digest for
+// an empty log).
+func (l *Log) Head() (rev Revision, hash Digest, err error) {
+	err = l.View(func(tx *Tx) error {
+		rev, hash = tx.Head()
+		return nil
+	})
+	return rev, hash, err
+}
+
+// Tx is a transaction on the log.
+type Tx struct {
+	btx      *bolt.Tx
+	log      *Log
+	now      time.Time
+	head     Revision
+	headHash Digest
+	appended []Event
+	buf      []byte
+}
+
+func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
+	tx := &Tx{btx: btx, log: l}
+	k, v := btx.Bucket(bucketLog).Cursor().Last()
+	if k != nil {
+		if len(v) < 65 {
+			return nil, fmt.Errorf("events: head revision %d: %w", keyRev(k), ErrCorruptRecord)
+		}
+		tx.head = keyRev(k)
+		copy(tx.headHash[:], v[33:65])
+	}
+	return tx, nil
+}
+
+// Bolt returns the underlying bbolt transaction.
+func (tx *Tx) Bolt() *bolt.Tx { return tx.btx }
+
+// Head returns the revision and hash of the last event, including events
+// appended in this transaction.
+func (tx *Tx) Head() (Revision, Digest) { return tx.head, tx.headHash }
+
+// Appended returns the events appended in this transaction so far.
+func (tx *Tx) Appended() []Event { return tx.appended }
+
+// Append validates p, encodes it, chains it to the head and stores it,
+// with its index entries. Index keys that already exist are an error
+// (ErrDuplicate); callers check Lookup first to make re-adding a no-op.
+func (tx *Tx) Append(author string, p Payload) (Event, error) {
+	if !tx.btx.Writable() {
+		return Event{}, ErrReadOnly
+	}
+	if err := p.Validate(); err != nil {
+		return Event{}, fmt.Errorf("events: invalid %s: %w", p.EventType(), err)
+	}
+	if err := validText("author", author, MaxAuthorLn); err != nil {
+		return Event{}, err
+	}
+	payload, err := marshalPayload(p)
+	if err != nil {
+		return Event{}, err
+	}
+	e := Event{
+		Revision:   tx.head + 1,
+		Type:       p.EventType(),
+		RecordedAt: tx.Now(),
+		Author:     author,
+		Payload:    payload,
+		Prev:       tx.headHash,
+	}
+	tx.buf = appendBody(tx.buf[:0], &e)
+	e.Hash = hashOf(e.Prev, tx.buf)
+	rec := make([]byte, 0, 65+len(tx.buf))
+	rec = append(rec, recordVersion)
+	rec = append(rec, e.Prev[:]...)
+	rec = append(rec, e.Hash[:]...)
+	rec = append(rec, tx.buf...)
+	lb := tx.btx.Bucket(bucketLog)
+	lb.FillPercent = 1.0 // keys only ever grow: pack pages full
+	if err := lb.Put(revKey(e.Revision), rec); err != nil {
+		return Event{}, err
+	}
+	for _, ent := range indexEntries(p) {
+		b := tx.btx.Bucket(bucketIndex).Bucket([]byte(ent[0]))
+		if b.Get([]byte(ent[1])) != nil {
+			return Event{}, &DuplicateError{Index: ent[0], Key: ent[1]}
+		}
+		if err := b.Put([]byte(ent[1]), revKey(e.Revision)); err != nil {
+			return Event{}, err
+		}
+	}
+	tx.head, tx.headHash = e.Revision, e.Hash
+	tx.appended = append(tx.appended, e)
+	return e, nil
+}
+
+// DuplicateError reports an index key that already exists.
+type DuplicateError struct {
+	Index, Key string
+}
+
+func (e *DuplicateError) Error() string {
+	if e.Index == IndexSourceDigest {
+		return "events: these source bytes are already archived"
+	}
+	return fmt.Sprintf("events: %s %q already exists", e.Index, e.Key)
+}
+
+// Lookup returns the revision of the event that introduced key in the
+// named index.
+func (tx *Tx) Lookup(index, key string) (Revision, bool) {
+	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
+	if b == nil {
+		return 0, false
+	}
+	v := b.Get([]byte(key))
+	if len(v) != 8 {
+		return 0, false
+	}
+	return keyRev(v), true
+}
+
+// IndexKeys calls fn for every key of the named index, in key order.
+func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) error {
+	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
+	if b == nil {
+		return fmt.Errorf("events: no index %q", index)
+	}
+	return b.ForEach(func(k, v []byte) error {
+		if len(v) != 8 {
+			return fmt.Errorf("events: index %s: %w", index, ErrCorruptRecord)
+		}
+		return fn(string(k), keyRev(v))
+	})
+}
+
+// Event reads the event at rev.
+func (tx *Tx) Event(rev Revision) (Event, error) {
+	v := tx.btx.Bucket(bucketLog).Get(revKey(rev))
+	if v == nil {
+		return Event{}, fmt.Errorf("events: revision %d: %w", rev, ErrNotFound)
+	}
+	e, err := Decode(v)
+	if err != nil {
+		return Event{}, fmt.Errorf("events: revision %d: %w", rev, err)
+	}
+	return e, nil
+}
+
+// Scan calls fn for each event from revision from through to (inclusive;
+// to == 0 means the head), in order. The events are copies: fn may keep them.
+func (tx *Tx) Scan(from, to Revision, fn func(Event) error) error {
+	if from == 0 {
+		from = 1
+	}
+	c := tx.btx.Bucket(bucketLog).Cursor()
+	for k, v := c.Seek(revKey(from)); k != nil; k, v = c.Next() {
+		rev := keyRev(k)
+		if to != 0 && rev > to {
+			break
+		}
+		e, err := Decode(v)
+		if err != nil {
+			return fmt.Errorf("events: revision %d: %w", rev, err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PutBlob stores source bytes under their digest.
+func (tx *Tx) PutBlob(b []byte) (Digest, error) {
+	d := DigestOf(b)
+	bk := tx.btx.Bucket(bucketBlobs)
+	if bk.Get(d[:]) != nil {
+		return d, nil
+	}
+	return d, bk.Put(d[:], b)
+}
+
+// Blob returns a copy of the bytes stored under d.
+func (tx *Tx) Blob(d Digest) ([]byte, error) {
+	v := tx.btx.Bucket(bucketBlobs).Get(d[:])
+	if v == nil {
+		return nil, fmt.Errorf("events: blob %s: %w", d, ErrNotFound)
+	}
+	return bytes.Clone(v), nil
+}
+
+// Now returns the transaction's timestamp (the clock is read once).
+func (tx *Tx) Now() time.Time {
+	if tx.now.IsZero() {
+		now := time.Now
+		if tx.log.opts.Now != nil {
+			now = tx.log.opts.Now
+		}
+		tx.now = now().UTC()
+	}
+	return tx.now
+}

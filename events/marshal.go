@@ -1,0 +1,20 @@
+package events
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// marshalPayload encodes a payload as compact JSON without HTML escaping.
+// encoding/json writes struct fields in declaration order, so the encoding
+// of a payload value is deterministic.
+func marshalPayload(p Payload) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return nil, fmt.Errorf("events: encode %s: %w", p.EventType(), err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,106 @@
+package events
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// Problem is one integrity failure found by verification.
+type Problem struct {
+	Revision Revision `json:"revision,omitempty"`
+	Source   SourceID `json:"source,omitempty"`
+	Claim    ClaimID  `json:"claim,omitempty"`
+	Message  string   `json:"message"`
+}
+
+func (p Problem) String() string {
+	switch {
+	case p.Claim != "":
+		return fmt.Sprintf("revision %d, claim %s: %s", p.Revision, p.Claim, p.Message)
+	case p.Source != "":
+		return fmt.Sprintf("revision %d, source %s: %s", p.Revision, p.Source, p.Message)
+	case p.Revision != 0:
+		return fmt.Sprintf("revision %d: %s", p.Revision, p.Message)
+	}
+	return p.Message
+}
+
+// ChainReport is what VerifyChain found.
+type ChainReport struct {
+	Events   int
+	Head     Revision
+	Problems []Problem
+}
+
+// VerifyChain walks the whole log in order and checks that revisions are
+// gap-free, each record decodes, each event's previous hash is the hash of
+// the event before it, and each stored hash equals the hash recomputed from
+// the event's content. fn, when not nil, sees every event that decoded.
+//
+// After a broken link the walk goes on with the stored hash, so one edited
+// event is reported once rather than as a cascade.
+func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
+	var r ChainReport
+	var prev Digest
+	want := Revision(1)
+	c := tx.btx.Bucket(bucketLog).Cursor()
+	var body []byte
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		r.Events++
+		key := keyRev(k)
+		if len(k) != 8 {
+			r.Problems = append(r.Problems, Problem{Message: fmt.Sprintf("log key %x is not a revision", k)})
+			continue
+		}
+		if key != want {
+			if key > want {
+				r.Problems = append(r.Problems, Problem{Revision: want, Message: fmt.Sprintf("revisions %d to %d are missing: events were removed", want, key-1)})
+			} else {
+				r.Problems = append(r.Problems, Problem{Revision: key, Message: "revision out of order"})
+			}
+		}
+		want = key + 1
+		r.Head = key
+		e, err := Decode(v)
+		if err != nil {
+			r.Problems = append(r.Problems, Problem{Revision: key, Message: fmt.Sprintf("record does not decode: %v", err)})
+			if len(v) >= 65 {
+				copy(prev[:], v[33:65])
+			}
+			continue
+		}
+		if e.Revision != key {
+			r.Problems = append(r.Problems, Problem{Revision: key, Message: fmt.Sprintf("record stored at revision %d says it is revision %d: events were moved or reordered", key, e.Revision)})
+		}
+		if e.Prev != prev {
+			r.Problems = append(r.Problems, Problem{Revision: key, Message: "previous-hash link is broken: the event before it was changed, removed or reordered"})
+		}
+		body = appendBody(body[:0], &e)
+		if h := hashOf(e.Prev, body); h != e.Hash {
+			r.Problems = append(r.Problems, Problem{Revision: key, Message: "hash does not match the content: the event was modified after it was written"})
+		}
+		if !e.Type.Known() {
+			r.Problems = append(r.Problems, Problem{Revision: key, Message: fmt.Sprintf("unknown event type %q", e.Type)})
+		}
+		prev = e.Hash
+		if fn != nil {
+			if err := fn(e); err != nil {
+				return r, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// VerifyBlob re-hashes the stored bytes of a source (fixity). It returns a
+// problem message, or "" when the bytes are intact.
+func (tx *Tx) VerifyBlob(d Digest) string {
+	v := tx.btx.Bucket(bucketBlobs).Get(d[:])
+	if v == nil {
+		return "the source's bytes are missing from the archive"
+	}
+	if got := DigestOf(v); !bytes.Equal(got[:], d[:]) {
+		return fmt.Sprintf("the stored bytes hash to %s, not %s: they were altered", got, d)
+	}
+	return ""
+}
