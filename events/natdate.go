@@ -1,0 +1,651 @@
+package events
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// ErrNoAnchor is returned, wrapped in a *DateError, when a date expression
+// is relative ("the 25th", "last year") and the source it comes from has no
+// publication date to resolve it against.
+var ErrNoAnchor = errors.New("events: relative date and no publication date to resolve it against")
+
+// Resolved is a natural-language or relative date expression resolved
+// against an anchor, the publication date of its source.
+type Resolved struct {
+	Expression string `json:"expression"`       // as written
+	Date       Date   `json:"date"`             // what it resolved to
+	Anchor     string `json:"anchor,omitempty"` // YYYY-MM-DD of the anchor day; "" when the expression was absolute
+}
+
+// ResolveDate parses a date expression and resolves it against anchor, the
+// publication time of its source in the source's own time zone; hasAnchor
+// is false when the source has no publication date. The anchor day is
+// anchor's calendar date in anchor.Location(), not in UTC.
+//
+// EDTF (see ParseDate) is accepted as is. Otherwise expr may be English,
+// Japanese or Korean, in any case, with full-width digits, leading "on" or
+// "in" and trailing punctuation:
+//
+//	April 2023, Apr. 2023, Jan. 6, 2023, 6 January 2023, in 2023      absolute
+//	2023年1月6日, 2023年1月, 2023年, 2023년 4월 26일, 2023년 4월        absolute
+//	today, yesterday, tomorrow, 今日, 昨日, 오늘, 어제                    the anchor day and its neighbours
+//	this/last/next year, this/last/next month, 今年, 昨年, 去年, 先月,
+//	今月, 올해, 지난해, 작년, 지난달, 이달                                the year or month
+//	August last year, in April of last year, May 21 last year,
+//	21 May last year, August this year, 昨年8月, 今年3月, 지난해 8월     a month or day of that year
+//	the 25th, 25th, 25日, 26일, the 25th of last month, 先月25日         the most recent such day on or before the anchor day
+//	August, May 21, 21 May, 8月, 8月25日, 4월 26일                        the most recent such month or day on or before the anchor
+//	Thursday, on Thursday, 木曜日, 목요일                                  the most recent such weekday on or before the anchor day
+//	last Thursday, last August, 지난 목요일, 지난 8월                     the most recent one strictly before the anchor day or month
+//
+// A leading "around", "about" or "circa", or a trailing 頃, ごろ, 께, 경
+// or 쯤 makes the date approximate ("~"). A weekday written beside a full
+// date ("Thursday, April 25") is checked against it.
+//
+// The precision of the result follows the expression: "August last year"
+// is a month, "last year" a year. Resolved.Anchor is "" when no anchor was
+// needed. A relative expression without an anchor gives an error wrapping
+// ErrNoAnchor; every error is a *DateError.
+func ResolveDate(expr string, anchor time.Time, hasAnchor bool) (Resolved, error) {
+	folded := trimDateExpr(foldWidth(expr))
+	if looksEDTF(folded) {
+		d, err := ParseDate(folded)
+		if err != nil {
+			var de *DateError
+			if errors.As(err, &de) {
+				de.Input = expr
+			}
+			return Resolved{}, err
+		}
+		return Resolved{Expression: expr, Date: d}, nil
+	}
+	spec, ok := parseNatural(folded)
+	if !ok {
+		return Resolved{}, dateError(expr, "not a date form Sillok knows; write an EDTF date (2023, 2023-04, 2023-04-25, 2023-04~, 2023-04/2023-06) or an expression such as \"April 2023\", \"Jan. 6, 2023\", \"the 25th\", \"last Thursday\", \"August last year\", \"2023年1月6日\", \"昨年8月\" or \"지난해 8월\"")
+	}
+	r := Resolved{Expression: expr}
+	var anchorDay Day
+	if spec.relative() {
+		if !hasAnchor {
+			return Resolved{}, &DateError{Input: expr, Err: ErrNoAnchor}
+		}
+		anchorDay = dayOfTime(anchor)
+		if anchorDay < MinDay || anchorDay > MaxDay {
+			return Resolved{}, dateError(expr, "the publication date %s is outside the years 0001 to 9999", anchor.Format(time.RFC3339))
+		}
+		r.Anchor = anchorDay.String()
+	}
+	p, reason := spec.resolve(anchorDay)
+	if reason != "" {
+		return Resolved{}, dateError(expr, "%s", reason)
+	}
+	r.Date = Date{start: p}
+	return r, nil
+}
+
+// foldWidth maps full-width ASCII (U+FF01 to U+FF5E) to ASCII and the
+// ideographic space to a space, so that "２０２３年" reads as "2023年".
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// trimDateExpr trims white space, trailing punctuation (but not the ".."
+// of an open interval end, nor the EDTF qualifiers) and a leading "on" or
+// "in" from a date expression.
+func trimDateExpr(s string) string {
+	s = strings.TrimSpace(s)
+	for {
+		t := strings.TrimRight(s, ",;:!。、 ")
+		if strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "..") {
+			t = t[:len(t)-1]
+		}
+		if t == s {
+			break
+		}
+		s = t
+	}
+	for _, w := range []string{"on ", "in "} {
+		if len(s) > len(w) && strings.EqualFold(s[:len(w)], w) {
+			s = strings.TrimSpace(s[len(w):])
+			break
+		}
+	}
+	return s
+}
+
+// looksEDTF reports whether s is made only of the characters of EDTF and
+// starts like one, so that its errors are EDTF errors.
+func looksEDTF(s string) bool {
+	if s == "" {
+		return true
+	}
+	if !(s[0] >= '0' && s[0] <= '9' || s[0] == '.' || s[0] == '/') {
+		return false
+	}
+	return strings.Trim(s, "0123456789-/.~?%") == ""
+}
+
+// natSpec is a parsed natural-language date before resolution.
+type natSpec struct {
+	year        int // absolute year, when hasYear
+	hasYear     bool
+	yearRel     int // offset from the anchor's year, when hasYearRel
+	hasYearRel  bool
+	month       int // 1 to 12, 0 if none
+	monthRel    int // offset from the anchor's month, when hasMonthRel
+	hasMonthRel bool
+	day         int // day of the month, 0 if none
+	dayRel      int // offset from the anchor day, when hasDayRel
+	hasDayRel   bool
+	weekday     time.Weekday
+	hasWeekday  bool
+	before      bool // "last August", "last Thursday": strictly before the anchor
+	approx      bool
+}
+
+func (s natSpec) relative() bool { return !s.hasYear }
+
+// resolve turns s into a date point, given the anchor day (unused when s
+// is absolute). It returns a reason when the date does not exist.
+func (s natSpec) resolve(anchor Day) (datePoint, string) {
+	p, reason := s.resolveDate(anchor)
+	if reason != "" {
+		return p, reason
+	}
+	if p.year < 1 || p.year > 9999 {
+		return p, "it falls outside the years 0001 to 9999"
+	}
+	if s.hasWeekday && !(s.weekdayOnly()) {
+		if p.prec != PrecisionDay {
+			return p, "a weekday goes with a full date, such as \"Thursday, April 25, 2024\""
+		}
+		d, _ := p.days()
+		if w := d.Weekday(); w != s.weekday {
+			return p, fmt.Sprintf("%s is a %s, not a %s", d, w, s.weekday)
+		}
+	}
+	if s.approx {
+		p.qual = qualApprox
+	}
+	return p, ""
+}
+
+func (s natSpec) weekdayOnly() bool {
+	return !s.hasYear && !s.hasYearRel && s.month == 0 && !s.hasMonthRel && s.day == 0 && !s.hasDayRel
+}
+
+// point returns the date point for a year and optional month and day,
+// checking that the day exists.
+func point(year, month, day int) (datePoint, string) {
+	if year < 1 || year > 9999 {
+		return datePoint{}, "it falls outside the years 0001 to 9999"
+	}
+	p := datePoint{year: int16(year), prec: PrecisionYear}
+	if month == 0 {
+		return p, ""
+	}
+	if month < 1 || month > 12 {
+		return p, fmt.Sprintf("month %d does not exist", month)
+	}
+	p.month, p.prec = uint8(month), PrecisionMonth
+	if day == 0 {
+		return p, ""
+	}
+	if r := checkDay(year, time.Month(month), day); r != "" {
+		return p, r
+	}
+	p.day, p.prec = uint8(day), PrecisionDay
+	return p, ""
+}
+
+// dayPoint returns the date point of d, checking its range.
+func dayPoint(d Day) (datePoint, string) {
+	if d < MinDay || d > MaxDay {
+		return datePoint{}, "it falls outside the years 0001 to 9999"
+	}
+	return DateOfDay(d).start, ""
+}
+
+func (s natSpec) resolveDate(anchor Day) (datePoint, string) {
+	ay, am, _ := anchor.Date()
+	switch {
+	case s.weekdayOnly() && s.hasWeekday:
+		d := anchor
+		if s.before {
+			d--
+		}
+		d -= Day((int(d.Weekday()) - int(s.weekday) + 7) % 7)
+		return dayPoint(d)
+	case s.hasDayRel:
+		return dayPoint(anchor + Day(s.dayRel))
+	case s.hasYear:
+		return point(s.year, s.month, s.day)
+	case s.hasYearRel:
+		return point(ay+s.yearRel, s.month, s.day)
+	case s.hasMonthRel:
+		t := time.Date(ay, am+time.Month(s.monthRel), 1, 0, 0, 0, 0, time.UTC)
+		return point(t.Year(), int(t.Month()), s.day)
+	case s.month != 0 && s.day != 0:
+		// The most recent such day on or before the anchor day; Feb 29
+		// may need a few years.
+		if s.month > 12 {
+			return datePoint{}, fmt.Sprintf("month %d does not exist", s.month)
+		}
+		m := time.Month(s.month)
+		if s.day < 1 || s.day > daysIn(2024, m) {
+			return datePoint{}, fmt.Sprintf("%s has no day %d", m, s.day)
+		}
+		for y := ay; y > ay-8; y-- {
+			if s.day <= daysIn(y, m) && DayOf(y, m, s.day) <= anchor {
+				return point(y, s.month, s.day)
+			}
+		}
+		return datePoint{}, checkDay(ay, m, s.day)
+	case s.month != 0:
+		y := ay
+		if s.month > int(am) || s.before && s.month == int(am) {
+			y--
+		}
+		return point(y, s.month, 0)
+	case s.day != 0:
+		// The most recent such day of a month on or before the anchor day.
+		if s.day < 1 || s.day > 31 {
+			return datePoint{}, fmt.Sprintf("day %d does not exist", s.day)
+		}
+		for back := 0; back < 3; back++ {
+			t := time.Date(ay, am-time.Month(back), 1, 0, 0, 0, 0, time.UTC)
+			y, m := t.Year(), t.Month()
+			if s.day <= daysIn(y, m) && DayOf(y, m, s.day) <= anchor {
+				return point(y, int(m), s.day)
+			}
+		}
+	}
+	return datePoint{}, "it names no date"
+}
+
+// tokKind is the kind of a natural-language date token.
+type tokKind uint8
+
+const (
+	tkWord      tokKind = iota // unknown
+	tkNum                      // a number; n, digits
+	tkOrdSuffix                // st, nd, rd, th
+	tkMonthName                // n = 1..12
+	tkWeekday                  // n = time.Weekday
+	tkYearMark                 // 年 년
+	tkMonthMark                // 月 월
+	tkDayMark                  // 日 일
+	tkYearRel                  // n = offset in years
+	tkMonthRel                 // n = offset in months
+	tkDayRel                   // n = offset in days
+	tkLast                     // last, 지난
+	tkThis                     // this, 이번
+	tkNext                     // next, 다음
+	tkYearWord                 // year, 해
+	tkMonthWord                // month, 달
+	tkDayWord                  // day
+	tkBefore                   // before
+	tkAfter                    // after
+	tkThe                      // the
+	tkFiller                   // on, in, of, particles
+	tkApprox                   // around, 頃, 께
+)
+
+type natTok struct {
+	kind   tokKind
+	n      int
+	digits int
+	ord    bool
+}
+
+var natWords = map[string]natTok{
+	"january": {kind: tkMonthName, n: 1}, "jan": {kind: tkMonthName, n: 1},
+	"february": {kind: tkMonthName, n: 2}, "feb": {kind: tkMonthName, n: 2},
+	"march": {kind: tkMonthName, n: 3}, "mar": {kind: tkMonthName, n: 3},
+	"april": {kind: tkMonthName, n: 4}, "apr": {kind: tkMonthName, n: 4},
+	"may":  {kind: tkMonthName, n: 5},
+	"june": {kind: tkMonthName, n: 6}, "jun": {kind: tkMonthName, n: 6},
+	"july": {kind: tkMonthName, n: 7}, "jul": {kind: tkMonthName, n: 7},
+	"august": {kind: tkMonthName, n: 8}, "aug": {kind: tkMonthName, n: 8},
+	"september": {kind: tkMonthName, n: 9}, "sep": {kind: tkMonthName, n: 9}, "sept": {kind: tkMonthName, n: 9},
+	"october": {kind: tkMonthName, n: 10}, "oct": {kind: tkMonthName, n: 10},
+	"november": {kind: tkMonthName, n: 11}, "nov": {kind: tkMonthName, n: 11},
+	"december": {kind: tkMonthName, n: 12}, "dec": {kind: tkMonthName, n: 12},
+
+	"sunday": {kind: tkWeekday, n: 0}, "sun": {kind: tkWeekday, n: 0},
+	"monday": {kind: tkWeekday, n: 1}, "mon": {kind: tkWeekday, n: 1},
+	"tuesday": {kind: tkWeekday, n: 2}, "tue": {kind: tkWeekday, n: 2}, "tues": {kind: tkWeekday, n: 2},
+	"wednesday": {kind: tkWeekday, n: 3}, "wed": {kind: tkWeekday, n: 3},
+	"thursday": {kind: tkWeekday, n: 4}, "thu": {kind: tkWeekday, n: 4}, "thur": {kind: tkWeekday, n: 4}, "thurs": {kind: tkWeekday, n: 4},
+	"friday": {kind: tkWeekday, n: 5}, "fri": {kind: tkWeekday, n: 5},
+	"saturday": {kind: tkWeekday, n: 6}, "sat": {kind: tkWeekday, n: 6},
+
+	"st": {kind: tkOrdSuffix}, "nd": {kind: tkOrdSuffix}, "rd": {kind: tkOrdSuffix}, "th": {kind: tkOrdSuffix},
+	"today": {kind: tkDayRel, n: 0}, "yesterday": {kind: tkDayRel, n: -1}, "tomorrow": {kind: tkDayRel, n: 1},
+	"last": {kind: tkLast}, "this": {kind: tkThis}, "next": {kind: tkNext},
+	"year": {kind: tkYearWord}, "month": {kind: tkMonthWord}, "day": {kind: tkDayWord},
+	"before": {kind: tkBefore}, "after": {kind: tkAfter},
+	"the": {kind: tkThe},
+	"on":  {kind: tkFiller}, "in": {kind: tkFiller}, "of": {kind: tkFiller}, "during": {kind: tkFiller},
+	"around": {kind: tkApprox}, "about": {kind: tkApprox}, "circa": {kind: tkApprox}, "ca": {kind: tkApprox},
+	"c": {kind: tkApprox}, "approximately": {kind: tkApprox}, "roughly": {kind: tkApprox},
+
+	// Japanese.
+	"年": {kind: tkYearMark}, "月": {kind: tkMonthMark}, "日": {kind: tkDayMark},
+	"昨年": {kind: tkYearRel, n: -1}, "去年": {kind: tkYearRel, n: -1}, "今年": {kind: tkYearRel, n: 0},
+	"本年": {kind: tkYearRel, n: 0}, "来年": {kind: tkYearRel, n: 1},
+	"先月": {kind: tkMonthRel, n: -1}, "今月": {kind: tkMonthRel, n: 0}, "本月": {kind: tkMonthRel, n: 0},
+	"来月":  {kind: tkMonthRel, n: 1},
+	"一昨日": {kind: tkDayRel, n: -2}, "おととい": {kind: tkDayRel, n: -2}, "昨日": {kind: tkDayRel, n: -1},
+	"きのう": {kind: tkDayRel, n: -1}, "今日": {kind: tkDayRel, n: 0}, "本日": {kind: tkDayRel, n: 0},
+	"きょう": {kind: tkDayRel, n: 0}, "明日": {kind: tkDayRel, n: 1}, "あす": {kind: tkDayRel, n: 1},
+	"あした": {kind: tkDayRel, n: 1},
+	"日曜日": {kind: tkWeekday, n: 0}, "日曜": {kind: tkWeekday, n: 0},
+	"月曜日": {kind: tkWeekday, n: 1}, "月曜": {kind: tkWeekday, n: 1},
+	"火曜日": {kind: tkWeekday, n: 2}, "火曜": {kind: tkWeekday, n: 2},
+	"水曜日": {kind: tkWeekday, n: 3}, "水曜": {kind: tkWeekday, n: 3},
+	"木曜日": {kind: tkWeekday, n: 4}, "木曜": {kind: tkWeekday, n: 4},
+	"金曜日": {kind: tkWeekday, n: 5}, "金曜": {kind: tkWeekday, n: 5},
+	"土曜日": {kind: tkWeekday, n: 6}, "土曜": {kind: tkWeekday, n: 6},
+	"に": {kind: tkFiller}, "には": {kind: tkFiller}, "の": {kind: tkFiller}, "は": {kind: tkFiller},
+	"頃": {kind: tkApprox}, "ごろ": {kind: tkApprox},
+
+	// Korean.
+	"년": {kind: tkYearMark}, "월": {kind: tkMonthMark}, "일": {kind: tkDayMark},
+	"지난해": {kind: tkYearRel, n: -1}, "작년": {kind: tkYearRel, n: -1}, "올해": {kind: tkYearRel, n: 0},
+	"금년": {kind: tkYearRel, n: 0}, "내년": {kind: tkYearRel, n: 1},
+	"지난달": {kind: tkMonthRel, n: -1}, "이달": {kind: tkMonthRel, n: 0}, "이번달": {kind: tkMonthRel, n: 0},
+	"다음달": {kind: tkMonthRel, n: 1},
+	"그저께": {kind: tkDayRel, n: -2}, "그제": {kind: tkDayRel, n: -2}, "어제": {kind: tkDayRel, n: -1},
+	"오늘": {kind: tkDayRel, n: 0}, "내일": {kind: tkDayRel, n: 1},
+	"지난": {kind: tkLast}, "이번": {kind: tkThis}, "다음": {kind: tkNext},
+	"해": {kind: tkYearWord}, "달": {kind: tkMonthWord},
+	"일요일": {kind: tkWeekday, n: 0}, "월요일": {kind: tkWeekday, n: 1}, "화요일": {kind: tkWeekday, n: 2},
+	"수요일": {kind: tkWeekday, n: 3}, "목요일": {kind: tkWeekday, n: 4}, "금요일": {kind: tkWeekday, n: 5},
+	"토요일": {kind: tkWeekday, n: 6},
+	"에":   {kind: tkFiller}, "에는": {kind: tkFiller}, "의": {kind: tkFiller}, "은": {kind: tkFiller}, "는": {kind: tkFiller},
+	"께": {kind: tkApprox}, "경": {kind: tkApprox}, "쯤": {kind: tkApprox}, "약": {kind: tkApprox}, "대략": {kind: tkApprox},
+}
+
+// natSuffixes are particles and approximation marks that may be written
+// onto a CJK word ("8월에", "8月頃"), tried when the whole word is unknown.
+var natSuffixes = []string{"에는", "에", "의", "은", "는", "께", "경", "쯤", "頃"}
+
+type runeClass uint8
+
+const (
+	classSep runeClass = iota
+	classDigit
+	classLatin
+	classHangul
+	classHan
+	classKana
+)
+
+func classOf(r rune) runeClass {
+	switch {
+	case r >= '0' && r <= '9':
+		return classDigit
+	case unicode.Is(unicode.Hangul, r):
+		return classHangul
+	case unicode.Is(unicode.Han, r):
+		return classHan
+	case unicode.In(r, unicode.Hiragana, unicode.Katakana) || r == 'ー':
+		return classKana
+	case unicode.IsLetter(r):
+		return classLatin
+	}
+	return classSep
+}
+
+// lexNatural splits s into tokens at spaces, punctuation and changes of
+// script (so "2023年1月" is 2023, 年, 1, 月).
+func lexNatural(s string) []natTok {
+	var pieces []string
+	start, prev := 0, classSep
+	for i, r := range s {
+		c := classOf(r)
+		if c != prev {
+			if prev != classSep {
+				pieces = append(pieces, s[start:i])
+			}
+			start, prev = i, c
+		}
+	}
+	if prev != classSep {
+		pieces = append(pieces, s[start:])
+	}
+	var toks []natTok
+	for _, p := range pieces {
+		if classOf([]rune(p)[0]) == classDigit {
+			t := natTok{kind: tkWord, digits: len(p)}
+			if len(p) <= 9 {
+				t.kind = tkNum
+				t.n, _ = strconv.Atoi(p)
+			}
+			toks = append(toks, t)
+			continue
+		}
+		if t, ok := natWords[p]; ok {
+			toks = append(toks, t)
+			continue
+		}
+		found := false
+		for _, suf := range natSuffixes {
+			w, ok := strings.CutSuffix(p, suf)
+			if !ok {
+				continue
+			}
+			if t, ok := natWords[w]; ok {
+				toks = append(toks, t, natWords[suf])
+				found = true
+				break
+			}
+		}
+		if !found {
+			toks = append(toks, natTok{kind: tkWord})
+		}
+	}
+	return toks
+}
+
+// parseNatural parses a folded expression into a natSpec.
+func parseNatural(s string) (natSpec, bool) {
+	var spec natSpec
+	raw := lexNatural(strings.ToLower(s))
+	// Combine: "the 25" and "25th" are ordinals; "last year", "this
+	// month", "day before yesterday" are one token; fillers go.
+	var toks []natTok
+	for i := 0; i < len(raw); i++ {
+		t := raw[i]
+		next := func(k tokKind) bool { return i+1 < len(raw) && raw[i+1].kind == k }
+		switch t.kind {
+		case tkThe:
+			if next(tkNum) && raw[i+1].digits <= 2 {
+				raw[i+1].ord = true
+			}
+			continue
+		case tkFiller:
+			continue
+		case tkApprox:
+			spec.approx = true
+			continue
+		case tkNum:
+			if next(tkOrdSuffix) && t.digits <= 2 {
+				t.ord = true
+				i++
+			}
+		case tkLast, tkThis, tkNext:
+			off := map[tokKind]int{tkLast: -1, tkThis: 0, tkNext: 1}[t.kind]
+			switch {
+			case next(tkYearWord):
+				t, i = natTok{kind: tkYearRel, n: off}, i+1
+			case next(tkMonthWord):
+				t, i = natTok{kind: tkMonthRel, n: off}, i+1
+			}
+		case tkDayWord:
+			// "day before yesterday", "day after tomorrow"
+			if i+2 < len(raw) && raw[i+2].kind == tkDayRel {
+				if raw[i+1].kind == tkBefore && raw[i+2].n == -1 {
+					t, i = natTok{kind: tkDayRel, n: -2}, i+2
+				} else if raw[i+1].kind == tkAfter && raw[i+2].n == 1 {
+					t, i = natTok{kind: tkDayRel, n: 2}, i+2
+				}
+			}
+		}
+		toks = append(toks, t)
+	}
+	// A weekday beside a date is kept aside and checked after resolving.
+	if len(toks) > 1 {
+		rest := toks[:0:0]
+		for _, t := range toks {
+			if t.kind == tkWeekday && !spec.hasWeekday {
+				spec.weekday, spec.hasWeekday = time.Weekday(t.n), true
+				continue
+			}
+			rest = append(rest, t)
+		}
+		for _, t := range rest {
+			if t.kind == tkWeekday {
+				return spec, false // two weekdays
+			}
+		}
+		if len(rest) == 1 && rest[0].kind == tkLast {
+			rest = toks // "last Thursday"
+			spec.hasWeekday = false
+		}
+		toks = rest
+	}
+	var sym []string
+	for _, t := range toks {
+		sym = append(sym, t.symbol())
+	}
+	build, ok := natForms[strings.Join(sym, " ")]
+	if !ok {
+		return spec, false
+	}
+	build(&spec, toks)
+	return spec, true
+}
+
+// symbol names a token in the patterns of natForms.
+func (t natTok) symbol() string {
+	switch t.kind {
+	case tkNum:
+		switch {
+		case t.ord && t.digits <= 2:
+			return "O"
+		case t.digits <= 2:
+			return "N"
+		case t.digits == 4:
+			return "Y"
+		}
+		return "?"
+	case tkMonthName:
+		return "MON"
+	case tkWeekday:
+		return "WD"
+	case tkYearMark:
+		return "年"
+	case tkMonthMark:
+		return "月"
+	case tkDayMark:
+		return "日"
+	case tkYearRel:
+		return "YR"
+	case tkMonthRel:
+		return "MR"
+	case tkDayRel:
+		return "DR"
+	case tkLast:
+		return "LAST"
+	}
+	return "?"
+}
+
+type natBuild func(s *natSpec, t []natTok)
+
+// Builders for natForms; each reads its tokens by position.
+func setYear(i int) natBuild {
+	return func(s *natSpec, t []natTok) { s.year, s.hasYear = t[i].n, true }
+}
+func setMonth(i int) natBuild { return func(s *natSpec, t []natTok) { s.month = t[i].n } }
+func setDay(i int) natBuild   { return func(s *natSpec, t []natTok) { s.day = t[i].n } }
+func setYearRel(i int) natBuild {
+	return func(s *natSpec, t []natTok) { s.yearRel, s.hasYearRel = t[i].n, true }
+}
+func setMonthRel(i int) natBuild {
+	return func(s *natSpec, t []natTok) { s.monthRel, s.hasMonthRel = t[i].n, true }
+}
+func setDayRel(i int) natBuild {
+	return func(s *natSpec, t []natTok) { s.dayRel, s.hasDayRel = t[i].n, true }
+}
+func setWeekday(i int) natBuild {
+	return func(s *natSpec, t []natTok) { s.weekday, s.hasWeekday = time.Weekday(t[i].n), true }
+}
+func setBefore(s *natSpec, _ []natTok) { s.before = true }
+
+func all(bs ...natBuild) natBuild {
+	return func(s *natSpec, t []natTok) {
+		for _, b := range bs {
+			b(s, t)
+		}
+	}
+}
+
+// natForms maps a sequence of token symbols to what it means. Y is a
+// four-digit number, N a one- or two-digit number, O an ordinal (25th, the
+// 25), MON a month name, WD a weekday, YR/MR/DR a year, month or day
+// relative to the anchor, 年月日 the CJK year, month and day marks (년월일
+// too).
+var natForms = map[string]natBuild{
+	// English, absolute.
+	"Y":           setYear(0),
+	"MON Y":       all(setMonth(0), setYear(1)),
+	"MON N Y":     all(setMonth(0), setDay(1), setYear(2)),
+	"MON O Y":     all(setMonth(0), setDay(1), setYear(2)),
+	"N MON Y":     all(setDay(0), setMonth(1), setYear(2)),
+	"O MON Y":     all(setDay(0), setMonth(1), setYear(2)),
+	"Y MON N":     all(setYear(0), setMonth(1), setDay(2)),
+	"MON YR":      all(setMonth(0), setYearRel(1)),
+	"MON N YR":    all(setMonth(0), setDay(1), setYearRel(2)),
+	"MON O YR":    all(setMonth(0), setDay(1), setYearRel(2)),
+	"N MON YR":    all(setDay(0), setMonth(1), setYearRel(2)),
+	"O MON YR":    all(setDay(0), setMonth(1), setYearRel(2)),
+	"MON":         setMonth(0),
+	"LAST MON":    all(setMonth(1), setBefore),
+	"MON N":       all(setMonth(0), setDay(1)),
+	"MON O":       all(setMonth(0), setDay(1)),
+	"N MON":       all(setDay(0), setMonth(1)),
+	"O MON":       all(setDay(0), setMonth(1)),
+	"O":           setDay(0),
+	"O MR":        all(setDay(0), setMonthRel(1)),
+	"WD":          setWeekday(0),
+	"LAST WD":     all(setWeekday(1), setBefore),
+	"YR":          setYearRel(0),
+	"MR":          setMonthRel(0),
+	"DR":          setDayRel(0),
+	"Y 年":         setYear(0),
+	"Y 年 N 月":     all(setYear(0), setMonth(2)),
+	"Y 年 N 月 N 日": all(setYear(0), setMonth(2), setDay(4)),
+	"YR N 月":      all(setYearRel(0), setMonth(1)),
+	"YR N 月 N 日":  all(setYearRel(0), setMonth(1), setDay(3)),
+	"MR N 日":      all(setMonthRel(0), setDay(1)),
+	"N 月":         setMonth(0),
+	"LAST N 月":    all(setMonth(1), setBefore),
+	"N 月 N 日":     all(setMonth(0), setDay(2)),
+	"N 日":         setDay(0),
+}
