@@ -53,6 +53,7 @@
 //	  "source-id"      source slug
 //	  "claim"          claim id
 //	  "predicate"      predicate name
+//	  "alias"          name NUL entity NUL alias kind
 //
 // Other packages keep their own top-level buckets in the same file (see
 // package projections); this package never reads them.

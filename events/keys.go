@@ -26,9 +26,10 @@ const (
 	IndexSourceID     = "source-id"     // source slug → revision
 	IndexClaim        = "claim"         // claim id → revision
 	IndexPredicate    = "predicate"     // predicate name → revision
+	IndexAlias        = "alias"         // name NUL entity NUL kind → revision
 )
 
-var indexNames = []string{IndexSourceDigest, IndexSourceID, IndexClaim, IndexPredicate}
+var indexNames = []string{IndexSourceDigest, IndexSourceID, IndexClaim, IndexPredicate, IndexAlias}
 
 // revKey is the 8-byte big-endian key of a revision in the log bucket.
 func revKey(r Revision) []byte {
@@ -50,6 +51,14 @@ func indexEntries(p Payload) [][2]string {
 		return [][2]string{{IndexClaim, string(p.ID)}}
 	case *PredicateDefined:
 		return [][2]string{{IndexPredicate, p.Name}}
+	case *AliasDeclared:
+		return [][2]string{{IndexAlias, AliasKey(p)}}
 	}
 	return nil
+}
+
+// AliasKey is the key of an alias declaration in the alias index: the same
+// declaration twice is one.
+func AliasKey(p *AliasDeclared) string {
+	return p.Name + "\x00" + p.Entity + "\x00" + string(p.Kind)
 }

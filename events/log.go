@@ -66,14 +66,19 @@ type Log struct {
 
 // Create creates a new archive at path. The file must not exist.
 func Create(path string, opts Options) (*Log, error) {
-	if _, err := os.Stat(path); err == nil {
+	// Claim the name first, so that of two concurrent Creates exactly one
+	// makes the file and the other never touches it.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
 		return nil, &PathError{path, ErrExists}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	} else if err != nil {
 		return nil, &PathError{path, err}
 	}
+	f.Close()
 	opts.ReadOnly = false
 	db, err := openBolt(path, opts)
 	if err != nil {
+		os.Remove(path)
 		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
@@ -263,6 +268,9 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 	tx := &Tx{btx: btx, log: l}
 	k, v := btx.Bucket(bucketLog).Cursor().Last()
 	if k != nil {
+		if len(k) != 8 {
+			return nil, fmt.Errorf("events: log key %x is not a revision: %w", k, ErrCorruptRecord)
+		}
 		if len(v) < 65 {
 			return nil, fmt.Errorf("events: head revision %d: %w", keyRev(k), ErrCorruptRecord)
 		}
@@ -314,17 +322,20 @@ func (tx *Tx) Append(author string, p Payload) (Event, error) {
 	rec = append(rec, e.Prev[:]...)
 	rec = append(rec, e.Hash[:]...)
 	rec = append(rec, tx.buf...)
+	entries := indexEntries(p)
+	ix := tx.btx.Bucket(bucketIndex)
+	for _, ent := range entries {
+		if ix.Bucket([]byte(ent[0])).Get([]byte(ent[1])) != nil {
+			return Event{}, &DuplicateError{Index: ent[0], Key: ent[1]}
+		}
+	}
 	lb := tx.btx.Bucket(bucketLog)
 	lb.FillPercent = 1.0 // keys only ever grow: pack pages full
 	if err := lb.Put(revKey(e.Revision), rec); err != nil {
 		return Event{}, err
 	}
-	for _, ent := range indexEntries(p) {
-		b := tx.btx.Bucket(bucketIndex).Bucket([]byte(ent[0]))
-		if b.Get([]byte(ent[1])) != nil {
-			return Event{}, &DuplicateError{Index: ent[0], Key: ent[1]}
-		}
-		if err := b.Put([]byte(ent[1]), revKey(e.Revision)); err != nil {
+	for _, ent := range entries {
+		if err := ix.Bucket([]byte(ent[0])).Put([]byte(ent[1]), revKey(e.Revision)); err != nil {
 			return Event{}, err
 		}
 	}

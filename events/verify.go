@@ -47,11 +47,11 @@ func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
 	var body []byte
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		r.Events++
-		key := keyRev(k)
 		if len(k) != 8 {
 			r.Problems = append(r.Problems, Problem{Message: fmt.Sprintf("log key %x is not a revision", k)})
 			continue
 		}
+		key := keyRev(k)
 		if key != want {
 			if key > want {
 				r.Problems = append(r.Problems, Problem{Revision: want, Message: fmt.Sprintf("revisions %d to %d are missing: events were removed", want, key-1)})

@@ -22,6 +22,8 @@ type app struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
 	lockTimeout    time.Duration
+	// checkpointInterval is projections.Store.Interval (0: the default).
+	checkpointInterval int
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
@@ -49,10 +51,7 @@ func usageLine(c *cli.Context) string {
 	if name == "" {
 		name = "sillok " + c.Command.Name
 	}
-	if c.Command.ArgsUsage != "" {
-		return name + " " + c.Command.ArgsUsage
-	}
-	return name
+	return strings.TrimSpace(name + " " + strings.TrimSpace(c.Command.ArgsUsage))
 }
 
 // exitError carries an exit status for a failure that already printed
@@ -78,6 +77,12 @@ func (a *app) cli() *cli.App {
 		EnableBashCompletion: false,
 		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return &usageError{msg: fmt.Sprintf("unknown command %q", c.Args().First()), usage: "sillok COMMAND [flags] [args]; see sillok help"}
+			}
+			return cli.ShowAppHelp(c)
+		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			return usagef(c, "%v", err)
 		},
@@ -88,8 +93,18 @@ func (a *app) cli() *cli.App {
 		},
 		Commands: []*cli.Command{
 			a.initCommand(),
+			a.sourceCommand(),
+			a.predicateCommand(),
+			a.claimCommand(),
+			a.aliasCommand(),
+			a.viewCommand(),
+			a.conflictsCommand(),
+			a.reviewCommand(),
+			a.diffCommand(),
 			a.logCommand(),
 			a.verifyCommand(),
+			a.rebuildCommand(),
+			a.demoCommand(),
 		},
 	}
 	setUsageErrors(cliApp.Commands)

@@ -22,6 +22,7 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	globals := flagArity(app.Flags)
 	var (
 		global, path, local, positional []string
+		trailing                        string
 		commands                        = app.Commands
 		leaf                            map[string]bool
 	)
@@ -41,8 +42,15 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			} else {
 				takesValue = leaf[name]
 			}
+			if takesValue && !hasValue && i+1 == len(rest) {
+				// A value flag with nothing after it: leave it last, so
+				// urfave reports "flag needs an argument" rather than
+				// taking a command name as its value.
+				trailing = a
+				continue
+			}
 			*dst = append(*dst, a)
-			if takesValue && !hasValue && i+1 < len(rest) {
+			if takesValue && !hasValue {
 				*dst = append(*dst, rest[i+1])
 				i++
 			}
@@ -64,6 +72,9 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	if len(positional) > 0 {
 		out = append(out, "--")
 		out = append(out, positional...)
+	}
+	if trailing != "" {
+		out = append(out, trailing)
 	}
 	return out
 }

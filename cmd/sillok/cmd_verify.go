@@ -33,7 +33,7 @@ func (a *app) verifyCommand() *cli.Command {
 			defer log.Close()
 			var rep verifyReport
 			err = log.View(func(tx *events.Tx) error {
-				r, err := verifyArchive(tx)
+				r, err := a.verifyArchive(tx)
 				rep = r
 				return err
 			})

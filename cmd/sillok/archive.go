@@ -1,0 +1,65 @@
+package main
+
+import (
+	"sort"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/sources"
+)
+
+// store is the projection store wired to the archive's source texts.
+func (a *app) store() *projections.Store {
+	return &projections.Store{
+		Interval: a.checkpointInterval,
+		Text: func(tx *events.Tx, src *events.SourceArchived) (string, error) {
+			return sources.StoredText(tx, src)
+		},
+	}
+}
+
+// update runs fn in one write transaction and brings the stored
+// projections up to the new head in the same transaction.
+func (a *app) update(log *events.Log, fn func(tx *events.Tx) error) error {
+	return log.Update(func(tx *events.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if len(tx.Appended()) == 0 {
+			return nil
+		}
+		return a.store().CatchUp(tx)
+	})
+}
+
+// reader is a read transaction with the projected state at a revision.
+type reader struct {
+	tx       *events.Tx
+	state    *projections.State
+	analysis *projections.Analysis
+	head     events.Revision
+}
+
+// analyze computes (once) the reconciled view and conflicts.
+func (r *reader) analyze() *projections.Analysis {
+	if r.analysis == nil {
+		r.analysis = projections.Analyze(r.state)
+	}
+	return r.analysis
+}
+
+// read runs fn on the state at revision at (0: the head).
+func (a *app) read(log *events.Log, at events.Revision, fn func(*reader) error) error {
+	return log.View(func(tx *events.Tx) error {
+		st, _, err := a.store().At(tx, at)
+		if err != nil {
+			return err
+		}
+		head, _ := tx.Head()
+		return fn(&reader{tx: tx, state: st, head: head})
+	})
+}
+
+func sortBy[T any, K ~uint64 | ~string | ~int](s []T, key func(T) K) {
+	sort.SliceStable(s, func(i, j int) bool { return key(s[i]) < key(s[j]) })
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/provenance"
+)
+
+func (a *app) aliasCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "alias",
+		Usage: "declare another name of an entity, or that two names are different things",
+		Subcommands: []*cli.Command{{
+			Name:      "add",
+			Usage:     "declare NAME an alias of ENTITY (--kind distinct: NAME is NOT ENTITY)",
+			ArgsUsage: "NAME --entity E --kind translation|transliteration|mistranslation|abbreviation|variant|distinct [--note N]",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "entity", Required: true, Usage: "the canonical entity name"},
+				&cli.StringFlag{Name: "kind", Required: true, Usage: "translation, transliteration, mistranslation, abbreviation, variant or distinct"},
+				&cli.StringFlag{Name: "note"},
+			},
+			Action: func(c *cli.Context) error {
+				if err := wantArgs(c, 1, 1); err != nil {
+					return err
+				}
+				kind, err := events.ParseAliasKind(c.String("kind"))
+				if err != nil {
+					return usagef(c, "--kind: %v", err)
+				}
+				p := events.AliasDeclared{Name: c.Args().First(), Entity: c.String("entity"), Kind: kind, Note: c.String("note")}
+				log, err := a.open(c, true)
+				if err != nil {
+					return err
+				}
+				defer log.Close()
+				var created bool
+				var rev events.Revision
+				err = a.update(log, func(tx *events.Tx) error {
+					var err error
+					created, err = provenance.NewRecorder(tx, author(c)).DeclareAlias(p)
+					rev, _ = tx.Head()
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				if c.Bool("json") {
+					return a.printJSON(map[string]any{"name": p.Name, "entity": p.Entity, "kind": p.Kind, "created": created, "revision": rev})
+				}
+				switch {
+				case !created:
+					a.printf("already declared; nothing changed\n")
+				case kind == events.AliasDistinct:
+					a.printf("declared %q and %q different things at revision %d\n", p.Name, p.Entity, rev)
+				default:
+					a.printf("declared %q an alias of %q (%s) at revision %d\n", p.Name, p.Entity, kind, rev)
+				}
+				return nil
+			},
+		}},
+	}
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/sources"
+)
+
+// corpus is the bundled example corpus: sources in English, Japanese and
+// Korean, their manifest, and claims files. See corpus/README.md.
+//
+//go:embed corpus
+var corpus embed.FS
+
+// manifestEntry is one source of corpus/sources.yaml.
+type manifestEntry struct {
+	File          string `yaml:"file"`
+	ID            string `yaml:"id"`
+	Title         string `yaml:"title"`
+	URL           string `yaml:"url"`
+	Publisher     string `yaml:"publisher"`
+	Lang          string `yaml:"lang"`
+	Published     string `yaml:"published"`
+	Retrieved     string `yaml:"retrieved"`
+	TranslationOf string `yaml:"translation-of"`
+	Translator    string `yaml:"translator"`
+}
+
+// demoReview is the verdict the demo records (corpus/expected.yaml).
+type demoReview struct {
+	Review struct {
+		Conflict struct {
+			Subject   string `yaml:"subject"`
+			Predicate string `yaml:"predicate"`
+		} `yaml:"conflict"`
+		Accept string `yaml:"accept"`
+		Note   string `yaml:"note"`
+	} `yaml:"review"`
+}
+
+func (a *app) demoCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "demo",
+		Usage:     "build a throw-away archive from the bundled example corpus and walk through it",
+		ArgsUsage: "[--dir DIR]",
+		Flags:     []cli.Flag{&cli.StringFlag{Name: "dir", Usage: "where to create the demo archive (default: a new temporary directory)"}},
+		Action:    a.demo,
+	}
+}
+
+func (a *app) demo(c *cli.Context) error {
+	if err := wantArgs(c, 0, 0); err != nil {
+		return err
+	}
+	dir := c.String("dir")
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "sillok-demo-"); err != nil {
+			return err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	archive := filepath.Join(dir, "demo.db")
+	log, err := events.Create(archive, events.Options{Timeout: a.lockTimeout, Now: a.now})
+	if err != nil {
+		return fmt.Errorf("%w (give another --dir, or remove the old demo archive)", err)
+	}
+	defer log.Close()
+	who := "demo"
+	a.printf("Sillok demo: a throw-away archive at %s\n\n", archive)
+
+	// 1. Archive the sources.
+	var manifest []manifestEntry
+	if err := readCorpusYAML("corpus/sources.yaml", &manifest); err != nil {
+		return err
+	}
+	langs := map[string]int{}
+	for _, m := range manifest {
+		raw, err := corpus.ReadFile(path.Join("corpus", m.File))
+		if err != nil {
+			return err
+		}
+		err = a.update(log, func(tx *events.Tx) error {
+			_, err := sources.Add(tx, who, raw, sources.Meta{
+				ID: events.SourceID(m.ID), Title: m.Title, URL: m.URL, Publisher: m.Publisher,
+				Lang: m.Lang, Published: m.Published, Retrieved: m.Retrieved,
+				TranslationOf: events.SourceID(m.TranslationOf), Translator: m.Translator,
+			})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("corpus source %s: %w", m.File, err)
+		}
+		langs[m.Lang]++
+	}
+	a.printf("1. Archived %d sources (%d English, %d Japanese, %d Korean), among them a machine translation,\n   a wire story and an outlet's copy of it, and an undated explainer.\n",
+		len(manifest), langs["en"], langs["ja"], langs["ko"])
+
+	// 2. Import the claims files.
+	files, err := fs.Glob(corpus, "corpus/claims/*.yaml")
+	if err != nil {
+		return err
+	}
+	claims := 0
+	var rev events.Revision
+	for _, f := range files {
+		data, err := corpus.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		res, err := a.importClaims(log, who, strings.TrimPrefix(f, "corpus/"), data)
+		if err != nil {
+			return err
+		}
+		claims += res.Claims
+		rev = res.Revision
+	}
+	a.printf("2. Imported %d claims from %d claims files, each quote anchored in its source (revision %d).\n\n", claims, len(files), rev)
+
+	// 3. The conflicts.
+	var before *projections.Analysis
+	err = log.View(func(tx *events.Tx) error {
+		st, _, err := a.store().At(tx, 0)
+		before = projections.Analyze(st)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a.printf("3. The checker flags these contradictions (sillok conflicts):\n\n")
+	a.printf("%s\n", indent(renderConflicts(filterConflicts(before.Conflicts, "open", "")), "   "))
+
+	// 4. The launch-date conflict in detail.
+	var review demoReview
+	if err := readCorpusYAML("corpus/expected.yaml", &review); err != nil {
+		return err
+	}
+	var target *projections.Conflict
+	for _, cf := range before.Conflicts {
+		if cf.Kind == projections.KindValue && cf.Subject == review.Review.Conflict.Subject && cf.Predicate == review.Review.Conflict.Predicate {
+			target = cf
+		}
+	}
+	if target == nil {
+		return fmt.Errorf("demo: the corpus no longer produces the %s / %s conflict", review.Review.Conflict.Subject, review.Review.Conflict.Predicate)
+	}
+	err = log.View(func(tx *events.Tx) error {
+		d, err := conflictDetail(&reader{tx: tx, state: before.State}, target)
+		if err != nil {
+			return err
+		}
+		a.printf("4. The launch-date conflict side by side (sillok conflicts show %s):\n\n%s\n", target.ID, indent(renderConflictDetail(d), "   "))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
+	// 5. A fact-checker's verdict.
+	var verdict events.Event
+	err = a.update(log, func(tx *events.Tx) error {
+		v, err := before.Verdict(target, events.DecisionAccept, events.ClaimID(review.Review.Accept), review.Review.Note, false)
+		if err != nil {
+			return err
+		}
+		verdict, err = tx.Append("fact-checker", v)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	a.printf("5. A fact-checker records a verdict (sillok review %s --accept %s --note ...):\n   %s\n\n", target.ID, review.Review.Accept, summarize(verdict))
+
+	// 6. What the verdict changed.
+	err = log.View(func(tx *events.Tx) error {
+		st, _, err := a.store().At(tx, 0)
+		if err != nil {
+			return err
+		}
+		ch := projections.Diff(before, projections.Analyze(st))
+		a.printf("6. What it changed (sillok diff %d):\n\n%s\n", before.Rev, indent(renderChanges(ch), "   "))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	a.printf("Try next:\n")
+	for _, cmd := range []string{
+		"view 'Disruptive Technology Protection Network'",
+		"conflicts --status all",
+		"conflicts show " + target.ID,
+		fmt.Sprintf("diff %d --text", before.Rev),
+		"log --from " + fmt.Sprint(before.Rev),
+		"verify",
+	} {
+		a.printf("  sillok --archive %s %s\n", archive, cmd)
+	}
+	return nil
+}
+
+func readCorpusYAML(name string, v any) error {
+	data, err := corpus.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if err := yaml.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if l != "" && l != "\n" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "")
+}

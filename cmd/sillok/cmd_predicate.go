@@ -1,0 +1,108 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/provenance"
+)
+
+func (a *app) predicateCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "predicate",
+		Usage: "define and list the vocabulary of predicates",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "add",
+				Usage:     "define a predicate",
+				ArgsUsage: "NAME --kind date|quantity|entity|text [--many]",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "kind", Usage: "date, quantity, entity or text", Required: true},
+					&cli.BoolFlag{Name: "many", Usage: "the predicate holds many values (no value conflicts)"},
+				},
+				Action: func(c *cli.Context) error {
+					if err := wantArgs(c, 1, 1); err != nil {
+						return err
+					}
+					kind, err := events.ParseValueKind(c.String("kind"))
+					if err != nil {
+						return usagef(c, "--kind: %v", err)
+					}
+					p := events.PredicateDefined{Name: c.Args().First(), Kind: kind, Many: c.Bool("many")}
+					log, err := a.open(c, true)
+					if err != nil {
+						return err
+					}
+					defer log.Close()
+					var created bool
+					var rev events.Revision
+					err = a.update(log, func(tx *events.Tx) error {
+						var err error
+						created, err = provenance.NewRecorder(tx, author(c)).DefinePredicate(p)
+						rev, _ = tx.Head()
+						return err
+					})
+					if err != nil {
+						return err
+					}
+					if c.Bool("json") {
+						return a.printJSON(map[string]any{"name": p.Name, "kind": p.Kind, "many": p.Many, "created": created, "revision": rev})
+					}
+					if created {
+						a.printf("defined predicate %q (%s) at revision %d\n", p.Name, describeKind(p.Kind, p.Many), rev)
+					} else {
+						a.printf("predicate %q is already defined (%s); nothing changed\n", p.Name, describeKind(p.Kind, p.Many))
+					}
+					return nil
+				},
+			},
+			{
+				Name:      "list",
+				Usage:     "list the predicates",
+				ArgsUsage: " ",
+				Action: func(c *cli.Context) error {
+					if err := wantArgs(c, 0, 0); err != nil {
+						return err
+					}
+					log, err := a.open(c, false)
+					if err != nil {
+						return err
+					}
+					defer log.Close()
+					var list []*events.PredicateDefined
+					err = log.View(func(tx *events.Tx) error {
+						r := provenance.NewRecorder(tx, "")
+						for _, name := range r.Predicates() {
+							p, _, err := r.Predicate(name)
+							if err != nil {
+								return err
+							}
+							list = append(list, p)
+						}
+						return nil
+					})
+					if err != nil {
+						return err
+					}
+					if c.Bool("json") {
+						if list == nil {
+							list = []*events.PredicateDefined{}
+						}
+						return a.printJSON(map[string]any{"predicates": list})
+					}
+					for _, p := range list {
+						a.printf("%-32s %s\n", p.Name, describeKind(p.Kind, p.Many))
+					}
+					return nil
+				},
+			},
+		},
+	}
+}
+
+func describeKind(k events.ValueKind, many bool) string {
+	if many {
+		return string(k) + ", many values"
+	}
+	return string(k) + ", one value"
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+)
+
+func (a *app) reviewCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "review",
+		Usage:     "record a verdict on a conflict",
+		ArgsUsage: "ID (--accept CLAIM | --reject CLAIM | --dismiss | --same | --distinct) [--note N] [--override]",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "accept", Usage: "accept this claim; the claims that contradict it stand rejected"},
+			&cli.StringFlag{Name: "reject", Usage: "reject this one claim; the others stand"},
+			&cli.BoolFlag{Name: "dismiss", Usage: "not a contradiction"},
+			&cli.BoolFlag{Name: "same", Usage: "name conflict: the two names are one entity"},
+			&cli.BoolFlag{Name: "distinct", Usage: "name conflict: the two names are different things"},
+			&cli.StringFlag{Name: "note", Usage: "why"},
+			&cli.BoolFlag{Name: "override", Usage: "replace the verdict of a conflict that is already resolved"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := wantArgs(c, 1, 1); err != nil {
+				return err
+			}
+			var decisions []events.Decision
+			var claim events.ClaimID
+			if s := c.String("accept"); s != "" {
+				decisions, claim = append(decisions, events.DecisionAccept), events.ClaimID(s)
+			}
+			if s := c.String("reject"); s != "" {
+				decisions, claim = append(decisions, events.DecisionReject), events.ClaimID(s)
+			}
+			for _, d := range []events.Decision{events.DecisionDismiss, events.DecisionSame, events.DecisionDistinct} {
+				if c.Bool(string(d)) {
+					decisions = append(decisions, d)
+				}
+			}
+			if len(decisions) != 1 {
+				return usagef(c, "give exactly one of --accept CLAIM, --reject CLAIM, --dismiss, --same, --distinct")
+			}
+			log, err := a.open(c, true)
+			if err != nil {
+				return err
+			}
+			defer log.Close()
+			var v *events.VerdictRecorded
+			var e events.Event
+			var cf *projections.Conflict
+			err = a.update(log, func(tx *events.Tx) error {
+				st, _, err := a.store().At(tx, 0)
+				if err != nil {
+					return err
+				}
+				an := projections.Analyze(st)
+				if cf, err = an.Conflict(c.Args().First()); err != nil {
+					return err
+				}
+				if v, err = an.Verdict(cf, decisions[0], claim, c.String("note"), c.Bool("override")); err != nil {
+					return fmt.Errorf("conflict %s: %w", cf.ID, err)
+				}
+				e, err = tx.Append(author(c), v)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return a.printJSON(map[string]any{"conflict": cf.ID, "revision": e.Revision, "decision": v.Decision, "claim": v.Claim, "rejected": v.Rejected, "seen": v.Seen})
+			}
+			a.printf("%s\n", summarize(e))
+			if len(v.Rejected) > 0 {
+				a.printf("rejected: %v\n", v.Rejected)
+			}
+			a.printf("recorded at revision %d; see what it changed with: sillok diff %d\n", e.Revision, e.Revision-1)
+			return nil
+		},
+	}
+}

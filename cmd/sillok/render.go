@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+)
+
+// jsonEntity is an entity in `view --json`.
+type jsonEntity struct {
+	Name         string                   `json:"name"`
+	Aliases      []string                 `json:"aliases"`
+	AliasDetails []projections.EntityName `json:"alias_details,omitempty"`
+	Facts        []*projections.Fact      `json:"facts"`
+}
+
+func viewJSON(an *projections.Analysis, ents []*projections.Entity) map[string]any {
+	out := make([]jsonEntity, 0, len(ents))
+	for _, e := range ents {
+		je := jsonEntity{Name: e.Name, Aliases: []string{}, AliasDetails: e.Aliases, Facts: e.Facts}
+		for _, al := range e.Aliases {
+			je.Aliases = append(je.Aliases, al.Name)
+		}
+		if je.Facts == nil {
+			je.Facts = []*projections.Fact{}
+		}
+		out = append(out, je)
+	}
+	return map[string]any{"revision": an.Rev, "entities": out}
+}
+
+// viewEntities returns the entities to show: the one named, or all that
+// have facts.
+func viewEntities(an *projections.Analysis, subject string) ([]*projections.Entity, error) {
+	if subject != "" {
+		e := an.Entity(subject)
+		if e == nil {
+			return nil, fmt.Errorf("no entity named %q at revision %d", subject, an.Rev)
+		}
+		return []*projections.Entity{e}, nil
+	}
+	var out []*projections.Entity
+	for _, e := range an.Entities {
+		if len(e.Facts) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// renderView is the text form of the view: one block per entity.
+func renderView(an *projections.Analysis, ents []*projections.Entity) string {
+	var b strings.Builder
+	for i, e := range ents {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(e.Name + "\n")
+		if len(e.Aliases) > 0 {
+			var names []string
+			for _, al := range e.Aliases {
+				names = append(names, fmt.Sprintf("%s (%s)", al.Name, al.Kind))
+			}
+			b.WriteString("  also: " + strings.Join(names, "; ") + "\n")
+		}
+		for _, f := range e.Facts {
+			b.WriteString("  " + renderFact(f) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func renderFact(f *projections.Fact) string {
+	var val string
+	switch {
+	case f.Value != nil:
+		val = *f.Value
+	case len(f.Values) > 0:
+		val = strings.Join(f.Values, " | ")
+	default:
+		val = "(none standing)"
+	}
+	status := f.Status
+	if f.Conflict != "" {
+		status += " " + f.Conflict
+	}
+	srcs := make([]string, len(f.Sources))
+	for i, s := range f.Sources {
+		srcs[i] = string(s)
+	}
+	line := fmt.Sprintf("%-28s %-36s %-26s %s", f.Predicate+":", val, "["+status+"]", strings.Join(srcs, ", "))
+	if len(f.Rejected) > 0 {
+		ids := make([]string, len(f.Rejected))
+		for i, id := range f.Rejected {
+			ids[i] = string(id)
+		}
+		line += "  (rejected: " + strings.Join(ids, ", ") + ")"
+	}
+	return strings.TrimRight(line, " ")
+}
+
+// filterConflicts applies --status and --kind.
+func filterConflicts(all []*projections.Conflict, status, kind string) []*projections.Conflict {
+	var out []*projections.Conflict
+	for _, c := range all {
+		if status != "all" && c.Status != status {
+			continue
+		}
+		if kind != "" && c.Kind != kind {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// renderConflicts is the conflicts table.
+func renderConflicts(list []*projections.Conflict) string {
+	if len(list) == 0 {
+		return "no conflicts\n"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-10s  %-8s  %-9s  %s\n", "ID", "KIND", "STATUS", "SUMMARY")
+	for _, c := range list {
+		status := c.Status
+		if c.Reopened {
+			status = "reopened"
+		}
+		sum := c.Summary
+		if c.WithinSource {
+			sum += " [within one source]"
+		}
+		fmt.Fprintf(&b, "%-10s  %-8s  %-9s  %s\n", c.ID, c.Kind, status, sum)
+	}
+	return b.String()
+}
+
+// describeValue says how a claim's value was written and resolved.
+func describeValue(v events.Value) string {
+	s := v.String()
+	if v.Written != "" {
+		s = fmt.Sprintf("%s, written %q", s, v.Written)
+		if v.Anchor != "" {
+			s += " and resolved against the publication date " + v.Anchor
+		}
+	}
+	return s
+}

@@ -1,0 +1,696 @@
+package projections
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sillok/sillok/events"
+)
+
+// Fact statuses.
+const (
+	StatusSingleSource = "single-source"
+	StatusAgreed       = "agreed"
+	StatusConflict     = "conflict"
+	StatusResolved     = "resolved"
+)
+
+// Conflict kinds and statuses.
+const (
+	KindValue    = "value"
+	KindTemporal = "temporal"
+	KindName     = "name"
+
+	ConflictOpen     = "open"
+	ConflictResolved = "resolved"
+)
+
+// Analysis is the reconciled view and the conflict list of a State: a
+// pure function of it, computed in time about linear in the claims.
+type Analysis struct {
+	Rev       events.Revision
+	State     *State
+	Entities  []*Entity
+	Conflicts []*Conflict
+
+	entityOf  map[string]*Entity // name key → entity
+	conflicts map[string]*Conflict
+	names     *nameGraph
+	srcGroup  map[events.SourceID]events.SourceID
+}
+
+// Entity is a canonical entity: its name, its aliases and its facts.
+type Entity struct {
+	Name    string       `json:"name"`
+	Aliases []EntityName `json:"-"`
+	Facts   []*Fact      `json:"facts"`
+	key     string
+}
+
+// EntityName is one alias of an entity and where it comes from.
+type EntityName struct {
+	Name  string           `json:"name"`
+	Kind  events.AliasKind `json:"kind"`
+	Claim events.ClaimID   `json:"claim,omitempty"`
+	Rev   events.Revision  `json:"revision"`
+	Note  string           `json:"note,omitempty"`
+}
+
+// Fact is one entity's value for one predicate, with its support.
+type Fact struct {
+	Predicate string `json:"predicate"`
+	// Value is the reconciled value in canonical written form; nil while
+	// in conflict.
+	Value    *string           `json:"value"`
+	Status   string            `json:"status"`
+	Claims   []events.ClaimID  `json:"claims"`
+	Sources  []events.SourceID `json:"sources"`
+	Rejected []events.ClaimID  `json:"rejected,omitempty"`
+	Conflict string            `json:"conflict,omitempty"`
+	// Independent counts the sources that are not translations or copies
+	// of each other.
+	Independent int `json:"independent_sources"`
+	// Values lists the competing values while in conflict (or after a
+	// dismissal).
+	Values []string `json:"values,omitempty"`
+	// Relation is set for a fact that relates to another fact ("after
+	// Camp David summit / held") rather than giving a date.
+	Relation bool `json:"relation,omitempty"`
+}
+
+// Conflict is a flagged contradiction.
+type Conflict struct {
+	ID           string          `json:"id"`
+	Kind         string          `json:"kind"`
+	Status       string          `json:"status"`
+	Subject      string          `json:"subject"`
+	Predicate    string          `json:"predicate"`
+	WithinSource bool            `json:"within_source"`
+	Claims       []ConflictClaim `json:"claims"`
+	Names        []string        `json:"names,omitempty"`
+	Summary      string          `json:"summary"`
+	// Resemblance says why two names look alike (name conflicts).
+	Resemblance string `json:"resemblance,omitempty"`
+	// Verdict is the latest verdict recorded on the conflict.
+	Verdict *Verdict `json:"verdict,omitempty"`
+	// Reopened is set when a claim joined the conflict after its verdict.
+	Reopened bool `json:"reopened,omitempty"`
+	// Joined lists the claims that arrived after the verdict.
+	Joined []events.ClaimID `json:"joined,omitempty"`
+}
+
+// ConflictClaim is one claim of a conflict.
+type ConflictClaim struct {
+	ID     events.ClaimID  `json:"id"`
+	Source events.SourceID `json:"source"`
+	Value  string          `json:"value"`
+	Quote  string          `json:"quote"`
+	// Role is "relation" or "date" in a temporal conflict, else "".
+	Role     string `json:"role,omitempty"`
+	Rejected bool   `json:"rejected,omitempty"`
+	Subject  string `json:"subject"`
+}
+
+// Entity returns the entity a name resolves to, or nil.
+func (a *Analysis) Entity(name string) *Entity { return a.entityOf[NameKey(name)] }
+
+// Conflict returns the conflict with the given id or unique id prefix.
+func (a *Analysis) Conflict(id string) (*Conflict, error) {
+	if c, ok := a.conflicts[id]; ok {
+		return c, nil
+	}
+	var found *Conflict
+	for _, c := range a.Conflicts {
+		if len(id) >= 4 && strings.HasPrefix(c.ID, id) {
+			if found != nil {
+				return nil, fmt.Errorf("conflict id %q is ambiguous: %s and %s", id, found.ID, c.ID)
+			}
+			found = c
+		}
+	}
+	if found == nil {
+		return nil, fmt.Errorf("%w: no conflict %q at revision %d (see sillok conflicts --status all)", ErrUnknownConflict, id, a.Rev)
+	}
+	return found, nil
+}
+
+// ErrUnknownConflict reports a conflict id that matches no conflict.
+var ErrUnknownConflict = fmt.Errorf("unknown conflict")
+
+// Canonical returns the canonical name a name resolves to (the name
+// itself when it is unknown).
+func (a *Analysis) Canonical(name string) string {
+	if e := a.entityOf[NameKey(name)]; e != nil {
+		return e.Name
+	}
+	return name
+}
+
+// Independent returns the representative of a source's independence
+// group: the source itself, or the original it translates or copies.
+func (a *Analysis) Independent(id events.SourceID) events.SourceID {
+	if g, ok := a.srcGroup[id]; ok {
+		return g
+	}
+	return id
+}
+
+// conflictID is a short stable hash of what a conflict concerns.
+func conflictID(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(h[:5])
+}
+
+// Analyze computes the reconciled view and the conflicts of s.
+func Analyze(s *State) *Analysis {
+	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[string]*Conflict{}}
+	a.names = buildNames(s)
+	a.srcGroup = independenceGroups(s)
+	verdicts := latestVerdicts(s)
+	for _, root := range a.names.roots() {
+		e := &Entity{Name: a.names.display(root), key: root}
+		for _, k := range a.names.members(root) {
+			a.entityOf[k] = e
+		}
+		e.Aliases = a.names.aliasesOf(root)
+		a.Entities = append(a.Entities, e)
+	}
+	found := map[string]*Conflict{}
+	groups := a.groupClaims()
+	dated := map[factKey][]datedClaim{}
+	var relations []*Claim
+	for _, g := range groups {
+		for _, c := range g.claims {
+			if !c.Standing() {
+				continue
+			}
+			if c.Value.Relation != nil {
+				relations = append(relations, c)
+			} else if c.Value.Kind == events.KindDate {
+				if d, err := events.ParseDate(c.Value.Date); err == nil {
+					dated[g.key] = append(dated[g.key], datedClaim{c, d})
+				}
+			}
+		}
+		if cf := a.valueConflict(g); cf != nil {
+			found[cf.ID] = cf
+		}
+	}
+	for _, cf := range a.temporalConflicts(dated, relations) {
+		found[cf.ID] = cf
+	}
+	for _, cf := range a.nameConflicts() {
+		found[cf.ID] = cf
+	}
+	// Verdicts: resolve, reopen, or bring back resolved conflicts whose
+	// claims the verdict rejected.
+	for id, v := range verdicts {
+		cf, ok := found[id]
+		if !ok {
+			cf = a.fromVerdict(v)
+			if cf == nil {
+				continue
+			}
+			found[id] = cf
+		}
+		cf.Verdict = v
+		cf.Status = ConflictResolved
+		for _, cc := range cf.Claims {
+			if c := s.Claims[cc.ID]; c != nil && c.Rev > v.Seen {
+				cf.Joined = append(cf.Joined, cc.ID)
+			}
+		}
+		if len(cf.Joined) > 0 {
+			cf.Status, cf.Reopened = ConflictOpen, true
+		}
+	}
+	for _, cf := range found {
+		a.Conflicts = append(a.Conflicts, cf)
+		a.conflicts[cf.ID] = cf
+	}
+	sort.Slice(a.Conflicts, func(i, j int) bool {
+		x, y := a.Conflicts[i], a.Conflicts[j]
+		if x.Kind != y.Kind {
+			return kindOrder(x.Kind) < kindOrder(y.Kind)
+		}
+		if x.Subject != y.Subject {
+			return x.Subject < y.Subject
+		}
+		if x.Predicate != y.Predicate {
+			return x.Predicate < y.Predicate
+		}
+		return x.ID < y.ID
+	})
+	for _, g := range groups {
+		a.addFacts(g)
+	}
+	sort.Slice(a.Entities, func(i, j int) bool { return a.Entities[i].Name < a.Entities[j].Name })
+	for _, e := range a.Entities {
+		sort.SliceStable(e.Facts, func(i, j int) bool {
+			if e.Facts[i].Predicate != e.Facts[j].Predicate {
+				return e.Facts[i].Predicate < e.Facts[j].Predicate
+			}
+			return e.Facts[i].Relation && !e.Facts[j].Relation
+		})
+	}
+	return a
+}
+
+func kindOrder(k string) int {
+	switch k {
+	case KindValue:
+		return 0
+	case KindTemporal:
+		return 1
+	}
+	return 2
+}
+
+// latestVerdicts returns the latest verdict on each conflict.
+func latestVerdicts(s *State) map[string]*Verdict {
+	m := map[string]*Verdict{}
+	for i := range s.Verdicts {
+		v := &s.Verdicts[i]
+		m[v.Conflict] = v
+	}
+	return m
+}
+
+// factKey is a canonical entity and a predicate.
+type factKey struct{ entity, predicate string }
+
+type group struct {
+	key    factKey
+	entity *Entity
+	pred   *Predicate
+	claims []*Claim // not retracted, in revision order
+}
+
+type datedClaim struct {
+	c *Claim
+	d events.Date
+}
+
+// groupClaims groups the claims that are not retracted by canonical
+// entity and predicate, in a deterministic order.
+func (a *Analysis) groupClaims() []*group {
+	m := map[factKey]*group{}
+	var out []*group
+	for _, c := range a.State.SortedClaims() {
+		if c.Retracted {
+			continue
+		}
+		e := a.entityOf[NameKey(c.Subject)]
+		k := factKey{e.key, c.Predicate}
+		g := m[k]
+		if g == nil {
+			g = &group{key: k, entity: e, pred: a.State.Predicates[c.Predicate]}
+			if g.pred == nil {
+				g.pred = &Predicate{Name: c.Predicate, Kind: c.Value.Kind}
+			}
+			m[k] = g
+			out = append(out, g)
+		}
+		g.claims = append(g.claims, c)
+	}
+	return out
+}
+
+// valueKey is the form under which two values of one kind are equal.
+func (a *Analysis) valueKey(v events.Value) string {
+	switch {
+	case v.Relation != nil:
+		return "rel\x00" + string(v.Relation.Op) + "\x00" + a.entityKey(v.Relation.To.Subject) + "\x00" + v.Relation.To.Predicate
+	case v.Kind == events.KindEntity:
+		return a.entityKey(v.Entity)
+	case v.Kind == events.KindText:
+		return NameKey(v.Text)
+	}
+	return v.String()
+}
+
+func (a *Analysis) entityKey(name string) string {
+	if e := a.entityOf[NameKey(name)]; e != nil {
+		return e.key
+	}
+	return NameKey(name)
+}
+
+// display is a value as the view shows it: entities by canonical name.
+func (a *Analysis) display(v events.Value) string {
+	switch {
+	case v.Relation != nil:
+		return fmt.Sprintf("%s %s / %s", v.Relation.Op, a.Canonical(v.Relation.To.Subject), v.Relation.To.Predicate)
+	case v.Kind == events.KindEntity:
+		return a.Canonical(v.Entity)
+	}
+	return v.String()
+}
+
+// compatible reports whether two direct values of one kind can both be
+// true.
+func (a *Analysis) compatible(x, y events.Value) bool {
+	switch x.Kind {
+	case events.KindDate:
+		dx, err1 := events.ParseDate(x.Date)
+		dy, err2 := events.ParseDate(y.Date)
+		if err1 != nil || err2 != nil {
+			return x.Date == y.Date
+		}
+		return dx.Overlaps(dy)
+	case events.KindQuantity:
+		qx, err1 := events.ParseQuantity(x.Quantity)
+		qy, err2 := events.ParseQuantity(y.Quantity)
+		if err1 != nil || err2 != nil {
+			return x.Quantity == y.Quantity
+		}
+		return qx.Compatible(qy)
+	}
+	return a.valueKey(x) == a.valueKey(y)
+}
+
+// incompatible reports whether some two of the claims cannot both be true.
+// Dates are intervals, and intervals pairwise overlap exactly when the
+// latest start is not after the earliest end, so dates take one pass.
+func (a *Analysis) incompatible(cs []*Claim) bool {
+	if len(cs) < 2 {
+		return false
+	}
+	if cs[0].Value.Kind == events.KindDate {
+		var lo, hi events.Day
+		for i, c := range cs {
+			d, err := events.ParseDate(c.Value.Date)
+			if err != nil {
+				continue
+			}
+			f, l := d.Bounds()
+			if i == 0 || f > lo {
+				lo = f
+			}
+			if i == 0 || l < hi {
+				hi = l
+			}
+		}
+		return lo > hi
+	}
+	if cs[0].Value.Kind != events.KindQuantity {
+		k := a.valueKey(cs[0].Value)
+		for _, c := range cs[1:] {
+			if a.valueKey(c.Value) != k {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			if !a.compatible(cs[i].Value, cs[j].Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// directClaims are a group's standing claims that give a value rather
+// than a relation.
+func directClaims(g *group) []*Claim {
+	var out []*Claim
+	for _, c := range g.claims {
+		if c.Standing() && c.Value.Relation == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func valueConflictID(g *group) string { return conflictID(KindValue, g.key.entity, g.key.predicate) }
+
+func (a *Analysis) valueConflict(g *group) *Conflict {
+	if g.pred.Many {
+		return nil
+	}
+	cs := directClaims(g)
+	if !a.incompatible(cs) {
+		return nil
+	}
+	cf := &Conflict{ID: valueConflictID(g), Kind: KindValue, Status: ConflictOpen,
+		Subject: g.entity.Name, Predicate: g.key.predicate}
+	for _, c := range cs {
+		cf.Claims = append(cf.Claims, a.conflictClaim(c, ""))
+	}
+	a.finish(cf)
+	return cf
+}
+
+func (a *Analysis) conflictClaim(c *Claim, role string) ConflictClaim {
+	return ConflictClaim{ID: c.ID, Source: c.Source, Value: a.display(c.Value), Quote: c.Quote.Quote.Exact,
+		Role: role, Rejected: c.RejectedBy != "", Subject: c.Subject}
+}
+
+// finish sets within_source and the summary.
+func (a *Analysis) finish(cf *Conflict) {
+	srcs := map[events.SourceID]bool{}
+	for _, cc := range cf.Claims {
+		srcs[cc.Source] = true
+	}
+	cf.WithinSource = len(srcs) == 1 && len(cf.Claims) > 1
+	cf.Summary = a.summary(cf)
+}
+
+func (a *Analysis) summary(cf *Conflict) string {
+	switch cf.Kind {
+	case KindValue:
+		var order []string
+		bySrc := map[string][]string{}
+		for _, cc := range cf.Claims {
+			if _, ok := bySrc[cc.Value]; !ok {
+				order = append(order, cc.Value)
+			}
+			if !contains(bySrc[cc.Value], string(cc.Source)) {
+				bySrc[cc.Value] = append(bySrc[cc.Value], string(cc.Source))
+			}
+		}
+		parts := make([]string, len(order))
+		for i, v := range order {
+			parts[i] = fmt.Sprintf("%s (%s)", v, strings.Join(bySrc[v], ", "))
+		}
+		return cf.Predicate + ": " + strings.Join(parts, " vs ")
+	case KindTemporal:
+		var rels, dates []string
+		for _, cc := range cf.Claims {
+			c := a.State.Claims[cc.ID]
+			if c == nil {
+				continue
+			}
+			if cc.Role == "relation" {
+				r := c.Value.Relation
+				target := r.To.Predicate
+				if a.entityKey(r.To.Subject) != a.entityKey(c.Subject) {
+					target = a.Canonical(r.To.Subject) + " " + target
+				}
+				rels = append(rels, fmt.Sprintf("%s %s %s (%s)", c.Predicate, relationWords[r.Op], target, cc.Source))
+			} else {
+				dates = append(dates, fmt.Sprintf("%s %s (%s)", c.Predicate, cc.Value, cc.Source))
+			}
+		}
+		return strings.Join(rels, ", ") + "; yet " + strings.Join(dates, " and ")
+	case KindName:
+		return fmt.Sprintf("%q and %q look like one name (%s)", cf.Names[0], cf.Names[1], cf.Resemblance)
+	}
+	return ""
+}
+
+var relationWords = map[events.RelationOp]string{
+	events.RelAfter:  "after",
+	events.RelBefore: "before",
+	events.RelSame:   "on the same day as",
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// fromVerdict rebuilds a conflict that checks no longer find because its
+// verdict rejected claims or merged names: it stays listed as resolved.
+func (a *Analysis) fromVerdict(v *Verdict) *Conflict {
+	cf := &Conflict{ID: v.Conflict, Kind: v.Kind, Status: ConflictResolved}
+	for i, id := range v.Claims {
+		c := a.State.Claims[id]
+		if c == nil || c.Retracted {
+			continue
+		}
+		role := ""
+		if v.Kind == KindTemporal {
+			role = "date"
+			if c.Value.Relation != nil {
+				role = "relation"
+			}
+		}
+		if i == 0 || cf.Subject == "" {
+			cf.Subject, cf.Predicate = a.Canonical(c.Subject), c.Predicate
+		}
+		cf.Claims = append(cf.Claims, a.conflictClaim(c, role))
+	}
+	if v.Kind == KindName {
+		if len(v.Names) != 2 {
+			return nil
+		}
+		cf.Names = append([]string(nil), v.Names...)
+		cf.Subject = v.Names[0]
+		cf.Resemblance = "reviewed"
+		if r, ok := LookAlike(v.Names[0], v.Names[1]); ok {
+			cf.Resemblance = r.Reason + ": " + r.Detail
+		}
+	} else if len(cf.Claims) == 0 {
+		return nil
+	}
+	a.finish(cf)
+	return cf
+}
+
+// addFacts adds a group's facts to its entity.
+func (a *Analysis) addFacts(g *group) {
+	var direct, rels, rejected []*Claim
+	for _, c := range g.claims {
+		switch {
+		case c.RejectedBy != "":
+			rejected = append(rejected, c)
+		case c.Value.Relation != nil:
+			rels = append(rels, c)
+		default:
+			direct = append(direct, c)
+		}
+	}
+	// Relation facts: one per distinct relation.
+	for _, cl := range a.cluster(rels) {
+		f := a.fact(g, cl)
+		v := a.display(cl[0].Value)
+		f.Value, f.Relation = &v, true
+		g.entity.Facts = append(g.entity.Facts, f)
+	}
+	var rejIDs []events.ClaimID
+	for _, c := range rejected {
+		rejIDs = append(rejIDs, c.ID)
+	}
+	if len(direct) == 0 {
+		if len(rejIDs) > 0 {
+			g.entity.Facts = append(g.entity.Facts, &Fact{Predicate: g.key.predicate, Status: StatusResolved, Rejected: rejIDs,
+				Claims: []events.ClaimID{}, Sources: []events.SourceID{}})
+		}
+		return
+	}
+	if g.pred.Many {
+		for _, cl := range a.cluster(direct) {
+			f := a.fact(g, cl)
+			v := a.reconcile(cl)
+			f.Value = &v
+			g.entity.Facts = append(g.entity.Facts, f)
+		}
+		return
+	}
+	f := a.fact(g, direct)
+	f.Rejected = rejIDs
+	id := valueConflictID(g)
+	cf := a.conflicts[id]
+	switch {
+	case cf != nil && cf.Status == ConflictOpen:
+		f.Status, f.Conflict = StatusConflict, id
+		f.Values = a.distinctValues(direct)
+	case cf != nil && cf.Verdict != nil && cf.Verdict.Decision == events.DecisionDismiss:
+		f.Status, f.Conflict = StatusResolved, id
+		f.Values = a.distinctValues(direct)
+		if len(f.Values) == 1 {
+			v := a.reconcile(direct)
+			f.Value = &v
+		}
+	default:
+		v := a.reconcile(direct)
+		f.Value = &v
+		if cf != nil {
+			f.Status, f.Conflict = StatusResolved, id
+		}
+	}
+	g.entity.Facts = append(g.entity.Facts, f)
+}
+
+// fact makes a fact of claims with their support.
+func (a *Analysis) fact(g *group, cs []*Claim) *Fact {
+	f := &Fact{Predicate: g.key.predicate, Claims: []events.ClaimID{}, Sources: []events.SourceID{}}
+	seen := map[events.SourceID]bool{}
+	indep := map[events.SourceID]bool{}
+	for _, c := range cs {
+		f.Claims = append(f.Claims, c.ID)
+		if !seen[c.Source] {
+			seen[c.Source] = true
+			f.Sources = append(f.Sources, c.Source)
+		}
+		indep[a.Independent(c.Source)] = true
+	}
+	f.Independent = len(indep)
+	f.Status = StatusSingleSource
+	if f.Independent > 1 {
+		f.Status = StatusAgreed
+	}
+	return f
+}
+
+// cluster groups claims by equal value (after alias resolution), in
+// order of first appearance.
+func (a *Analysis) cluster(cs []*Claim) [][]*Claim {
+	idx := map[string]int{}
+	var out [][]*Claim
+	for _, c := range cs {
+		k := a.valueKey(c.Value)
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], c)
+	}
+	return out
+}
+
+func (a *Analysis) distinctValues(cs []*Claim) []string {
+	var out []string
+	for _, cl := range a.cluster(cs) {
+		out = append(out, a.display(cl[0].Value))
+	}
+	return out
+}
+
+// reconcile picks the value of agreeing claims: the most precise one.
+func (a *Analysis) reconcile(cs []*Claim) string {
+	best := cs[0]
+	switch best.Value.Kind {
+	case events.KindDate:
+		bw := -1
+		for _, c := range cs {
+			d, err := events.ParseDate(c.Value.Date)
+			if err != nil {
+				continue
+			}
+			if w := d.Width(); bw < 0 || w < bw || (w == bw && !d.Approximate() && !d.Uncertain()) {
+				best, bw = c, w
+			}
+		}
+	case events.KindQuantity:
+		for _, c := range cs {
+			if q, err := events.ParseQuantity(c.Value.Quantity); err == nil && !q.Approximate() {
+				best = c
+				break
+			}
+		}
+	}
+	return a.display(best.Value)
+}

@@ -1,0 +1,255 @@
+package projections
+
+import (
+	"sort"
+
+	"github.com/sillok/sillok/events"
+)
+
+// nameGraph resolves names to canonical entities: a union-find over name
+// keys (NameKey), joined by aliases, claims' "as" and "same" verdicts.
+type nameGraph struct {
+	parent   map[string]string
+	info     map[string]*nameInfo
+	distinct map[[2]string]bool // pairs of name keys declared different
+	aliases  []Alias
+	order    []string // keys in order of first appearance
+}
+
+type nameInfo struct {
+	display  string // the first surface form seen
+	rev      events.Revision
+	asAlias  bool // appears as the alias side of a declaration
+	asTarget bool // appears as a claim subject or an alias's entity
+	kind     events.AliasKind
+	claim    events.ClaimID
+	note     string
+}
+
+func (g *nameGraph) add(name string, rev events.Revision) string {
+	k := NameKey(name)
+	if _, ok := g.info[k]; !ok {
+		g.info[k] = &nameInfo{display: name, rev: rev}
+		g.parent[k] = k
+		g.order = append(g.order, k)
+	}
+	return k
+}
+
+func (g *nameGraph) find(k string) string {
+	for g.parent[k] != k {
+		g.parent[k] = g.parent[g.parent[k]]
+		k = g.parent[k]
+	}
+	return k
+}
+
+func (g *nameGraph) union(a, b string) {
+	ra, rb := g.find(a), g.find(b)
+	if ra == rb {
+		return
+	}
+	// Keep the root that appeared first, so roots do not depend on map
+	// order.
+	if g.info[rb].rev < g.info[ra].rev || (g.info[rb].rev == g.info[ra].rev && rb < ra) {
+		ra, rb = rb, ra
+	}
+	g.parent[rb] = ra
+}
+
+// buildNames collects every name the state mentions and joins aliases.
+func buildNames(s *State) *nameGraph {
+	g := &nameGraph{parent: map[string]string{}, info: map[string]*nameInfo{}, distinct: map[[2]string]bool{}}
+	type link struct{ a, b string }
+	var links []link
+	// Names in the order of the events that introduced them.
+	type named struct {
+		rev events.Revision
+		f   func()
+	}
+	var steps []named
+	for _, c := range s.Claims {
+		if c.Retracted {
+			continue
+		}
+		c := c
+		steps = append(steps, named{c.Rev, func() {
+			k := g.add(c.Subject, c.Rev)
+			g.info[k].asTarget = true
+			if c.As != "" {
+				ak := g.add(c.As, c.Rev)
+				if ak != k {
+					g.info[ak].asAlias = true
+					if g.info[ak].kind == "" {
+						g.info[ak].kind, g.info[ak].claim = events.AliasVariant, c.ID
+					}
+					links = append(links, link{k, ak})
+				}
+			}
+			if c.Value.Kind == events.KindEntity && c.Value.Entity != "" {
+				g.add(c.Value.Entity, c.Rev)
+			}
+			if r := c.Value.Relation; r != nil {
+				g.add(r.To.Subject, c.Rev)
+			}
+		}})
+	}
+	for i := range s.Aliases {
+		al := s.Aliases[i]
+		steps = append(steps, named{al.Rev, func() {
+			ek := g.add(al.Entity, al.Rev)
+			nk := g.add(al.Name, al.Rev)
+			if al.Kind == events.AliasDistinct {
+				g.distinct[pairKey(ek, nk)] = true
+				return
+			}
+			g.aliases = append(g.aliases, al)
+			g.info[ek].asTarget = true
+			if nk != ek {
+				g.info[nk].asAlias = true
+				g.info[nk].kind, g.info[nk].claim, g.info[nk].note = al.Kind, al.Claim, al.Note
+				links = append(links, link{ek, nk})
+			}
+		}})
+	}
+	for _, v := range latestVerdicts(s) {
+		if len(v.Names) != 2 || (v.Decision != events.DecisionSame && v.Decision != events.DecisionDistinct) {
+			continue
+		}
+		v := v
+		steps = append(steps, named{v.Rev, func() {
+			a, b := g.add(v.Names[0], v.Rev), g.add(v.Names[1], v.Rev)
+			if v.Decision == events.DecisionDistinct {
+				g.distinct[pairKey(a, b)] = true
+				return
+			}
+			g.info[b].asAlias = true
+			if g.info[b].kind == "" {
+				g.info[b].kind = events.AliasSame
+			}
+			links = append(links, link{a, b})
+		}})
+	}
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].rev < steps[j].rev })
+	for _, st := range steps {
+		st.f()
+	}
+	for _, l := range links {
+		g.union(l.a, l.b)
+	}
+	return g
+}
+
+func pairKey(a, b string) [2]string {
+	if b < a {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+// roots returns one key per entity, in order of first appearance.
+func (g *nameGraph) roots() []string {
+	var out []string
+	for _, k := range g.order {
+		if g.find(k) == k {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// members returns the keys of an entity, in order of first appearance.
+func (g *nameGraph) members(root string) []string {
+	var out []string
+	for _, k := range g.order {
+		if g.find(k) == root {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// canonicalKey is the entity's canonical name: the earliest name used as
+// a subject or an alias's entity and never declared an alias of something
+// else; failing that, the earliest name.
+func (g *nameGraph) canonicalKey(root string) string {
+	best := ""
+	for _, k := range g.members(root) {
+		in := g.info[k]
+		if in.asTarget && !in.asAlias {
+			return k
+		}
+		if best == "" {
+			best = k
+		}
+	}
+	return best
+}
+
+func (g *nameGraph) display(root string) string { return g.info[g.canonicalKey(root)].display }
+
+// aliasesOf lists the other names of an entity.
+func (g *nameGraph) aliasesOf(root string) []EntityName {
+	canon := g.canonicalKey(root)
+	var out []EntityName
+	for _, k := range g.members(root) {
+		if k == canon {
+			continue
+		}
+		in := g.info[k]
+		kind := in.kind
+		if kind == "" {
+			kind = events.AliasVariant
+		}
+		out = append(out, EntityName{Name: in.display, Kind: kind, Claim: in.claim, Rev: in.rev, Note: in.note})
+	}
+	return out
+}
+
+// independenceGroups maps each source to the representative of its group
+// of dependent sources: translations join their original, and copies
+// (MinHash similarity at or above CopyThreshold) join the earlier source.
+func independenceGroups(s *State) map[events.SourceID]events.SourceID {
+	parent := map[events.SourceID]events.SourceID{}
+	var find func(events.SourceID) events.SourceID
+	find = func(x events.SourceID) events.SourceID {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	srcs := make([]*Source, 0, len(s.Sources))
+	for _, src := range s.Sources {
+		srcs = append(srcs, src)
+		parent[src.ID] = src.ID
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Rev < srcs[j].Rev })
+	union := func(a, b events.SourceID) {
+		ra, rb := find(a), find(b)
+		if ra == rb {
+			return
+		}
+		if s.Sources[rb].Rev < s.Sources[ra].Rev {
+			ra, rb = rb, ra
+		}
+		parent[rb] = ra
+	}
+	ix := NewCopyIndex()
+	for _, src := range srcs {
+		if _, ok := parent[src.TranslationOf]; ok && src.TranslationOf != "" {
+			union(src.TranslationOf, src.ID)
+		}
+		if src.Sketch.IsEmpty() {
+			continue
+		}
+		for _, other := range ix.Add(string(src.ID), src.Sketch) {
+			union(events.SourceID(other), src.ID)
+		}
+	}
+	out := make(map[events.SourceID]events.SourceID, len(parent))
+	for id := range parent {
+		out[id] = find(id)
+	}
+	return out
+}

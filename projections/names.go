@@ -1,0 +1,772 @@
+package projections
+
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Name comparison: the "name" kind of contradiction.
+//
+// Two entity names look like the same thing when, after NameKey folding, they
+// have the same words in another order, differ by a small spelling change, or
+// one is an abbreviation of the other. The thresholds of the spelling rule:
+//
+//   - Only names with the same number of words are compared, word by word; a
+//     word that differs must differ by a spelling change, not be replaced.
+//   - A word may differ only if both forms have at least minSpellingRunes (5)
+//     runes and neither contains a digit. So "US"/"UK", "Iran"/"Iraq",
+//     "2023 summit"/"2024 summit" and "Korea-US summit"/"Korea-Japan summit"
+//     are different things, not misspellings.
+//   - A differing word pair may be at most 1 edit apart when the shorter word
+//     has 5 runes and at most 2 edits when it has 6 or more (about a third of
+//     the word, capped at 2). Distances are go-diff's Levenshtein over runes,
+//     so a transposition ("Samsung"/"Samsnug") counts 2.
+//     "Japan"/"Japanese" (3 edits) and "technology"/"technologies" (3 edits)
+//     are therefore not flagged: an adjective or a plural is a different
+//     word, and a reviewer is not asked about every one.
+//   - The edits over all words total at most max(2, 20% of the shorter key's
+//     runes).
+//   - An edit that inserts, deletes or replaces a Han character is not a
+//     spelling change: each ideograph is a word of its own
+//     ("日米韓首脳会談"/"日米首脳会談" are different meetings).
+//   - Names whose keys differ only in their spaces ("Jongun"/"Jong-un",
+//     "サイバー・セキュリティ"/"サイバーセキュリティ") are reported as spelling.
+//
+// Short words (under 5 runes) are never treated as misspellings of each other;
+// this misses romanization variants such as "Suk"/"Seok", which is the price of
+// not flagging every pair of country codes.
+
+// Reasons a Resemblance gives.
+const (
+	ReasonWordOrder    = "word order"
+	ReasonSpelling     = "spelling"
+	ReasonAbbreviation = "abbreviation"
+)
+
+const (
+	// minSpellingRunes is the shortest word that may differ by a spelling change.
+	minSpellingRunes = 5
+	// maxWordEdits caps the edit distance between two spellings of one word.
+	maxWordEdits = 2
+	// maxVariantBucket is the largest deletion-variant bucket that is searched;
+	// larger buckets are skipped and counted in NameIndexStats.SkippedBuckets.
+	maxVariantBucket = 256
+	// maxSpellingProbes caps, per name, the spelling candidates looked up;
+	// names that hit it are counted in NameIndexStats.TruncatedNames.
+	maxSpellingProbes = 256
+)
+
+// abbreviationStopwords are the words an abbreviation may leave out
+// ("TTC" for "Trade and Technology Council").
+var abbreviationStopwords = map[string]bool{
+	"a": true, "an": true, "and": true, "at": true, "for": true, "in": true,
+	"of": true, "on": true, "the": true, "to": true,
+}
+
+// NameKey returns the folded form names compare by: Unicode NFKC, full case
+// folding, full stops and apostrophes removed ("D.C." becomes "dc"), "&"
+// written "and", every other punctuation mark, symbol and space turned into
+// one space, and no leading or trailing space. So "Washington, D.C." and
+// "washington DC" have the same key, and so have "Kim Jong-un" and
+// "Kim Jong Un". Scripts without case (Japanese, Korean) keep their
+// characters; NFKC turns half-width katakana and full-width Latin letters
+// into their usual forms.
+func NameKey(name string) string {
+	s := norm.NFKC.String(name)
+	s = cases.Fold().String(s)
+	s = norm.NFKC.String(s)
+
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is pending before the next kept rune
+	var prev rune
+	for i, r := range s {
+		if r >= 0x13a0 && unicode.Is(unicode.Cherokee, r) {
+			// Case folding maps Cherokee to capitals, but x/text's Fold swaps
+			// its cases, so that folding twice would undo the first.
+			r = unicode.ToUpper(r)
+		}
+		switch {
+		case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case r == '.':
+			// Dropped, joining "d.c." into "dc"; kept between digits ("3.5").
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if unicode.IsDigit(prev) && unicode.IsDigit(next) && !space {
+				b.WriteByte('.')
+			}
+		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '\u02bc':
+			// Dropped: "Korea's" is "koreas".
+		case r == '&':
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString("and")
+			space = true
+		default:
+			space = true
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+// Resemblance says why two names look like the same thing.
+type Resemblance struct {
+	// Reason is ReasonWordOrder, ReasonSpelling or ReasonAbbreviation.
+	Reason string
+	// Detail explains the reason for a reviewer, e.g. "edit distance 2 of 40"
+	// or "\"FOC\" abbreviates \"Freedom Online Coalition\"".
+	Detail string
+}
+
+// LookAlike reports whether two names look like the same thing, and why.
+// Names with the same NameKey are the same name and are not reported.
+func LookAlike(a, b string) (Resemblance, bool) {
+	x, y := newNameEntry(a), newNameEntry(b)
+	return lookAlike(&x, &y)
+}
+
+// nameEntry is a name prepared for comparison.
+type nameEntry struct {
+	name  string   // the original name reported
+	key   string   // NameKey(name)
+	words []string // the words of key
+	// abbrev: key is one word of letters and the original writes it with
+	// at least two capitals ("FOC", "U.S.", "DoD").
+	abbrev bool
+}
+
+func newNameEntry(name string) nameEntry {
+	key := NameKey(name)
+	return nameEntry{
+		name:   name,
+		key:    key,
+		words:  strings.Fields(key),
+		abbrev: isAbbreviationForm(name, key),
+	}
+}
+
+// isAbbreviationForm reports whether name, with key key, can stand as an
+// abbreviation: a single token of two or more letters, written with at least
+// two capitals.
+func isAbbreviationForm(name, key string) bool {
+	if utf8.RuneCountInString(key) < 2 {
+		return false
+	}
+	for _, r := range key {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	upper := 0
+	for _, r := range name {
+		if unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	return upper >= 2
+}
+
+func lookAlike(x, y *nameEntry) (Resemblance, bool) {
+	if x.key == y.key || x.key == "" || y.key == "" {
+		return Resemblance{}, false
+	}
+	if len(x.words) == len(y.words) && sortedWordsKey(x.words) == sortedWordsKey(y.words) {
+		return Resemblance{Reason: ReasonWordOrder, Detail: "same words in another order"}, true
+	}
+	if spacelessKey(x.key) == spacelessKey(y.key) {
+		return Resemblance{Reason: ReasonSpelling, Detail: "same letters, spaced differently"}, true
+	}
+	if r, ok := spellingVariant(x, y); ok {
+		return r, true
+	}
+	if r, ok := abbreviates(x, y); ok {
+		return r, true
+	}
+	if r, ok := abbreviates(y, x); ok {
+		return r, true
+	}
+	return Resemblance{}, false
+}
+
+func sortedWordsKey(words []string) string {
+	s := slices.Clone(words)
+	slices.Sort(s)
+	return strings.Join(s, " ")
+}
+
+func spacelessKey(key string) string {
+	return strings.ReplaceAll(key, " ", "")
+}
+
+// initials returns the first runes of words, leaving out the stopwords when
+// skipStopwords is set, or "" when fewer than two words count.
+func initials(words []string, skipStopwords bool) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range words {
+		if skipStopwords && abbreviationStopwords[w] {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		b.WriteRune(r)
+		n++
+	}
+	if n < 2 {
+		return ""
+	}
+	return b.String()
+}
+
+// initialsKeys returns the distinct initials of a multi-word name, with and
+// without stopwords.
+func initialsKeys(words []string) []string {
+	if len(words) < 2 {
+		return nil
+	}
+	all := initials(words, false)
+	short := initials(words, true)
+	if short == "" || short == all {
+		return []string{all}
+	}
+	return []string{all, short}
+}
+
+// abbreviates reports whether short abbreviates long. A name that contains
+// the abbreviation as a word is not what it abbreviates ("US" and "US Steel").
+func abbreviates(short, long *nameEntry) (Resemblance, bool) {
+	if !short.abbrev || len(long.words) < 2 || slices.Contains(long.words, short.key) {
+		return Resemblance{}, false
+	}
+	for _, k := range initialsKeys(long.words) {
+		if k == short.key {
+			return Resemblance{
+				Reason: ReasonAbbreviation,
+				Detail: fmt.Sprintf("%q abbreviates %q", short.name, long.name),
+			}, true
+		}
+	}
+	return Resemblance{}, false
+}
+
+// spellingVariant applies the spelling rule described at the top of this file.
+func spellingVariant(x, y *nameEntry) (Resemblance, bool) {
+	if len(x.words) != len(y.words) {
+		return Resemblance{}, false
+	}
+	total := 0
+	for i, u := range x.words {
+		v := y.words[i]
+		if u == v {
+			continue
+		}
+		limit := pairEditLimit(u, v)
+		if limit == 0 {
+			return Resemblance{}, false
+		}
+		d, ok := wordDistance(u, v)
+		if !ok || d > limit {
+			return Resemblance{}, false
+		}
+		total += d
+	}
+	lx, ly := utf8.RuneCountInString(x.key), utf8.RuneCountInString(y.key)
+	if total > totalEditLimit(min(lx, ly)) {
+		return Resemblance{}, false
+	}
+	return Resemblance{
+		Reason: ReasonSpelling,
+		Detail: fmt.Sprintf("edit distance %d of %d", total, max(lx, ly)),
+	}, true
+}
+
+// totalEditLimit is the most edits, over all words, between two spellings of
+// a name whose shorter key has n runes.
+func totalEditLimit(n int) int {
+	return max(2, n/5)
+}
+
+// wordEditLimit is the most edits a spelling of w may be from w: 0 when w may
+// not differ at all (too short, or holding a digit).
+func wordEditLimit(w string) int {
+	n := 0
+	for _, r := range w {
+		if unicode.IsNumber(r) {
+			return 0
+		}
+		n++
+	}
+	if n < minSpellingRunes {
+		return 0
+	}
+	return min(maxWordEdits, n/3)
+}
+
+func pairEditLimit(u, v string) int {
+	return min(wordEditLimit(u), wordEditLimit(v))
+}
+
+// wordDistance returns go-diff's Levenshtein distance between two words over
+// runes, and false when an edit touches a Han character.
+func wordDistance(u, v string) (int, bool) {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	diffs := dmp.DiffMainRunes([]rune(u), []rune(v), false)
+	for _, d := range diffs {
+		if d.Type == diffmatchpatch.DiffEqual {
+			continue
+		}
+		for _, r := range d.Text {
+			if unicode.Is(unicode.Han, r) {
+				return 0, false
+			}
+		}
+	}
+	return dmp.DiffLevenshtein(diffs), true
+}
+
+// NamePair is two names that look alike.
+type NamePair struct {
+	// A and B are the original names, A's key sorting before B's.
+	A, B string
+	Resemblance
+}
+
+// NameIndexStats counts the work a NameIndex has done since it was created.
+type NameIndexStats struct {
+	Names int // distinct name keys
+	Words int // distinct words in them
+	// Comparisons counts the name pairs compared (LookAlike evaluations).
+	Comparisons int
+	// WordComparisons counts the word pairs whose edit distance was computed
+	// while finding the spellings of a word.
+	WordComparisons int
+	// Probes counts the look-ups of name prefixes and whole names made while
+	// searching for spellings of names.
+	Probes int
+	// SkippedBuckets counts deletion-variant buckets too large to search.
+	SkippedBuckets int
+	// TruncatedNames counts names whose spelling candidates were cut short at
+	// the probe cap.
+	TruncatedNames int
+}
+
+// NameIndex finds look-alike names without comparing every name with every
+// other. Candidates come from blocks, and only candidates are compared:
+//
+//   - word order: names with the same sorted words;
+//   - spacing: names with the same key without spaces;
+//   - abbreviation: a one-word name against the multi-word names whose
+//     initials (with or without stopwords) spell it; since names with one key
+//     are one entry, each multi-word name meets at most two abbreviations;
+//   - spelling: the distinct words of all names are indexed by their deletion
+//     neighbourhood (every form with up to 1 rune deleted for 5-rune words,
+//     up to 2 for longer ones: two words within the edit limit always share
+//     one), so the spellings of a word are found by looking up its own
+//     deletion forms. For each name, the names made by replacing some of its
+//     words with their spellings, within the total edit limit, are looked up
+//     by key, word by word, dropping a branch as soon as no indexed name of
+//     as many words starts with the words chosen so far. This finds pairs
+//     that differ in every word, and single-word typos, at a cost that
+//     follows the words' spellings and the names that exist, not the size of
+//     the index. (Blocking by shared rare words was not used: its blocks grow
+//     with the index, so its work grows faster than the names, and it misses
+//     names that differ in every word.)
+//
+// Deletion buckets holding more than 256 words are skipped, and the spelling
+// search of one name stops after 256 look-ups; both are counted in Stats, so
+// the work stays about linear in the number of names even on odd input.
+//
+// A NameIndex is not safe for concurrent use.
+type NameIndex struct {
+	entries []nameEntry
+	byKey   map[string]int32
+
+	byOrder    map[string][]int32 // sorted words → multi-word names
+	bySpacing  map[string][]int32 // key without spaces → names
+	byInitials map[string][]int32 // initials → multi-word names
+
+	wordIDs map[string]int32
+	words   []string
+	// variants maps a deletion-form hash to its latest entry in
+	// variantChain, plus one; a bucket's entries are linked through next.
+	variants     map[uint64]int32
+	variantChain []variantEntry
+	prefixes     map[uint64]struct{} // hashes of the proper prefixes of names
+
+	// spellings caches the spellings of a word; reset when a word is added.
+	spellings map[string][]spelling
+
+	stats NameIndexStats
+}
+
+// variantEntry is one word in a deletion-form bucket.
+type variantEntry struct {
+	word int32 // index in words
+	next int32 // the bucket's previous entry in variantChain, plus one; 0 for none
+}
+
+// spelling is another word within the edit limit of a word.
+type spelling struct {
+	word string
+	dist int
+}
+
+// NewNameIndex returns an empty index.
+func NewNameIndex() *NameIndex {
+	return &NameIndex{
+		byKey:      make(map[string]int32),
+		byOrder:    make(map[string][]int32),
+		bySpacing:  make(map[string][]int32),
+		byInitials: make(map[string][]int32),
+		wordIDs:    make(map[string]int32),
+		variants:   make(map[uint64]int32),
+		prefixes:   make(map[uint64]struct{}),
+	}
+}
+
+// Add adds a name. Adding a name whose NameKey is already present adds
+// nothing new; the name reported for the key is the one that can stand as an
+// abbreviation if any can, else the least in byte order, so the result does
+// not depend on the order of Add calls. A name whose key is empty is ignored.
+func (ix *NameIndex) Add(name string) {
+	e := newNameEntry(name)
+	if e.key == "" {
+		return
+	}
+	if id, ok := ix.byKey[e.key]; ok {
+		old := &ix.entries[id]
+		if e.abbrev != old.abbrev {
+			if e.abbrev {
+				old.name, old.abbrev = e.name, true
+			}
+		} else if e.name < old.name {
+			old.name = e.name
+		}
+		return
+	}
+	id := int32(len(ix.entries))
+	ix.entries = append(ix.entries, e)
+	ix.byKey[e.key] = id
+	if len(e.words) > 1 {
+		k := sortedWordsKey(e.words)
+		ix.byOrder[k] = append(ix.byOrder[k], id)
+		for _, k := range initialsKeys(e.words) {
+			ix.byInitials[k] = append(ix.byInitials[k], id)
+		}
+	}
+	k := spacelessKey(e.key)
+	ix.bySpacing[k] = append(ix.bySpacing[k], id)
+	h := firstPrefixHash(len(e.words))
+	for i, w := range e.words {
+		ix.addWord(w)
+		if i+1 < len(e.words) {
+			h = nextPrefixHash(h, w)
+			ix.prefixes[h] = struct{}{}
+		}
+	}
+	ix.stats.Names = len(ix.entries)
+}
+
+func (ix *NameIndex) addWord(w string) {
+	if _, ok := ix.wordIDs[w]; ok {
+		return
+	}
+	id := int32(len(ix.words))
+	ix.words = append(ix.words, w)
+	ix.wordIDs[w] = id
+	ix.stats.Words = len(ix.words)
+	ix.spellings = nil
+	for _, h := range deletionForms(w) {
+		ix.variantChain = append(ix.variantChain, variantEntry{word: id, next: ix.variants[h]})
+		ix.variants[h] = int32(len(ix.variantChain))
+	}
+}
+
+// deletionForms returns the hashes of the distinct forms of w with up to
+// wordEditLimit(w) runes deleted, sorted; none when w may not differ.
+func deletionForms(w string) []uint64 {
+	k := wordEditLimit(w)
+	if k == 0 {
+		return nil
+	}
+	rs := []rune(w)
+	var out []uint64
+	buf := make([]rune, 0, len(rs))
+	out = append(out, hashRunes(rs))
+	for i := range rs {
+		buf = append(append(buf[:0], rs[:i]...), rs[i+1:]...)
+		out = append(out, hashRunes(buf))
+		if k < 2 {
+			continue
+		}
+		for j := i + 1; j < len(rs); j++ {
+			buf = append(append(append(buf[:0], rs[:i]...), rs[i+1:j]...), rs[j+1:]...)
+			out = append(out, hashRunes(buf))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func hashRunes(rs []rune) uint64 {
+	h := fnv.New64a()
+	var b [utf8.UTFMax]byte
+	for _, r := range rs {
+		n := utf8.EncodeRune(b[:], r)
+		h.Write(b[:n])
+	}
+	return h.Sum64()
+}
+
+// spellingsOf returns the indexed words that are spellings of w within the
+// edit limits, sorted by distance then word.
+func (ix *NameIndex) spellingsOf(w string) []spelling {
+	if s, ok := ix.spellings[w]; ok {
+		return s
+	}
+	var out []spelling
+	if wordEditLimit(w) > 0 {
+		self, hasSelf := ix.wordIDs[w]
+		var cands []int32
+		for _, h := range deletionForms(w) {
+			n := len(cands)
+			for e := ix.variants[h]; e != 0; e = ix.variantChain[e-1].next {
+				if len(cands)-n == maxVariantBucket {
+					ix.stats.SkippedBuckets++
+					cands = cands[:n]
+					break
+				}
+				cands = append(cands, ix.variantChain[e-1].word)
+			}
+		}
+		slices.Sort(cands)
+		cands = slices.Compact(cands)
+		for _, c := range cands {
+			if hasSelf && c == self {
+				continue
+			}
+			v := ix.words[c]
+			limit := pairEditLimit(w, v)
+			if diff := utf8.RuneCountInString(w) - utf8.RuneCountInString(v); diff > limit || -diff > limit {
+				continue
+			}
+			ix.stats.WordComparisons++
+			if d, ok := wordDistance(w, v); ok && d <= limit {
+				out = append(out, spelling{word: v, dist: d})
+			}
+		}
+		slices.SortFunc(out, func(a, b spelling) int {
+			if a.dist != b.dist {
+				return a.dist - b.dist
+			}
+			return strings.Compare(a.word, b.word)
+		})
+	}
+	if ix.spellings == nil {
+		ix.spellings = make(map[string][]spelling)
+	}
+	ix.spellings[w] = out
+	return out
+}
+
+// candidates returns the ids of the indexed names that may look like e,
+// sorted, without e itself.
+func (ix *NameIndex) candidates(e *nameEntry) []int32 {
+	var out []int32
+	if len(e.words) > 1 {
+		out = append(out, ix.byOrder[sortedWordsKey(e.words)]...)
+		for _, k := range initialsKeys(e.words) {
+			if id, ok := ix.byKey[k]; ok && ix.entries[id].abbrev {
+				out = append(out, id)
+			}
+		}
+	}
+	out = append(out, ix.bySpacing[spacelessKey(e.key)]...)
+	if e.abbrev {
+		out = append(out, ix.byInitials[e.key]...)
+	}
+	out = append(out, ix.spellingCandidates(e)...)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if id, ok := ix.byKey[e.key]; ok {
+		if i, found := slices.BinarySearch(out, id); found {
+			out = slices.Delete(out, i, i+1)
+		}
+	}
+	return out
+}
+
+// spellingCandidates looks up the names made from e by replacing some of its
+// words with their spellings, within the total edit limit. The search goes
+// word by word and stops as soon as no indexed name of as many words starts
+// with the words chosen so far, so its cost follows the names that exist, not
+// the combinations that could.
+func (ix *NameIndex) spellingCandidates(e *nameEntry) []int32 {
+	options := make([][]spelling, len(e.words))
+	found := false
+	for i, w := range e.words {
+		options[i] = ix.spellingsOf(w)
+		found = found || len(options[i]) > 0
+	}
+	if !found {
+		return nil
+	}
+	limit := totalEditLimit(utf8.RuneCountInString(e.key))
+	n := len(e.words)
+	words := slices.Clone(e.words)
+	var out []int32
+	probes := 0
+	truncated := false
+	// walk chooses word i, given the prefix hash h of words[:i].
+	var walk func(i int, h uint64, used int, changed bool)
+	try := func(i int, h uint64, used int, changed bool) {
+		if i+1 == n {
+			if !changed {
+				return
+			}
+			probes++
+			if id, ok := ix.byKey[strings.Join(words, " ")]; ok {
+				out = append(out, id)
+			}
+			return
+		}
+		h = nextPrefixHash(h, words[i])
+		probes++
+		if _, ok := ix.prefixes[h]; ok {
+			walk(i+1, h, used, changed)
+		}
+	}
+	walk = func(i int, h uint64, used int, changed bool) {
+		if probes >= maxSpellingProbes {
+			truncated = true
+			return
+		}
+		try(i, h, used, changed)
+		for _, s := range options[i] {
+			if used+s.dist > limit {
+				break // sorted by distance
+			}
+			words[i] = s.word
+			try(i, h, used+s.dist, true)
+			words[i] = e.words[i]
+		}
+	}
+	walk(0, firstPrefixHash(n), 0, false)
+	ix.stats.Probes += probes
+	if truncated {
+		ix.stats.TruncatedNames++
+	}
+	return out
+}
+
+// firstPrefixHash and nextPrefixHash hash the first words of a name of n
+// words; NameIndex.prefixes holds the hashes of the proper prefixes of every
+// indexed name. A collision only costs a look-up.
+func firstPrefixHash(n int) uint64 {
+	return mix64(uint64(n) + 0x632be59bd9b4e019)
+}
+
+func nextPrefixHash(h uint64, word string) uint64 {
+	f := fnv.New64a()
+	f.Write([]byte(word))
+	return mix64(h ^ f.Sum64())
+}
+
+// mix64 is the splitmix64 finalizer.
+func mix64(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// Pairs returns every pair of indexed names that look alike, sorted by the
+// keys of A then B.
+func (ix *NameIndex) Pairs() []NamePair {
+	// Each candidate pair, found from either side, is compared once.
+	var cands []uint64
+	for id := range ix.entries {
+		for _, c := range ix.candidates(&ix.entries[id]) {
+			lo, hi := uint64(min(int32(id), c)), uint64(max(int32(id), c))
+			cands = append(cands, lo<<32|hi)
+		}
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	var out []keyedPair
+	for _, c := range cands {
+		if p, ok := ix.compare(&ix.entries[c>>32], &ix.entries[uint32(c)]); ok {
+			out = append(out, p)
+		}
+	}
+	return sortedPairs(out)
+}
+
+// Matches returns the indexed names that look like name (which need not be
+// in the index), as pairs sorted like Pairs.
+func (ix *NameIndex) Matches(name string) []NamePair {
+	e := newNameEntry(name)
+	if e.key == "" {
+		return nil
+	}
+	if id, ok := ix.byKey[e.key]; ok {
+		e = ix.entries[id]
+	}
+	var out []keyedPair
+	for _, c := range ix.candidates(&e) {
+		if p, ok := ix.compare(&e, &ix.entries[c]); ok {
+			out = append(out, p)
+		}
+	}
+	return sortedPairs(out)
+}
+
+// keyedPair is a NamePair with the keys it sorts by.
+type keyedPair struct {
+	keyA, keyB string
+	pair       NamePair
+}
+
+func (ix *NameIndex) compare(x, y *nameEntry) (keyedPair, bool) {
+	ix.stats.Comparisons++
+	r, ok := lookAlike(x, y)
+	if !ok {
+		return keyedPair{}, false
+	}
+	if y.key < x.key {
+		x, y = y, x
+	}
+	return keyedPair{keyA: x.key, keyB: y.key, pair: NamePair{A: x.name, B: y.name, Resemblance: r}}, true
+}
+
+func sortedPairs(ps []keyedPair) []NamePair {
+	slices.SortFunc(ps, func(a, b keyedPair) int {
+		if c := strings.Compare(a.keyA, b.keyA); c != 0 {
+			return c
+		}
+		return strings.Compare(a.keyB, b.keyB)
+	})
+	out := make([]NamePair, len(ps))
+	for i, p := range ps {
+		out[i] = p.pair
+	}
+	return out
+}
+
+// Stats returns the counts of the work done so far.
+func (ix *NameIndex) Stats() NameIndexStats {
+	return ix.stats
+}

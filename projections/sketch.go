@@ -1,0 +1,300 @@
+package projections
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Near-duplicate sources. Support counts independent sources, and a source
+// that copies most of another's text counts once with it. Copies are found
+// with MinHash sketches of word shingles and a banded LSH index.
+
+const (
+	// ShingleWords is the number of consecutive tokens in a shingle.
+	ShingleWords = 5
+	// SketchSize is the number of MinHash slots in a Sketch.
+	SketchSize = 192
+	// CopyThreshold is the estimated Jaccard similarity of two sources'
+	// shingle sets at or above which one is a copy of the other. It is
+	// Jaccard, not containment: a story republished with a new headline and
+	// a paragraph rewritten is a copy (about 0.7), a reprint of three of its
+	// eight paragraphs is not (about 0.4). With 192 slots the estimate's
+	// standard error is about 0.036 near the threshold.
+	CopyThreshold = 0.5
+
+	// copyBands × copyRows = SketchSize. Two sketches are candidates when
+	// all rows of some band are equal. With 64 bands of 3 rows the S-curve
+	// turns at (1/64)^(1/3) ≈ 0.25: a pair at exactly CopyThreshold is a
+	// candidate with probability 1-(1-0.5³)^64 ≈ 0.9998, while a pair at
+	// 0.1 (shared boilerplate) is one with probability about 0.06.
+	copyBands = 64
+	copyRows  = SketchSize / copyBands
+)
+
+// mersenne61 is the prime 2^61-1 of the universal hash family.
+const mersenne61 = 1<<61 - 1
+
+// Sketch is the MinHash sketch of a text: slot i holds the low 32 bits of the
+// least value of hash function i over the text's shingles. A text without
+// tokens has the empty sketch, every slot 0xFFFFFFFF.
+type Sketch [SketchSize]uint32
+
+// minhashFamily holds the coefficients of the hash functions
+// h_i(x) = (a_i·x + b_i) mod (2^61-1), drawn from splitmix64 with a fixed seed
+// so that sketches are the same on every run and platform.
+var minhashFamily = func() (f [SketchSize][2]uint64) {
+	seed := uint64(0x5111_0c5e_ed00_0001)
+	next := func() uint64 {
+		seed += 0x9e3779b97f4a7c15
+		z := seed
+		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+		z = (z ^ z>>27) * 0x94d049bb133111eb
+		return z ^ z>>31
+	}
+	for i := range f {
+		f[i][0] = 1 + next()%(mersenne61-1)
+		f[i][1] = next() % mersenne61
+	}
+	return f
+}()
+
+// SketchText returns the sketch of text.
+//
+// The text is NFKC-normalized and lower-cased, then cut into tokens: runs of
+// letters, marks and digits for space-separated scripts (punctuation and
+// apostrophes separate), and single characters for Han, Hiragana and
+// Katakana, which are written without spaces. A shingle is ShingleWords
+// consecutive tokens, so Japanese text gets 5-character shingles and mixed
+// text shingles that cross from one script to the other. A text with fewer
+// tokens than a shingle has one shingle of all its tokens.
+//
+// Each shingle is hashed with FNV-1a 64 (tokens separated by a zero byte),
+// reduced mod 2^61-1, and put through each function of a fixed universal hash
+// family.
+func SketchText(text string) Sketch {
+	tokens := sketchTokens(text)
+	var sk Sketch
+	if len(tokens) == 0 {
+		for i := range sk {
+			sk[i] = ^uint32(0)
+		}
+		return sk
+	}
+	n := max(1, len(tokens)-ShingleWords+1)
+	shingles := make([]uint64, 0, n)
+	for i := 0; i < n; i++ {
+		shingles = append(shingles, mod61(shingleHash(tokens[i:min(i+ShingleWords, len(tokens))])))
+	}
+	slices.Sort(shingles)
+	shingles = slices.Compact(shingles)
+
+	var mins [SketchSize]uint64
+	for i := range mins {
+		mins[i] = ^uint64(0)
+	}
+	for _, x := range shingles {
+		for i := range mins {
+			if v := universalHash(minhashFamily[i][0], minhashFamily[i][1], x); v < mins[i] {
+				mins[i] = v
+			}
+		}
+	}
+	for i, v := range mins {
+		sk[i] = uint32(v)
+	}
+	return sk
+}
+
+// shingleHash returns the FNV-1a 64 hash of the tokens joined by zero bytes.
+func shingleHash(tokens []string) uint64 {
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	h := uint64(offset64)
+	for j, t := range tokens {
+		if j > 0 {
+			h *= prime64 // the zero separator byte (h ^= 0 changes nothing)
+		}
+		for k := 0; k < len(t); k++ {
+			h ^= uint64(t[k])
+			h *= prime64
+		}
+	}
+	return h
+}
+
+// sketchTokens cuts text into the tokens SketchText shingles.
+func sketchTokens(text string) []string {
+	s := strings.ToLower(norm.NFKC.String(text))
+	var tokens []string
+	start := -1 // start of the word being read, or -1
+	for i, r := range s {
+		switch {
+		case isCharToken(r):
+			if start >= 0 {
+				tokens = append(tokens, s[start:i])
+				start = -1
+			}
+			tokens = append(tokens, string(r))
+		case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r):
+			if start < 0 {
+				start = i
+			}
+		default:
+			if start >= 0 {
+				tokens = append(tokens, s[start:i])
+				start = -1
+			}
+		}
+	}
+	if start >= 0 {
+		tokens = append(tokens, s[start:])
+	}
+	return tokens
+}
+
+// isCharToken reports whether r is a token by itself: a character of a
+// script written without spaces between words.
+func isCharToken(r rune) bool {
+	if r < 0x2e80 { // below the CJK blocks
+		return false
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) ||
+		r == '\u30fc' // ー, the prolonged sound mark
+}
+
+// mod61 reduces x modulo 2^61-1.
+func mod61(x uint64) uint64 {
+	x = x&mersenne61 + x>>61
+	if x >= mersenne61 {
+		x -= mersenne61
+	}
+	return x
+}
+
+// universalHash returns (a·x + b) mod 2^61-1 for a, b, x below 2^61-1.
+func universalHash(a, b, x uint64) uint64 {
+	hi, lo := bits.Mul64(a, x)
+	// a·x = hi·2^64 + lo, and 2^61 ≡ 1.
+	r := lo&mersenne61 + lo>>61 + hi<<3
+	r = mod61(r)
+	return mod61(r + b)
+}
+
+// IsEmpty reports whether s is the sketch of a text without tokens.
+func (s Sketch) IsEmpty() bool {
+	for _, v := range s {
+		if v != ^uint32(0) {
+			return false
+		}
+	}
+	return true
+}
+
+// Similarity returns the fraction of slots in which s and o agree: an
+// estimate of the Jaccard similarity of the two texts' shingle sets. An empty
+// sketch is similar to nothing, not even another empty one.
+func (s Sketch) Similarity(o Sketch) float64 {
+	if s.IsEmpty() || o.IsEmpty() {
+		return 0
+	}
+	return float64(s.agreeing(o)) / SketchSize
+}
+
+func (s Sketch) agreeing(o Sketch) int {
+	n := 0
+	for i, v := range s {
+		if v == o[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// isCopy reports whether s and o are at least CopyThreshold similar.
+func (s Sketch) isCopy(o Sketch) bool {
+	return s.Similarity(o) >= CopyThreshold
+}
+
+// CopyIndex finds the sources whose sketches are near-duplicates, without
+// comparing every source with every other: each sketch is filed under one
+// hash per band of copyRows slots, sources sharing a band bucket are
+// candidates, and candidates are confirmed by Similarity. The answers depend
+// only on the sketches and the order they were added in, so rebuilding an
+// index from scratch in the same order gives the same answers.
+//
+// A CopyIndex is not safe for concurrent use.
+type CopyIndex struct {
+	ids      []string
+	sketches []Sketch
+	// buckets maps a band hash to its latest entry in chain, plus one; the
+	// entries of one bucket are linked through next (plus one, 0 ends).
+	buckets map[uint64]int32
+	chain   []bandEntry
+}
+
+// bandEntry is one source in a band bucket.
+type bandEntry struct {
+	pos  int32 // position in ids
+	next int32 // the bucket's previous entry in chain, plus one; 0 for none
+}
+
+// NewCopyIndex returns an empty index.
+func NewCopyIndex() *CopyIndex {
+	return &CopyIndex{buckets: make(map[uint64]int32)}
+}
+
+// Add adds the sketch of source id and returns the ids of the sources added
+// before it whose sketches are at least CopyThreshold similar, sorted and
+// without duplicates. An id is never reported as a copy of itself. An empty
+// sketch is similar to nothing and is not indexed.
+func (ix *CopyIndex) Add(id string, s Sketch) []string {
+	if s.IsEmpty() {
+		return nil
+	}
+	pos := int32(len(ix.ids))
+	var cands []int32
+	for b := range copyBands {
+		h := bandHash(b, s[b*copyRows:(b+1)*copyRows])
+		head := ix.buckets[h]
+		for e := head; e != 0; e = ix.chain[e-1].next {
+			cands = append(cands, ix.chain[e-1].pos)
+		}
+		ix.chain = append(ix.chain, bandEntry{pos: pos, next: head})
+		ix.buckets[h] = int32(len(ix.chain))
+	}
+	ix.ids = append(ix.ids, id)
+	ix.sketches = append(ix.sketches, s)
+
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	var out []string
+	for _, c := range cands {
+		if ix.ids[c] != id && s.isCopy(ix.sketches[c]) {
+			out = append(out, ix.ids[c])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Len returns the number of sketches indexed.
+func (ix *CopyIndex) Len() int {
+	return len(ix.ids)
+}
+
+// bandHash hashes band b's slots.
+func bandHash(b int, slots []uint32) uint64 {
+	h := uint64(b)*0x9e3779b97f4a7c15 + 0x632be59bd9b4e019
+	for _, v := range slots {
+		h ^= uint64(v)
+		h *= 0xff51afd7ed558ccd
+		h ^= h >> 33
+	}
+	return h
+}

@@ -1,0 +1,438 @@
+package claimsfile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sillok/sillok/events"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+var nestingMsg = fmt.Sprintf("nesting is too deep: a claims file nests mappings and lists at most %d levels deep (it needs 6)", MaxDepth)
+
+// The fields each mapping knows, in the order messages list them.
+var (
+	fileFields      = []string{"source", "predicates", "aliases", "claims"}
+	predicateFields = []string{"name", "kind", "many"}
+	aliasFields     = []string{"name", "entity", "kind", "note"}
+	claimFields     = []string{"id", "subject", "as", "predicate", "value", "quote", "source", "note", "prefix", "suffix"}
+	relationFields  = []string{"after", "before", "same"}
+	factFields      = []string{"subject", "predicate"}
+)
+
+const (
+	topLevelMsg = "a claims file is a mapping with source, predicates, aliases and claims"
+	valueMsg    = "value must be a date/quantity/text written as a string, or a mapping {after|before|same: {subject, predicate}}"
+)
+
+// decoder turns a node tree into a File.
+type decoder struct {
+	name  string
+	claim string // the claim being decoded, for errors: its id or "claim #N"
+}
+
+func (d *decoder) pos(n *yaml.Node) Pos {
+	return Pos{File: d.name, Line: n.Line, Column: n.Column}
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) *Error {
+	return &Error{Pos: d.pos(n), Claim: d.claim, Msg: fmt.Sprintf(format, args...)}
+}
+
+// check walks the whole tree once, in document order, before anything is
+// decoded: it refuses nesting deeper than MaxDepth, anchors, aliases,
+// merge keys and tags other than YAML's core ones. Aliases are refused, not
+// expanded, so an alias bomb costs nothing.
+func (d *decoder) check(n *yaml.Node, depth int) error {
+	if depth > MaxDepth+1 { // the document node is one level above the content
+		return d.errorf(n, "%s", nestingMsg)
+	}
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return d.errorf(n, "YAML aliases are not allowed in claims files: replace *%s with the value itself", n.Value)
+	case n.Anchor != "":
+		return d.errorf(n, "YAML aliases are not allowed in claims files: remove the anchor &%s and write each value out in full", n.Anchor)
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!merge":
+		return d.errorf(n, "YAML aliases are not allowed in claims files: replace the merge key << with the fields themselves")
+	case n.Style&yaml.TaggedStyle != 0 && !coreTag(n.ShortTag()):
+		return d.errorf(n, "YAML tag %s is not allowed in claims files: write the value as plain text", n.Tag)
+	}
+	for _, c := range n.Content {
+		if err := d.check(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func coreTag(tag string) bool {
+	switch tag {
+	case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!map", "!!seq":
+		return true
+	}
+	return false
+}
+
+// describe names a node's kind for messages.
+func describe(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case isNull(n):
+		return "empty"
+	}
+	return "text"
+}
+
+// isNull reports whether n is a null or empty scalar: a missing value.
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!null" || strings.TrimSpace(n.Value) == "")
+}
+
+// fields returns the key and value nodes of mapping m in order, refusing
+// keys that are not text, unknown keys and duplicate keys. what prefixes
+// the messages ("predicate #2: ").
+func (d *decoder) fields(m *yaml.Node, known []string, what string) ([][2]*yaml.Node, error) {
+	pairs := make([][2]*yaml.Node, 0, len(m.Content)/2)
+	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode || isNull(k) {
+			return nil, d.errorf(k, "%sa field name must be text, not %s (known: %s)", what, describe(k), strings.Join(known, ", "))
+		}
+		if first, ok := seen[k.Value]; ok {
+			return nil, d.errorf(k, "%sduplicate field %q (first at line %d)", what, k.Value, first.Line)
+		}
+		seen[k.Value] = k
+		if !contains(known, k.Value) {
+			return nil, d.errorf(k, "%sunknown field %q (known: %s)", what, k.Value, strings.Join(known, ", "))
+		}
+		pairs = append(pairs, [2]*yaml.Node{k, v})
+	}
+	return pairs, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// text returns the literal text of a scalar, "" for a missing one.
+func (d *decoder) text(n *yaml.Node, what string) (string, error) {
+	if n.Kind != yaml.ScalarNode {
+		return "", d.errorf(n, "%s must be text, not %s", what, describe(n))
+	}
+	if isNull(n) {
+		return "", nil
+	}
+	return n.Value, nil
+}
+
+// list returns the items of a list; a missing list has none.
+func (d *decoder) list(n *yaml.Node, what string) ([]*yaml.Node, error) {
+	if isNull(n) {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, d.errorf(n, "%s must be a list, not %s", what, describe(n))
+	}
+	return n.Content, nil
+}
+
+// missing returns "a and b" for the names of the required fields left
+// empty, or "".
+func missing(fields []string, values ...string) string {
+	var out []string
+	for i, v := range values {
+		if v == "" {
+			out = append(out, fields[i])
+		}
+	}
+	switch len(out) {
+	case 0:
+		return ""
+	case 1:
+		return out[0]
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
+}
+
+func (d *decoder) file(doc *yaml.Node) (*File, error) {
+	if len(doc.Content) == 0 {
+		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
+	}
+	top := doc.Content[0]
+	if top.Kind == yaml.ScalarNode && top.ShortTag() == "!!null" && top.Value == "" {
+		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
+	}
+	if top.Kind != yaml.MappingNode {
+		return nil, d.errorf(top, "%s, not %s", topLevelMsg, describe(top))
+	}
+	pairs, err := d.fields(top, fileFields, "")
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Name: d.name}
+	nodes := make(map[string]*yaml.Node, len(pairs))
+	for _, p := range pairs {
+		nodes[p[0].Value] = p[1]
+	}
+	// The default source first: claims before it in the file use it too.
+	if n := nodes["source"]; n != nil {
+		if f.Source, err = d.text(n, "source"); err != nil {
+			return nil, err
+		}
+		if f.Source != "" {
+			f.SourcePos = d.pos(n)
+		}
+	}
+	if n := nodes["predicates"]; n != nil {
+		items, err := d.list(n, "predicates")
+		if err != nil {
+			return nil, err
+		}
+		for i, item := range items {
+			p, err := d.predicate(item, i+1)
+			if err != nil {
+				return nil, err
+			}
+			f.Predicates = append(f.Predicates, p)
+		}
+	}
+	if n := nodes["aliases"]; n != nil {
+		items, err := d.list(n, "aliases")
+		if err != nil {
+			return nil, err
+		}
+		for i, item := range items {
+			a, err := d.alias(item, i+1)
+			if err != nil {
+				return nil, err
+			}
+			f.Aliases = append(f.Aliases, a)
+		}
+	}
+	if n := nodes["claims"]; n != nil {
+		items, err := d.list(n, "claims")
+		if err != nil {
+			return nil, err
+		}
+		for i, item := range items {
+			c, err := d.claimAt(item, i+1, f.Source)
+			if err != nil {
+				return nil, err
+			}
+			f.Claims = append(f.Claims, c)
+		}
+	}
+	if len(f.Predicates)+len(f.Aliases)+len(f.Claims) == 0 {
+		return nil, d.errorf(top, "file defines nothing: give it claims, predicates or aliases")
+	}
+	return f, nil
+}
+
+func (d *decoder) predicate(n *yaml.Node, index int) (Predicate, error) {
+	what := "predicate #" + strconv.Itoa(index)
+	if n.Kind != yaml.MappingNode {
+		return Predicate{}, d.errorf(n, "%s must be a mapping {name, kind, many}, not %s", what, describe(n))
+	}
+	pairs, err := d.fields(n, predicateFields, what+": ")
+	if err != nil {
+		return Predicate{}, err
+	}
+	p := Predicate{Pos: d.pos(n)}
+	for _, kv := range pairs {
+		k, v := kv[0], kv[1]
+		switch k.Value {
+		case "name":
+			p.Name, err = d.text(v, what+": name")
+		case "kind":
+			p.Kind, err = d.text(v, what+": kind")
+		case "many":
+			p.Many, err = d.bool(v, what+": many")
+		}
+		if err != nil {
+			return Predicate{}, err
+		}
+	}
+	if p.Name != "" {
+		what = fmt.Sprintf("predicate %q", p.Name)
+	}
+	if m := missing([]string{"name", "kind"}, p.Name, p.Kind); m != "" {
+		return Predicate{}, d.errorf(n, "%s: missing %s (write {name: ..., kind: date|quantity|entity|text})", what, m)
+	}
+	return p, nil
+}
+
+// bool reads a YAML (or JSON) boolean; a missing one is false.
+func (d *decoder) bool(n *yaml.Node, what string) (bool, error) {
+	if isNull(n) {
+		return false, nil
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
+		return strings.EqualFold(n.Value, "true"), nil
+	}
+	v := "text " + strconv.Quote(n.Value)
+	if n.Kind != yaml.ScalarNode {
+		v = describe(n)
+	}
+	return false, d.errorf(n, "%s must be true or false, not %s", what, v)
+}
+
+func (d *decoder) alias(n *yaml.Node, index int) (Alias, error) {
+	what := "alias #" + strconv.Itoa(index)
+	if n.Kind != yaml.MappingNode {
+		return Alias{}, d.errorf(n, "%s must be a mapping {name, entity, kind, note}, not %s", what, describe(n))
+	}
+	pairs, err := d.fields(n, aliasFields, what+": ")
+	if err != nil {
+		return Alias{}, err
+	}
+	a := Alias{Pos: d.pos(n)}
+	for _, kv := range pairs {
+		k, v := kv[0], kv[1]
+		switch k.Value {
+		case "name":
+			a.Name, err = d.text(v, what+": name")
+		case "entity":
+			a.Entity, err = d.text(v, what+": entity")
+		case "kind":
+			a.Kind, err = d.text(v, what+": kind")
+		case "note":
+			a.Note, err = d.text(v, what+": note")
+		}
+		if err != nil {
+			return Alias{}, err
+		}
+	}
+	if a.Name != "" {
+		what = fmt.Sprintf("alias %q", a.Name)
+	}
+	if m := missing([]string{"name", "entity", "kind"}, a.Name, a.Entity, a.Kind); m != "" {
+		return Alias{}, d.errorf(n, "%s: missing %s (write {name: ..., entity: ..., kind: ...})", what, m)
+	}
+	return a, nil
+}
+
+// claimAt decodes the index-th claim; source is the file's default.
+func (d *decoder) claimAt(n *yaml.Node, index int, source string) (Claim, error) {
+	c := Claim{Index: index, Pos: d.pos(n)}
+	d.claim = "claim #" + strconv.Itoa(index)
+	defer func() { d.claim = "" }()
+	if n.Kind != yaml.MappingNode {
+		return c, d.errorf(n, "a claim must be a mapping with %s, not %s", strings.Join(claimFields, ", "), describe(n))
+	}
+	// The id first, so every message names the claim by it.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, v := n.Content[i], n.Content[i+1]; k.Kind == yaml.ScalarNode && k.Value == "id" && v.Kind == yaml.ScalarNode && !isNull(v) {
+			d.claim = v.Value
+			break
+		}
+	}
+	pairs, err := d.fields(n, claimFields, "")
+	if err != nil {
+		return c, err
+	}
+	for _, kv := range pairs {
+		k, v := kv[0], kv[1]
+		switch k.Value {
+		case "id":
+			c.ID, err = d.text(v, "id")
+		case "source":
+			c.Source, err = d.text(v, "source")
+			if c.Source != "" {
+				c.SourcePos = d.pos(v)
+			}
+		case "subject":
+			c.Subject, err = d.text(v, "subject")
+		case "as":
+			c.As, err = d.text(v, "as")
+		case "predicate":
+			c.Predicate, err = d.text(v, "predicate")
+		case "value":
+			c.Value, err = d.value(v)
+			c.ValuePos = d.pos(v)
+		case "quote":
+			c.Quote, err = d.text(v, "quote")
+			c.QuotePos = d.pos(v)
+		case "note":
+			c.Note, err = d.text(v, "note")
+		case "prefix":
+			c.Prefix, err = d.text(v, "prefix")
+		case "suffix":
+			c.Suffix, err = d.text(v, "suffix")
+		}
+		if err != nil {
+			return c, err
+		}
+	}
+	value := c.Value.Scalar
+	if c.Value.Relation != nil {
+		value = "relation"
+	}
+	if m := missing([]string{"subject", "predicate", "value", "quote"}, c.Subject, c.Predicate, value, c.Quote); m != "" {
+		return c, d.errorf(n, "missing %s (a claim needs subject, predicate, value and quote)", m)
+	}
+	if c.Source == "" && source == "" {
+		return c, d.errorf(n, "no source: give the claim a source, or the file a default source at the top")
+	}
+	return c, nil
+}
+
+// value decodes a claim's value: the literal text of a scalar, or a
+// relation {after|before|same: {subject, predicate}}.
+func (d *decoder) value(n *yaml.Node) (Value, error) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if isNull(n) {
+			return Value{}, nil
+		}
+		return Value{Scalar: n.Value}, nil
+	case yaml.MappingNode:
+	default:
+		return Value{}, d.errorf(n, "%s, not %s", valueMsg, describe(n))
+	}
+	pairs, err := d.fields(n, relationFields, "value: ")
+	if err != nil {
+		return Value{}, err
+	}
+	switch len(pairs) {
+	case 0:
+		return Value{}, d.errorf(n, "%s, not an empty mapping", valueMsg)
+	case 1:
+	default:
+		return Value{}, d.errorf(pairs[1][0], "a value relates to one fact: give only one of after, before and same")
+	}
+	op, to := pairs[0][0].Value, pairs[0][1]
+	what := "value: " + op
+	if to.Kind != yaml.MappingNode {
+		return Value{}, d.errorf(to, "%s must be a mapping {subject, predicate}, not %s", what, describe(to))
+	}
+	fields, err := d.fields(to, factFields, what+": ")
+	if err != nil {
+		return Value{}, err
+	}
+	var ref events.FactRef
+	for _, kv := range fields {
+		switch kv[0].Value {
+		case "subject":
+			ref.Subject, err = d.text(kv[1], what+": subject")
+		case "predicate":
+			ref.Predicate, err = d.text(kv[1], what+": predicate")
+		}
+		if err != nil {
+			return Value{}, err
+		}
+	}
+	if m := missing(factFields, ref.Subject, ref.Predicate); m != "" {
+		return Value{}, d.errorf(to, "%s: missing %s (write {%s: {subject: ..., predicate: ...}})", what, m, op)
+	}
+	return Value{Relation: &events.Relation{Op: events.RelationOp(op), To: ref}}, nil
+}

@@ -1,0 +1,325 @@
+package provenance
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/sources"
+)
+
+// Errors of recording claims.
+var (
+	// ErrUnknownPredicate reports a predicate that is not in the vocabulary.
+	ErrUnknownPredicate = errors.New("undefined predicate")
+	// ErrPredicateKind reports a predicate redefined with another kind.
+	ErrPredicateKind = errors.New("predicate already defined with another kind")
+	// ErrClaimChanged reports a claim id reused for different content.
+	ErrClaimChanged = errors.New("claim id already used for a different claim")
+	// ErrUnknownClaim reports a claim id that is not in the archive.
+	ErrUnknownClaim = errors.New("unknown claim")
+	// ErrWrongKind reports a value that does not fit its predicate's kind.
+	ErrWrongKind = errors.New("value does not fit the predicate's kind")
+)
+
+// Recorder validates claims, predicates and aliases against an archive
+// and appends them, inside one write transaction: the caller's. Nothing
+// is appended for an input that fails; the caller decides whether one
+// failure rolls back the whole transaction (an import does).
+type Recorder struct {
+	tx      *events.Tx
+	author  string
+	sources map[events.SourceID]*sourceCtx
+}
+
+type sourceCtx struct {
+	src       *events.SourceArchived
+	text      string
+	textErr   error
+	textDone  bool
+	anchor    time.Time
+	hasAnchor bool
+}
+
+// NewRecorder returns a Recorder appending to tx as author.
+func NewRecorder(tx *events.Tx, author string) *Recorder {
+	return &Recorder{tx: tx, author: author, sources: map[events.SourceID]*sourceCtx{}}
+}
+
+// ClaimInput is a claim as an archivist writes it.
+type ClaimInput struct {
+	ID        string // "" derives one from the content
+	Source    string
+	Subject   string
+	As        string
+	Predicate string
+	// Value is the value as written; Relation replaces it for a date
+	// that relates to another fact.
+	Value    string
+	Relation *events.Relation
+	Quote    string
+	// Prefix and Suffix select one occurrence of a quote that occurs
+	// more than once.
+	Prefix, Suffix string
+	Note           string
+}
+
+// Recorded is the outcome of one claim.
+type Recorded struct {
+	Claim    *events.ClaimAsserted
+	Revision events.Revision
+	Created  bool // false when the same claim was already recorded
+}
+
+// DefinePredicate adds a predicate to the vocabulary. The same definition
+// again is a no-op; another kind or cardinality is an error.
+func (r *Recorder) DefinePredicate(p events.PredicateDefined) (created bool, err error) {
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
+	if old, ok, err := r.Predicate(p.Name); err != nil {
+		return false, err
+	} else if ok {
+		if old.Kind != p.Kind || old.Many != p.Many {
+			return false, fmt.Errorf("predicate %q: %w (%s)", p.Name, ErrPredicateKind, describePredicate(old))
+		}
+		return false, nil
+	}
+	_, err = r.tx.Append(r.author, &p)
+	return err == nil, err
+}
+
+func describePredicate(p *events.PredicateDefined) string {
+	if p.Many {
+		return string(p.Kind) + ", many values"
+	}
+	return string(p.Kind) + ", one value"
+}
+
+// Predicate looks a predicate up in the vocabulary.
+func (r *Recorder) Predicate(name string) (*events.PredicateDefined, bool, error) {
+	rev, ok := r.tx.Lookup(events.IndexPredicate, name)
+	if !ok {
+		return nil, false, nil
+	}
+	p, err := decodeAt[*events.PredicateDefined](r.tx, rev)
+	return p, err == nil, err
+}
+
+// Predicates lists the vocabulary's names.
+func (r *Recorder) Predicates() []string {
+	var names []string
+	r.tx.IndexKeys(events.IndexPredicate, func(k string, _ events.Revision) error {
+		names = append(names, k)
+		return nil
+	})
+	sort.Strings(names)
+	return names
+}
+
+// DeclareAlias records an alias or a distinct declaration. The same
+// declaration again is a no-op.
+func (r *Recorder) DeclareAlias(p events.AliasDeclared) (created bool, err error) {
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
+	if _, ok := r.tx.Lookup(events.IndexAlias, events.AliasKey(&p)); ok {
+		return false, nil
+	}
+	_, err = r.tx.Append(r.author, &p)
+	return err == nil, err
+}
+
+// Assert validates one claim, resolves its value, anchors its quote in
+// its source and appends it. The same id with the same content is a
+// no-op; with other content, ErrClaimChanged.
+func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
+	sc, err := r.source(events.SourceID(in.Source))
+	if err != nil {
+		return Recorded{}, err
+	}
+	pred, ok, err := r.Predicate(in.Predicate)
+	if err != nil {
+		return Recorded{}, err
+	}
+	if !ok {
+		return Recorded{}, r.unknownPredicate(in.Predicate)
+	}
+	val, err := r.value(pred, sc, in)
+	if err != nil {
+		return Recorded{}, err
+	}
+	text, err := sc.Text(r.tx)
+	if err != nil {
+		return Recorded{}, err
+	}
+	anchor, err := Anchor(sc.src.Digest, text, in.Quote, Context{Prefix: in.Prefix, Suffix: in.Suffix})
+	if err != nil {
+		return Recorded{}, err
+	}
+	c := &events.ClaimAsserted{
+		ID: events.ClaimID(in.ID), Source: sc.src.ID, Subject: in.Subject, As: in.As,
+		Predicate: in.Predicate, Value: val, Quote: anchor, Note: in.Note,
+	}
+	if c.As == c.Subject {
+		c.As = ""
+	}
+	if c.ID == "" {
+		c.ID = DeriveClaimID(c)
+	}
+	if err := c.Validate(); err != nil {
+		return Recorded{}, err
+	}
+	if rev, ok := r.tx.Lookup(events.IndexClaim, string(c.ID)); ok {
+		old, err := decodeAt[*events.ClaimAsserted](r.tx, rev)
+		if err != nil {
+			return Recorded{}, err
+		}
+		if !sameJSON(old, c) {
+			return Recorded{}, fmt.Errorf("claim %s: %w (recorded at revision %d: %s / %s = %s, source %s); give this claim another id",
+				c.ID, ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
+		}
+		return Recorded{Claim: old, Revision: rev}, nil
+	}
+	e, err := r.tx.Append(r.author, c)
+	if err != nil {
+		return Recorded{}, err
+	}
+	return Recorded{Claim: c, Revision: e.Revision, Created: true}, nil
+}
+
+// Retract withdraws a claim.
+func (r *Recorder) Retract(id events.ClaimID, reason string) (events.Event, error) {
+	if _, ok := r.tx.Lookup(events.IndexClaim, string(id)); !ok {
+		return events.Event{}, fmt.Errorf("%w %q", ErrUnknownClaim, id)
+	}
+	return r.tx.Append(r.author, &events.ClaimRetracted{Claim: id, Reason: reason})
+}
+
+func (r *Recorder) unknownPredicate(name string) error {
+	known := r.Predicates()
+	if len(known) == 0 {
+		return fmt.Errorf("%w %q: the vocabulary is empty; define it with `sillok predicate add NAME --kind date|quantity|entity|text` or a predicates: list in the claims file", ErrUnknownPredicate, name)
+	}
+	return fmt.Errorf("%w %q; known predicates: %s", ErrUnknownPredicate, name, strings.Join(known, ", "))
+}
+
+// value parses a claim's value by its predicate's kind.
+func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimInput) (events.Value, error) {
+	v := events.Value{Kind: pred.Kind}
+	if in.Relation != nil {
+		if pred.Kind != events.KindDate {
+			return v, fmt.Errorf("%w: predicate %q takes a %s, and only dates can be related (after/before/same)", ErrWrongKind, pred.Name, pred.Kind)
+		}
+		to, ok, err := r.Predicate(in.Relation.To.Predicate)
+		if err != nil {
+			return v, err
+		}
+		if !ok {
+			return v, fmt.Errorf("relation: %w", r.unknownPredicate(in.Relation.To.Predicate))
+		}
+		if to.Kind != events.KindDate {
+			return v, fmt.Errorf("relation: %w: predicate %q takes a %s, not a date", ErrWrongKind, to.Name, to.Kind)
+		}
+		rel := *in.Relation
+		v.Relation = &rel
+		return v, nil
+	}
+	written := strings.TrimSpace(in.Value)
+	if written == "" {
+		return v, errors.New("value is empty")
+	}
+	switch pred.Kind {
+	case events.KindDate:
+		res, err := events.ResolveDate(written, sc.anchor, sc.hasAnchor)
+		if err != nil {
+			if errors.Is(err, events.ErrNoAnchor) {
+				return v, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
+			}
+			return v, fmt.Errorf("%w: %w", ErrWrongKind, err)
+		}
+		v.Date, v.Anchor = res.Date.String(), res.Anchor
+		if written != v.Date {
+			v.Written = written
+		}
+	case events.KindQuantity:
+		q, err := events.ParseQuantity(written)
+		if err != nil {
+			return v, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
+		}
+		v.Quantity = q.String()
+		if written != v.Quantity {
+			v.Written = written
+		}
+	case events.KindEntity:
+		v.Entity = written
+	case events.KindText:
+		v.Text = written
+	}
+	return v, nil
+}
+
+// source returns a source's context, cached for the recorder's life.
+func (r *Recorder) source(id events.SourceID) (*sourceCtx, error) {
+	if id == "" {
+		return nil, errors.New("no source given")
+	}
+	if sc, ok := r.sources[id]; ok {
+		return sc, nil
+	}
+	src, _, err := sources.Lookup(r.tx, id)
+	if err != nil {
+		return nil, err
+	}
+	sc := &sourceCtx{src: src}
+	sc.anchor, sc.hasAnchor = sources.PublicationAnchor(src)
+	r.sources[id] = sc
+	return sc, nil
+}
+
+// Text returns the source's normalized text, computed once.
+func (sc *sourceCtx) Text(tx *events.Tx) (string, error) {
+	if !sc.textDone {
+		sc.text, sc.textErr = sources.StoredText(tx, sc.src)
+		sc.textDone = true
+	}
+	return sc.text, sc.textErr
+}
+
+// DeriveClaimID derives a claim id from the claim's content: the source,
+// subject, predicate, value and quote.
+func DeriveClaimID(c *events.ClaimAsserted) events.ClaimID {
+	v, _ := json.Marshal(c.Value)
+	h := sha256.Sum256([]byte(strings.Join([]string{string(c.Source), c.Subject, c.Predicate, string(v), c.Quote.Quote.Exact, c.As}, "\x00")))
+	return events.ClaimID("c-" + hex.EncodeToString(h[:6]))
+}
+
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+func decodeAt[T events.Payload](tx *events.Tx, rev events.Revision) (T, error) {
+	var zero T
+	e, err := tx.Event(rev)
+	if err != nil {
+		return zero, err
+	}
+	p, err := e.Decode()
+	if err != nil {
+		return zero, err
+	}
+	t, ok := p.(T)
+	if !ok {
+		return zero, fmt.Errorf("revision %d holds a %s event", rev, e.Type)
+	}
+	return t, nil
+}

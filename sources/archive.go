@@ -1,0 +1,163 @@
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sillok/sillok/events"
+)
+
+// MaxSourceBytes is the largest source Sillok archives. Larger files are
+// refused with ErrTooLarge before anything is read into the archive.
+const MaxSourceBytes = 32 << 20
+
+// Errors of archiving sources.
+var (
+	// ErrTooLarge reports a source over MaxSourceBytes.
+	ErrTooLarge = fmt.Errorf("sources: a source may be at most %d MiB", MaxSourceBytes>>20)
+	// ErrUnknownSource reports a source id that is not archived.
+	ErrUnknownSource = errors.New("unknown source")
+	// ErrIDTaken reports a source id already used for other bytes.
+	ErrIDTaken = errors.New("source id is already used for other bytes")
+)
+
+// Meta is what an archivist says about a source besides its bytes.
+type Meta struct {
+	ID            events.SourceID // "" derives one from the digest
+	Title         string
+	URL           string
+	Publisher     string
+	Lang          string
+	Published     string // YYYY-MM-DD or RFC 3339 with zone
+	Retrieved     string
+	TranslationOf events.SourceID
+	Translator    string
+}
+
+// Added is the outcome of Add.
+type Added struct {
+	Source   *events.SourceArchived
+	Revision events.Revision
+	Created  bool // false when the same bytes were already archived
+}
+
+// Add archives raw with meta inside tx: the bytes go to the blob store and
+// a source.archived event to the log. The same bytes again add nothing and
+// return the existing source with Created false.
+func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
+	if len(raw) > MaxSourceBytes {
+		return Added{}, fmt.Errorf("%w (this one is %d bytes)", ErrTooLarge, len(raw))
+	}
+	doc, err := Extract(raw)
+	if err != nil {
+		return Added{}, err
+	}
+	d := events.DigestOf(raw)
+	if rev, ok := tx.Lookup(events.IndexSourceDigest, string(d[:])); ok {
+		src, err := sourceAt(tx, rev)
+		if err != nil {
+			return Added{}, err
+		}
+		return Added{Source: src, Revision: rev, Created: false}, nil
+	}
+	id := meta.ID
+	if id == "" {
+		id = events.SourceID(DerivedID(d))
+	} else if err := ValidSlug(string(id)); err != nil {
+		return Added{}, err
+	}
+	if _, ok := tx.Lookup(events.IndexSourceID, string(id)); ok {
+		return Added{}, fmt.Errorf("source id %q: %w (choose another --id)", id, ErrIDTaken)
+	}
+	for _, f := range []struct{ name, v string }{{"--published", meta.Published}, {"--retrieved", meta.Retrieved}} {
+		if f.v == "" {
+			continue
+		}
+		if _, _, err := ParseTimestamp(f.v); err != nil {
+			return Added{}, fmt.Errorf("%s: %w", f.name, err)
+		}
+	}
+	if meta.TranslationOf != "" {
+		if _, _, err := Lookup(tx, meta.TranslationOf); err != nil {
+			return Added{}, fmt.Errorf("--translation-of: %w", err)
+		}
+	}
+	if _, err := tx.PutBlob(raw); err != nil {
+		return Added{}, err
+	}
+	p := &events.SourceArchived{
+		ID: id, Digest: d, Size: int64(len(raw)), MediaType: doc.MediaType,
+		Title: meta.Title, URL: meta.URL, Publisher: meta.Publisher, Lang: meta.Lang,
+		Published: meta.Published, Retrieved: meta.Retrieved,
+		TranslationOf: meta.TranslationOf, Translator: meta.Translator,
+	}
+	e, err := tx.Append(author, p)
+	if err != nil {
+		return Added{}, err
+	}
+	return Added{Source: p, Revision: e.Revision, Created: true}, nil
+}
+
+// Lookup finds an archived source by id.
+func Lookup(tx *events.Tx, id events.SourceID) (*events.SourceArchived, events.Revision, error) {
+	rev, ok := tx.Lookup(events.IndexSourceID, string(id))
+	if !ok {
+		return nil, 0, fmt.Errorf("%w %q", ErrUnknownSource, id)
+	}
+	src, err := sourceAt(tx, rev)
+	return src, rev, err
+}
+
+func sourceAt(tx *events.Tx, rev events.Revision) (*events.SourceArchived, error) {
+	e, err := tx.Event(rev)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.Decode()
+	if err != nil {
+		return nil, err
+	}
+	src, ok := p.(*events.SourceArchived)
+	if !ok {
+		return nil, fmt.Errorf("sources: revision %d is a %s, not a source", rev, e.Type)
+	}
+	return src, nil
+}
+
+// StoredText returns the normalized text of an archived source: the text
+// quotes are matched against.
+func StoredText(tx *events.Tx, src *events.SourceArchived) (string, error) {
+	raw, err := tx.Blob(src.Digest)
+	if err != nil {
+		return "", err
+	}
+	return Text(raw)
+}
+
+// ParseTimestamp parses a publication or retrieval time: a date
+// (2023-01-07) or an RFC 3339 date-time with zone
+// (2024-06-07T20:21:00+09:00). A date has no time and is taken as that
+// calendar day; a date-time keeps its zone.
+func ParseTimestamp(s string) (t time.Time, hasTime bool, err error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, false, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true, nil
+	}
+	return time.Time{}, false, fmt.Errorf("%q is neither a date (2023-01-07) nor an RFC 3339 date-time with zone (2024-06-07T20:21:00+09:00)", s)
+}
+
+// PublicationAnchor is the time relative dates in src are resolved
+// against, in the source's own zone; ok is false when the source has no
+// publication date.
+func PublicationAnchor(src *events.SourceArchived) (t time.Time, ok bool) {
+	if src.Published == "" {
+		return time.Time{}, false
+	}
+	t, _, err := ParseTimestamp(src.Published)
+	return t, err == nil
+}
