@@ -57,14 +57,18 @@ func checkpoints(btx *bolt.Tx) *bolt.Bucket {
 	return b.Bucket(bucketCheckpoints)
 }
 
-// At returns the state at revision rev (0 means the head), from the nearest
-// stored checkpoint at or before rev plus a replay of the events after it.
-// It also returns the revision of the checkpoint it started from (0: none).
+// Head returns the state at the head revision (see At).
+func (st *Store) Head(tx *events.Tx) (*State, events.Revision, error) {
+	head, _ := tx.Head()
+	return st.At(tx, head)
+}
+
+// At returns the state at revision rev (0 is the empty archive), from the
+// nearest stored checkpoint at or before rev plus a replay of the events
+// after it. It also returns the revision of the checkpoint it started from
+// (0: none).
 func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision, error) {
 	head, _ := tx.Head()
-	if rev == 0 {
-		rev = head
-	}
 	if rev > head {
 		return nil, 0, fmt.Errorf("revision %d is beyond the head revision %d", rev, head)
 	}

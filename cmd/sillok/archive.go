@@ -3,6 +3,8 @@ package main
 import (
 	"sort"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
@@ -48,14 +50,28 @@ func (r *reader) analyze() *projections.Analysis {
 	return r.analysis
 }
 
-// read runs fn on the state at revision at (0: the head).
+// headRev asks read for the head revision.
+const headRev = ^events.Revision(0)
+
+// atFlag returns the revision --at asks for, or headRev when it is not set.
+func atFlag(c *cli.Context) events.Revision {
+	if !c.IsSet("at") {
+		return headRev
+	}
+	return events.Revision(c.Uint64("at"))
+}
+
+// read runs fn on the state at revision at (headRev: the head).
 func (a *app) read(log *events.Log, at events.Revision, fn func(*reader) error) error {
 	return log.View(func(tx *events.Tx) error {
+		head, _ := tx.Head()
+		if at == headRev {
+			at = head
+		}
 		st, _, err := a.store().At(tx, at)
 		if err != nil {
 			return err
 		}
-		head, _ := tx.Head()
 		return fn(&reader{tx: tx, state: st, head: head})
 	})
 }

@@ -309,7 +309,7 @@ func (a *app) claimRetract(c *cli.Context) error {
 	id := events.ClaimID(c.Args().First())
 	var e events.Event
 	err = a.update(log, func(tx *events.Tx) error {
-		st, _, err := a.store().At(tx, 0)
+		st, _, err := a.store().Head(tx)
 		if err != nil {
 			return err
 		}
@@ -353,7 +353,7 @@ func (a *app) claimList(c *cli.Context) error {
 	}
 	defer log.Close()
 	var rows []claimRow
-	err = a.read(log, events.Revision(c.Uint64("at")), func(r *reader) error {
+	err = a.read(log, atFlag(c), func(r *reader) error {
 		var an *projections.Analysis
 		var subject *projections.Entity
 		if s := c.String("subject"); s != "" {

@@ -39,7 +39,7 @@ func (a *app) conflictsCommand() *cli.Command {
 				return err
 			}
 			defer log.Close()
-			return a.read(log, events.Revision(c.Uint64("at")), func(r *reader) error {
+			return a.read(log, atFlag(c), func(r *reader) error {
 				an := r.analyze()
 				list := filterConflicts(an.Conflicts, status, kind)
 				if c.Bool("json") {
@@ -66,7 +66,7 @@ func (a *app) conflictsCommand() *cli.Command {
 					return err
 				}
 				defer log.Close()
-				return a.read(log, events.Revision(c.Uint64("at")), func(r *reader) error {
+				return a.read(log, atFlag(c), func(r *reader) error {
 					cf, err := r.analyze().Conflict(c.Args().First())
 					if err != nil {
 						return err

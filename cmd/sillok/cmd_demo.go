@@ -132,7 +132,7 @@ func (a *app) demo(c *cli.Context) error {
 	// 3. The conflicts.
 	var before *projections.Analysis
 	err = log.View(func(tx *events.Tx) error {
-		st, _, err := a.store().At(tx, 0)
+		st, _, err := a.store().Head(tx)
 		before = projections.Analyze(st)
 		return err
 	})
@@ -185,7 +185,7 @@ func (a *app) demo(c *cli.Context) error {
 
 	// 6. What the verdict changed.
 	err = log.View(func(tx *events.Tx) error {
-		st, _, err := a.store().At(tx, 0)
+		st, _, err := a.store().Head(tx)
 		if err != nil {
 			return err
 		}

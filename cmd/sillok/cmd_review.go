@@ -52,7 +52,7 @@ func (a *app) reviewCommand() *cli.Command {
 			var e events.Event
 			var cf *projections.Conflict
 			err = a.update(log, func(tx *events.Tx) error {
-				st, _, err := a.store().At(tx, 0)
+				st, _, err := a.store().Head(tx)
 				if err != nil {
 					return err
 				}

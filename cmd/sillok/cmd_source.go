@@ -144,7 +144,7 @@ func (a *app) sourceList(c *cli.Context) error {
 	}
 	defer log.Close()
 	var list []sourceInfo
-	err = a.read(log, 0, func(r *reader) error {
+	err = a.read(log, headRev, func(r *reader) error {
 		var err error
 		if list, err = listSources(r.tx); err != nil {
 			return err
@@ -184,7 +184,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 	defer log.Close()
 	var info sourceInfo
 	var text string
-	err = a.read(log, 0, func(r *reader) error {
+	err = a.read(log, headRev, func(r *reader) error {
 		src, rev, err := sources.Lookup(r.tx, events.SourceID(c.Args().First()))
 		if err != nil {
 			return err

@@ -2,8 +2,6 @@ package main
 
 import (
 	"github.com/urfave/cli/v2"
-
-	"github.com/sillok/sillok/events"
 )
 
 func (a *app) viewCommand() *cli.Command {
@@ -21,7 +19,7 @@ func (a *app) viewCommand() *cli.Command {
 				return err
 			}
 			defer log.Close()
-			return a.read(log, events.Revision(c.Uint64("at")), func(r *reader) error {
+			return a.read(log, atFlag(c), func(r *reader) error {
 				an := r.analyze()
 				ents, err := viewEntities(an, c.Args().First())
 				if err != nil {

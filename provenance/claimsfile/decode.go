@@ -169,7 +169,7 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
 	}
 	top := doc.Content[0]
-	if top.Kind == yaml.ScalarNode && top.ShortTag() == "!!null" && top.Value == "" {
+	if isNull(top) {
 		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
 	}
 	if top.Kind != yaml.MappingNode {
