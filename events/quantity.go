@@ -335,3 +335,23 @@ func splitScale(unit string) (exp int32, base string) {
 	}
 	return exp, u
 }
+
+// MorePrecise reports whether q states a narrower interval than o (see
+// Compatible for the intervals), scale words applied: "60.4 million" is more
+// precise than "60 million", and "1,500 billion won" than "1.5 trillion won".
+func (q Quantity) MorePrecise(o Quantity) bool {
+	lo1, hi1, ok1 := q.interval()
+	lo2, hi2, ok2 := o.interval()
+	if !ok1 || !ok2 {
+		return ok1
+	}
+	ctx := apd.BaseContext
+	var w1, w2 apd.Decimal
+	if _, err := ctx.Sub(&w1, hi1, lo1); err != nil {
+		return false
+	}
+	if _, err := ctx.Sub(&w2, hi2, lo2); err != nil {
+		return false
+	}
+	return w1.Cmp(&w2) < 0
+}

@@ -208,23 +208,32 @@ func Analyze(s *State) *Analysis {
 	// Verdicts: resolve, reopen, or bring back resolved conflicts whose
 	// claims the verdict rejected.
 	for id, v := range verdicts {
-		cf, ok := found[id]
-		if !ok {
-			cf = a.fromVerdict(v)
-			if cf == nil {
+		cf, computed := found[id]
+		if !computed {
+			if cf = a.fromVerdict(v); cf == nil {
 				continue
 			}
 			found[id] = cf
 		}
 		cf.Verdict = v
 		cf.Status = ConflictResolved
+		if !computed {
+			continue
+		}
+		// The checks still find it: claims that joined after the verdict
+		// reopen it; without those, a dismissal (or a name verdict)
+		// stands, while an accept or reject that left contradicting
+		// claims standing did not settle it.
 		for _, cc := range cf.Claims {
 			if c := s.Claims[cc.ID]; c != nil && c.Rev > v.Seen {
 				cf.Joined = append(cf.Joined, cc.ID)
 			}
 		}
-		if len(cf.Joined) > 0 {
+		switch {
+		case len(cf.Joined) > 0:
 			cf.Status, cf.Reopened = ConflictOpen, true
+		case v.Decision == events.DecisionAccept, v.Decision == events.DecisionReject:
+			cf.Status = ConflictOpen
 		}
 	}
 	for _, cf := range found {
@@ -545,7 +554,7 @@ func (a *Analysis) fromVerdict(v *Verdict) *Conflict {
 			return nil
 		}
 		cf.Names = append([]string(nil), v.Names...)
-		cf.Subject = v.Names[0]
+		cf.Subject, cf.Predicate = v.Names[0], ""
 		cf.Resemblance = "reviewed"
 		if r, ok := LookAlike(v.Names[0], v.Names[1]); ok {
 			cf.Resemblance = r.Reason + ": " + r.Detail
@@ -669,26 +678,36 @@ func (a *Analysis) distinctValues(cs []*Claim) []string {
 	return out
 }
 
-// reconcile picks the value of agreeing claims: the most precise one.
+// reconcile picks the value of agreeing claims: the most precise one (the
+// narrowest interval, an approximate date counted widened; on a tie the
+// exact one, then the earliest claim).
 func (a *Analysis) reconcile(cs []*Claim) string {
 	best := cs[0]
 	switch best.Value.Kind {
 	case events.KindDate:
-		bw := -1
+		var bw events.Day = -1
+		bestExact := false
 		for _, c := range cs {
 			d, err := events.ParseDate(c.Value.Date)
 			if err != nil {
 				continue
 			}
-			if w := d.Width(); bw < 0 || w < bw || (w == bw && !d.Approximate() && !d.Uncertain()) {
-				best, bw = c, w
+			f, l := d.Bounds()
+			w, exact := l-f, !d.Approximate() && !d.Uncertain()
+			if bw < 0 || w < bw || (w == bw && exact && !bestExact) {
+				best, bw, bestExact = c, w, exact
 			}
 		}
 	case events.KindQuantity:
+		var bq events.Quantity
+		found := false
 		for _, c := range cs {
-			if q, err := events.ParseQuantity(c.Value.Quantity); err == nil && !q.Approximate() {
-				best = c
-				break
+			q, err := events.ParseQuantity(c.Value.Quantity)
+			if err != nil {
+				continue
+			}
+			if !found || q.MorePrecise(bq) {
+				best, bq, found = c, q, true
 			}
 		}
 	}

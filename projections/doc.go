@@ -24,7 +24,7 @@
 // # Bucket layout
 //
 //	projections                 top-level bucket, owned by this package
-//	  "schema"     → uvarint SchemaVersion (1)
+//	  "schema"     → uvarint SchemaVersion (2)
 //	  checkpoints               sub-bucket
 //	    8-byte BE revision → JSON of the State at that revision
 //

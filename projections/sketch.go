@@ -1,6 +1,9 @@
 package projections
 
 import (
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"slices"
 	"strings"
@@ -297,4 +300,26 @@ func bandHash(b int, slots []uint32) uint64 {
 		h ^= h >> 33
 	}
 	return h
+}
+
+// MarshalText encodes a sketch compactly (base64 of its little-endian
+// slots), so checkpoints do not spell out SketchSize numbers per source.
+func (s Sketch) MarshalText() ([]byte, error) {
+	b := make([]byte, 4*SketchSize)
+	for i, v := range s {
+		binary.LittleEndian.PutUint32(b[4*i:], v)
+	}
+	return []byte(base64.StdEncoding.EncodeToString(b)), nil
+}
+
+// UnmarshalText decodes what MarshalText wrote.
+func (s *Sketch) UnmarshalText(text []byte) error {
+	b, err := base64.StdEncoding.DecodeString(string(text))
+	if err != nil || len(b) != 4*SketchSize {
+		return fmt.Errorf("projections: bad sketch encoding")
+	}
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return nil
 }

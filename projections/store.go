@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,7 +14,7 @@ import (
 
 // SchemaVersion is the version of the stored projection format. A stored
 // projection of another version is wiped and rebuilt from the log.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
@@ -159,40 +160,55 @@ func (st *Store) put(b *bolt.Bucket, s *State) error {
 	return st.thin(b, s.Rev)
 }
 
-// thin deletes checkpoints so that the gaps between the ones kept grow
-// with their age: walking back from the head, a checkpoint is kept when it
-// lies at least max(Interval, age/4) before the last one kept. The number
-// kept grows with the logarithm of the log's length.
+// thin deletes the checkpoints that keep does not keep.
 func (st *Store) thin(b *bolt.Bucket, head events.Revision) error {
-	var drop [][]byte
-	c := b.Cursor()
-	k, _ := c.Last()
-	if k == nil {
+	var revs []events.Revision
+	if err := b.ForEach(func(k, _ []byte) error {
+		revs = append(revs, checkpointRev(k))
 		return nil
+	}); err != nil {
+		return err
 	}
-	kept := checkpointRev(k)
-	for k, _ = c.Prev(); k != nil; k, _ = c.Prev() {
-		r := checkpointRev(k)
-		gap := (head - r) / 4
-		if gap < st.interval() {
-			gap = st.interval()
-		}
-		if kept-r >= gap {
-			kept = r
-			continue
-		}
-		drop = append(drop, bytes.Clone(k))
+	kept := map[events.Revision]bool{}
+	for _, r := range keep(revs, head, st.interval()) {
+		kept[r] = true
 	}
-	for _, k := range drop {
-		if err := b.Delete(k); err != nil {
-			return err
+	for _, r := range revs {
+		if !kept[r] {
+			if err := b.Delete(checkpointKey(r)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
+// keep chooses which of the checkpoints at revs (ascending) to keep so that
+// the gaps between them grow with their age: walking back from the newest,
+// a checkpoint is kept when it lies at least max(interval, age/4) before
+// the last one kept. The number kept grows with the logarithm of the log's
+// length.
+func keep(revs []events.Revision, head, interval events.Revision) []events.Revision {
+	if len(revs) == 0 {
+		return nil
+	}
+	last := revs[len(revs)-1]
+	out := []events.Revision{last}
+	for i := len(revs) - 2; i >= 0; i-- {
+		r := revs[i]
+		gap := max((head-r)/4, interval)
+		if last-r >= gap {
+			last = r
+			out = append(out, r)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // Rebuild wipes the stored projection and replays the whole log, storing
-// checkpoints as CatchUp would have. It returns the head state.
+// the checkpoints CatchUp would have kept had it run every Interval events.
+// It returns the head state.
 func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
 	btx := tx.Bolt()
 	if btx.Bucket(bucketProjections) != nil {
@@ -204,22 +220,34 @@ func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	head, _ := tx.Head()
+	var candidates []events.Revision
+	for r := st.interval(); r <= head; r += st.interval() {
+		candidates = append(candidates, r)
+	}
+	if n := len(candidates); n > 0 && candidates[n-1] != head {
+		candidates = append(candidates, head)
+	}
+	want := map[events.Revision]bool{}
+	for _, r := range keep(candidates, head, st.interval()) {
+		want[r] = true
+	}
 	s := NewState()
 	text := st.textFunc(tx)
-	head, _ := tx.Head()
 	err = tx.Scan(1, head, func(e events.Event) error {
 		if err := s.Apply(e, text); err != nil {
 			return err
 		}
-		if e.Revision == head {
-			return st.put(b, s)
+		if want[e.Revision] {
+			enc, err := encodeState(s)
+			if err != nil {
+				return err
+			}
+			b.FillPercent = 0.9
+			return b.Put(checkpointKey(e.Revision), enc)
 		}
 		return nil
 	})
-	if head > 0 && head < st.interval() {
-		// CatchUp would not have stored a checkpoint yet.
-		err = b.Delete(checkpointKey(head))
-	}
 	return s, err
 }
 

@@ -29,6 +29,15 @@
 // Verify re-checks an anchor against the text derived again from the stored
 // bytes; Excerpt shows the quote with some of its surrounding text.
 //
+// A Recorder turns what an archivist writes into events, inside one write
+// transaction: DefinePredicate, DeclareAlias and Assert validate against the
+// archive (the source exists, the predicate is in the vocabulary, the value
+// fits its kind, a relative date has a publication date to resolve against,
+// the quote is in the source), resolve the value, anchor the quote and
+// append. The same definition, alias or claim again is a no-op; a claim id
+// reused for other content is ErrClaimChanged. Claims files are parsed by
+// the subpackage claimsfile.
+//
 // # Caveats
 //
 // The text passed to Anchor, Verify and Excerpt must be the normalized text

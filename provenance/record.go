@@ -34,9 +34,10 @@ var (
 // is appended for an input that fails; the caller decides whether one
 // failure rolls back the whole transaction (an import does).
 type Recorder struct {
-	tx      *events.Tx
-	author  string
-	sources map[events.SourceID]*sourceCtx
+	tx         *events.Tx
+	author     string
+	sources    map[events.SourceID]*sourceCtx
+	predicates map[string]*events.PredicateDefined
 }
 
 type sourceCtx struct {
@@ -50,7 +51,8 @@ type sourceCtx struct {
 
 // NewRecorder returns a Recorder appending to tx as author.
 func NewRecorder(tx *events.Tx, author string) *Recorder {
-	return &Recorder{tx: tx, author: author, sources: map[events.SourceID]*sourceCtx{}}
+	return &Recorder{tx: tx, author: author, sources: map[events.SourceID]*sourceCtx{},
+		predicates: map[string]*events.PredicateDefined{}}
 }
 
 // ClaimInput is a claim as an archivist writes it.
@@ -105,12 +107,19 @@ func describePredicate(p *events.PredicateDefined) string {
 
 // Predicate looks a predicate up in the vocabulary.
 func (r *Recorder) Predicate(name string) (*events.PredicateDefined, bool, error) {
+	if p, ok := r.predicates[name]; ok {
+		return p, true, nil
+	}
 	rev, ok := r.tx.Lookup(events.IndexPredicate, name)
 	if !ok {
 		return nil, false, nil
 	}
 	p, err := decodeAt[*events.PredicateDefined](r.tx, rev)
-	return p, err == nil, err
+	if err != nil {
+		return nil, false, err
+	}
+	r.predicates[name] = p
+	return p, true, nil
 }
 
 // Predicates lists the vocabulary's names.

@@ -25,6 +25,14 @@
 // A source id is either a slug chosen by the archivist (ValidSlug) or
 // derived from the digest of the bytes (DerivedID).
 //
+// Add archives a source inside a write transaction of the log: the bytes go
+// to the blob store under their digest and a source.archived event records
+// the Meta (id, title, publisher, language, publication and retrieval
+// times, translation-of). The same bytes again add nothing. Lookup finds a
+// source by id, StoredText derives its normalized text again from the
+// stored bytes, and PublicationAnchor gives the time relative dates in it
+// are resolved against, in the source's own zone.
+//
 // # Caveats
 //
 // Offsets into the normalized text (see package provenance) are only

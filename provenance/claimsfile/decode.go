@@ -169,7 +169,8 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
 	}
 	top := doc.Content[0]
-	if isNull(top) {
+	if isNull(top) && top.Value == "" { // "---", or a bare tag
+
 		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
 	}
 	if top.Kind != yaml.MappingNode {

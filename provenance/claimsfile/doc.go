@@ -66,9 +66,12 @@
 //	quote: "Launched: April 2023"
 //
 // Columns count code points, not bytes. yaml.v3 reports syntax errors with
-// an approximate line and no column; Parse finds the place again by
-// re-parsing prefixes of the file (files up to 4 MiB), which is exact in
-// block style and may point at the start of an unclosed flow {...} or
-// [...]. JSON is read by encoding/json, not by yaml.v3, which refuses some
-// valid JSON (the escapes \/ and surrogate pairs such as \ud83d\ude00).
+// an approximate line and no column, so Parse finds the place again by
+// parsing prefixes of the file (files up to 256 KiB; a column only in lines
+// up to 4 KiB). That is exact in block style; inside a flow {...} or [...]
+// it may point one token early, or give only the line.
+//
+// JSON is read by encoding/json, not by yaml.v3, which refuses some valid
+// JSON (the escapes \/ and surrogate pairs such as \ud83d\ude00), and
+// turned into the same node tree, so both formats follow the same rules.
 package claimsfile
