@@ -141,14 +141,12 @@ func (s *State) Apply(e events.Event, text TextFunc) error {
 	return nil
 }
 
-// ClaimsCiting counts the claims (retracted ones included) that cite a
-// source.
-func (s *State) ClaimsCiting(id events.SourceID) int {
-	n := 0
+// ClaimsCiting counts, for every source, the claims (retracted ones
+// included) that cite it.
+func (s *State) ClaimsCiting() map[events.SourceID]int {
+	n := map[events.SourceID]int{}
 	for _, c := range s.Claims {
-		if c.Source == id {
-			n++
-		}
+		n[c.Source]++
 	}
 	return n
 }

@@ -192,8 +192,8 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 			return Recorded{}, err
 		}
 		if !sameJSON(old, c) {
-			return Recorded{}, fmt.Errorf("claim %s: %w (recorded at revision %d: %s / %s = %s, source %s); give this claim another id",
-				c.ID, ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
+			return Recorded{}, fmt.Errorf("%w: revision %d recorded it as %s / %s = %s from source %s; give this claim another id",
+				ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
 		}
 		return Recorded{Claim: old, Revision: rev}, nil
 	}

@@ -105,6 +105,7 @@ func (a *app) cli() *cli.App {
 			a.verifyCommand(),
 			a.rebuildCommand(),
 			a.demoCommand(),
+			a.genCommand(),
 		},
 	}
 	setUsageErrors(cliApp.Commands)
@@ -198,6 +199,17 @@ func wantArgs(c *cli.Context, min, max int) error {
 		return usagef(c, "%s needs at least %d argument(s), got %d", c.Command.FullName(), min, n)
 	case max >= 0 && n > max:
 		return usagef(c, "%s takes at most %d argument(s), got %d: %q", c.Command.FullName(), max, n, c.Args().Slice()[max:])
+	}
+	return nil
+}
+
+// requireFlags reports the first of the named flags that was not given, as
+// a usage error.
+func requireFlags(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if !c.IsSet(n) || c.String(n) == "" {
+			return usagef(c, "%s needs --%s", c.Command.FullName(), n)
+		}
 	}
 	return nil
 }

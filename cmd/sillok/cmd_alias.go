@@ -16,12 +16,15 @@ func (a *app) aliasCommand() *cli.Command {
 			Usage:     "declare NAME an alias of ENTITY (--kind distinct: NAME is NOT ENTITY)",
 			ArgsUsage: "NAME --entity E --kind translation|transliteration|mistranslation|abbreviation|variant|distinct [--note N]",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "entity", Required: true, Usage: "the canonical entity name"},
-				&cli.StringFlag{Name: "kind", Required: true, Usage: "translation, transliteration, mistranslation, abbreviation, variant or distinct"},
+				&cli.StringFlag{Name: "entity", Usage: "the canonical entity name"},
+				&cli.StringFlag{Name: "kind", Usage: "translation, transliteration, mistranslation, abbreviation, variant or distinct"},
 				&cli.StringFlag{Name: "note"},
 			},
 			Action: func(c *cli.Context) error {
 				if err := wantArgs(c, 1, 1); err != nil {
+					return err
+				}
+				if err := requireFlags(c, "entity", "kind"); err != nil {
 					return err
 				}
 				kind, err := events.ParseAliasKind(c.String("kind"))

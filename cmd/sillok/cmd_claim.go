@@ -28,12 +28,12 @@ func (a *app) claimCommand() *cli.Command {
 				Usage:     "record one claim",
 				ArgsUsage: "--source ID --subject S [--as FORM] --predicate P --value V --quote Q [--note N] [--id ID] [--prefix P] [--suffix S]",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "source", Required: true},
-					&cli.StringFlag{Name: "subject", Required: true},
+					&cli.StringFlag{Name: "source"},
+					&cli.StringFlag{Name: "subject"},
 					&cli.StringFlag{Name: "as", Usage: "the surface form the source used for the subject"},
-					&cli.StringFlag{Name: "predicate", Required: true},
-					&cli.StringFlag{Name: "value", Required: true, Usage: "a date, quantity, entity or text; for a relation: after:SUBJECT/PREDICATE (also before:, same:)"},
-					&cli.StringFlag{Name: "quote", Required: true, Usage: "the exact words in the source"},
+					&cli.StringFlag{Name: "predicate"},
+					&cli.StringFlag{Name: "value", Usage: "a date, quantity, entity or text; for a relation: after:SUBJECT/PREDICATE (also before:, same:)"},
+					&cli.StringFlag{Name: "quote", Usage: "the exact words in the source"},
 					&cli.StringFlag{Name: "note"},
 					&cli.StringFlag{Name: "id", Usage: "claim id (default: derived from the content)"},
 					&cli.StringFlag{Name: "prefix", Usage: "text just before the quote, to pick one of several occurrences"},
@@ -51,7 +51,7 @@ func (a *app) claimCommand() *cli.Command {
 				Name:      "retract",
 				Usage:     "withdraw a claim, with the reason",
 				ArgsUsage: "CLAIM --reason R",
-				Flags:     []cli.Flag{&cli.StringFlag{Name: "reason", Required: true}},
+				Flags:     []cli.Flag{&cli.StringFlag{Name: "reason"}},
 				Action:    a.claimRetract,
 			},
 			{
@@ -88,6 +88,9 @@ func (a *app) claimAdd(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
+	if err := requireFlags(c, "source", "subject", "predicate", "value", "quote"); err != nil {
+		return err
+	}
 	in := provenance.ClaimInput{
 		ID: c.String("id"), Source: c.String("source"), Subject: c.String("subject"), As: c.String("as"),
 		Predicate: c.String("predicate"), Value: c.String("value"), Quote: c.String("quote"),
@@ -107,6 +110,9 @@ func (a *app) claimAdd(c *cli.Context) error {
 		rec, err = provenance.NewRecorder(tx, author(c)).Assert(in)
 		return err
 	})
+	if err != nil && in.ID != "" {
+		return fmt.Errorf("claim %s: %w", in.ID, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -299,6 +305,9 @@ func claimError(cl claimsfile.Claim, err error) error {
 
 func (a *app) claimRetract(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
+		return err
+	}
+	if err := requireFlags(c, "reason"); err != nil {
 		return err
 	}
 	log, err := a.open(c, true)

@@ -205,7 +205,7 @@ func (a *app) demo(c *cli.Context) error {
 		"log --from " + fmt.Sprint(before.Rev),
 		"verify",
 	} {
-		a.printf("  sillok --archive %s %s\n", archive, cmd)
+		a.printf("  sillok --archive %s %s\n", shellQuote(archive), cmd)
 	}
 	return nil
 }
@@ -229,4 +229,12 @@ func indent(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -17,11 +17,14 @@ func (a *app) predicateCommand() *cli.Command {
 				Usage:     "define a predicate",
 				ArgsUsage: "NAME --kind date|quantity|entity|text [--many]",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "kind", Usage: "date, quantity, entity or text", Required: true},
+					&cli.StringFlag{Name: "kind", Usage: "date, quantity, entity or text"},
 					&cli.BoolFlag{Name: "many", Usage: "the predicate holds many values (no value conflicts)"},
 				},
 				Action: func(c *cli.Context) error {
 					if err := wantArgs(c, 1, 1); err != nil {
+						return err
+					}
+					if err := requireFlags(c, "kind"); err != nil {
 						return err
 					}
 					kind, err := events.ParseValueKind(c.String("kind"))

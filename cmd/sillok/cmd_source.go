@@ -149,8 +149,9 @@ func (a *app) sourceList(c *cli.Context) error {
 		if list, err = listSources(r.tx); err != nil {
 			return err
 		}
+		counts := r.state.ClaimsCiting()
 		for i := range list {
-			list[i].Claims = r.state.ClaimsCiting(list[i].ID)
+			list[i].Claims = counts[list[i].ID]
 		}
 		return nil
 	})
@@ -189,7 +190,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		info = sourceInfo{SourceArchived: src, Revision: rev, Claims: r.state.ClaimsCiting(src.ID)}
+		info = sourceInfo{SourceArchived: src, Revision: rev, Claims: r.state.ClaimsCiting()[src.ID]}
 		text, err = sources.StoredText(r.tx, src)
 		return err
 	})
