@@ -212,36 +212,7 @@ func byteOffsets(text string, cps ...int) []int {
 // at its position are its quote, with its prefix and suffix around them
 // (else ErrAnchorMoved). Occurrences is not checked.
 func Verify(a events.Anchor, digest events.Digest, text string) error {
-	if a.Digest != digest {
-		return fmt.Errorf("%w: the anchor is in %s, the source is %s", ErrDigestMismatch, a.Digest, digest)
-	}
-	if a.Normalization != sources.NormalizationVersion {
-		return fmt.Errorf("%w: the anchor was made with normalization v%d, this program uses v%d; anchor the quote again",
-			ErrNormalizationVersion, a.Normalization, sources.NormalizationVersion)
-	}
-	p := a.Position
-	if a.Quote.Exact == "" {
-		return fmt.Errorf("%w: the anchor has an empty quote", ErrAnchorMoved)
-	}
-	total := utf8.RuneCountInString(text)
-	if p.Start < 0 || p.Start > p.End || p.End > total {
-		return fmt.Errorf("%w: position %d-%d is outside the text of %d code points", ErrAnchorMoved, p.Start, p.End, total)
-	}
-	off := byteOffsets(text, p.Start, p.End)
-	if got := text[off[0]:off[1]]; got != a.Quote.Exact {
-		msg := fmt.Sprintf("code points %d-%d are %q, not the quote %q", p.Start, p.End, got, a.Quote.Exact)
-		if occ := occurrences(text, a.Quote.Exact); len(occ) > 0 {
-			msg += fmt.Sprintf(" (the quote is at %d-%d)", occ[0].start, occ[0].end)
-		}
-		return fmt.Errorf("%w: %s", ErrAnchorMoved, msg)
-	}
-	if got := before(text, off[0], ContextLen); got != a.Quote.Prefix {
-		return fmt.Errorf("%w: the text before code point %d is %q, not %q", ErrAnchorMoved, p.Start, got, a.Quote.Prefix)
-	}
-	if got := after(text, off[1], ContextLen); got != a.Quote.Suffix {
-		return fmt.Errorf("%w: the text after code point %d is %q, not %q", ErrAnchorMoved, p.End, got, a.Quote.Suffix)
-	}
-	return nil
+	return NewText(text).Verify(a, digest)
 }
 
 // Excerpt returns the quoted passage of text at anchor a's position, with up

@@ -115,8 +115,27 @@ func (a *app) cli() *cli.App {
 func setUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
 		c.OnUsageError = func(c *cli.Context, err error, _ bool) error { return usagef(c, "%v", err) }
+		if len(c.Subcommands) > 0 && c.Action == nil {
+			c.Action = unknownSubcommand
+		}
 		setUsageErrors(c.Subcommands)
 	}
+}
+
+// unknownSubcommand is the action of a command that only groups others
+// (source, claim, ...): a word that is none of them is a usage error.
+func unknownSubcommand(c *cli.Context) error {
+	var names []string
+	for _, s := range c.Command.Subcommands {
+		if s.Name != "help" {
+			names = append(names, s.Name)
+		}
+	}
+	if c.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("unknown command %q after sillok %s", c.Args().First(), c.Command.FullName()),
+			usage: fmt.Sprintf("sillok %s %s ...", c.Command.Name, strings.Join(names, "|"))}
+	}
+	return cli.ShowSubcommandHelp(c)
 }
 
 // run runs the program and returns its exit status. Errors are printed on

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/events"
@@ -23,8 +25,16 @@ func (a *app) rebuildCommand() *cli.Command {
 			var bad []events.Revision
 			var head events.Revision
 			err = log.Update(func(tx *events.Tx) error {
+				// Never fold a log whose chain is broken: the projections
+				// would take a forged event for history.
+				chain, err := tx.VerifyChain(nil)
+				if err != nil {
+					return err
+				}
+				if len(chain.Problems) > 0 {
+					return fmt.Errorf("the log's hash chain is broken (%s); rebuild refuses to fold it: run sillok verify, and restore the archive from a copy", chain.Problems[0])
+				}
 				st := a.store()
-				var err error
 				if bad, err = st.Check(tx); err != nil {
 					bad = nil // unreadable checkpoints: the rebuild replaces them
 				}

@@ -56,7 +56,7 @@ func (a *app) verifyArchive(tx *events.Tx) (verifyReport, error) {
 		}
 		intact[s.p.ID] = true
 	}
-	texts := map[events.SourceID]string{}
+	texts := map[events.SourceID]*provenance.Text{}
 	for _, c := range claims {
 		s := byID[c.p.Source]
 		if s == nil {
@@ -68,13 +68,15 @@ func (a *app) verifyArchive(tx *events.Tx) (verifyReport, error) {
 		}
 		text, ok := texts[s.ID]
 		if !ok {
-			if text, err = sources.StoredText(tx, s); err != nil {
+			raw, err := sources.StoredText(tx, s)
+			if err != nil {
 				rep.Problems = append(rep.Problems, events.Problem{Revision: c.rev, Source: s.ID, Message: err.Error()})
 				continue
 			}
+			text = provenance.NewText(raw)
 			texts[s.ID] = text
 		}
-		if err := provenance.Verify(c.p.Quote, s.Digest, text); err != nil {
+		if err := text.Verify(c.p.Quote, s.Digest); err != nil {
 			rep.Problems = append(rep.Problems, events.Problem{Revision: c.rev, Claim: c.p.ID, Message: "quote anchor: " + err.Error()})
 		}
 	}
