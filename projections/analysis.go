@@ -456,7 +456,7 @@ func (a *Analysis) valueConflict(g *group) *Conflict {
 }
 
 func (a *Analysis) conflictClaim(c *Claim, role string) ConflictClaim {
-	return ConflictClaim{ID: c.ID, Source: c.Source, Value: a.display(c.Value), Quote: c.Quote.Quote.Exact,
+	return ConflictClaim{ID: c.ID, Source: c.Source, Value: a.display(c.Value), Quote: c.Quote,
 		Role: role, Rejected: c.RejectedBy != "", Subject: c.Subject}
 }
 

@@ -17,14 +17,16 @@
 // Store.At answers "the state at revision N" from the nearest checkpoint
 // at or before N plus a replay of the events after it. Store.CatchUp, called
 // by every write transaction after it appends, stores a checkpoint when the
-// head is Interval (default 1000) or more events past the newest one, and
-// thins older ones so the gaps grow with their age. Store.Rebuild wipes and
-// replays; Store.Check compares every checkpoint with a replay.
+// head is max(Interval, newest/16) events past the newest one (Interval is
+// 1000 by default), and thins older ones: it keeps the newest and, for each
+// of head/2, head/4, ..., the latest checkpoint at or before it, so the
+// checkpoints kept add up to about twice the newest. Store.Rebuild wipes
+// and replays; Store.Check compares every checkpoint with a replay.
 //
 // # Bucket layout
 //
 //	projections                 top-level bucket, owned by this package
-//	  "schema"     → uvarint SchemaVersion (2)
+//	  "schema"     → uvarint SchemaVersion (3)
 //	  checkpoints               sub-bucket
 //	    8-byte BE revision → JSON of the State at that revision
 //
@@ -36,7 +38,10 @@
 // # Caveats
 //
 // Analyze works on the whole State: a read costs a checkpoint decode, a
-// replay of at most Interval events and one analysis pass. Conflict ids
+// replay of the events after it (at most max(Interval, head/16)) and one
+// analysis pass, all growing with the archive. A stored, incrementally
+// maintained analysis would make reads grow with what was appended
+// instead; see the README's Performance section. Conflict ids
 // are short hashes of what a conflict concerns; they stay stable while
 // that does, but a value conflict's id changes if an alias merges its
 // subject into another entity.

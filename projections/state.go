@@ -44,11 +44,19 @@ type Source struct {
 	Sketch Sketch `json:"sketch"`
 }
 
-// Claim is a claim with what later events said of it.
+// Claim is what the projections keep of a claim, with what later events
+// said of it. The quote's anchor stays in the log (the claim index finds
+// it); the state keeps only the exact words, so checkpoints stay small.
 type Claim struct {
-	events.ClaimAsserted
-	Rev    events.Revision `json:"rev"`
-	Author string          `json:"author"`
+	ID        events.ClaimID  `json:"id"`
+	Source    events.SourceID `json:"source"`
+	Subject   string          `json:"subject"`
+	As        string          `json:"as,omitempty"`
+	Predicate string          `json:"predicate"`
+	Value     events.Value    `json:"value"`
+	Quote     string          `json:"quote"`
+	Note      string          `json:"note,omitempty"`
+	Rev       events.Revision `json:"rev"`
 	// Retracted is set by a claim.retracted event.
 	Retracted     bool   `json:"retracted,omitempty"`
 	RetractReason string `json:"retract_reason,omitempty"`
@@ -115,7 +123,8 @@ func (s *State) Apply(e events.Event, text TextFunc) error {
 		}
 		s.Sources[p.ID] = src
 	case *events.ClaimAsserted:
-		s.Claims[p.ID] = &Claim{ClaimAsserted: *p, Rev: e.Revision, Author: e.Author}
+		s.Claims[p.ID] = &Claim{ID: p.ID, Source: p.Source, Subject: p.Subject, As: p.As, Predicate: p.Predicate,
+			Value: p.Value, Quote: p.Quote.Quote.Exact, Note: p.Note, Rev: e.Revision}
 	case *events.ClaimRetracted:
 		if c, ok := s.Claims[p.Claim]; ok {
 			c.Retracted, c.RetractReason = true, p.Reason

@@ -14,7 +14,7 @@ import (
 
 // SchemaVersion is the version of the stored projection format. A stored
 // projection of another version is wiped and rebuilt from the log.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
@@ -116,7 +116,7 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 	if k, _ := b.Cursor().Last(); k != nil {
 		newest = checkpointRev(k)
 	}
-	if head < newest+st.interval() {
+	if head < st.next(newest) {
 		return nil
 	}
 	s, _, err := st.At(tx, head)
@@ -124,6 +124,16 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 		return err
 	}
 	return st.put(b, s)
+}
+
+// next is the revision at or after which the checkpoint following one at
+// newest is due: Interval events later, or newest/16 once that is more, so
+// that a growing archive writes checkpoints (each the size of the whole
+// state) less often, and the bytes written for them over its life stay a
+// small multiple of the state's size. A read replays at most that many
+// events after the newest checkpoint.
+func (st *Store) next(newest events.Revision) events.Revision {
+	return newest + max(st.interval(), newest/16)
 }
 
 // bucket returns the checkpoint bucket for writing, wiping a stored
@@ -183,26 +193,32 @@ func (st *Store) thin(b *bolt.Bucket, head events.Revision) error {
 	return nil
 }
 
-// keep chooses which of the checkpoints at revs (ascending) to keep so that
-// the gaps between them grow with their age: walking back from the newest,
-// a checkpoint is kept when it lies at least max(interval, age/4) before
-// the last one kept. The number kept grows with the logarithm of the log's
-// length.
+// keep chooses which of the checkpoints at revs (ascending) to keep: the
+// newest, and for each of head/2, head/4, head/8, ... down to interval the
+// latest checkpoint at or before it. Checkpoints grow with the state, so
+// the ones kept add up to at most about twice the newest, while every
+// revision still has a checkpoint within about half its distance from the
+// head behind it.
 func keep(revs []events.Revision, head, interval events.Revision) []events.Revision {
 	if len(revs) == 0 {
 		return nil
 	}
-	last := revs[len(revs)-1]
-	out := []events.Revision{last}
-	for i := len(revs) - 2; i >= 0; i-- {
-		r := revs[i]
-		gap := max((head-r)/4, interval)
-		if last-r >= gap {
-			last = r
+	kept := map[events.Revision]bool{revs[len(revs)-1]: true}
+	for t := head / 2; t >= interval && t > 0; t /= 2 {
+		i, found := slices.BinarySearch(revs, t)
+		if !found {
+			i--
+		}
+		if i >= 0 {
+			kept[revs[i]] = true
+		}
+	}
+	var out []events.Revision
+	for _, r := range revs {
+		if kept[r] {
 			out = append(out, r)
 		}
 	}
-	slices.Reverse(out)
 	return out
 }
 
@@ -222,7 +238,7 @@ func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
 	}
 	head, _ := tx.Head()
 	var candidates []events.Revision
-	for r := st.interval(); r <= head; r += st.interval() {
+	for r := st.next(0); r <= head; r = st.next(r) {
 		candidates = append(candidates, r)
 	}
 	if n := len(candidates); n > 0 && candidates[n-1] != head {

@@ -382,7 +382,7 @@ func (a *app) claimList(c *cli.Context) error {
 				continue
 			}
 			row := claimRow{ID: cl.ID, Revision: cl.Rev, Source: cl.Source, Subject: cl.Subject, As: cl.As,
-				Predicate: cl.Predicate, Value: cl.Value, Quote: cl.Quote.Quote.Exact, Status: "standing", Note: cl.Note}
+				Predicate: cl.Predicate, Value: cl.Value, Quote: cl.Quote, Status: "standing", Note: cl.Note}
 			switch {
 			case cl.Retracted:
 				row.Status, row.Reason = "retracted", cl.RetractReason

@@ -131,7 +131,11 @@ func conflictDetail(r *reader, cf *projections.Conflict) (*conflictShown, error)
 			}
 			texts[cl.Source] = text
 		}
-		sc.Before, _, sc.After = provenance.Excerpt(text, cl.Quote, 60)
+		anchor, err := claimAnchor(r.tx, cl.ID)
+		if err != nil {
+			return nil, err
+		}
+		sc.Before, _, sc.After = provenance.Excerpt(text, anchor, 60)
 		out.Shown = append(out.Shown, sc)
 	}
 	if cf.Kind == projections.KindName && len(cf.Names) == 2 {
@@ -219,4 +223,25 @@ func verdictWords(v *projections.Verdict) string {
 		return "declared different things"
 	}
 	return string(v.Decision)
+}
+
+// claimAnchor reads a claim's quote anchor from the log.
+func claimAnchor(tx *events.Tx, id events.ClaimID) (events.Anchor, error) {
+	rev, ok := tx.Lookup(events.IndexClaim, string(id))
+	if !ok {
+		return events.Anchor{}, fmt.Errorf("claim %s is not in the claim index", id)
+	}
+	e, err := tx.Event(rev)
+	if err != nil {
+		return events.Anchor{}, err
+	}
+	p, err := e.Decode()
+	if err != nil {
+		return events.Anchor{}, err
+	}
+	c, ok := p.(*events.ClaimAsserted)
+	if !ok {
+		return events.Anchor{}, fmt.Errorf("revision %d holds a %s, not claim %s", rev, e.Type, id)
+	}
+	return c.Quote, nil
 }

@@ -334,7 +334,11 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 						}
 						texts[cl.Source] = text
 					}
-					if err := provenance.Verify(cl.Quote, cl.Quote.Digest, text); err != nil {
+					anchor, err := claimAnchor(tx, cl.ID)
+					if err != nil {
+						return err
+					}
+					if err := provenance.Verify(anchor, anchor.Digest, text); err != nil {
 						return fmt.Errorf("claim %s: %w", cl.ID, err)
 					}
 				}

@@ -39,7 +39,7 @@ func appCommands(prefix string, cmds []*cli.Command) map[string]*cli.Command {
 			continue
 		}
 		name := strings.TrimSpace(prefix + " " + c.Name)
-		if c.Action != nil || len(c.Subcommands) == 0 {
+		if len(c.Subcommands) == 0 || len(c.Flags) > 0 { // a group of subcommands has no flags of its own
 			out[name] = c
 		}
 		for k, v := range appCommands(name, c.Subcommands) {
