@@ -115,7 +115,7 @@ type ConflictClaim struct {
 }
 
 // Entity returns the entity a name resolves to, or nil.
-func (a *Analysis) Entity(name string) *Entity { return a.entityOf[NameKey(name)] }
+func (a *Analysis) Entity(name string) *Entity { return a.entityOf[a.names.key(name)] }
 
 // Conflict returns the conflict with the given id or unique id prefix.
 func (a *Analysis) Conflict(id string) (*Conflict, error) {
@@ -143,7 +143,7 @@ var ErrUnknownConflict = fmt.Errorf("unknown conflict")
 // Canonical returns the canonical name a name resolves to (the name
 // itself when it is unknown).
 func (a *Analysis) Canonical(name string) string {
-	if e := a.entityOf[NameKey(name)]; e != nil {
+	if e := a.entityOf[a.names.key(name)]; e != nil {
 		return e.Name
 	}
 	return name
@@ -257,6 +257,7 @@ func Analyze(s *State) *Analysis {
 		a.addFacts(g)
 	}
 	sort.Slice(a.Entities, func(i, j int) bool { return a.Entities[i].Name < a.Entities[j].Name })
+	a.names.frozen = true // an Analysis is read-only from here on, safe to share
 	for _, e := range a.Entities {
 		sort.SliceStable(e.Facts, func(i, j int) bool {
 			if e.Facts[i].Predicate != e.Facts[j].Predicate {
@@ -312,7 +313,7 @@ func (a *Analysis) groupClaims() []*group {
 		if c.Retracted {
 			continue
 		}
-		e := a.entityOf[NameKey(c.Subject)]
+		e := a.entityOf[a.names.key(c.Subject)]
 		k := factKey{e.key, c.Predicate}
 		g := m[k]
 		if g == nil {
@@ -336,16 +337,16 @@ func (a *Analysis) valueKey(v events.Value) string {
 	case v.Kind == events.KindEntity:
 		return a.entityKey(v.Entity)
 	case v.Kind == events.KindText:
-		return NameKey(v.Text)
+		return a.names.key(v.Text)
 	}
 	return v.String()
 }
 
 func (a *Analysis) entityKey(name string) string {
-	if e := a.entityOf[NameKey(name)]; e != nil {
+	if e := a.entityOf[a.names.key(name)]; e != nil {
 		return e.key
 	}
-	return NameKey(name)
+	return a.names.key(name)
 }
 
 // display is a value as the view shows it: entities by canonical name.

@@ -9,6 +9,9 @@ import (
 // nameGraph resolves names to canonical entities: a union-find over name
 // keys (NameKey), joined by aliases, claims' "as" and "same" verdicts.
 type nameGraph struct {
+	keys     map[string]string   // name → NameKey(name), memoized while Analyze runs
+	frozen   bool                // set when Analyze returns: keys is only read
+	comps    map[string][]string // root → member keys, once unions are done
 	parent   map[string]string
 	info     map[string]*nameInfo
 	distinct map[[2]string]bool // pairs of name keys declared different
@@ -26,8 +29,20 @@ type nameInfo struct {
 	note     string
 }
 
+// key returns NameKey(name), computed once per name.
+func (g *nameGraph) key(name string) string {
+	k, ok := g.keys[name]
+	if !ok {
+		k = NameKey(name)
+		if !g.frozen {
+			g.keys[name] = k
+		}
+	}
+	return k
+}
+
 func (g *nameGraph) add(name string, rev events.Revision) string {
-	k := NameKey(name)
+	k := g.key(name)
 	if _, ok := g.info[k]; !ok {
 		g.info[k] = &nameInfo{display: name, rev: rev}
 		g.parent[k] = k
@@ -59,7 +74,7 @@ func (g *nameGraph) union(a, b string) {
 
 // buildNames collects every name the state mentions and joins aliases.
 func buildNames(s *State) *nameGraph {
-	g := &nameGraph{parent: map[string]string{}, info: map[string]*nameInfo{}, distinct: map[[2]string]bool{}}
+	g := &nameGraph{keys: map[string]string{}, parent: map[string]string{}, info: map[string]*nameInfo{}, distinct: map[[2]string]bool{}}
 	type link struct{ a, b string }
 	var links []link
 	// Names in the order of the events that introduced them.
@@ -159,14 +174,16 @@ func (g *nameGraph) roots() []string {
 }
 
 // members returns the keys of an entity, in order of first appearance.
+// The components are computed once, in one pass over the names.
 func (g *nameGraph) members(root string) []string {
-	var out []string
-	for _, k := range g.order {
-		if g.find(k) == root {
-			out = append(out, k)
+	if g.comps == nil {
+		g.comps = make(map[string][]string, len(g.order))
+		for _, k := range g.order {
+			r := g.find(k)
+			g.comps[r] = append(g.comps[r], k)
 		}
 	}
-	return out
+	return g.comps[root]
 }
 
 // canonicalKey is the entity's canonical name: the earliest name used as
