@@ -28,6 +28,16 @@ type Store struct {
 	Interval int
 	// Text gives the normalized text of a source (for copy detection).
 	Text func(tx *events.Tx, src *events.SourceArchived) (string, error)
+
+	// KeepWarm makes CatchUp keep the head state in memory (Warm) and
+	// advance it from one write transaction to the next, instead of
+	// decoding the newest checkpoint each time a new one is due: a
+	// process that runs many imports decodes the state once. Whoever sets
+	// it must set Warm to nil when a write transaction fails, since Warm
+	// may then hold events that were rolled back.
+	KeepWarm bool
+	// Warm is the state CatchUp keeps when KeepWarm is set.
+	Warm *State
 }
 
 func (st *Store) interval() events.Revision {
@@ -116,12 +126,28 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 	if k, _ := b.Cursor().Last(); k != nil {
 		newest = checkpointRev(k)
 	}
-	if head < st.next(newest) {
+	warm := st.KeepWarm && st.Warm != nil && st.Warm.Rev >= newest && st.Warm.Rev <= head
+	if !warm {
+		st.Warm = nil
+	}
+	due := head >= st.next(newest)
+	if warm {
+		if err := st.replay(tx, st.Warm, head); err != nil {
+			st.Warm = nil
+			return err
+		}
+	}
+	if !due {
 		return nil
 	}
-	s, _, err := st.At(tx, head)
-	if err != nil {
-		return err
+	s := st.Warm
+	if s == nil {
+		if s, _, err = st.At(tx, head); err != nil {
+			return err
+		}
+		if st.KeepWarm {
+			st.Warm = s
+		}
 	}
 	return st.put(b, s)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 )
 
 // app holds what the commands share: where output goes and the clock.
@@ -24,6 +25,8 @@ type app struct {
 	lockTimeout    time.Duration
 	// checkpointInterval is projections.Store.Interval (0: the default).
 	checkpointInterval int
+	// projections is the store, made on first use (see store).
+	projections *projections.Store
 }
 
 // usageError is a mistake in how a command was called: exit status 2.

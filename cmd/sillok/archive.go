@@ -10,20 +10,26 @@ import (
 	"github.com/sillok/sillok/sources"
 )
 
-// store is the projection store wired to the archive's source texts.
+// store is the projection store wired to the archive's source texts, one
+// per app (a process works on one archive), keeping the head state warm
+// between the write transactions of a multi-file import.
 func (a *app) store() *projections.Store {
-	return &projections.Store{
-		Interval: a.checkpointInterval,
-		Text: func(tx *events.Tx, src *events.SourceArchived) (string, error) {
-			return sources.StoredText(tx, src)
-		},
+	if a.projections == nil {
+		a.projections = &projections.Store{
+			Interval: a.checkpointInterval,
+			Text: func(tx *events.Tx, src *events.SourceArchived) (string, error) {
+				return sources.StoredText(tx, src)
+			},
+			KeepWarm: true,
+		}
 	}
+	return a.projections
 }
 
 // update runs fn in one write transaction and brings the stored
 // projections up to the new head in the same transaction.
 func (a *app) update(log *events.Log, fn func(tx *events.Tx) error) error {
-	return log.Update(func(tx *events.Tx) error {
+	err := log.Update(func(tx *events.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -32,6 +38,11 @@ func (a *app) update(log *events.Log, fn func(tx *events.Tx) error) error {
 		}
 		return a.store().CatchUp(tx)
 	})
+	if err != nil {
+		// The warm state may hold events that were rolled back.
+		a.store().Warm = nil
+	}
+	return err
 }
 
 // reader is a read transaction with the projected state at a revision.
