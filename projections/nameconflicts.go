@@ -20,7 +20,7 @@ func (a *Analysis) nameConflicts() []*Conflict {
 	users := a.nameUsers()
 	var found []*Conflict
 	for _, p := range ix.Pairs() {
-		ka, kb := NameKey(p.A), NameKey(p.B)
+		ka, kb := g.key(p.A), g.key(p.B)
 		ra, rb := g.find(ka), g.find(kb)
 		if ra == rb || distinct[pairKey(ra, rb)] {
 			continue
@@ -49,7 +49,7 @@ func (a *Analysis) nameUsers() map[string][]*Claim {
 	const perName = 5
 	m := map[string][]*Claim{}
 	add := func(name string, c *Claim) {
-		k := NameKey(name)
+		k := a.names.key(name)
 		if len(m[k]) < perName && (len(m[k]) == 0 || m[k][len(m[k])-1] != c) {
 			m[k] = append(m[k], c)
 		}
