@@ -42,7 +42,7 @@ import (
 // genVersion is the version of what gen writes for a given --claims and
 // --seed. Bump it whenever that output changes: cached benchmark archives
 // are keyed by it.
-const genVersion = 1
+const genVersion = 2
 
 // Rates of planted items, per mille of what they can apply to.
 const (
@@ -1115,6 +1115,11 @@ func (g *generator) story() error {
 				st := &genStatement{subj: o, fact: f, pred: f.pred, date: f.date, num: f.num, ref: f.ref, text: f.text}
 				if f.wrong && n == 0 {
 					g.falsify(st)
+					if st.pred.kind == events.KindQuantity {
+						if err := incompatibleQuantities(st.pred, f.num, st.num); err != nil {
+							return err
+						}
+					}
 				}
 				g.word(st, arts[ai].pub, f)
 				arts[ai].stmts = append(arts[ai].stmts, st)
@@ -1279,7 +1284,14 @@ func (g *generator) falsify(st *genStatement) {
 	case events.KindDate:
 		st.date = st.date.AddDate(3+g.rng.IntN(3), g.rng.IntN(12), 0)
 	case events.KindQuantity:
-		st.num = st.num*2 + 7
+		// At least three times the true number, and written "about" with
+		// two significant digits: "~20,000" has one (10,000 to 30,000 by
+		// the rule of ~) and might cover the truth.
+		w := st.num*3 + 7 + g.rng.Int64N(st.num+1)
+		for !twoSignificant(st.pred, w) {
+			w++
+		}
+		st.num = w
 	case events.KindEntity:
 		for st.ref == st.fact.ref {
 			if st.pred == predLeader {
@@ -1293,6 +1305,38 @@ func (g *generator) falsify(st *genStatement) {
 			st.text = g.motto()
 		}
 	}
+}
+
+// twoSignificant reports whether n, written "about" as quantity writes it,
+// keeps two significant digits (a last digit that is not zero).
+func twoSignificant(p *genPred, n int64) bool {
+	if p == predBudget {
+		m := (n + 5) / 10 // whole millions
+		return m >= 10 && m%10 != 0
+	}
+	d := strconv.FormatInt(round2(n), 10)
+	return len(d) >= 2 && d[1] != '0'
+}
+
+// incompatibleQuantities checks a planted wrong number against the true one
+// in every form either may be written in.
+func incompatibleQuantities(p *genPred, truth, wrong int64) error {
+	forms := []int{numExact, numApprox}
+	if p == predBudget {
+		forms = append(forms, numScaled)
+	}
+	for _, f := range forms {
+		for _, g := range forms {
+			x, _ := quantity(&genStatement{pred: p, num: truth, form: f}, "en")
+			y, _ := quantity(&genStatement{pred: p, num: wrong, form: g}, "en")
+			qx, err1 := events.ParseQuantity(x)
+			qy, err2 := events.ParseQuantity(y)
+			if err1 != nil || err2 != nil || qx.Compatible(qy) {
+				return fmt.Errorf("gen: planted wrong %s %q is compatible with the true %q (a generator bug)", p.name, y, x)
+			}
+		}
+	}
+	return nil
 }
 
 // word picks the wording of a statement: the template, and the form of a
