@@ -3,7 +3,6 @@ package events
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -204,23 +203,52 @@ func validText(what, s string, max int) error {
 	return nil
 }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+// isSlug reports whether s is lower-case ASCII letters and digits in runs
+// joined by single hyphens (a byte loop: this runs for every appended
+// event).
+func isSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // ValidSourceID checks a source slug: lower-case ASCII letters, digits and
 // single hyphens, 1 to 64 characters.
 func ValidSourceID(s SourceID) error {
-	if len(s) == 0 || len(s) > 64 || !slugRE.MatchString(string(s)) {
+	if len(s) == 0 || len(s) > 64 || !isSlug(string(s)) {
 		return fmt.Errorf("source id %q is not a slug: use 1 to 64 lower-case letters, digits and single hyphens, like readable-2024-06-07", string(s))
 	}
 	return nil
 }
 
-var claimIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+func isClaimID(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || (c != '.' && c != '_' && c != ':' && c != '-')) {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidClaimID checks a claim id: 1 to 128 ASCII letters, digits, '.', '_',
 // ':' and '-', starting with a letter or digit.
 func ValidClaimID(s ClaimID) error {
-	if !claimIDRE.MatchString(string(s)) {
+	if !isClaimID(string(s)) {
 		return fmt.Errorf("claim id %q is not valid: use up to 128 letters, digits, '.', '_', ':' and '-', starting with a letter or digit", string(s))
 	}
 	return nil
