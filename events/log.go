@@ -450,3 +450,36 @@ func (tx *Tx) Now() time.Time {
 	}
 	return tx.now
 }
+
+// ReadAhead reads the archive file front to back in a goroutine, so that a
+// full scan that follows finds its pages in the page cache instead of
+// faulting them in one at a time (bbolt maps the file for random access).
+// Call the returned function when the scan is done; it stops the reader.
+// It is only a hint: errors are ignored.
+func (tx *Tx) ReadAhead() (stop func()) {
+	f, err := os.Open(tx.log.path)
+	if err != nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer f.Close()
+		buf := make([]byte, 4<<20)
+		for off := int64(0); ; off += int64(len(buf)) {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if n, err := f.ReadAt(buf, off); n == 0 || err != nil {
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}

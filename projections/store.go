@@ -276,6 +276,7 @@ func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
 	}
 	s := NewState()
 	text := st.textFunc(tx)
+	defer tx.ReadAhead()()
 	err = tx.Scan(1, head, func(e events.Event) error {
 		if err := s.Apply(e, text); err != nil {
 			return err

@@ -23,6 +23,7 @@ func (a *app) verifyArchive(tx *events.Tx) (verifyReport, error) {
 	}
 	var srcs []src
 	var claims []claim
+	defer tx.ReadAhead()()
 	chain, err := tx.VerifyChain(func(e events.Event) error {
 		if e.Type != events.TypeSourceArchived && e.Type != events.TypeClaimAsserted {
 			return nil
