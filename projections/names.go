@@ -321,7 +321,14 @@ func pairEditLimit(u, v string) int {
 
 // wordDistance returns go-diff's Levenshtein distance between two words over
 // runes, and false when an edit touches a Han character.
+//
+// go-diff's diff, and so its Levenshtein count, can depend on the order of
+// the two texts; the words are put in a fixed order so that LookAlike(a, b)
+// and LookAlike(b, a) always agree.
 func wordDistance(u, v string) (int, bool) {
+	if v < u {
+		u, v = v, u
+	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0
 	diffs := dmp.DiffMainRunes([]rune(u), []rune(v), false)
