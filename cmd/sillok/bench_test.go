@@ -619,7 +619,7 @@ func BenchmarkVerify(b *testing.B) {
 }
 
 // headState returns the head state of an archive.
-func headState(b *testing.B, path string) *projections.State {
+func headState(b testing.TB, path string) *projections.State {
 	b.Helper()
 	log, err := events.Open(path, events.Options{ReadOnly: true})
 	if err != nil {

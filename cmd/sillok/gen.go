@@ -34,15 +34,17 @@ import (
 // claimed by two or more sources, each with its own wording and precision.
 //
 // Names are built from invented words that are at least three edits apart
-// from each other (checked with the symmetric-deletion index below), so
-// that two different names never look alike by projections.LookAlike's
-// rules; only the planted look-alikes do. The planted contradictions and
+// from each other (found with the symmetric-deletion index below), so that
+// two different names, which differ in at least one whole word, never look
+// alike by projections.LookAlike's rules; only the planted look-alikes do.
+// Names reuse the words already invented (as real names share words), so the
+// vocabulary grows much more slowly than the names. The planted contradictions and
 // non-contradictions are listed in truth.yaml.
 
 // genVersion is the version of what gen writes for a given --claims and
 // --seed. Bump it whenever that output changes: cached benchmark archives
 // are keyed by it.
-const genVersion = 2
+const genVersion = 3
 
 // Rates of planted items, per mille of what they can apply to.
 const (
@@ -216,17 +218,48 @@ type pseudoword struct {
 	roman, kana, hangul string
 }
 
-// wordBank hands out invented words at least three edits apart: two words
-// within two edits share a form with at most two letters deleted, so a
-// word is accepted only when none of its deletion forms belongs to another
-// word's family. A planted misspelling joins the family of the word it
-// misspells.
+// wordBank hands out invented words at least three edits apart. Two words
+// within two edits share a form with at most two letters deleted, so the
+// words sharing a deletion form with a candidate are the only ones whose
+// edit distance to it must be computed. A planted misspelling joins the
+// family of the word it misspells: it may be close to that word only.
 type wordBank struct {
-	forms  map[string]int32 // deletion form → family
+	forms  map[uint64][]int32 // hash of a deletion form → words
+	words  []string
+	fams   []int32
 	family int32
 }
 
-func newWordBank() *wordBank { return &wordBank{forms: map[string]int32{}} }
+func newWordBank() *wordBank { return &wordBank{forms: map[uint64][]int32{}} }
+
+func hashString(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
+}
+
+// editDistance is the Levenshtein distance of two ASCII words.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
 
 func deletionForms2(w string) []string {
 	out := []string{w}
@@ -241,22 +274,28 @@ func deletionForms2(w string) []string {
 	return slices.Compact(out)
 }
 
-// admit adds w to family fam (-1: a new family) unless one of its deletion
-// forms belongs to another family; it returns the family and whether w was
-// admitted.
+// admit adds w to family fam (-1: a new family) unless it is within two
+// edits of a word of another family; it returns the family and whether w
+// was admitted.
 func (b *wordBank) admit(w string, fam int32) (int32, bool) {
 	forms := deletionForms2(w)
-	for _, f := range forms {
-		if got, ok := b.forms[f]; ok && got != fam {
-			return 0, false
+	hs := make([]uint64, len(forms))
+	for i, f := range forms {
+		hs[i] = hashString(f)
+		for _, id := range b.forms[hs[i]] {
+			if b.fams[id] != fam && editDistance(w, b.words[id]) <= 2 {
+				return 0, false
+			}
 		}
 	}
 	if fam < 0 {
 		b.family++
 		fam = b.family
 	}
-	for _, f := range forms {
-		b.forms[f] = fam
+	id := int32(len(b.words))
+	b.words, b.fams = append(b.words, w), append(b.fams, fam)
+	for _, h := range hs {
+		b.forms[h] = append(b.forms[h], id)
 	}
 	return fam, true
 }
@@ -408,6 +447,24 @@ func (g *generator) newWord() (pseudoword, int32) {
 	}
 }
 
+// newWordPerMille is how often a name takes a newly invented word rather
+// than one of the vocabulary, once the vocabulary has minVocabulary words.
+const (
+	newWordPerMille = 150
+	minVocabulary   = 2000
+)
+
+// nameWord returns a word for a name: a word of the vocabulary, or a new one.
+func (g *generator) nameWord() (pseudoword, int32) {
+	if len(g.vocab) >= minVocabulary && !g.chance(newWordPerMille) {
+		i := g.rng.IntN(len(g.vocab))
+		return g.vocab[i], g.vocabFams[i]
+	}
+	w, fam := g.newWord()
+	g.vocab, g.vocabFams = append(g.vocab, w), append(g.vocabFams, fam)
+	return w, fam
+}
+
 // newEntity makes an organization, person or place with a name that does
 // not look like any other.
 func (g *generator) newEntity(kind int) *genEntity {
@@ -424,7 +481,7 @@ func (g *generator) newEntity(kind int) *genEntity {
 			e.typ = g.rng.IntN(len(genPlaceTypes))
 		}
 		for range n {
-			w, fam := g.newWord()
+			w, fam := g.nameWord()
 			ws = append(ws, w)
 			e.words = append(e.words, w.roman)
 			e.families = append(e.families, fam)
@@ -892,6 +949,8 @@ type generator struct {
 	names *nameRegistry
 
 	persons, places []*genEntity
+	vocab           []pseudoword // words names are made of
+	vocabFams       []int32
 	stories         int
 	entities        int
 	claims          int

@@ -119,6 +119,12 @@ func parseGenerated(tb testing.TB, dir string) []*claimsfile.File {
 // (conflicts, mistranslation aliases and distinct declarations).
 func TestGenNamesLookAlikeOnlyWherePlanted(t *testing.T) {
 	dir, _ := mustGenerate(t, 20000, 3)
+	checkGeneratedNames(t, dir)
+}
+
+// checkGeneratedNames checks the names of the set in dir against its
+// planted look-alikes.
+func checkGeneratedNames(t *testing.T, dir string) {
 	truth := readTruth(t, dir)
 	ix := projections.NewNameIndex()
 	var n int
