@@ -66,9 +66,6 @@ func relBureauDate(i int) string {
 // within a bureau's ledger date (1950 or later), so always a conflict.
 func relRivalYear(i int) string { return strconv.Itoa(1900 + i%40) }
 
-// rivalEntry is the chronicle entry that gives bureau i's rival date.
-func (g relCorpus) rivalEntry(i int) int { return i * (g.entries / g.planted) }
-
 func (g relCorpus) isRivalEntry(e int) bool {
 	step := g.entries / g.planted
 	return e%step == 0 && e/step < g.planted
