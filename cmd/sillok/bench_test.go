@@ -271,13 +271,12 @@ func BenchmarkImport(b *testing.B) {
 				b.StartTimer()
 				start := time.Now()
 				nClaims = 0
-				for _, f := range files {
-					res, err := a.importFile(log, "gen", f)
-					if err != nil {
-						b.Fatal(err)
-					}
+				err = a.importFiles(log, "gen", files, func(res importResult) {
 					nClaims += res.Claims
 					bounds = append(bounds, res.Revision)
+				})
+				if err != nil {
+					b.Fatal(err)
 				}
 				importTime += time.Since(start)
 				b.StopTimer()

@@ -556,6 +556,53 @@ func TestClaimImport(t *testing.T) {
 	})
 }
 
+// TestClaimImportStopsAtBadFile imports three files whose second is bad
+// (it does not parse, or a quote is not in its source): the first lands,
+// the second and third do not, and the error names the file and says so.
+// The next file is parsed ahead while the current one is appended, so a
+// parse error in the third file must not stop the first two either.
+// (--json: without it the files that landed are listed on stdout.)
+func TestClaimImportStopsAtBadFile(t *testing.T) {
+	claim := func(id string) string {
+		return fmt.Sprintf("source: en-post\nclaims:\n  - {id: %s, subject: Harbor Compact, predicate: place, value: Lisbon, quote: in Lisbon}\n", id)
+	}
+	for _, tt := range []struct {
+		name, bad string
+		want      []string
+	}{
+		{"ErrParse", "source: en-post\nclaims:\n  - {id: bad-2, subject: [\n", []string{"bad.yaml:"}},
+		{"ErrQuoteNotFound", strings.Replace(claim("bad-2"), "in Lisbon}", "in Lisbonn}", 1), []string{"bad.yaml:3:", "claim bad-2", "not found"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			archive, dir := claimsFixture(t, true)
+			head := e2eHead(t, archive)
+			first := e2eWrite(t, dir, "first.yaml", claim("good-1"))
+			bad := e2eWrite(t, dir, "bad.yaml", tt.bad)
+			third := e2eWrite(t, dir, "third.yaml", claim("good-3"))
+			e2eFail(t, archive, 1, append(tt.want, "the 1 file(s) before it were imported", "bad.yaml and the files after it were not"),
+				"claim", "import", "--json", first, bad, third)
+			claims := e2eClaims(t, archive)
+			if _, ok := claims["good-1"]; !ok || e2eHead(t, archive) != head+1 {
+				t.Errorf("the file before the bad one: got head %d and claims %v, want head %d with good-1", e2eHead(t, archive), sortedKeys(claims), head+1)
+			}
+			if _, ok := claims["good-3"]; ok {
+				t.Errorf("the file after the bad one was imported")
+			}
+		})
+	}
+	t.Run("ErrParse/ThirdFile", func(t *testing.T) {
+		archive, dir := claimsFixture(t, true)
+		head := e2eHead(t, archive)
+		a := e2eWrite(t, dir, "a.yaml", claim("ok-a"))
+		b := e2eWrite(t, dir, "b.yaml", claim("ok-b"))
+		c := e2eWrite(t, dir, "c.yaml", "claims: [\n")
+		e2eFail(t, archive, 1, []string{"c.yaml:", "the 2 file(s) before it were imported"}, "claim", "import", "--json", a, b, c)
+		if got := e2eHead(t, archive); got != head+2 {
+			t.Errorf("got head %d, want %d: the two good files land", got, head+2)
+		}
+	})
+}
+
 // tenClaims is a claims file of ten claims and a new predicate; the tenth
 // claim is replaced by bad (claim id "tenth", at line 31).
 func tenClaims(bad string) string {

@@ -147,22 +147,21 @@ func (a *app) claimImport(c *cli.Context) error {
 	}
 	defer log.Close()
 	var results []importResult
-	for _, name := range c.Args().Slice() {
-		res, err := a.importFile(log, author(c), name)
-		if err != nil {
-			if len(results) > 0 {
-				return fmt.Errorf("%w\n(the %d file(s) before it were imported; %s and the files after it were not)", err, len(results), name)
-			}
-			return err
-		}
+	err = a.importFiles(log, author(c), c.Args().Slice(), func(res importResult) {
 		results = append(results, res)
 		if !c.Bool("json") {
 			if res.Created == 0 && res.Predicates == 0 && res.Aliases == 0 {
-				a.printf("%s: all %d claims already recorded; nothing added (revision %d)\n", name, res.Claims, res.Revision)
+				a.printf("%s: all %d claims already recorded; nothing added (revision %d)\n", res.File, res.Claims, res.Revision)
 			} else {
-				a.printf("%s: %d claims, %d new, %d predicates and %d aliases defined; revision %d\n", name, res.Claims, res.Created, res.Predicates, res.Aliases, res.Revision)
+				a.printf("%s: %d claims, %d new, %d predicates and %d aliases defined; revision %d\n", res.File, res.Claims, res.Created, res.Predicates, res.Aliases, res.Revision)
 			}
 		}
+	})
+	if err != nil {
+		if len(results) > 0 {
+			return fmt.Errorf("%w\n(the %d file(s) before it were imported; %s and the files after it were not)", err, len(results), c.Args().Get(len(results)))
+		}
+		return err
 	}
 	if c.Bool("json") {
 		if len(results) == 1 {
@@ -209,25 +208,70 @@ func readClaimsFile(name string) ([]byte, error) {
 	return data, nil
 }
 
-// importFile imports one claims file in one transaction.
-func (a *app) importFile(log *events.Log, who, name string) (importResult, error) {
+// parseClaimsFile reads and parses one claims file.
+func parseClaimsFile(name string) (*claimsfile.File, error) {
 	data, err := readClaimsFile(name)
 	if err != nil {
-		return importResult{File: name}, err
+		return nil, err
 	}
-	return a.importClaims(log, who, name, data)
+	return claimsfile.Parse(name, data)
+}
+
+// importFiles imports claims files in order, each in its own transaction,
+// and calls done after each one lands. It stops at the first file that
+// fails, with that file's error; the files before it stay imported. The
+// next file is read and parsed on another goroutine while the current one
+// is anchored and appended, so a many-file import keeps both cores busy.
+func (a *app) importFiles(log *events.Log, who string, names []string, done func(importResult)) error {
+	type parsed struct {
+		name string
+		f    *claimsfile.File
+		err  error
+	}
+	ahead := make(chan parsed, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ahead)
+		for _, name := range names {
+			f, err := parseClaimsFile(name)
+			select {
+			case ahead <- parsed{name, f, err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for p := range ahead {
+		if p.err != nil {
+			return p.err
+		}
+		res, err := a.importParsed(log, who, p.f)
+		if err != nil {
+			return err
+		}
+		done(res)
+	}
+	return nil
 }
 
 // importClaims imports the claims file data (named name) in one
 // transaction: every claim lands, or none does.
 func (a *app) importClaims(log *events.Log, who, name string, data []byte) (importResult, error) {
-	res := importResult{File: name}
 	f, err := claimsfile.Parse(name, data)
 	if err != nil {
-		return res, err
+		return importResult{File: name}, err
 	}
-	res.Claims = len(f.Claims)
-	err = a.update(log, func(tx *events.Tx) error {
+	return a.importParsed(log, who, f)
+}
+
+// importParsed imports a parsed claims file in one transaction.
+func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (importResult, error) {
+	res := importResult{File: f.Name, Claims: len(f.Claims)}
+	err := a.update(log, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, who)
 		for _, p := range f.Predicates {
 			kind, err := events.ParseValueKind(p.Kind)

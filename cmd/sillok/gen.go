@@ -1927,12 +1927,6 @@ func importGeneratedClaims(a *app, log *events.Log, dir string) (int, error) {
 		return 0, err
 	}
 	n := 0
-	for _, f := range files {
-		res, err := a.importFile(log, "gen", f)
-		if err != nil {
-			return n, err
-		}
-		n += res.Claims
-	}
-	return n, nil
+	err = a.importFiles(log, "gen", files, func(res importResult) { n += res.Claims })
+	return n, err
 }
