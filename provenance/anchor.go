@@ -20,27 +20,27 @@ const ContextLen = 32
 var (
 	// ErrQuoteTooShort means a quote has fewer than MinQuoteLen code points
 	// after normalization.
-	ErrQuoteTooShort = errors.New("provenance: quote too short")
+	ErrQuoteTooShort = errors.New("quote too short")
 
 	// ErrQuoteNotFound means a quote is not in the source text. Anchor
 	// returns it as a *QuoteNotFoundError, which has the details.
-	ErrQuoteNotFound = errors.New("provenance: quote not found in the source text")
+	ErrQuoteNotFound = errors.New("quote not found in the source text")
 
 	// ErrContextNotFound means a quote is in the source text, but no
 	// occurrence of it has the Context asked for.
-	ErrContextNotFound = errors.New("provenance: no occurrence of the quote has the given context")
+	ErrContextNotFound = errors.New("no occurrence of the quote has the given context")
 
 	// ErrDigestMismatch means an anchor was made in a source with other
 	// bytes.
-	ErrDigestMismatch = errors.New("provenance: anchor digest does not match the source")
+	ErrDigestMismatch = errors.New("anchor digest does not match the source")
 
 	// ErrNormalizationVersion means an anchor was made with another
 	// version of the text normalization and must be anchored again.
-	ErrNormalizationVersion = errors.New("provenance: anchor made with another normalization version")
+	ErrNormalizationVersion = errors.New("anchor made with another normalization version")
 
 	// ErrAnchorMoved means the text at an anchor's position is not its
 	// quote, or its context differs.
-	ErrAnchorMoved = errors.New("provenance: anchor does not match the text")
+	ErrAnchorMoved = errors.New("anchor does not match the text")
 )
 
 // Context picks one occurrence of a quote that occurs more than once: the

@@ -31,7 +31,7 @@ func ExampleQuoteNotFoundError() {
 	_, err := provenance.Anchor(events.Digest{}, text, "The board's next meeting is in June.", provenance.Context{})
 	fmt.Println(err)
 	// Output:
-	// provenance: quote not found in the source text
+	// quote not found in the source text
 	//   quote:   "The board's next meeting is in June."
 	//   closest: "The board's next meeting is in May." (code points 0-35, 89% alike)
 	//   diff:    The board's next meeting is in [-May-]{+June+}.

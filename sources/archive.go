@@ -16,7 +16,7 @@ const MaxSourceBytes = 32 << 20
 // Errors of archiving sources.
 var (
 	// ErrTooLarge reports a source over MaxSourceBytes.
-	ErrTooLarge = fmt.Errorf("sources: a source may be at most %d MiB", MaxSourceBytes>>20)
+	ErrTooLarge = fmt.Errorf("a source may be at most %d MiB", MaxSourceBytes>>20)
 	// ErrUnknownSource reports a source id that is not archived.
 	ErrUnknownSource = errors.New("unknown source")
 	// ErrIDTaken reports a source id already used for other bytes.
@@ -121,7 +121,7 @@ func sourceAt(tx *events.Tx, rev events.Revision) (*events.SourceArchived, error
 	}
 	src, ok := p.(*events.SourceArchived)
 	if !ok {
-		return nil, fmt.Errorf("sources: revision %d is a %s, not a source", rev, e.Type)
+		return nil, fmt.Errorf("revision %d is a %s, not a source", rev, e.Type)
 	}
 	return src, nil
 }

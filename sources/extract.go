@@ -21,11 +21,11 @@ const (
 var (
 	// ErrBinary means the content is not UTF-8 text: it has NUL bytes,
 	// invalid UTF-8 or the signature of a known binary format.
-	ErrBinary = errors.New("sources: not UTF-8 text")
+	ErrBinary = errors.New("not UTF-8 text")
 
 	// ErrEmpty means the content has no text: no bytes, only white space,
 	// or HTML with no visible text.
-	ErrEmpty = errors.New("sources: no text")
+	ErrEmpty = errors.New("no text")
 )
 
 // Document is the text extracted from a source's raw bytes.
@@ -81,7 +81,7 @@ func Extract(raw []byte) (Document, error) {
 	if isHTML(s) {
 		t, err := htmlText(s)
 		if err != nil {
-			return Document{}, fmt.Errorf("sources: reading HTML: %w", err)
+			return Document{}, fmt.Errorf("reading HTML: %w", err)
 		}
 		doc = Document{MediaType: MediaTypeHTML, Text: newlines.Replace(t)} // &#13; gives a CR
 	}

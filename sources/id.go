@@ -12,7 +12,7 @@ import (
 const MaxSlugLen = 64
 
 // ErrInvalidSlug means a source id is not a valid slug.
-var ErrInvalidSlug = errors.New("sources: invalid source id")
+var ErrInvalidSlug = errors.New("invalid source id")
 
 // slugRule is the rule, as told to a user whose slug is refused.
 const slugRule = "a source id is 1 to 64 lower-case ASCII letters, digits and single hyphens, not starting or ending with a hyphen (for example nikkei-2024-04-26)"
