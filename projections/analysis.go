@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/sillok/sillok/events"
 )
@@ -37,6 +38,7 @@ type Analysis struct {
 	Conflicts []*Conflict
 
 	entityOf  map[string]*Entity // name key → entity
+	sorted    []*Claim           // the state's claims in revision order
 	conflicts map[string]*Conflict
 	names     *nameGraph
 	srcGroup  map[events.SourceID]events.SourceID
@@ -167,8 +169,15 @@ func conflictID(parts ...string) string {
 // Analyze computes the reconciled view and the conflicts of s.
 func Analyze(s *State) *Analysis {
 	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[string]*Conflict{}}
+	// Two parts run beside the rest, on their own data: the independence
+	// groups of the sources from the start, and the name checks once the
+	// entities are known. From then on the name graph is only read (its
+	// keys memo is frozen and nothing calls find), so sharing it is safe.
+	var wg sync.WaitGroup
+	var srcGroup map[events.SourceID]events.SourceID
+	wg.Go(func() { srcGroup = independenceGroups(s) })
+	a.sorted = s.SortedClaims()
 	a.names = buildNames(s)
-	a.srcGroup = independenceGroups(s)
 	verdicts := latestVerdicts(s)
 	for _, root := range a.names.roots() {
 		e := &Entity{Name: a.names.display(root), key: root}
@@ -178,6 +187,9 @@ func Analyze(s *State) *Analysis {
 		e.Aliases = a.names.aliasesOf(root)
 		a.Entities = append(a.Entities, e)
 	}
+	a.names.frozen = true
+	var nameFound []*Conflict
+	wg.Go(func() { nameFound = a.nameConflicts() })
 	found := map[string]*Conflict{}
 	groups := a.groupClaims()
 	dated := map[factKey][]datedClaim{}
@@ -202,7 +214,9 @@ func Analyze(s *State) *Analysis {
 	for _, cf := range a.temporalConflicts(dated, relations) {
 		found[cf.ID] = cf
 	}
-	for _, cf := range a.nameConflicts() {
+	wg.Wait()
+	a.srcGroup = srcGroup
+	for _, cf := range nameFound {
 		found[cf.ID] = cf
 	}
 	// Verdicts: resolve, reopen, or bring back resolved conflicts whose
@@ -257,7 +271,6 @@ func Analyze(s *State) *Analysis {
 		a.addFacts(g)
 	}
 	sort.Slice(a.Entities, func(i, j int) bool { return a.Entities[i].Name < a.Entities[j].Name })
-	a.names.frozen = true // an Analysis is read-only from here on, safe to share
 	for _, e := range a.Entities {
 		sort.SliceStable(e.Facts, func(i, j int) bool {
 			if e.Facts[i].Predicate != e.Facts[j].Predicate {
@@ -309,7 +322,7 @@ type datedClaim struct {
 func (a *Analysis) groupClaims() []*group {
 	m := map[factKey]*group{}
 	var out []*group
-	for _, c := range a.State.SortedClaims() {
+	for _, c := range a.sorted {
 		if c.Retracted {
 			continue
 		}

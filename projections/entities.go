@@ -152,6 +152,13 @@ func buildNames(s *State) *nameGraph {
 	for _, l := range links {
 		g.union(l.a, l.b)
 	}
+	// The keys of text values, which the checks compare as names: memoized
+	// here, since the memo is frozen once the entities are known.
+	for _, c := range s.Claims {
+		if !c.Retracted && c.Value.Kind == events.KindText {
+			g.key(c.Value.Text)
+		}
+	}
 	return g
 }
 

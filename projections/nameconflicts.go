@@ -9,9 +9,10 @@ import (
 // blocking NameIndex, never from comparing every pair.
 func (a *Analysis) nameConflicts() []*Conflict {
 	g := a.names
+	root := func(k string) string { return a.entityOf[k].key }
 	distinct := map[[2]string]bool{}
 	for p := range g.distinct {
-		distinct[pairKey(g.find(p[0]), g.find(p[1]))] = true
+		distinct[pairKey(root(p[0]), root(p[1]))] = true
 	}
 	ix := NewNameIndex()
 	for _, k := range g.order {
@@ -21,7 +22,7 @@ func (a *Analysis) nameConflicts() []*Conflict {
 	var found []*Conflict
 	for _, p := range ix.Pairs() {
 		ka, kb := g.key(p.A), g.key(p.B)
-		ra, rb := g.find(ka), g.find(kb)
+		ra, rb := root(ka), root(kb)
 		if ra == rb || distinct[pairKey(ra, rb)] {
 			continue
 		}
@@ -54,7 +55,7 @@ func (a *Analysis) nameUsers() map[string][]*Claim {
 			m[k] = append(m[k], c)
 		}
 	}
-	for _, c := range a.State.SortedClaims() {
+	for _, c := range a.sorted {
 		if !c.Standing() {
 			continue
 		}
