@@ -36,9 +36,11 @@
 //	           uvarint n, n bytes  payload (JSON)
 //
 // The hash is SHA-256 over the 32 bytes of prev followed by the body, so it
-// covers everything but itself. Payload JSON is produced by encoding/json
+// covers everything but itself. Payload JSON is what encoding/json produces
 // from the typed payload (fields in declaration order, no HTML escaping), and
-// the stored bytes, not a re-encoding, are what is hashed.
+// the stored bytes, not a re-encoding, are what is hashed. (Append writes it
+// with a hand-written encoder, jsonenc.go, which tests hold to encoding/json
+// byte for byte.)
 //
 // # Bucket layout
 //
@@ -59,6 +61,17 @@
 // package projections); this package never reads them.
 //
 // # Caveats
+//
+// Tx.Append hands the bbolt puts it knows cannot fail (the record under the
+// next revision, index keys beyond the last key of their index) to a second
+// goroutine, so that inserting one event overlaps with encoding and hashing
+// the next; each Append still returns its event or error at once, and a
+// refused event stores nothing. The Tx waits for those puts before it reads
+// the buckets concerned, before Log.Update commits or rolls back, and in
+// Tx.Bolt, after which the transaction puts everything at once (the caller
+// may use the bbolt transaction freely). This relies on bbolt keeping each
+// bucket's nodes to the bucket: puts into different buckets of one
+// transaction share no memory.
 //
 // Byte slices read from bbolt are valid only inside their transaction:
 // Decode and Tx.Blob copy them out. A file is opened with bbolt's file lock;

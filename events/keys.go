@@ -29,7 +29,7 @@ const (
 	IndexAlias        = "alias"         // name NUL entity NUL kind → revision
 )
 
-var indexNames = []string{IndexSourceDigest, IndexSourceID, IndexClaim, IndexPredicate, IndexAlias}
+var indexNames = [...]string{ixSourceDigest: IndexSourceDigest, ixSourceID: IndexSourceID, ixClaim: IndexClaim, ixPredicate: IndexPredicate, ixAlias: IndexAlias}
 
 // revKey is the 8-byte big-endian key of a revision in the log bucket.
 func revKey(r Revision) []byte {
@@ -42,19 +42,50 @@ func keyRev(k []byte) Revision { return Revision(binary.BigEndian.Uint64(k)) }
 
 func formatValue(v uint64) []byte { return binary.AppendUvarint(nil, v) }
 
-// indexEntries lists the index keys an event's payload introduces.
-func indexEntries(p Payload) [][2]string {
+// The positions of the indexes in indexNames.
+const (
+	ixSourceDigest = iota
+	ixSourceID
+	ixClaim
+	ixPredicate
+	ixAlias
+)
+
+// indexEntry is a key an event introduces in an index.
+type indexEntry struct {
+	index int // position in indexNames
+	key   []byte
+}
+
+// indexEntries stores in ents the index keys an event's payload
+// introduces, and returns how many there are. The keys are appended to
+// buf, returned too.
+func indexEntries(ents *[2]indexEntry, buf []byte, p Payload) (int, []byte) {
 	switch p := p.(type) {
 	case *SourceArchived:
-		return [][2]string{{IndexSourceDigest, string(p.Digest[:])}, {IndexSourceID, string(p.ID)}}
+		buf = append(buf[:0], p.Digest[:]...)
+		buf = append(buf, p.ID...)
+		ents[0] = indexEntry{ixSourceDigest, buf[:len(p.Digest)]}
+		ents[1] = indexEntry{ixSourceID, buf[len(p.Digest):]}
+		return 2, buf
 	case *ClaimAsserted:
-		return [][2]string{{IndexClaim, string(p.ID)}}
+		buf = append(buf[:0], p.ID...)
+		ents[0] = indexEntry{ixClaim, buf}
+		return 1, buf
 	case *PredicateDefined:
-		return [][2]string{{IndexPredicate, p.Name}}
+		buf = append(buf[:0], p.Name...)
+		ents[0] = indexEntry{ixPredicate, buf}
+		return 1, buf
 	case *AliasDeclared:
-		return [][2]string{{IndexAlias, AliasKey(p)}}
+		buf = append(buf[:0], p.Name...)
+		buf = append(buf, 0)
+		buf = append(buf, p.Entity...)
+		buf = append(buf, 0)
+		buf = append(buf, p.Kind...)
+		ents[0] = indexEntry{ixAlias, buf}
+		return 1, buf
 	}
-	return nil
+	return 0, buf
 }
 
 // AliasKey is the key of an alias declaration in the alias index: the same

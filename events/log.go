@@ -209,7 +209,14 @@ func (l *Log) Update(fn func(*Tx) error) error {
 		if err != nil {
 			return err
 		}
-		return fn(tx)
+		// Whatever happens, Append's writer is done before bbolt commits or
+		// rolls back.
+		defer tx.abandonWrites()
+		if err := fn(tx); err != nil {
+			tx.discardWrites()
+			return err
+		}
+		return tx.finishWrites()
 	})
 }
 
@@ -260,8 +267,9 @@ type Tx struct {
 	now      time.Time
 	head     Revision
 	headHash Digest
-	appended []Event
-	buf      []byte
+	appended eventList    // what Append returned
+	app      *appendState // Append's state, from its first call
+	bolted   bool         // Bolt was called
 }
 
 func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
@@ -280,69 +288,23 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 	return tx, nil
 }
 
-// Bolt returns the underlying bbolt transaction.
-func (tx *Tx) Bolt() *bolt.Tx { return tx.btx }
+// Bolt returns the underlying bbolt transaction. It holds every event
+// appended so far; in a read-write transaction, the events appended after
+// this call are stored at once, as Append returns.
+func (tx *Tx) Bolt() *bolt.Tx {
+	tx.bolted = true
+	if a := tx.app; a != nil {
+		a.bolted()
+	}
+	return tx.btx
+}
 
 // Head returns the revision and hash of the last event, including events
 // appended in this transaction.
 func (tx *Tx) Head() (Revision, Digest) { return tx.head, tx.headHash }
 
 // Appended returns the events appended in this transaction so far.
-func (tx *Tx) Appended() []Event { return tx.appended }
-
-// Append validates p, encodes it, chains it to the head and stores it,
-// with its index entries. Index keys that already exist are an error
-// (ErrDuplicate); callers check Lookup first to make re-adding a no-op.
-func (tx *Tx) Append(author string, p Payload) (Event, error) {
-	if !tx.btx.Writable() {
-		return Event{}, ErrReadOnly
-	}
-	if err := p.Validate(); err != nil {
-		return Event{}, fmt.Errorf("events: invalid %s: %w", p.EventType(), err)
-	}
-	if err := validText("author", author, MaxAuthorLn); err != nil {
-		return Event{}, err
-	}
-	payload, err := marshalPayload(p)
-	if err != nil {
-		return Event{}, err
-	}
-	e := Event{
-		Revision:   tx.head + 1,
-		Type:       p.EventType(),
-		RecordedAt: tx.Now(),
-		Author:     author,
-		Payload:    payload,
-		Prev:       tx.headHash,
-	}
-	tx.buf = appendBody(tx.buf[:0], &e)
-	e.Hash = hashOf(e.Prev, tx.buf)
-	rec := make([]byte, 0, 65+len(tx.buf))
-	rec = append(rec, recordVersion)
-	rec = append(rec, e.Prev[:]...)
-	rec = append(rec, e.Hash[:]...)
-	rec = append(rec, tx.buf...)
-	entries := indexEntries(p)
-	ix := tx.btx.Bucket(bucketIndex)
-	for _, ent := range entries {
-		if ix.Bucket([]byte(ent[0])).Get([]byte(ent[1])) != nil {
-			return Event{}, &DuplicateError{Index: ent[0], Key: ent[1]}
-		}
-	}
-	lb := tx.btx.Bucket(bucketLog)
-	lb.FillPercent = 1.0 // keys only ever grow: pack pages full
-	if err := lb.Put(revKey(e.Revision), rec); err != nil {
-		return Event{}, err
-	}
-	for _, ent := range entries {
-		if err := ix.Bucket([]byte(ent[0])).Put([]byte(ent[1]), revKey(e.Revision)); err != nil {
-			return Event{}, err
-		}
-	}
-	tx.head, tx.headHash = e.Revision, e.Hash
-	tx.appended = append(tx.appended, e)
-	return e, nil
-}
+func (tx *Tx) Appended() []Event { return tx.appended.all() }
 
 // DuplicateError reports an index key that already exists.
 type DuplicateError struct {
@@ -359,6 +321,11 @@ func (e *DuplicateError) Error() string {
 // Lookup returns the revision of the event that introduced key in the
 // named index.
 func (tx *Tx) Lookup(index, key string) (Revision, bool) {
+	if a := tx.app; a != nil {
+		if !a.lookup(index, key) {
+			return 0, false
+		}
+	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {
 		return 0, false
@@ -372,6 +339,11 @@ func (tx *Tx) Lookup(index, key string) (Revision, bool) {
 
 // IndexKeys calls fn for every key of the named index, in key order.
 func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) error {
+	if a := tx.app; a != nil {
+		if err := a.own(indexPos(index)); err != nil {
+			return err
+		}
+	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {
 		return fmt.Errorf("events: no index %q", index)
@@ -386,6 +358,9 @@ func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) e
 
 // Event reads the event at rev.
 func (tx *Tx) Event(rev Revision) (Event, error) {
+	if err := tx.syncWrites(); err != nil {
+		return Event{}, err
+	}
 	v := tx.btx.Bucket(bucketLog).Get(revKey(rev))
 	if v == nil {
 		return Event{}, fmt.Errorf("events: revision %d: %w", rev, ErrNotFound)
@@ -400,6 +375,9 @@ func (tx *Tx) Event(rev Revision) (Event, error) {
 // Scan calls fn for each event from revision from through to (inclusive;
 // to == 0 means the head), in order. The events are copies: fn may keep them.
 func (tx *Tx) Scan(from, to Revision, fn func(Event) error) error {
+	if err := tx.syncWrites(); err != nil {
+		return err
+	}
 	if from == 0 {
 		from = 1
 	}

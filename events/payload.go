@@ -186,6 +186,11 @@ func ValidName(what, s string) error {
 }
 
 func validText(what, s string, max int) error {
+	if len(s) <= max && plainASCII(s) {
+		// The common case, in one pass: ASCII is valid UTF-8, has one code
+		// point per byte, and its control characters are below 0x20 and 0x7F.
+		return nil
+	}
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("%s is not valid UTF-8", what)
 	}
@@ -201,6 +206,19 @@ func validText(what, s string, max int) error {
 		}
 	}
 	return nil
+}
+
+// plainASCII reports whether s is ASCII without control characters other
+// than '\n' and '\t'.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			if c != '\n' && c != '\t' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isSlug reports whether s is lower-case ASCII letters and digits in runs

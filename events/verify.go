@@ -41,6 +41,9 @@ type ChainReport struct {
 // event is reported once rather than as a cascade.
 func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
 	var r ChainReport
+	if err := tx.syncWrites(); err != nil {
+		return r, err
+	}
 	var prev Digest
 	want := Revision(1)
 	c := tx.btx.Bucket(bucketLog).Cursor()

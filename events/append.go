@@ -1,0 +1,352 @@
+package events
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Append validates p, encodes it, chains it to the head and stores it,
+// with its index entries. Index keys that already exist are an error
+// (ErrDuplicate); callers check Lookup first to make re-adding a no-op.
+//
+// The returned event's Payload is the stored record's: it must not be
+// modified.
+func (tx *Tx) Append(author string, p Payload) (Event, error) {
+	if !tx.btx.Writable() {
+		return Event{}, ErrReadOnly
+	}
+	if err := p.Validate(); err != nil {
+		return Event{}, fmt.Errorf("events: invalid %s: %w", p.EventType(), err)
+	}
+	if err := validText("author", author, MaxAuthorLn); err != nil {
+		return Event{}, err
+	}
+	a := tx.app
+	if a == nil {
+		a = newAppendState(tx)
+		tx.app = a
+	}
+	payload, ok := appendPayloadJSON(a.scratch[:0], p)
+	if ok {
+		a.scratch = payload
+	} else {
+		var err error
+		if payload, err = marshalPayloadReflect(p); err != nil {
+			return Event{}, err
+		}
+	}
+	e := Event{
+		Revision:   tx.head + 1,
+		Type:       p.EventType(),
+		RecordedAt: tx.Now(),
+		Author:     author,
+		Payload:    payload,
+		Prev:       tx.headHash,
+	}
+	// The record, cut from a slab: bbolt keeps the value until commit.
+	rec := a.recs.take(65 + 5*binary.MaxVarintLen64 + len(e.Type) + len(e.Author) + len(payload))
+	rec = append(rec, recordVersion)
+	rec = append(rec, e.Prev[:]...)
+	rec = rec[:65] // the hash, below
+	rec = appendBody(rec, &e)
+	a.recs.used(len(rec))
+	a.sha.Reset()
+	a.sha.Write(rec[1:33]) // e.Prev
+	a.sha.Write(rec[65:])
+	a.sha.Sum(rec[33:33]) // in place: rec has the room
+	copy(e.Hash[:], rec[33:65])
+	rec = rec[:len(rec):len(rec)]
+
+	// The duplicate check. A key beyond the last key of its index cannot
+	// be there.
+	var ents [2]indexEntry
+	n, keys := indexEntries(&ents, a.keys, p)
+	a.keys = keys
+	var beyond [2]bool
+	for i, ent := range ents[:n] {
+		ix := &a.index[ent.index]
+		if beyond[i] = a.beyond(ix, ent.key); beyond[i] {
+			continue
+		}
+		if err := a.own(ent.index); err != nil {
+			return Event{}, err
+		}
+		if ix.has(ent.key) {
+			return Event{}, &DuplicateError{Index: indexNames[ent.index], Key: string(ent.key)}
+		}
+	}
+	if int64(len(rec)) > bolt.MaxValueSize {
+		return Event{}, bolterrors.ErrValueTooLarge
+	}
+
+	// The puts: those that might fail first, and at once; the others queued.
+	var rev []byte
+	if n > 0 {
+		rev = a.recs.take(8)
+		rev = binary.BigEndian.AppendUint64(rev, uint64(e.Revision))
+		a.recs.used(8)
+		for i, ent := range ents[:n] {
+			if ix := &a.index[ent.index]; !beyond[i] || ix.direct || !a.fast {
+				if err := ix.b.Put(ent.key, rev); err != nil {
+					return Event{}, err
+				}
+				ix.seq = ix.seq && beyond[i]
+			}
+		}
+		for i, ent := range ents[:n] {
+			if !beyond[i] {
+				continue
+			}
+			ix := &a.index[ent.index]
+			key := append(a.recs.take(len(ent.key)), ent.key...)
+			a.recs.used(len(key))
+			ix.last = key
+			if !ix.direct && a.fast {
+				a.w.queue(ix.b, key, rev)
+				ix.behind = true
+			}
+		}
+	}
+	logKey := binary.BigEndian.AppendUint64(a.recs.take(8), uint64(e.Revision))
+	a.recs.used(8)
+	if a.fast {
+		a.w.queue(a.log, logKey, rec)
+	} else if err := a.log.Put(logKey, rec); err != nil {
+		return Event{}, err
+	}
+
+	// The payload as stored, at the end of the record (the scratch buffer
+	// is reused).
+	e.Payload = rec[len(rec)-len(payload):]
+	tx.head, tx.headHash = e.Revision, e.Hash
+	tx.appended.add(e)
+	return e, nil
+}
+
+// eventList is a list of events that grows in chunks, without copying (a
+// transaction may append many).
+type eventList struct {
+	full [][]Event // filled chunks
+	last []Event   // the chunk being filled
+	n    int
+}
+
+func (l *eventList) add(e Event) {
+	if len(l.last) == cap(l.last) {
+		if l.last != nil {
+			l.full = append(l.full, l.last)
+		}
+		l.last = make([]Event, 0, min(max(16, l.n), 1024))
+	}
+	l.last = append(l.last, e)
+	l.n++
+}
+
+// all returns the events as one slice, which later adds go on filling (so
+// that calling all after every add is not quadratic).
+func (l *eventList) all() []Event {
+	if len(l.full) > 0 {
+		s := make([]Event, 0, l.n+min(l.n, 1024))
+		for _, c := range l.full {
+			s = append(s, c...)
+		}
+		s = append(s, l.last...)
+		l.full, l.last = nil, s
+	}
+	return l.last[:len(l.last):len(l.last)]
+}
+
+// appendState is what Tx.Append keeps between calls in one transaction.
+//
+// Puts that cannot fail (see writer) are queued while fast is set: the
+// writer then owns the log bucket, and the index buckets marked behind,
+// until sync. The Tx syncs before it reads or hands out those buckets:
+// Event, Scan and VerifyChain sync; Lookup and IndexKeys sync when they
+// need an index that is behind (own); Bolt syncs and turns fast off for
+// the rest of the transaction (the caller may write any bucket then); and
+// Log.Update syncs (or stops the writer) before bbolt commits or rolls
+// back.
+type appendState struct {
+	w       writer
+	fast    bool // queue puts (Bolt was not called)
+	log     *bolt.Bucket
+	index   [len(indexNames)]indexState
+	sha     hash.Hash
+	scratch []byte // the payload being encoded
+	keys    []byte // the index keys being checked
+	recs    slab   // records, keys and index values, kept by bbolt until commit
+}
+
+// indexState is what Append knows of one index bucket.
+type indexState struct {
+	b    *bolt.Bucket
+	cur  *bolt.Cursor // for has, made on first use
+	init bool         // last is known
+	// last is the greatest key in the index (nil when it is empty), kept
+	// up to date by Append while fast is set.
+	last []byte
+	// behind: puts are queued for b. direct: b is read in this
+	// transaction, so its puts are not queued.
+	behind, direct bool
+	// seq: every key put in this transaction went after the last one.
+	seq bool
+}
+
+func newAppendState(tx *Tx) *appendState {
+	a := &appendState{log: tx.btx.Bucket(bucketLog), sha: sha256.New(), fast: !tx.bolted}
+	a.log.FillPercent = 1.0 // keys only ever grow: pack pages full
+	ix := tx.btx.Bucket(bucketIndex)
+	for i, name := range indexNames {
+		a.index[i] = indexState{b: ix.Bucket([]byte(name)), seq: true}
+	}
+	return a
+}
+
+// beyond reports whether key is greater than every key of the index, and
+// so not in it, and the put of it one the writer can do.
+func (a *appendState) beyond(ix *indexState, key []byte) bool {
+	if !a.fast || len(key) == 0 || len(key) > bolt.MaxKeySize {
+		return false
+	}
+	if !ix.init {
+		// Not behind: puts are only queued once last is known.
+		k, _ := ix.b.Cursor().Last()
+		ix.last, ix.init = bytes.Clone(k), true
+	}
+	return bytes.Compare(key, ix.last) > 0
+}
+
+// has reports whether the index holds key, like Get(key) != nil (a cursor
+// kept for the transaction spares Get's allocations).
+func (ix *indexState) has(key []byte) bool {
+	if ix.cur == nil {
+		ix.cur = ix.b.Cursor()
+	}
+	k, v := ix.cur.Seek(key)
+	return v != nil && bytes.Equal(k, key)
+}
+
+// own makes index i (a position in indexNames; -1 for none) safe to read
+// and write here: it syncs when puts are queued for it, and puts into it
+// are no longer queued in this transaction.
+func (a *appendState) own(i int) error {
+	if i < 0 {
+		return nil
+	}
+	ix := &a.index[i]
+	ix.direct = true
+	if ix.behind {
+		return a.sync()
+	}
+	return nil
+}
+
+// lookup is Tx.Lookup's part: it reports whether the index must be read
+// (false: key cannot be there), after making it safe to read.
+func (a *appendState) lookup(index, key string) bool {
+	i := indexPos(index)
+	if i < 0 || !a.index[i].behind {
+		return true
+	}
+	if ix := &a.index[i]; bytes.Compare([]byte(key), ix.last) > 0 {
+		return false // beyond the last key, which is known when puts are queued
+	}
+	_ = a.own(i) // an error is kept and returned by Log.Update
+	return true
+}
+
+// sync performs the queued puts (see writer.sync).
+func (a *appendState) sync() error {
+	err := a.w.sync()
+	for i := range a.index {
+		a.index[i].behind = false
+	}
+	return err
+}
+
+// bolted is Tx.Bolt's part: from now on every put is done at once.
+func (a *appendState) bolted() {
+	_ = a.sync() // an error is kept and returned by Log.Update
+	a.fast = false
+}
+
+func indexPos(name string) int {
+	for i, n := range indexNames {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// syncWrites makes the buckets hold everything appended so far.
+func (tx *Tx) syncWrites() error {
+	if tx.app == nil {
+		return nil
+	}
+	return tx.app.sync()
+}
+
+// finishWrites completes Append's puts before bbolt commits.
+func (tx *Tx) finishWrites() error {
+	a := tx.app
+	if a == nil {
+		return nil
+	}
+	if err := a.sync(); err != nil {
+		return err
+	}
+	for i := range a.index {
+		if ix := &a.index[i]; ix.seq && ix.init {
+			// Its keys went after the last, like the log's: pack the
+			// pages written full.
+			ix.b.FillPercent = 1.0
+		}
+	}
+	return nil
+}
+
+// discardWrites stops Append's puts before bbolt rolls back, and re-raises
+// the panic of one.
+func (tx *Tx) discardWrites() {
+	if a := tx.app; a != nil {
+		if p := a.w.stop(); p != nil {
+			panic(p)
+		}
+	}
+}
+
+// abandonWrites stops Append's puts when a panic unwinds through
+// Log.Update.
+func (tx *Tx) abandonWrites() {
+	if a := tx.app; a != nil {
+		a.w.stop()
+	}
+}
+
+// slab hands out pieces of larger allocations, for many small byte slices
+// that live as long as one another (one transaction's records).
+type slab struct{ free []byte }
+
+const slabSize = 64 << 10
+
+// take returns an empty slice with room for n bytes at least; used(m)
+// then consumes the m bytes written to it.
+func (s *slab) take(n int) []byte {
+	if n > len(s.free) {
+		if n > slabSize/8 {
+			s.free = make([]byte, n)
+			return s.free[:0:n]
+		}
+		s.free = make([]byte, slabSize)
+	}
+	return s.free[:0:n]
+}
+
+func (s *slab) used(m int) { s.free = s.free[m:] }
