@@ -16,10 +16,10 @@ import (
 // Benchmarks of the parts of a rebuild and of a read, on synthetic events
 // (the end-to-end figures on generated archives are in cmd/sillok's
 // bench_test.go): folding events into a State, and encoding and decoding
-// the State as a checkpoint. Sizes are 10k and 100k claims, and 1M with
-// SILLOK_BENCH_LARGE=1.
+// the State as a checkpoint, and a whole rebuild. Sizes are 10k and 100k
+// claims, and 1M with SILLOK_BENCH_LARGE=1.
 //
-//	go test ./projections -run '^$' -bench 'BenchmarkApply|BenchmarkCheckpoint' -benchtime 1x -count 5
+//	go test ./projections -run '^$' -bench 'BenchmarkApply|BenchmarkRebuild|BenchmarkCheckpoint' -benchtime 1x -count 5
 
 func benchSizes() []int {
 	if os.Getenv("SILLOK_BENCH_LARGE") == "1" {
@@ -40,6 +40,24 @@ func benchText(i int) string {
 // benchEvents returns the events of an archive of n claims, 15 claims per
 // source, as the log stores them, and the texts of the sources.
 func benchEvents(tb testing.TB, n int) ([]events.Event, map[events.Digest]string) {
+	tb.Helper()
+	log, texts := benchLog(tb, n)
+	var out []events.Event
+	err := log.View(func(tx *events.Tx) error {
+		return tx.Scan(1, 0, func(e events.Event) error {
+			out = append(out, e)
+			return nil
+		})
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out, texts
+}
+
+// benchLog returns a log of n claims, 15 claims per source, and the texts
+// of the sources.
+func benchLog(tb testing.TB, n int) (*events.Log, map[events.Digest]string) {
 	tb.Helper()
 	log := eventstest.MustOpenLog(tb)
 	texts := map[events.Digest]string{}
@@ -70,17 +88,7 @@ func benchEvents(tb testing.TB, n int) ([]events.Event, map[events.Digest]string
 		}
 	}
 	flush()
-	var out []events.Event
-	err := log.View(func(tx *events.Tx) error {
-		return tx.Scan(1, 0, func(e events.Event) error {
-			out = append(out, e)
-			return nil
-		})
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out, texts
+	return log, texts
 }
 
 // BenchmarkApply folds the events of n claims into a State (source texts
@@ -120,8 +128,60 @@ func BenchmarkApply(b *testing.B) {
 	}
 }
 
+// BenchmarkRebuild rebuilds the projection of a log of n claims with
+// Store.Rebuild (the pipelined replay of fold.go, then the head
+// checkpoint), against folding the same events one at a time with Apply
+// (events read beforehand): ratio_to_apply above 1 is what the pipeline
+// gains.
+func BenchmarkRebuild(b *testing.B) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("claims=%d", n), func(b *testing.B) {
+			log, texts := benchLog(b, n)
+			st := &projections.Store{Text: func(_ *events.Tx, src *events.SourceArchived) (string, error) { return texts[src.Digest], nil }}
+			text := func(src *events.SourceArchived) (string, error) { return texts[src.Digest], nil }
+			var evs []events.Event
+			if err := log.View(func(tx *events.Tx) error {
+				return tx.Scan(1, 0, func(e events.Event) error {
+					evs = append(evs, e)
+					return nil
+				})
+			}); err != nil {
+				b.Fatal(err)
+			}
+			var rebuildTime, applyTime time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				if err := log.Update(func(tx *events.Tx) error {
+					_, err := st.Rebuild(tx)
+					return err
+				}); err != nil {
+					b.Fatal(err)
+				}
+				rebuildTime += time.Since(start)
+				b.StopTimer()
+				start = time.Now()
+				s := projections.NewState()
+				for _, e := range evs {
+					if err := s.Apply(e, text); err != nil {
+						b.Fatal(err)
+					}
+				}
+				applyTime += time.Since(start)
+				b.StartTimer()
+			}
+			total := float64(len(evs)) * float64(b.N)
+			b.ReportMetric(total/rebuildTime.Seconds(), "events/s")
+			b.ReportMetric(total/applyTime.Seconds(), "apply_events/s")
+			b.ReportMetric(applyTime.Seconds()/rebuildTime.Seconds(), "ratio_to_apply")
+		})
+	}
+}
+
 // BenchmarkCheckpoint encodes and decodes the State of n claims as a
-// checkpoint is stored (JSON), reporting its size per claim and the rates.
+// checkpoint is stored (the binary codec of codec.go, with its checksum),
+// reporting its size per claim and the rates, and the same for the State's
+// JSON for comparison (the encoding of schema 3).
 func BenchmarkCheckpoint(b *testing.B) {
 	for _, n := range benchSizes() {
 		evs, texts := benchEvents(b, n)
@@ -132,28 +192,45 @@ func BenchmarkCheckpoint(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		enc, err := json.Marshal(s)
+		enc := projections.EncodeState(s)
+		js, err := json.Marshal(s)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("claims=%d/encode", n), func(b *testing.B) {
 			b.SetBytes(int64(len(enc)))
 			for b.Loop() {
-				if _, err := json.Marshal(s); err != nil {
-					b.Fatal(err)
-				}
+				projections.EncodeState(s)
 			}
 			b.ReportMetric(float64(len(enc))/float64(n), "bytes/claim")
 		})
 		b.Run(fmt.Sprintf("claims=%d/decode", n), func(b *testing.B) {
 			b.SetBytes(int64(len(enc)))
 			for b.Loop() {
-				var t projections.State
-				if err := json.Unmarshal(enc, &t); err != nil {
+				if _, err := projections.DecodeState(enc); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(len(enc))/float64(n), "bytes/claim")
+		})
+		b.Run(fmt.Sprintf("claims=%d/json-encode", n), func(b *testing.B) {
+			b.SetBytes(int64(len(js)))
+			for b.Loop() {
+				if _, err := json.Marshal(s); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(js))/float64(n), "bytes/claim")
+		})
+		b.Run(fmt.Sprintf("claims=%d/json-decode", n), func(b *testing.B) {
+			b.SetBytes(int64(len(js)))
+			for b.Loop() {
+				var t projections.State
+				if err := json.Unmarshal(js, &t); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(js))/float64(n), "bytes/claim")
 		})
 	}
 }

@@ -20,20 +20,40 @@
 // head is max(Interval, newest/16) events past the newest one (Interval is
 // 1000 by default), and thins older ones: it keeps the newest and, for each
 // of head/2, head/4, ..., the latest checkpoint at or before it, so the
-// checkpoints kept add up to about twice the newest. Store.Rebuild wipes
-// and replays; Store.Check compares every checkpoint with a replay.
+// checkpoints kept add up to about two or three times the newest.
+// Store.Rebuild wipes and replays, and stores the head's checkpoint and
+// only as many of the older ones as fit in 16 MiB (see Rebuild for the
+// trade-off); Store.Check compares every checkpoint with a replay,
+// Store.CheckSums only verifies their checksums (no replay), and
+// Store.RebuildChecked does Check and Rebuild with one replay.
+//
+// A long replay (fold.go) decodes payloads and sketches sources' texts on
+// worker goroutines while the calling goroutine reads the log and the
+// texts, and another applies the events in order; it gives the state and
+// the errors Apply would, one event at a time. Claim payloads are decoded
+// by a fast path for the form the log writes (claimjson.go), with
+// Event.Decode for anything else. It releases the pages of the archive
+// file it has read as it goes (ReleaseMapped), so that a rebuild's memory
+// is the state's, not the state's plus the log's.
 //
 // # Bucket layout
 //
 //	projections                 top-level bucket, owned by this package
-//	  "schema"     → uvarint SchemaVersion (3)
+//	  "schema"     → uvarint SchemaVersion (4)
 //	  checkpoints               sub-bucket
-//	    8-byte BE revision → JSON of the State at that revision
+//	    8-byte BE revision → checkpoint of the State at that revision
 //
-// A State's JSON is canonical (encoding/json writes map keys sorted), so
-// equal states have equal bytes and Check can compare them directly. When
-// "schema" is missing or differs from SchemaVersion the bucket is ignored
-// by reads and wiped and rebuilt by the next write.
+// A checkpoint (codec.go) is a CRC-32C (Castagnoli) of the rest, a codec
+// version byte, and a compact binary encoding of the State: a string
+// section with the bytes of every string, then a record section with the
+// rest (counts, revisions, flags, sketches, string lengths), maps in a
+// fixed order and repeated strings as references to their first
+// occurrence. The encoding is canonical, so equal states have equal bytes
+// and Check can compare them directly. A decoder makes one Go string of
+// the string section and slices every string out of it. A checkpoint
+// whose checksum fails is an error for reads, which say to run sillok
+// rebuild. When "schema" is missing or differs from SchemaVersion the
+// bucket is ignored by reads and wiped and rebuilt by the next write.
 //
 // # Caveats
 //

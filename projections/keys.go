@@ -17,4 +17,11 @@ func checkpointKey(r events.Revision) []byte {
 	return binary.BigEndian.AppendUint64(nil, uint64(r))
 }
 
-func checkpointRev(k []byte) events.Revision { return events.Revision(binary.BigEndian.Uint64(k)) }
+// checkpointRev returns the revision a checkpoint key names; ok is false
+// for a key that is not 8 bytes.
+func checkpointRev(k []byte) (r events.Revision, ok bool) {
+	if len(k) != 8 {
+		return 0, false
+	}
+	return events.Revision(binary.BigEndian.Uint64(k)), true
+}

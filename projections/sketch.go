@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -94,22 +95,35 @@ func SketchText(text string) Sketch {
 	}
 	slices.Sort(shingles)
 	shingles = slices.Compact(shingles)
-
-	var mins [SketchSize]uint64
-	for i := range mins {
-		mins[i] = ^uint64(0)
-	}
-	for _, x := range shingles {
-		for i := range mins {
-			if v := universalHash(minhashFamily[i][0], minhashFamily[i][1], x); v < mins[i] {
-				mins[i] = v
-			}
-		}
-	}
-	for i, v := range mins {
-		sk[i] = uint32(v)
-	}
+	minhash(&sk, shingles)
 	return sk
+}
+
+// minhash sets each slot i of sk to the low 32 bits of the least
+// (a_i·x + b_i) mod 2^61-1 over the shingles x (at least one, each below
+// 2^61-1).
+//
+// It takes one hash function at a time over all the shingles, keeping the
+// minimum in a register, and reduces each value once: with a and x below
+// 2^61-1 the product's high word is below 2^58, so lo mod 2^61 + lo>>61 +
+// hi·8 + b (≡ a·x + b, since 2^61 ≡ 1) is below 2^63, and one fold and one
+// conditional subtraction bring it to the same canonical residue as
+// reducing a·x first and adding b after.
+func minhash(sk *Sketch, shingles []uint64) {
+	for i := range sk {
+		a, b := minhashFamily[i][0], minhashFamily[i][1]
+		m := uint64(mersenne61)
+		for _, x := range shingles {
+			hi, lo := bits.Mul64(a, x)
+			t := lo&mersenne61 + lo>>61 + hi<<3 + b
+			v := t&mersenne61 + t>>61
+			if v >= mersenne61 {
+				v -= mersenne61
+			}
+			m = min(m, v)
+		}
+		sk[i] = uint32(m)
+	}
 }
 
 // shingleHash returns the FNV-1a 64 hash of the tokens joined by zero bytes.
@@ -131,19 +145,31 @@ func shingleHash(tokens []string) uint64 {
 	return h
 }
 
-// sketchTokens cuts text into the tokens SketchText shingles.
+// sketchTokens cuts text into the tokens SketchText shingles. A character
+// token is the character's bytes in the normalized text (isCharToken
+// accepts no U+FFFD, so they are valid UTF-8 and the same as string(r)).
 func sketchTokens(text string) []string {
 	s := strings.ToLower(norm.NFKC.String(text))
-	var tokens []string
+	tokens := make([]string, 0, len(s)/5+1)
 	start := -1 // start of the word being read, or -1
 	for i, r := range s {
 		switch {
+		case r < utf8.RuneSelf:
+			// ASCII: letters and digits make words, the rest separates.
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z' {
+				if start < 0 {
+					start = i
+				}
+			} else if start >= 0 {
+				tokens = append(tokens, s[start:i])
+				start = -1
+			}
 		case isCharToken(r):
 			if start >= 0 {
 				tokens = append(tokens, s[start:i])
 				start = -1
 			}
-			tokens = append(tokens, string(r))
+			tokens = append(tokens, s[i:i+utf8.RuneLen(r)])
 		case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r):
 			if start < 0 {
 				start = i
@@ -178,15 +204,6 @@ func mod61(x uint64) uint64 {
 		x -= mersenne61
 	}
 	return x
-}
-
-// universalHash returns (a·x + b) mod 2^61-1 for a, b, x below 2^61-1.
-func universalHash(a, b, x uint64) uint64 {
-	hi, lo := bits.Mul64(a, x)
-	// a·x = hi·2^64 + lo, and 2^61 ≡ 1.
-	r := lo&mersenne61 + lo>>61 + hi<<3
-	r = mod61(r)
-	return mod61(r + b)
 }
 
 // IsEmpty reports whether s is the sketch of a text without tokens.

@@ -3,6 +3,7 @@ package projections
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sillok/sillok/events"
@@ -19,6 +20,11 @@ type State struct {
 	Claims     map[events.ClaimID]*Claim   `json:"claims"`
 	Aliases    []Alias                     `json:"aliases"`
 	Verdicts   []Verdict                   `json:"verdicts"`
+
+	// Where Apply allocates claims and their strings (newClaim, keep).
+	// A State is used through its pointer: a copy would share them.
+	slab  []Claim
+	arena *strings.Builder
 }
 
 // Predicate is a vocabulary entry.
@@ -100,12 +106,38 @@ type TextFunc func(*events.SourceArchived) (string, error)
 // order, each exactly once.
 func (s *State) Apply(e events.Event, text TextFunc) error {
 	if e.Revision != s.Rev+1 {
-		return fmt.Errorf("projections: apply revision %d to a state at revision %d", e.Revision, s.Rev)
+		return revisionError(e.Revision, s.Rev)
 	}
-	p, err := e.Decode()
+	p, err := decodePayload(e)
 	if err != nil {
 		return err
 	}
+	var sketch *Sketch
+	if src, ok := p.(*events.SourceArchived); ok && text != nil {
+		t, err := text(src)
+		if err != nil {
+			return textError(e.Revision, src.ID, err)
+		}
+		sk := SketchText(t)
+		sketch = &sk
+	}
+	s.apply(e, p, sketch)
+	return nil
+}
+
+func revisionError(rev, at events.Revision) error {
+	return fmt.Errorf("projections: apply revision %d to a state at revision %d", rev, at)
+}
+
+func textError(rev events.Revision, src events.SourceID, err error) error {
+	return fmt.Errorf("projections: revision %d: text of source %s: %w", rev, src, err)
+}
+
+// apply folds event e, at revision s.Rev+1, whose payload is p; sketch is
+// the sketch of a source's text (nil: no text function, the zero sketch).
+// It is Apply after the decoding and sketching, which the pipelined replay
+// (fold.go) does on other goroutines.
+func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 	switch p := p.(type) {
 	case *events.PredicateDefined:
 		if _, ok := s.Predicates[p.Name]; !ok {
@@ -114,17 +146,28 @@ func (s *State) Apply(e events.Event, text TextFunc) error {
 	case *events.SourceArchived:
 		src := &Source{ID: p.ID, Rev: e.Revision, Title: p.Title, Publisher: p.Publisher, Lang: p.Lang,
 			Published: p.Published, TranslationOf: p.TranslationOf, Translator: p.Translator}
-		if text != nil {
-			t, err := text(p)
-			if err != nil {
-				return fmt.Errorf("projections: revision %d: text of source %s: %w", e.Revision, p.ID, err)
-			}
-			src.Sketch = SketchText(t)
+		if sketch != nil {
+			src.Sketch = *sketch
 		}
 		s.Sources[p.ID] = src
 	case *events.ClaimAsserted:
-		s.Claims[p.ID] = &Claim{ID: p.ID, Source: p.Source, Subject: p.Subject, As: p.As, Predicate: p.Predicate,
-			Value: p.Value, Quote: p.Quote.Quote.Exact, Note: p.Note, Rev: e.Revision}
+		// The claim's strings are copied together into the state's
+		// arena, and those the state already holds are shared: every
+		// claim of a source names it, and of a predicate too.
+		c := s.newClaim()
+		v := p.Value
+		v.Kind = internKind(v.Kind)
+		v.Written, v.Date, v.Anchor = s.keep(v.Written), s.keep(v.Date), s.keep(v.Anchor)
+		v.Quantity, v.Entity, v.Text = s.keep(v.Quantity), s.keep(v.Entity), s.keep(v.Text)
+		*c = Claim{ID: events.ClaimID(s.keep(string(p.ID))), Source: p.Source, Subject: s.keep(p.Subject), As: s.keep(p.As),
+			Predicate: p.Predicate, Value: v, Quote: s.keep(p.Quote.Quote.Exact), Note: s.keep(p.Note), Rev: e.Revision}
+		if src, ok := s.Sources[c.Source]; ok {
+			c.Source = src.ID
+		}
+		if pr, ok := s.Predicates[c.Predicate]; ok {
+			c.Predicate = pr.Name
+		}
+		s.Claims[c.ID] = c
 	case *events.ClaimRetracted:
 		if c, ok := s.Claims[p.Claim]; ok {
 			c.Retracted, c.RetractReason = true, p.Reason
@@ -147,7 +190,61 @@ func (s *State) Apply(e events.Event, text TextFunc) error {
 		}
 	}
 	s.Rev = e.Revision
-	return nil
+}
+
+// arenaChunk is the size of the blocks keep copies strings into.
+const arenaChunk = 64 << 10
+
+// keep returns a copy of x in the state's string arena: the strings of
+// many claims in one allocation, without the rounding up of each to a size
+// class, and far fewer objects for the collector. Nothing in a state
+// changes a string, so strings that share a block stay valid; a block is
+// garbage only with every string in it.
+func (s *State) keep(x string) string {
+	if x == "" {
+		return ""
+	}
+	if len(x) > arenaChunk/4 {
+		return strings.Clone(x)
+	}
+	if s.arena == nil || s.arena.Cap()-s.arena.Len() < len(x) {
+		s.arena = new(strings.Builder)
+		s.arena.Grow(arenaChunk)
+	}
+	n := s.arena.Len()
+	s.arena.WriteString(x)
+	return s.arena.String()[n:]
+}
+
+// claimSlab is how many claims newClaim allocates at once.
+const claimSlab = 256
+
+// newClaim returns a new zero claim, allocated with others in a slab:
+// fewer, larger objects for the allocator and the collector. Claims are
+// never removed from a state, so a slab is garbage only with it.
+func (s *State) newClaim() *Claim {
+	if len(s.slab) == 0 {
+		s.slab = make([]Claim, claimSlab)
+	}
+	c := &s.slab[0]
+	s.slab = s.slab[1:]
+	return c
+}
+
+// internKind returns the constant for a known value kind, so that claims
+// share it.
+func internKind(k events.ValueKind) events.ValueKind {
+	switch k {
+	case events.KindDate:
+		return events.KindDate
+	case events.KindQuantity:
+		return events.KindQuantity
+	case events.KindEntity:
+		return events.KindEntity
+	case events.KindText:
+		return events.KindText
+	}
+	return k
 }
 
 // ClaimsCiting counts, for every source, the claims (retracted ones

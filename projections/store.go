@@ -3,7 +3,6 @@ package projections
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -14,7 +13,7 @@ import (
 
 // SchemaVersion is the version of the stored projection format. A stored
 // projection of another version is wiped and rebuilt from the log.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
@@ -77,7 +76,8 @@ func (st *Store) Head(tx *events.Tx) (*State, events.Revision, error) {
 // At returns the state at revision rev (0 is the empty archive), from the
 // nearest stored checkpoint at or before rev plus a replay of the events
 // after it. It also returns the revision of the checkpoint it started from
-// (0: none).
+// (0: none). A checkpoint that fails its checksum or does not decode is an
+// error that says to run sillok rebuild.
 func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision, error) {
 	head, _ := tx.Head()
 	if rev > head {
@@ -88,14 +88,26 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 	if b := checkpoints(tx.Bolt()); b != nil {
 		c := b.Cursor()
 		k, v := c.Seek(checkpointKey(rev))
-		if k == nil || checkpointRev(k) > rev {
+		if k == nil || !bytes.Equal(k, checkpointKey(rev)) {
 			k, v = c.Prev()
 		}
 		if k != nil {
-			if err := json.Unmarshal(v, s); err != nil {
-				return nil, 0, fmt.Errorf("projections: checkpoint %d: %w (run sillok rebuild)", checkpointRev(k), err)
+			r, ok := checkpointRev(k)
+			if !ok {
+				return nil, 0, fmt.Errorf("projections: malformed checkpoint key %x (run sillok rebuild)", k)
 			}
-			from = checkpointRev(k)
+			var release func()
+			if len(v) > 2*releaseBlock {
+				release = func() { ReleaseMapped(tx) }
+			}
+			d, err := decodeState(v, release)
+			if err == nil && d.Rev != r {
+				err = fmt.Errorf("it holds the state at revision %d", d.Rev)
+			}
+			if err != nil {
+				return nil, 0, fmt.Errorf("projections: checkpoint %d: %w (run sillok rebuild)", r, err)
+			}
+			s, from = d, r
 		}
 	}
 	if err := st.replay(tx, s, rev); err != nil {
@@ -104,12 +116,9 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 	return s, from, nil
 }
 
+// replay applies the events after s.Rev through to to s.
 func (st *Store) replay(tx *events.Tx, s *State, to events.Revision) error {
-	if s.Rev >= to {
-		return nil
-	}
-	text := st.textFunc(tx)
-	return tx.Scan(s.Rev+1, to, func(e events.Event) error { return s.Apply(e, text) })
+	return fold(tx, s, to, st.textFunc(tx), nil)
 }
 
 // CatchUp is called in a write transaction after appending: when the
@@ -124,7 +133,7 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 	head, _ := tx.Head()
 	var newest events.Revision
 	if k, _ := b.Cursor().Last(); k != nil {
-		newest = checkpointRev(k)
+		newest, _ = checkpointRev(k)
 	}
 	warm := st.KeepWarm && st.Warm != nil && st.Warm.Rev >= newest && st.Warm.Rev <= head
 	if !warm {
@@ -185,22 +194,24 @@ func (st *Store) bucket(tx *events.Tx) (*bolt.Bucket, error) {
 }
 
 func (st *Store) put(b *bolt.Bucket, s *State) error {
-	enc, err := encodeState(s)
-	if err != nil {
-		return err
-	}
 	b.FillPercent = 0.9
-	if err := b.Put(checkpointKey(s.Rev), enc); err != nil {
+	if err := b.Put(checkpointKey(s.Rev), encodeState(s)); err != nil {
 		return err
 	}
 	return st.thin(b, s.Rev)
 }
 
-// thin deletes the checkpoints that keep does not keep.
+// thin deletes the checkpoints that keep does not keep, and any key that
+// is not a revision.
 func (st *Store) thin(b *bolt.Bucket, head events.Revision) error {
 	var revs []events.Revision
+	var malformed [][]byte
 	if err := b.ForEach(func(k, _ []byte) error {
-		revs = append(revs, checkpointRev(k))
+		if r, ok := checkpointRev(k); ok {
+			revs = append(revs, r)
+		} else {
+			malformed = append(malformed, bytes.Clone(k))
+		}
 		return nil
 	}); err != nil {
 		return err
@@ -216,13 +227,19 @@ func (st *Store) thin(b *bolt.Bucket, head events.Revision) error {
 			}
 		}
 	}
+	for _, k := range malformed {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // keep chooses which of the checkpoints at revs (ascending) to keep: the
 // newest, and for each of head/2, head/4, head/8, ... down to interval the
 // latest checkpoint at or before it. Checkpoints grow with the state, so
-// the ones kept add up to at most about twice the newest, while every
+// the ones kept add up to about twice the newest (three times on the
+// generated archives, whose first events are all sources), while every
 // revision still has a checkpoint within about half its distance from the
 // head behind it.
 func keep(revs []events.Revision, head, interval events.Revision) []events.Revision {
@@ -248,21 +265,48 @@ func keep(revs []events.Revision, head, interval events.Revision) []events.Revis
 	return out
 }
 
-// Rebuild wipes the stored projection and replays the whole log, storing
-// the checkpoints CatchUp would have kept had it run every Interval events.
-// It returns the head state.
+// rebuildOlder bounds the bytes of the checkpoints older than the head's
+// that Rebuild stores.
+const rebuildOlder = 16 << 20
+
+// Rebuild wipes the stored projection and replays the whole log (see
+// fold), storing a checkpoint of the head state and, oldest first, those
+// older ones CatchUp would have kept had it run every Interval events, as
+// long as the older ones add up to at most 16 MiB.
+//
+// The trade-off: every checkpoint stored is held in memory twice until
+// the transaction commits (the encoding, and bbolt's copy in its dirty
+// pages), and the older checkpoints CatchUp keeps add up to one or two
+// times the newest; on a large archive that would double the memory a
+// rebuild needs (at 1M claims the newest is about 160 MB). What the older checkpoints are for is reading old revisions
+// (--at REV): after a rebuild of a large archive a read of a revision
+// before the head replays from the nearest older checkpoint kept, or from
+// revision 1, instead of from one at most about half its distance from
+// the head back. Reads at or after the head, which is what every command
+// but --at does, are unaffected, and CatchUp stores and thins checkpoints
+// after the rebuild as before.
 func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
-	btx := tx.Bolt()
-	if btx.Bucket(bucketProjections) != nil {
-		if err := btx.DeleteBucket(bucketProjections); err != nil {
-			return nil, err
+	s, _, err := st.rebuild(tx, false)
+	return s, err
+}
+
+// RebuildChecked does what Check and then Rebuild do, with one replay of
+// the log: it returns the head state and the revisions of the stored
+// checkpoints that differ from the replay. bad is nil when they could not
+// be read (the rebuild replaces them).
+func (st *Store) RebuildChecked(tx *events.Tx) (s *State, bad []events.Revision, err error) {
+	return st.rebuild(tx, true)
+}
+
+func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, error) {
+	head, _ := tx.Head()
+	var cmp *checker
+	if check {
+		var err error
+		if cmp, err = newChecker(tx); err != nil {
+			cmp = nil
 		}
 	}
-	b, err := st.bucket(tx)
-	if err != nil {
-		return nil, err
-	}
-	head, _ := tx.Head()
 	var candidates []events.Revision
 	for r := st.next(0); r <= head; r = st.next(r) {
 		candidates = append(candidates, r)
@@ -270,62 +314,192 @@ func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
 	if n := len(candidates); n > 0 && candidates[n-1] != head {
 		candidates = append(candidates, head)
 	}
-	want := map[events.Revision]bool{}
-	for _, r := range keep(candidates, head, st.interval()) {
-		want[r] = true
+	older := keep(candidates, head, st.interval())
+	if len(older) > 0 {
+		older = older[:len(older)-1] // the head's is encoded at the end
 	}
+	var stored []events.Revision
+	var encoded [][]byte
+	size, next := 0, 0
 	s := NewState()
-	text := st.textFunc(tx)
+	if cmp != nil {
+		cmp.compare(s, nil)
+	}
 	defer tx.ReadAhead()()
-	err = tx.Scan(1, head, func(e events.Event) error {
-		if err := s.Apply(e, text); err != nil {
-			return err
-		}
-		if want[e.Revision] {
-			enc, err := encodeState(s)
-			if err != nil {
-				return err
+	err := fold(tx, s, head, st.textFunc(tx), func(s *State) error {
+		var enc []byte
+		if next < len(older) && s.Rev == older[next] {
+			next++
+			if size >= 0 {
+				enc = encodeState(s)
+				if size += len(enc); size <= rebuildOlder {
+					stored, encoded = append(stored, s.Rev), append(encoded, enc)
+				} else {
+					size = -1 // full: no more older ones
+				}
 			}
-			b.FillPercent = 0.9
-			return b.Put(checkpointKey(e.Revision), enc)
+		}
+		if cmp != nil && s.Rev < head {
+			cmp.compare(s, enc)
 		}
 		return nil
 	})
-	return s, err
+	if err != nil {
+		return nil, nil, err
+	}
+	var headEnc []byte
+	if len(candidates) > 0 {
+		headEnc = encodeState(s)
+	}
+	var bad []events.Revision
+	if cmp != nil {
+		cmp.compare(s, headEnc)
+		bad = cmp.done()
+	}
+	// Only now is the old projection wiped: the checker read it.
+	btx := tx.Bolt()
+	if btx.Bucket(bucketProjections) != nil {
+		if err := btx.DeleteBucket(bucketProjections); err != nil {
+			return nil, nil, err
+		}
+	}
+	b, err := st.bucket(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.FillPercent = 0.9
+	for i, r := range stored {
+		if err := b.Put(checkpointKey(r), encoded[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	if headEnc != nil {
+		if err := b.Put(checkpointKey(head), headEnc); err != nil {
+			return nil, nil, err
+		}
+	}
+	return s, bad, nil
+}
+
+// checker compares the stored checkpoints with the states of a replay.
+// It holds the stored values as bbolt returns them, without copying: they
+// stay valid while the transaction does not change the bucket.
+type checker struct {
+	tx     *events.Tx
+	revs   []events.Revision
+	stored [][]byte
+	i      int
+	bad    []events.Revision
+}
+
+// newChecker reads the stored checkpoints (none when the projection has
+// another schema version).
+func newChecker(tx *events.Tx) (*checker, error) {
+	c := &checker{tx: tx}
+	b := checkpoints(tx.Bolt())
+	if b == nil {
+		return c, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		r, ok := checkpointRev(k)
+		if !ok {
+			return fmt.Errorf("projections: malformed checkpoint key %x", k)
+		}
+		c.revs, c.stored = append(c.revs, r), append(c.stored, v)
+		return nil
+	})
+	return c, err
+}
+
+// compare compares the checkpoints up to s.Rev with s, whose encoding is
+// enc (nil: not encoded yet); a replay calls it at every revision.
+func (c *checker) compare(s *State, enc []byte) {
+	for ; c.i < len(c.revs) && c.revs[c.i] <= s.Rev; c.i++ {
+		if c.revs[c.i] == s.Rev && enc == nil {
+			enc = encodeState(s)
+		}
+		if c.revs[c.i] < s.Rev || !equalMapped(c.tx, enc, c.stored[c.i]) {
+			c.bad = append(c.bad, c.revs[c.i])
+		}
+		c.stored[c.i] = nil
+	}
+}
+
+// done reports the checkpoints that differed, those the replay did not
+// reach (beyond the head) included.
+func (c *checker) done() []events.Revision {
+	for ; c.i < len(c.revs); c.i++ {
+		c.bad = append(c.bad, c.revs[c.i])
+	}
+	return c.bad
+}
+
+// equalMapped reports whether a equals b, which bbolt may have mapped from
+// the file: a large b is compared a block at a time, releasing the
+// file's mapped pages after each (see ReleaseMapped), so that comparing
+// with a large checkpoint does not leave it all resident.
+func equalMapped(tx *events.Tx, a, b []byte) bool {
+	const block = 8 << 20
+	if len(a) != len(b) {
+		return false
+	}
+	for len(a) > block {
+		if !bytes.Equal(a[:block], b[:block]) {
+			return false
+		}
+		a, b = a[block:], b[block:]
+		ReleaseMapped(tx)
+	}
+	return bytes.Equal(a, b)
 }
 
 // Check compares every stored checkpoint with a replay of the log and
-// returns the revisions of those that differ.
+// returns the revisions of those that differ (a checkpoint beyond the
+// head differs from everything).
 func (st *Store) Check(tx *events.Tx) (bad []events.Revision, err error) {
-	b := checkpoints(tx.Bolt())
-	if b == nil {
-		return nil, nil
+	head, _ := tx.Head()
+	c, err := newChecker(tx)
+	if err != nil || len(c.revs) == 0 {
+		return nil, err
 	}
-	var revs []events.Revision
-	var stored [][]byte
-	if err := b.ForEach(func(k, v []byte) error {
-		revs = append(revs, checkpointRev(k))
-		stored = append(stored, bytes.Clone(v))
+	s := NewState()
+	c.compare(s, nil)
+	if err := fold(tx, s, min(c.revs[len(c.revs)-1], head), st.textFunc(tx), func(s *State) error {
+		c.compare(s, nil)
 		return nil
 	}); err != nil {
 		return nil, err
 	}
-	s := NewState()
-	for i, r := range revs {
-		if err := st.replay(tx, s, r); err != nil {
-			return nil, err
-		}
-		enc, err := encodeState(s)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(enc, stored[i]) {
-			bad = append(bad, r)
-		}
-	}
-	return bad, nil
+	return c.done(), nil
 }
 
-// encodeState is the canonical encoding of a state: JSON, whose map keys
-// encoding/json writes sorted, so equal states encode to equal bytes.
-func encodeState(s *State) ([]byte, error) { return json.Marshal(s) }
+// CheckSums verifies the checksum of every stored checkpoint without
+// replaying the log, and returns the revisions of those that fail it, do
+// not name the revision they are stored under, or are beyond the head. A
+// key that is not a revision is reported as the error, after the others
+// are checked.
+func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
+	b := checkpoints(tx.Bolt())
+	if b == nil {
+		return nil, nil
+	}
+	head, _ := tx.Head()
+	err = b.ForEach(func(k, v []byte) error {
+		r, ok := checkpointRev(k)
+		if !ok {
+			if err == nil {
+				err = fmt.Errorf("projections: malformed checkpoint key %x", k)
+			}
+			return nil
+		}
+		var release func()
+		if len(v) > 2*releaseBlock {
+			release = func() { ReleaseMapped(tx) }
+		}
+		if r > head || checkSum(v, release) != nil || storedRev(v) != r {
+			bad = append(bad, r)
+		}
+		return nil
+	})
+	return bad, err
+}

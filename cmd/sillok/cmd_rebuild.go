@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 )
 
 func (a *app) rebuildCommand() *cli.Command {
@@ -17,6 +21,7 @@ func (a *app) rebuildCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
+			defer limitRebuildMemory()()
 			log, err := a.open(c, true)
 			if err != nil {
 				return err
@@ -26,23 +31,37 @@ func (a *app) rebuildCommand() *cli.Command {
 			var head events.Revision
 			err = log.Update(func(tx *events.Tx) error {
 				// Never fold a log whose chain is broken: the projections
-				// would take a forged event for history.
-				chain, err := tx.VerifyChain(nil)
+				// would take a forged event for history. The chain walk
+				// reads the whole log through bbolt's mapping: it
+				// releases the pages as it goes, as the replay below
+				// does, so that they do not add up to the log's size in
+				// the process's memory.
+				n := 0
+				chain, err := tx.VerifyChain(func(events.Event) error {
+					if n++; n%(1<<16) == 0 {
+						projections.ReleaseMapped(tx)
+					}
+					return nil
+				})
 				if err != nil {
 					return err
 				}
 				if len(chain.Problems) > 0 {
 					return fmt.Errorf("the log's hash chain is broken (%s); rebuild refuses to fold it: run sillok verify, and restore the archive from a copy", chain.Problems[0])
 				}
-				st := a.store()
-				if bad, err = st.Check(tx); err != nil {
-					bad = nil // unreadable checkpoints: the rebuild replaces them
-				}
-				s, err := st.Rebuild(tx)
+				// One replay compares the stored checkpoints with the
+				// log (bad is nil when they are unreadable: the rebuild
+				// replaces them) and builds the new ones.
+				s, b, err := a.store().RebuildChecked(tx)
 				if err != nil {
 					return err
 				}
-				head = s.Rev
+				bad, head = b, s.Rev
+				// The state is garbage now, and the commit is about to
+				// copy the new checkpoints into bbolt's pages: collect it
+				// first, so that the copies reuse its memory instead of
+				// adding to it.
+				runtime.GC()
 				return nil
 			})
 			if err != nil {
@@ -62,4 +81,25 @@ func (a *app) rebuildCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// rebuildMemoryLimit is the soft memory limit of a rebuild when GOMEMLIMIT
+// is not set.
+const rebuildMemoryLimit = 768 << 20
+
+// limitRebuildMemory sets a soft memory limit for the rebuild unless the
+// user set one (GOMEMLIMIT), and returns the function that restores the
+// previous one. A rebuild holds the whole state and, at the end, its
+// checkpoint; with the default GOGC the heap may grow to twice what is
+// live before the collector runs, which on a large archive is hundreds of
+// megabytes the process does not need. With the limit the collector runs
+// more often as the heap nears it instead. It is soft: an archive whose
+// state alone is larger still rebuilds, with the collector working harder
+// (the runtime caps it at about half the CPU).
+func limitRebuildMemory() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(rebuildMemoryLimit)
+	return func() { debug.SetMemoryLimit(prev) }
 }

@@ -1,0 +1,181 @@
+package projections
+
+import (
+	"math/bits"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// sketchTextRef is SketchText as first written (schema 3): one universal
+// hash at a time per shingle, each reduced in two steps. The faster
+// SketchText must give the same sketches bit for bit, since stored sketches
+// are compared with new ones.
+func sketchTextRef(text string) Sketch {
+	tokens := sketchTokensRef(text)
+	var sk Sketch
+	if len(tokens) == 0 {
+		for i := range sk {
+			sk[i] = ^uint32(0)
+		}
+		return sk
+	}
+	n := max(1, len(tokens)-ShingleWords+1)
+	shingles := make([]uint64, 0, n)
+	for i := 0; i < n; i++ {
+		shingles = append(shingles, mod61(shingleHashRef(tokens[i:min(i+ShingleWords, len(tokens))])))
+	}
+	slices.Sort(shingles)
+	shingles = slices.Compact(shingles)
+	var mins [SketchSize]uint64
+	for i := range mins {
+		mins[i] = ^uint64(0)
+	}
+	for _, x := range shingles {
+		for i := range mins {
+			if v := universalHashRef(minhashFamily[i][0], minhashFamily[i][1], x); v < mins[i] {
+				mins[i] = v
+			}
+		}
+	}
+	for i, v := range mins {
+		sk[i] = uint32(v)
+	}
+	return sk
+}
+
+func shingleHashRef(tokens []string) uint64 {
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	h := uint64(offset64)
+	for j, t := range tokens {
+		if j > 0 {
+			h *= prime64
+		}
+		for k := 0; k < len(t); k++ {
+			h ^= uint64(t[k])
+			h *= prime64
+		}
+	}
+	return h
+}
+
+func sketchTokensRef(text string) []string {
+	return sketchTokensOld(text)
+}
+
+func universalHashRef(a, b, x uint64) uint64 {
+	hi, lo := bits.Mul64(a, x)
+	r := lo&mersenne61 + lo>>61 + hi<<3
+	r = mod61(r)
+	return mod61(r + b)
+}
+
+// refTexts returns texts of many kinds: the test stories, random words and
+// characters of several scripts, punctuation, invalid UTF-8, and the seed
+// and generated sources when they are around.
+func refTexts(t testing.TB) []string {
+	texts := []string{"", " ", "a", "a b c d", "a b c d e", "a b c d e f", "Camp David summit", "ＡＢＣ　ｄｅｆ", "İstanbul Straße ǅ", "\xff\xfe bad \xc3 utf8 日本\xe3\x81", "ー ーー 日本語のテキスト カタカナ ひらがな", "naïve café ﬁne ½ ①"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	parts := []string{"the", "harbour", "Velmora", "ports", "1,736", "2016年", "協会", "は", "シハチク", "・", "ー", "д", "Москва", "ß", "e\u0301", "—", ",", ". ", "\n\n", " ", "'", "’", "\t", "ǅ", "Ⅻ", "ﬀ", "\u200b", "\ufffd", "\xff", "한국어", "ภาษา", "١٢٣"}
+	for range 400 {
+		var b strings.Builder
+		n := rng.IntN(300)
+		for range n {
+			b.WriteString(parts[rng.IntN(len(parts))])
+			if rng.IntN(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	for range 100 {
+		b := make([]byte, rng.IntN(200))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		texts = append(texts, string(b))
+	}
+	for _, glob := range []string{
+		filepath.Join("..", "..", "shared", "seeds", "*.txt"),
+		filepath.Join(os.TempDir(), "sillok-bench-10000-*", "gen", "sources", "*.txt"),
+	} {
+		files, _ := filepath.Glob(glob)
+		if len(files) > 300 {
+			files = files[:300]
+		}
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil {
+				texts = append(texts, string(b))
+			}
+		}
+	}
+	return texts
+}
+
+func TestSketchTextMatchesReference(t *testing.T) {
+	for i, text := range refTexts(t) {
+		if got, want := SketchText(text), sketchTextRef(text); got != want {
+			t.Fatalf("text %d (%q): SketchText differs from the reference", i, text[:min(len(text), 80)])
+		}
+		if got, want := sketchTokens(text), sketchTokensRef(text); !slices.Equal(got, want) {
+			t.Fatalf("text %d (%q): tokens %q, want %q", i, text[:min(len(text), 80)], got, want)
+		}
+	}
+}
+
+func BenchmarkSketchTextRef(b *testing.B) {
+	texts := refTexts(b)
+	b.Run("new", func(b *testing.B) {
+		for b.Loop() {
+			for _, t := range texts {
+				SketchText(t)
+			}
+		}
+	})
+	b.Run("ref", func(b *testing.B) {
+		for b.Loop() {
+			for _, t := range texts {
+				sketchTextRef(t)
+			}
+		}
+	})
+}
+
+// sketchTokensOld is sketchTokens as first written.
+func sketchTokensOld(text string) []string {
+	s := strings.ToLower(norm.NFKC.String(text))
+	var tokens []string
+	start := -1
+	for i, r := range s {
+		switch {
+		case isCharToken(r):
+			if start >= 0 {
+				tokens = append(tokens, s[start:i])
+				start = -1
+			}
+			tokens = append(tokens, string(r))
+		case unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r):
+			if start < 0 {
+				start = i
+			}
+		default:
+			if start >= 0 {
+				tokens = append(tokens, s[start:i])
+				start = -1
+			}
+		}
+	}
+	if start >= 0 {
+		tokens = append(tokens, s[start:])
+	}
+	return tokens
+}
