@@ -589,7 +589,7 @@ func BenchmarkVerify(b *testing.B) {
 					b.Fatal(err)
 				}
 				err = log.View(func(tx *events.Tx) error {
-					rep, err := a.verifyArchive(tx)
+					rep, err := a.verifyArchive(tx, false)
 					if err == nil && len(rep.Problems) > 0 {
 						err = fmt.Errorf("verify found %d problems: %s", len(rep.Problems), rep.Problems[0])
 					}

@@ -22,6 +22,9 @@ func (a *app) verifyCommand() *cli.Command {
 		Name:      "verify",
 		Usage:     "check the hash chain, the fixity of every source and every quote anchor",
 		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "replay", Usage: "also replay the log and compare every stored projection checkpoint with it (as slow as a rebuild)"},
+		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
@@ -33,7 +36,7 @@ func (a *app) verifyCommand() *cli.Command {
 			defer log.Close()
 			var rep verifyReport
 			err = log.View(func(tx *events.Tx) error {
-				r, err := a.verifyArchive(tx)
+				r, err := a.verifyArchive(tx, c.Bool("replay"))
 				rep = r
 				return err
 			})

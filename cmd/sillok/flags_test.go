@@ -355,6 +355,12 @@ claims:
 			if !got.OK {
 				t.Errorf("verify --json: got %s", out)
 			}
+		}}, {nil, []string{"--replay", "--json"}, func(t *testing.T, out string) {
+			var got struct{ OK bool }
+			decode(t, out, &got)
+			if !got.OK {
+				t.Errorf("verify --replay --json: got %s", out)
+			}
 		}}}},
 		{"rebuild", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {
 			var got struct {

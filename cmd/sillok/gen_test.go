@@ -204,7 +204,7 @@ func TestGenLoad(t *testing.T) {
 	}
 	defer log.Close()
 	err = log.View(func(tx *events.Tx) error {
-		rep, err := a.verifyArchive(tx)
+		rep, err := a.verifyArchive(tx, true)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,9 +44,9 @@ func relIntegrityArchive(t *testing.T) (string, events.Revision) {
 }
 
 // relVerify runs verify --json in this process.
-func relVerify(t *testing.T, path string) (relVerifyReport, int) {
+func relVerify(t *testing.T, path string, flags ...string) (relVerifyReport, int) {
 	t.Helper()
-	stdout, stderr, code := runCLI(t, path, "verify", "--json")
+	stdout, stderr, code := runCLI(t, path, append([]string{"verify", "--json"}, flags...)...)
 	var rep relVerifyReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("verify --json printed %q (stderr %q): %v", stdout, stderr, err)
@@ -136,6 +137,9 @@ func TestIntegrity(t *testing.T) {
 		// verify is ok when fixed, else it reports want again.
 		repaired []events.Revision
 		fixed    bool
+		// replayOnly: the plain verify cannot see it (it passes), and
+		// only verify --replay reports want.
+		replayOnly bool
 	}{
 		{
 			name: "ErrChain/EditedPayload",
@@ -203,18 +207,39 @@ func TestIntegrity(t *testing.T) {
 			tamper: func(tx *bolt.Tx) error {
 				b := tx.Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
 				v := bytes.Clone(b.Get(relRevKey(checkpoint)))
-				// Change a claim's value in the stored state: still valid
-				// JSON, so only the comparison with a replay finds it.
-				i := bytes.Index(v, []byte(`"text":"keep record `))
+				// Change a claim's value in the stored state: the
+				// checkpoint's checksum no longer matches.
+				i := bytes.Index(v, []byte("keep record "))
 				if i < 0 {
 					return fmt.Errorf("no text value in the checkpoint")
 				}
-				v[i+len(`"text":"k`)] = 'K'
+				v[i] = 'K'
 				return b.Put(relRevKey(checkpoint), v)
 			},
 			want:     []events.Problem{{Revision: checkpoint, Message: "sillok rebuild repairs it"}},
 			repaired: []events.Revision{checkpoint},
 			fixed:    true,
+		},
+		{
+			name: "ErrCheckpoint/ForgedCheckpoint",
+			tamper: func(tx *bolt.Tx) error {
+				b := tx.Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
+				v := bytes.Clone(b.Get(relRevKey(checkpoint)))
+				// The same edit with the checksum (CRC-32C of all
+				// that follows it, in the first four bytes) recomputed:
+				// only a comparison with a replay of the log finds it.
+				i := bytes.Index(v, []byte("keep record "))
+				if i < 0 {
+					return fmt.Errorf("no text value in the checkpoint")
+				}
+				v[i] = 'K'
+				binary.LittleEndian.PutUint32(v, crc32.Checksum(v[4:], crc32.MakeTable(crc32.Castagnoli)))
+				return b.Put(relRevKey(checkpoint), v)
+			},
+			want:       []events.Problem{{Revision: checkpoint, Message: "differs from a replay of the log"}},
+			repaired:   []events.Revision{checkpoint},
+			fixed:      true,
+			replayOnly: true,
 		},
 		{
 			name: "ErrCheckpoint/GarbledCheckpoint",
@@ -234,12 +259,19 @@ func TestIntegrity(t *testing.T) {
 			relCopy(t, pristine, path)
 			relTamper(t, path, tt.tamper)
 
-			rep, code := relVerify(t, path)
+			var flags []string
+			if tt.replayOnly {
+				if rep, code := relVerify(t, path); code != 0 || !rep.OK {
+					t.Fatalf("verify without --replay: got exit status %d, problems %v, want it to pass", code, rep.Problems)
+				}
+				flags = []string{"--replay"}
+			}
+			rep, code := relVerify(t, path, flags...)
 			if code != 1 || rep.OK {
-				t.Fatalf("verify: got exit status %d, ok %v, want 1 and not ok", code, rep.OK)
+				t.Fatalf("verify %v: got exit status %d, ok %v, want 1 and not ok", flags, code, rep.OK)
 			}
 			relWantProblems(t, "verify", rep.Problems, tt.want)
-			stdout, stderr, code := runCLI(t, path, "verify")
+			stdout, stderr, code := runCLI(t, path, append([]string{"verify"}, flags...)...)
 			if code != 1 || !strings.Contains(stdout, "PROBLEM revision ") || !strings.Contains(stderr, "verify found") {
 				t.Errorf("verify: got exit status %d, %q, %q, want 1, the problems and a summary", code, stdout, stderr)
 			}
@@ -284,7 +316,7 @@ func TestIntegrity(t *testing.T) {
 				}
 			}
 
-			rep, code = relVerify(t, path)
+			rep, code = relVerify(t, path, flags...)
 			if tt.fixed {
 				if code != 0 || !rep.OK || rep.Head != head {
 					t.Errorf("verify after rebuild: got exit status %d, ok %v at head %d, problems %v, want ok at %d", code, rep.OK, rep.Head, rep.Problems, head)
