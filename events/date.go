@@ -316,9 +316,9 @@ type DateError struct {
 
 func (e *DateError) Error() string {
 	if errors.Is(e.Err, ErrNoAnchor) {
-		return fmt.Sprintf("events: date %q is relative and the source has no publication date; give an absolute date such as 2024-04-25", e.Input)
+		return fmt.Sprintf("date %q is relative and the source has no publication date; give an absolute date such as 2024-04-25", e.Input)
 	}
-	return fmt.Sprintf("events: date %q: %s", e.Input, e.Reason)
+	return fmt.Sprintf("date %q: %s", e.Input, e.Reason)
 }
 
 // Unwrap returns Err.

@@ -135,7 +135,7 @@ func TestParseDateErrors(t *testing.T) {
 		in   string
 		want string // in the error message
 	}{
-		{"ErrFebruary30", "2023-02-30", `events: date "2023-02-30": February 2023 has 28 days`},
+		{"ErrFebruary30", "2023-02-30", `date "2023-02-30": February 2023 has 28 days`},
 		{"ErrFebruary29NotLeap", "2023-02-29", "February 2023 has 28 days"},
 		{"ErrApril31", "2023-04-31", "April 2023 has 30 days"},
 		{"ErrDay00", "2023-04-00", "April 2023 has 30 days"},

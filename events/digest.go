@@ -28,7 +28,7 @@ func ParseDigest(s string) (Digest, error) {
 	h := strings.TrimPrefix(s, "sha256:")
 	b, err := hex.DecodeString(h)
 	if err != nil || len(b) != len(d) {
-		return d, fmt.Errorf("events: %q is not a sha256 digest", s)
+		return d, fmt.Errorf("%q is not a sha256 digest", s)
 	}
 	copy(d[:], b)
 	return d, nil

@@ -53,7 +53,19 @@ type Payload interface {
 }
 
 // Decode unmarshals the payload of e into the payload type of its Type.
+// A claim.asserted payload in the form the log writes, nine events in ten,
+// takes a fast path (jsondec.go) with the same result.
 func (e Event) Decode() (Payload, error) {
+	if e.Type == TypeClaimAsserted {
+		if p, ok := fastClaim(e.Payload); ok {
+			return p, nil
+		}
+	}
+	return e.decodeJSON()
+}
+
+// decodeJSON is Decode with encoding/json alone.
+func (e Event) decodeJSON() (Payload, error) {
 	var p Payload
 	switch e.Type {
 	case TypeSourceArchived:

@@ -313,9 +313,9 @@ type DuplicateError struct {
 
 func (e *DuplicateError) Error() string {
 	if e.Index == IndexSourceDigest {
-		return "events: these source bytes are already archived"
+		return "these source bytes are already archived"
 	}
-	return fmt.Sprintf("events: %s %q already exists", e.Index, e.Key)
+	return fmt.Sprintf("%s %q already exists", e.Index, e.Key)
 }
 
 // Lookup returns the revision of the event that introduced key in the

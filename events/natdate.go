@@ -12,7 +12,7 @@ import (
 // ErrNoAnchor is returned, wrapped in a *DateError, when a date expression
 // is relative ("the 25th", "last year") and the source it comes from has no
 // publication date to resolve it against.
-var ErrNoAnchor = errors.New("events: relative date and no publication date to resolve it against")
+var ErrNoAnchor = errors.New("relative date and no publication date to resolve it against")
 
 // Resolved is a natural-language or relative date expression resolved
 // against an anchor, the publication date of its source.

@@ -227,10 +227,10 @@ func TestResolveDateErrors(t *testing.T) {
 		noAnchor  bool   // errors.Is(err, ErrNoAnchor)
 	}{
 		{"ErrEmpty", "", true, "empty", false},
-		{"ErrUnknown", "next blue moon", true, `events: date "next blue moon": not a date form Sillok knows; write an EDTF date`, false},
+		{"ErrUnknown", "next blue moon", true, `date "next blue moon": not a date form Sillok knows; write an EDTF date`, false},
 		{"ErrNextThursday", "next Thursday", true, "not a date form Sillok knows", false},
 		{"ErrThreeDigitYear", "April 202", true, "not a date form Sillok knows", false},
-		{"ErrEDTFFebruary30", "2023-02-30", true, `events: date "2023-02-30": February 2023 has 28 days`, false},
+		{"ErrEDTFFebruary30", "2023-02-30", true, `date "2023-02-30": February 2023 has 28 days`, false},
 		{"ErrEDTFMonth13", "2023-13", true, "month 13 is not between 01 and 12", false},
 		{"ErrEDTFYear0", "0000", true, "year 0000 does not exist", false},
 		{"ErrFebruary30", "February 30, 2023", true, "February 2023 has 28 days", false},
@@ -241,7 +241,7 @@ func TestResolveDateErrors(t *testing.T) {
 		{"ErrFebruary30Relative", "February 30", true, "February has no day 30", false},
 		{"ErrWrongWeekday", "Friday, April 25, 2024", true, "2024-04-25 is a Thursday, not a Friday", false},
 		{"ErrWeekdayWithMonth", "Friday, April", true, "a weekday goes with a full date", false},
-		{"ErrNoAnchorThe25th", "the 25th", false, `events: date "the 25th" is relative and the source has no publication date; give an absolute date such as 2024-04-25`, true},
+		{"ErrNoAnchorThe25th", "the 25th", false, `date "the 25th" is relative and the source has no publication date; give an absolute date such as 2024-04-25`, true},
 		{"ErrNoAnchorThursday", "on Thursday", false, "is relative", true},
 		{"ErrNoAnchorLastYear", "August last year", false, "is relative", true},
 		{"ErrNoAnchorMay21", "May 21", false, "is relative", true},
@@ -312,5 +312,5 @@ func ExampleResolveDate() {
 	// 昨年8月 -> 2023-08 (anchor "2024-04-26")
 	// the 25th -> 2024-04-25 (anchor "2024-04-26")
 	// 2023년 4월 26일 -> 2023-04-26 (anchor "")
-	// events: date "the 25th" is relative and the source has no publication date; give an absolute date such as 2024-04-25
+	// date "the 25th" is relative and the source has no publication date; give an absolute date such as 2024-04-25
 }

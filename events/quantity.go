@@ -46,7 +46,7 @@ var quantityApprox = []string{
 func ParseQuantity(s string) (Quantity, error) {
 	in := s
 	fail := func(format string, args ...any) (Quantity, error) {
-		return Quantity{}, fmt.Errorf("events: quantity %q: %s", in, fmt.Sprintf(format, args...))
+		return Quantity{}, fmt.Errorf("quantity %q: %s", in, fmt.Sprintf(format, args...))
 	}
 	if !utf8.ValidString(s) {
 		return fail("not valid UTF-8")

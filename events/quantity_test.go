@@ -123,8 +123,8 @@ func TestParseQuantityErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseQuantity(%q) = %v, want an error", tt.in, q)
 			}
-			if got := err.Error(); !strings.Contains(got, tt.want) || !strings.HasPrefix(got, "events: quantity ") {
-				t.Errorf("error = %q, want it to start with %q and contain %q", got, "events: quantity ", tt.want)
+			if got := err.Error(); !strings.Contains(got, tt.want) || !strings.HasPrefix(got, "quantity ") {
+				t.Errorf("error = %q, want it to start with %q and contain %q", got, "quantity ", tt.want)
 			}
 		})
 	}

@@ -59,7 +59,7 @@ func (b *foldBatchT) prepare() {
 	for i := range b.items {
 		it := &b.items[i]
 		if it.p == nil && it.err == nil {
-			it.p, it.err = decodePayload(it.e)
+			it.p, it.err = it.e.Decode()
 		}
 		if it.hasText && it.textErr == nil {
 			sk := SketchText(it.text)
@@ -176,7 +176,7 @@ func fold(tx *events.Tx, s *State, to events.Revision, text func(*events.SourceA
 		if e.Type == events.TypeSourceArchived && text != nil {
 			// The text is read here, with the transaction; the payload
 			// is decoded here to name the source.
-			it.p, it.err = decodePayload(e)
+			it.p, it.err = e.Decode()
 			if it.err == nil {
 				it.text, it.textErr = text(it.p.(*events.SourceArchived))
 				it.hasText = true

@@ -108,7 +108,7 @@ func (s *State) Apply(e events.Event, text TextFunc) error {
 	if e.Revision != s.Rev+1 {
 		return revisionError(e.Revision, s.Rev)
 	}
-	p, err := decodePayload(e)
+	p, err := e.Decode()
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 		if k != nil {
 			r, ok := checkpointRev(k)
 			if !ok {
-				return nil, 0, fmt.Errorf("projections: malformed checkpoint key %x (run sillok rebuild)", k)
+				return nil, 0, fmt.Errorf("malformed projection checkpoint key %x (run sillok rebuild)", k)
 			}
 			var release func()
 			if len(v) > 2*releaseBlock {
@@ -105,7 +105,7 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 				err = fmt.Errorf("it holds the state at revision %d", d.Rev)
 			}
 			if err != nil {
-				return nil, 0, fmt.Errorf("projections: checkpoint %d: %w (run sillok rebuild)", r, err)
+				return nil, 0, fmt.Errorf("projection checkpoint %d: %w (run sillok rebuild)", r, err)
 			}
 			s, from = d, r
 		}
@@ -403,7 +403,7 @@ func newChecker(tx *events.Tx) (*checker, error) {
 	err := b.ForEach(func(k, v []byte) error {
 		r, ok := checkpointRev(k)
 		if !ok {
-			return fmt.Errorf("projections: malformed checkpoint key %x", k)
+			return fmt.Errorf("malformed projection checkpoint key %x", k)
 		}
 		c.revs, c.stored = append(c.revs, r), append(c.stored, v)
 		return nil
@@ -488,7 +488,7 @@ func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
 		r, ok := checkpointRev(k)
 		if !ok {
 			if err == nil {
-				err = fmt.Errorf("projections: malformed checkpoint key %x", k)
+				err = fmt.Errorf("malformed projection checkpoint key %x", k)
 			}
 			return nil
 		}

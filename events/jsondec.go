@@ -1,47 +1,35 @@
-package projections
+package events
 
 import (
 	"encoding/hex"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/sillok/sillok/events"
 )
 
 // A fast path for decoding claim.asserted payloads, nine events in ten of
 // a log and most of the time of a replay when decoded with encoding/json.
 //
 // It reads only the form the log writes (encoding/json's compact output
-// of events.ClaimAsserted: fields in declaration order, omitempty fields
+// of ClaimAsserted: fields in declaration order, omitempty fields
 // left out when empty, no HTML escaping): strings of valid UTF-8 (escapes
 // are unescaped as encoding/json does, but for surrogates), digests as
 // "sha256:" and 64 hex digits, and plain integers. For those, encoding/
 // json's result is fully determined. Anything else, even valid JSON
 // (another field order, unknown fields, spaces, null, a surrogate escape),
-// is left to Event.Decode: decodePayload returns exactly what Event.Decode
-// returns, for every input (TestFastClaimMatchesJSON and FuzzFastClaim
+// is left to encoding/json: Event.Decode returns exactly what encoding/json
+// alone would, for every input (TestFastClaimMatchesJSON and FuzzFastClaim
 // compare the two).
-
-// decodePayload decodes e's payload, as e.Decode does.
-func decodePayload(e events.Event) (events.Payload, error) {
-	if e.Type == events.TypeClaimAsserted {
-		if p, ok := fastClaim(e.Payload); ok {
-			return p, nil
-		}
-	}
-	return e.Decode()
-}
 
 // fastClaim decodes a claim.asserted payload in the form the log writes;
 // ok is false for anything else.
-func fastClaim(b []byte) (_ *events.ClaimAsserted, ok bool) {
+func fastClaim(b []byte) (_ *ClaimAsserted, ok bool) {
 	// One string for all the payload's strings.
 	r := jsonReader{s: string(b), ok: true}
-	p := new(events.ClaimAsserted)
+	p := new(ClaimAsserted)
 	r.lit(`{"id":`)
-	p.ID = events.ClaimID(r.str())
+	p.ID = ClaimID(r.str())
 	r.lit(`,"source":`)
-	p.Source = events.SourceID(r.str())
+	p.Source = SourceID(r.str())
 	r.lit(`,"subject":`)
 	p.Subject = r.str()
 	if r.key(`,"as":`) {
@@ -51,7 +39,7 @@ func fastClaim(b []byte) (_ *events.ClaimAsserted, ok bool) {
 	p.Predicate = r.str()
 	r.lit(`,"value":{"kind":`)
 	v := &p.Value
-	v.Kind = events.ValueKind(r.str())
+	v.Kind = ValueKind(r.str())
 	if r.key(`,"written":`) {
 		v.Written = r.nonEmpty()
 	}
@@ -62,9 +50,9 @@ func fastClaim(b []byte) (_ *events.ClaimAsserted, ok bool) {
 		v.Anchor = r.nonEmpty()
 	}
 	if r.key(`,"relation":`) {
-		v.Relation = new(events.Relation)
+		v.Relation = new(Relation)
 		r.lit(`{"op":`)
-		v.Relation.Op = events.RelationOp(r.str())
+		v.Relation.Op = RelationOp(r.str())
 		r.lit(`,"to":{"subject":`)
 		v.Relation.To.Subject = r.str()
 		r.lit(`,"predicate":`)
@@ -281,8 +269,8 @@ func (r *jsonReader) int() int {
 }
 
 // digest reads "sha256:" and 64 hex digits.
-func (r *jsonReader) digest() events.Digest {
-	var d events.Digest
+func (r *jsonReader) digest() Digest {
+	var d Digest
 	const prefix = `"sha256:`
 	if !r.ok || len(r.s)-r.i < len(prefix)+64+1 || r.s[r.i:r.i+len(prefix)] != prefix || r.s[r.i+len(prefix)+64] != '"' {
 		r.ok = false
