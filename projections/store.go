@@ -37,6 +37,15 @@ type Store struct {
 	KeepWarm bool
 	// Warm is the state CatchUp keeps when KeepWarm is set.
 	Warm *State
+
+	// Bulk spaces checkpoints by newest/2 instead of newest/16 while it
+	// is set: a long import of many files, each in its own transaction,
+	// then encodes the whole state a few times instead of dozens, and
+	// clears Bulk for its last file so that the head gets a checkpoint
+	// spaced as usual. A crash during the import leaves at most half the
+	// archive's events after the newest checkpoint, which reads replay
+	// until the next write stores one.
+	Bulk bool
 }
 
 func (st *Store) interval() events.Revision {
@@ -168,6 +177,9 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 // small multiple of the state's size. A read replays at most that many
 // events after the newest checkpoint.
 func (st *Store) next(newest events.Revision) events.Revision {
+	if st.Bulk {
+		return newest + max(st.interval(), newest/2)
+	}
 	return newest + max(st.interval(), newest/16)
 }
 

@@ -219,44 +219,59 @@ func parseClaimsFile(name string) (*claimsfile.File, error) {
 
 // importFiles imports claims files in order, each in its own transaction,
 // and calls done after each one lands. It stops at the first file that
-// fails, with that file's error; the files before it stay imported. The
-// next file is read and parsed on another goroutine while the current one
-// is anchored and appended, so a many-file import keeps both cores busy.
+// fails, with that file's error; the files before it stay imported.
+//
+// The next files are read and parsed on other goroutines (parsing YAML
+// costs more than anchoring and appending) while the current one is
+// anchored and appended, so a many-file import keeps every core busy; at
+// most parseAhead files wait parsed. While files remain, the projections
+// store checkpoints spaced for a bulk load (projections.Store.Bulk).
 func (a *app) importFiles(log *events.Log, who string, names []string, done func(importResult)) error {
 	type parsed struct {
-		name string
-		f    *claimsfile.File
-		err  error
+		f   *claimsfile.File
+		err error
 	}
-	ahead := make(chan parsed, 1)
+	results := make([]chan parsed, len(names))
+	for i := range results {
+		results[i] = make(chan parsed, 1)
+	}
+	slots := make(chan struct{}, parseAhead+1) // the file being imported, and those ahead
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
-		defer close(ahead)
-		for _, name := range names {
-			f, err := parseClaimsFile(name)
+		for i, name := range names {
 			select {
-			case ahead <- parsed{name, f, err}:
+			case slots <- struct{}{}:
 			case <-stop:
 				return
 			}
-			if err != nil {
-				return
-			}
+			go func() {
+				f, err := parseClaimsFile(name)
+				results[i] <- parsed{f, err}
+			}()
 		}
 	}()
-	for p := range ahead {
+	st := a.store()
+	defer func() { st.Bulk = false }()
+	for i := range names {
+		p := <-results[i]
 		if p.err != nil {
 			return p.err
 		}
+		st.Bulk = i < len(names)-1
 		res, err := a.importParsed(log, who, p.f)
 		if err != nil {
 			return err
 		}
+		<-slots
 		done(res)
 	}
 	return nil
 }
+
+// parseAhead is how many claims files importFiles parses ahead of the one
+// it imports.
+const parseAhead = 2
 
 // importClaims imports the claims file data (named name) in one
 // transaction: every claim lands, or none does.
