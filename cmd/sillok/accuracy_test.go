@@ -32,13 +32,16 @@ func benchLarge() bool { return os.Getenv("SILLOK_BENCH_LARGE") == "1" }
 //   - no other conflict is found, and no two independent sources are taken
 //     for copies.
 //
-// 10k claims run in the normal test run; 100k with SILLOK_BENCH_LARGE=1.
+// 10k and 100k claims run in the normal test run (about 20 seconds); 100k
+// is left out with -short, and under the race detector unless
+// SILLOK_BENCH_LARGE=1 (CI runs it once more without -race).
 func TestAccuracy(t *testing.T) {
-	sizes := []int{10_000}
-	if benchLarge() {
-		sizes = append(sizes, 100_000)
-	} else if testing.Short() {
+	sizes := []int{10_000, 100_000}
+	switch {
+	case testing.Short():
 		sizes = []int{2_000}
+	case raceDetector && !benchLarge():
+		sizes = []int{10_000}
 	}
 	for _, n := range sizes {
 		t.Run(fmt.Sprintf("claims=%d", n), func(t *testing.T) {
