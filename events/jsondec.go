@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/hex"
+	"math"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -247,17 +248,18 @@ func (r *jsonReader) nonEmpty() string {
 }
 
 // int reads an integer without sign, fraction or exponent, of at most 18
-// digits.
+// digits, that fits an int (on a 32-bit platform, encoding/json refuses a
+// larger one).
 func (r *jsonReader) int() int {
 	if !r.ok {
 		return 0
 	}
-	j, n := r.i, 0
+	j, n := r.i, int64(0)
 	for ; j < len(r.s) && j-r.i < 19 && '0' <= r.s[j] && r.s[j] <= '9'; j++ {
-		n = n*10 + int(r.s[j]-'0')
+		n = n*10 + int64(r.s[j]-'0')
 	}
 	switch {
-	case j == r.i, j-r.i > 18, j-r.i > 1 && r.s[r.i] == '0':
+	case j == r.i, j-r.i > 18, j-r.i > 1 && r.s[r.i] == '0', n > math.MaxInt:
 		r.ok = false
 		return 0
 	case j < len(r.s) && (r.s[j] == '.' || r.s[j] == 'e' || r.s[j] == 'E'):
@@ -265,7 +267,7 @@ func (r *jsonReader) int() int {
 		return 0
 	}
 	r.i = j
-	return n
+	return int(n)
 }
 
 // digest reads "sha256:" and 64 hex digits.

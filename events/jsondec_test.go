@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -51,7 +52,7 @@ func randomClaim(rng *rand.Rand) *ClaimAsserted {
 			Written: str(), Date: pick("", "2021-03-05", "2023-08"), Anchor: pick("", "2024-04-26"),
 			Quantity: str(), Entity: str(), Text: str()},
 		Quote: Anchor{Normalization: rng.IntN(3), Quote: TextQuoteSelector{Exact: str(), Prefix: str(), Suffix: str()},
-			Position:    TextPositionSelector{Start: rng.IntN(100000), End: []int{0, 5, -3, 1 << 40, 999999999999999999}[rng.IntN(5)]},
+			Position:    TextPositionSelector{Start: rng.IntN(100000), End: []int{0, 5, -3, math.MaxInt32, math.MaxInt / 10, math.MaxInt}[rng.IntN(6)]},
 			Occurrences: rng.IntN(4)},
 	}
 	for i := range c.Quote.Digest {

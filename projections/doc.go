@@ -30,9 +30,8 @@
 // A long replay (fold.go) decodes payloads and sketches sources' texts on
 // worker goroutines while the calling goroutine reads the log and the
 // texts, and another applies the events in order; it gives the state and
-// the errors Apply would, one event at a time. Claim payloads are decoded
-// by a fast path for the form the log writes (claimjson.go), with
-// Event.Decode for anything else. It releases the pages of the archive
+// the errors Apply would, one event at a time. (Event.Decode decodes claim
+// payloads on a fast path for the form the log writes: events/jsondec.go.) It releases the pages of the archive
 // file it has read as it goes (ReleaseMapped), so that a rebuild's memory
 // is the state's, not the state's plus the log's.
 //

@@ -365,6 +365,7 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 	}
 	var bad []events.Revision
 	if cmp != nil {
+		cmp.release = func() { ReleaseMapped(tx) } // back on this goroutine
 		cmp.compare(s, headEnc)
 		bad = cmp.done()
 	}
@@ -397,17 +398,21 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 // It holds the stored values as bbolt returns them, without copying: they
 // stay valid while the transaction does not change the bucket.
 type checker struct {
-	tx     *events.Tx
 	revs   []events.Revision
 	stored [][]byte
 	i      int
 	bad    []events.Revision
+	// release, when set, releases the file's mapped pages (ReleaseMapped)
+	// between blocks of a large comparison. It is nil while a replay runs:
+	// compare is then called on fold's applying goroutine, which must not
+	// use the transaction.
+	release func()
 }
 
 // newChecker reads the stored checkpoints (none when the projection has
 // another schema version).
 func newChecker(tx *events.Tx) (*checker, error) {
-	c := &checker{tx: tx}
+	c := &checker{}
 	b := checkpoints(tx.Bolt())
 	if b == nil {
 		return c, nil
@@ -430,7 +435,7 @@ func (c *checker) compare(s *State, enc []byte) {
 		if c.revs[c.i] == s.Rev && enc == nil {
 			enc = encodeState(s)
 		}
-		if c.revs[c.i] < s.Rev || !equalMapped(c.tx, enc, c.stored[c.i]) {
+		if c.revs[c.i] < s.Rev || !equalMapped(enc, c.stored[c.i], c.release) {
 			c.bad = append(c.bad, c.revs[c.i])
 		}
 		c.stored[c.i] = nil
@@ -447,10 +452,10 @@ func (c *checker) done() []events.Revision {
 }
 
 // equalMapped reports whether a equals b, which bbolt may have mapped from
-// the file: a large b is compared a block at a time, releasing the
-// file's mapped pages after each (see ReleaseMapped), so that comparing
-// with a large checkpoint does not leave it all resident.
-func equalMapped(tx *events.Tx, a, b []byte) bool {
+// the file: a large b is compared a block at a time, calling release (if
+// not nil) after each, so that comparing with a large checkpoint does not
+// leave it all resident.
+func equalMapped(a, b []byte, release func()) bool {
 	const block = 8 << 20
 	if len(a) != len(b) {
 		return false
@@ -460,7 +465,9 @@ func equalMapped(tx *events.Tx, a, b []byte) bool {
 			return false
 		}
 		a, b = a[block:], b[block:]
-		ReleaseMapped(tx)
+		if release != nil {
+			release()
+		}
 	}
 	return bytes.Equal(a, b)
 }

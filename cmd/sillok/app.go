@@ -27,6 +27,9 @@ type app struct {
 	checkpointInterval int
 	// projections is the store, made on first use (see store).
 	projections *projections.Store
+	// caughtUp is set when update brings the stored projections up to a
+	// new head (importFiles watches it).
+	caughtUp bool
 }
 
 // usageError is a mistake in how a command was called: exit status 2.

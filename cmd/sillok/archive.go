@@ -36,6 +36,7 @@ func (a *app) update(log *events.Log, fn func(tx *events.Tx) error) error {
 		if len(tx.Appended()) == 0 {
 			return nil
 		}
+		a.caughtUp = true
 		return a.store().CatchUp(tx)
 	})
 	if err != nil {

@@ -246,8 +246,14 @@ func (a *app) importFiles(log *events.Log, who string, names []string, done func
 				return
 			}
 			go func() {
-				f, err := parseClaimsFile(name)
-				results[i] <- parsed{f, err}
+				var p parsed
+				defer func() {
+					if r := recover(); r != nil {
+						p = parsed{err: fmt.Errorf("%s: internal error while parsing (please report it): %v", name, r)}
+					}
+					results[i] <- p
+				}()
+				p.f, p.err = parseClaimsFile(name)
 			}()
 		}
 	}()
@@ -259,12 +265,19 @@ func (a *app) importFiles(log *events.Log, who string, names []string, done func
 			return p.err
 		}
 		st.Bulk = i < len(names)-1
+		a.caughtUp = false
 		res, err := a.importParsed(log, who, p.f)
 		if err != nil {
 			return err
 		}
 		<-slots
 		done(res)
+	}
+	if len(names) > 1 && !a.caughtUp {
+		// The last file appended nothing (it was imported before), so
+		// its transaction did not bring the checkpoints to the usual
+		// spacing: do it now.
+		return log.Update(st.CatchUp)
 	}
 	return nil
 }
