@@ -2,7 +2,11 @@ package events
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // Problem is one integrity failure found by verification.
@@ -40,12 +44,29 @@ type ChainReport struct {
 // After a broken link the walk goes on with the stored hash, so one edited
 // event is reported once rather than as a cascade.
 func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
+	return tx.verifyChain(fn, Decode)
+}
+
+// VerifyChainBorrowed is VerifyChain without a copy of each record: the
+// Payload of an event fn sees is the stored record's own bytes, valid
+// only until fn returns and never to be modified, so fn copies what it
+// keeps. A walk that keeps few of the payloads is spared a copy of every
+// record.
+func (tx *Tx) VerifyChainBorrowed(fn func(Event) error) (ChainReport, error) {
+	var d borrowingDecoder
+	return tx.verifyChain(fn, d.decode)
+}
+
+// verifyChain is VerifyChain, decoding each record with decode.
+func (tx *Tx) verifyChain(fn func(Event) error, decode func([]byte) (Event, error)) (ChainReport, error) {
 	var r ChainReport
 	if err := tx.syncWrites(); err != nil {
 		return r, err
 	}
 	var prev Digest
 	want := Revision(1)
+	h := sha256.New()
+	var sum Digest
 	c := tx.btx.Bucket(bucketLog).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		r.Events++
@@ -63,7 +84,7 @@ func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
 		}
 		want = key + 1
 		r.Head = key
-		e, err := Decode(v)
+		e, err := decode(v)
 		if err != nil {
 			r.Problems = append(r.Problems, Problem{Revision: key, Message: fmt.Sprintf("record does not decode: %v", err)})
 			if len(v) >= 65 {
@@ -77,8 +98,12 @@ func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
 		if e.Prev != prev {
 			r.Problems = append(r.Problems, Problem{Revision: key, Message: "previous-hash link is broken: the event before it was changed, removed or reordered"})
 		}
-		// The stored body is exactly what the hash was computed over.
-		if h := hashOf(e.Prev, v[65:]); h != e.Hash {
+		// The stored body is exactly what the hash was computed over
+		// (hashOf, with one hasher for the whole walk).
+		h.Reset()
+		h.Write(e.Prev[:])
+		h.Write(v[65:])
+		if h.Sum(sum[:0]); sum != e.Hash {
 			r.Problems = append(r.Problems, Problem{Revision: key, Message: "hash does not match the content: the event was modified after it was written"})
 		}
 		if !e.Type.Known() {
@@ -94,15 +119,93 @@ func (tx *Tx) VerifyChain(fn func(Event) error) (ChainReport, error) {
 	return r, nil
 }
 
+// borrowingDecoder is Decode for VerifyChainBorrowed: the same checks and
+// errors, but the payload is not copied, a known type is the package's
+// constant and an author equal to the one before is the same string, so
+// that a record costs no allocation.
+type borrowingDecoder struct {
+	author string
+}
+
+func (d *borrowingDecoder) decode(rec []byte) (Event, error) {
+	var e Event
+	if len(rec) < 65 || rec[0] != recordVersion {
+		return e, fmt.Errorf("%w: bad header", ErrCorruptRecord)
+	}
+	copy(e.Prev[:], rec[1:33])
+	copy(e.Hash[:], rec[33:65])
+	b := rec[65:]
+	rev, n := binary.Uvarint(b)
+	if n <= 0 {
+		return e, fmt.Errorf("%w: revision", ErrCorruptRecord)
+	}
+	b = b[n:]
+	e.Revision = Revision(rev)
+	ns, n := binary.Varint(b)
+	if n <= 0 {
+		return e, fmt.Errorf("%w: time", ErrCorruptRecord)
+	}
+	b = b[n:]
+	e.RecordedAt = time.Unix(0, ns).UTC()
+	var typ, author, payload []byte
+	var ok bool
+	if typ, b, ok = readBytes(b); !ok {
+		return e, fmt.Errorf("%w: type", ErrCorruptRecord)
+	}
+	if author, b, ok = readBytes(b); !ok {
+		return e, fmt.Errorf("%w: author", ErrCorruptRecord)
+	}
+	if payload, b, ok = readBytes(b); !ok || len(b) != 0 {
+		return e, fmt.Errorf("%w: payload", ErrCorruptRecord)
+	}
+	e.Type = knownType(typ)
+	if string(author) != d.author {
+		d.author = string(author)
+	}
+	e.Author = d.author
+	e.Payload = json.RawMessage(payload[:len(payload):len(payload)])
+	return e, nil
+}
+
+// knownType returns the Type of b, without an allocation when it is one
+// of the known types.
+func knownType(b []byte) Type {
+	switch string(b) {
+	case string(TypeSourceArchived):
+		return TypeSourceArchived
+	case string(TypePredicateDefined):
+		return TypePredicateDefined
+	case string(TypeClaimAsserted):
+		return TypeClaimAsserted
+	case string(TypeClaimRetracted):
+		return TypeClaimRetracted
+	case string(TypeAliasDeclared):
+		return TypeAliasDeclared
+	case string(TypeVerdictRecorded):
+		return TypeVerdictRecorded
+	}
+	return Type(b)
+}
+
 // VerifyBlob re-hashes the stored bytes of a source (fixity). It returns a
 // problem message, or "" when the bytes are intact.
 func (tx *Tx) VerifyBlob(d Digest) string {
+	_, msg := tx.BorrowVerifiedBlob(d)
+	return msg
+}
+
+// BorrowVerifiedBlob is VerifyBlob that also returns the stored bytes when
+// they are intact (nil when they are not). The bytes are the
+// transaction's own, not a copy: they stay valid until the transaction
+// ends (a writable one: until it next writes) and must never be modified.
+// Other goroutines may read them while they are valid.
+func (tx *Tx) BorrowVerifiedBlob(d Digest) (b []byte, problem string) {
 	v := tx.btx.Bucket(bucketBlobs).Get(d[:])
 	if v == nil {
-		return "the source's bytes are missing from the archive"
+		return nil, "the source's bytes are missing from the archive"
 	}
 	if got := DigestOf(v); !bytes.Equal(got[:], d[:]) {
-		return fmt.Sprintf("the stored bytes hash to %s, not %s: they were altered", got, d)
+		return nil, fmt.Sprintf("the stored bytes hash to %s, not %s: they were altered", got, d)
 	}
-	return ""
+	return v, ""
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sillok/sillok/events"
@@ -16,107 +19,141 @@ import (
 // compares every checkpoint with a replay of the log, which costs a full
 // rebuild.
 //
-// The work runs on every core: the chain walk (SHA-256 of every record,
-// in order) hands the source and claim events to a goroutine that decodes
-// their payloads, and the anchors are then checked one source at a time
-// by a pool of workers. All reads of the bbolt transaction stay on the
-// calling goroutine; the workers only decode and compare. Problems are
-// reported in the same order as a serial check would find them.
+// The checks overlap, on every core:
+//
+//   - the chain walk, on the calling goroutine, recomputes the hash of
+//     every record in order (borrowing the records: see
+//     events.Tx.VerifyChainBorrowed). It reads each source event's id and
+//     digest (events.DecodeSourceDigest, else events.Event.Decode),
+//     re-hashes the source's stored bytes (fixity) and hands an intact
+//     source to the text workers; it hands the sources and, copied in
+//     batches, the claim events' payloads, in log order, to the claim
+//     decoder.
+//   - the text workers extract and normalize the text of each intact
+//     source, cited or not (its claims may come anywhere after it).
+//   - the claim decoder reads from each claim what its anchor check needs
+//     (events.DecodeClaimQuote, else events.Event.Decode) and hands each
+//     run of claims citing the same source to the anchor workers.
+//   - the anchor workers check each run of claims against its source's
+//     text, once the text workers have prepared it.
+//
+// A claim is checked against the source of its id archived before it. In
+// a log where no source id is archived twice and no claim comes before
+// its source, that is the source a serial check would use, and the
+// results stand. In any other log (only a damaged one), the claims are
+// checked again after the walk, in a second walk of the log, each against
+// the last source archived with its id.
+//
+// All reads of the bbolt transaction are the calling goroutine's; the
+// other goroutines only read bytes it got from the transaction, and are
+// done before it returns. Problems are reported in the order a serial
+// check finds them: the chain's, the payloads that do not decode (in log
+// order), the fixity of each source, each claim's anchor (in claim
+// order), then the checkpoints'.
 func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 	var rep verifyReport
 	defer tx.ReadAhead()()
 
-	// The chain walk and, beside it, the payload decoding.
-	batches := make(chan []events.Event, 16)
-	var dec decodedLog
+	workers := max(1, runtime.GOMAXPROCS(0))
+	texts := make(chan *sourceCheck, 4*workers)
+	var preparing sync.WaitGroup
+	for range workers {
+		preparing.Go(func() {
+			for sc := range texts {
+				sc.prepare()
+			}
+		})
+	}
+	runs := make(chan claimRun, 4*workers)
+	var anchoring sync.WaitGroup
+	var found claimProblems
+	for range workers {
+		anchoring.Go(func() {
+			var mine []claimProblem
+			for r := range runs {
+				mine = r.check(mine)
+			}
+			found.add(mine)
+		})
+	}
+	batches := make(chan *claimBatch, 16)
+	dec := claimDecoder{seen: map[events.SourceID]*sourceCheck{}, clean: true, runs: runs}
 	var decoding sync.WaitGroup
 	decoding.Go(func() {
 		for b := range batches {
 			dec.add(b)
 		}
+		dec.flush()
 	})
-	const batchSize = 512
-	batch := make([]events.Event, 0, batchSize)
-	chain, err := tx.VerifyChain(func(e events.Event) error {
-		if e.Type != events.TypeSourceArchived && e.Type != events.TypeClaimAsserted {
-			return nil
-		}
-		batch = append(batch, e)
-		if len(batch) == batchSize {
-			batches <- batch
-			batch = make([]events.Event, 0, batchSize)
+
+	var (
+		srcs    []*sourceCheck
+		srcErrs []seqProblem // source payloads that do not decode
+		seq     int          // the position in the log of the event the walk is at
+		batch   = newClaimBatch()
+	)
+	chain, err := tx.VerifyChainBorrowed(func(e events.Event) error {
+		seq++
+		switch e.Type {
+		case events.TypeSourceArchived:
+			id, digest, ok := events.DecodeSourceDigest(e.Payload)
+			if !ok {
+				p, err := e.Decode()
+				if err != nil {
+					srcErrs = append(srcErrs, seqProblem{seq, events.Problem{Revision: e.Revision, Message: err.Error()}})
+					return nil
+				}
+				s := p.(*events.SourceArchived)
+				id, digest = s.ID, s.Digest
+			}
+			sc := &sourceCheck{rev: e.Revision, id: id, digest: digest, ready: make(chan struct{})}
+			srcs = append(srcs, sc)
+			sc.raw, sc.fixity = tx.BorrowVerifiedBlob(digest)
+			if sc.fixity == "" {
+				texts <- sc
+			}
+			if !batch.fits(0) {
+				batches <- batch
+				batch = newClaimBatch()
+			}
+			batch.addSource(sc)
+		case events.TypeClaimAsserted:
+			if !batch.fits(len(e.Payload)) {
+				batches <- batch
+				batch = newClaimBatch()
+			}
+			batch.addClaim(seq, e)
 		}
 		return nil
 	})
-	if len(batch) > 0 {
+	if len(batch.items) > 0 {
 		batches <- batch
 	}
 	close(batches)
+	close(texts)
 	decoding.Wait()
+	close(runs)
+	preparing.Wait()
+	anchoring.Wait()
 	if err != nil {
 		return rep, err
 	}
 	rep.Events, rep.Head = chain.Events, chain.Head
-	rep.Problems = append(chain.Problems, dec.problems...)
-	rep.Sources, rep.Claims = len(dec.sources), len(dec.claims)
-
-	// Fixity, and the claims of each intact source.
-	byID := map[events.SourceID]*sourceCheck{}
-	var intact []*sourceCheck
-	for _, s := range dec.sources {
-		sc := &sourceCheck{rev: s.rev, p: s.p}
-		byID[s.p.ID] = sc
-		if msg := tx.VerifyBlob(s.p.Digest); msg != "" {
-			rep.Problems = append(rep.Problems, events.Problem{Revision: s.rev, Source: s.p.ID, Message: msg})
-			continue
-		}
-		sc.intact = true
-		intact = append(intact, sc)
-	}
-	claimProblems := make([]*events.Problem, len(dec.claims))
-	for i, c := range dec.claims {
-		sc := byID[c.p.Source]
-		switch {
-		case sc == nil:
-			claimProblems[i] = &events.Problem{Revision: c.rev, Claim: c.p.ID, Message: fmt.Sprintf("cites source %s, which is not archived", c.p.Source)}
-		case sc.intact: // a source's own problem is reported once
-			sc.claims = append(sc.claims, i)
+	rep.Problems = append(chain.Problems, mergeBySeq(srcErrs, dec.problems)...)
+	rep.Sources, rep.Claims = len(srcs), dec.n
+	for _, sc := range srcs {
+		if sc.fixity != "" {
+			rep.Problems = append(rep.Problems, events.Problem{Revision: sc.rev, Source: sc.id, Message: sc.fixity})
 		}
 	}
-
-	// Anchors: each worker extracts and normalizes a source's text and
-	// checks its claims against it. The bytes are read here.
-	type job struct {
-		sc  *sourceCheck
-		raw []byte
-	}
-	jobs := make(chan job, 4)
-	var anchoring sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		anchoring.Go(func() {
-			for j := range jobs {
-				j.sc.checkAnchors(j.raw, dec.claims, claimProblems)
-			}
-		})
-	}
-	for _, sc := range intact {
-		if len(sc.claims) == 0 {
-			continue
+	if !dec.clean {
+		if found.list, err = recheckClaims(tx, srcs); err != nil {
+			return rep, err
 		}
-		raw, err := tx.Blob(sc.p.Digest)
-		if err != nil {
-			p := &events.Problem{Revision: dec.claims[sc.claims[0]].rev, Source: sc.p.ID, Message: err.Error()}
-			claimProblems[sc.claims[0]] = p
-			continue
-		}
-		jobs <- job{sc, raw}
 	}
-	close(jobs)
-	anchoring.Wait()
-	for _, p := range claimProblems {
-		if p != nil {
-			rep.Problems = append(rep.Problems, *p)
-		}
+	slices.SortFunc(found.list, func(a, b claimProblem) int { return cmp.Compare(a.index, b.index) })
+	for _, p := range found.list {
+		rep.Problems = append(rep.Problems, p.p)
 	}
 
 	if len(chain.Problems) > 0 {
@@ -137,64 +174,319 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 	return rep, nil
 }
 
-type (
-	sourceEvent struct {
-		rev events.Revision
-		p   *events.SourceArchived
+// recheckClaims checks every claim again, as a serial check would, each
+// against the last source archived with its id, and returns their
+// problems. It walks the log again for the claims, which the first walk
+// did not keep.
+func recheckClaims(tx *events.Tx, srcs []*sourceCheck) ([]claimProblem, error) {
+	var claims []claimRef
+	_, err := tx.VerifyChainBorrowed(func(e events.Event) error {
+		if e.Type == events.TypeClaimAsserted {
+			if q, err := decodeClaim(e.Revision, string(e.Payload)); err == nil {
+				claims = append(claims, claimRef{index: len(claims), rev: e.Revision, q: q})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	claimEvent struct {
-		rev events.Revision
-		p   *events.ClaimAsserted
+	byID := map[events.SourceID]*sourceCheck{}
+	for _, sc := range srcs {
+		byID[sc.id] = sc
 	}
+	var found claimProblems
+	cited := map[*sourceCheck][]claimRef{}
+	for _, c := range claims {
+		sc := byID[c.q.Source]
+		switch {
+		case sc == nil:
+			found.list = append(found.list, claimProblem{c.index, events.Problem{Revision: c.rev, Claim: c.q.ID, Message: fmt.Sprintf("cites source %s, which is not archived", c.q.Source)}})
+		case sc.fixity == "": // a source's own problem is reported once
+			cited[sc] = append(cited[sc], c)
+		}
+	}
+	jobs := make(chan claimRun)
+	var checking sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		checking.Go(func() {
+			var mine []claimProblem
+			for r := range jobs {
+				mine = r.check(mine)
+			}
+			found.add(mine)
+		})
+	}
+	for _, sc := range srcs {
+		if cs := cited[sc]; len(cs) > 0 {
+			sc.first = cs[0].index
+			jobs <- claimRun{sc, cs}
+		}
+	}
+	close(jobs)
+	checking.Wait()
+	return found.list, nil
+}
+
+// claimProblem is the problem of the claim at index among the claims.
+type claimProblem struct {
+	index int
+	p     events.Problem
+}
+
+// claimProblems collects the problems the anchor workers find.
+type claimProblems struct {
+	mu   sync.Mutex
+	list []claimProblem
+}
+
+func (ps *claimProblems) add(found []claimProblem) {
+	ps.mu.Lock()
+	ps.list = append(ps.list, found...)
+	ps.mu.Unlock()
+}
+
+// seqProblem is a problem found at position seq of the chain walk.
+type seqProblem struct {
+	seq int
+	p   events.Problem
+}
+
+// mergeBySeq returns the problems of a and b, each in walk order, in walk
+// order.
+func mergeBySeq(a, b []seqProblem) []events.Problem {
+	out := make([]events.Problem, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		if len(b) == 0 || len(a) > 0 && a[0].seq < b[0].seq {
+			out, a = append(out, a[0].p), a[1:]
+		} else {
+			out, b = append(out, b[0].p), b[1:]
+		}
+	}
+	return out
+}
+
+// claimBatch is source and claim events handed, in log order, from the
+// chain walk to the claim decoder: the sources, and the claims' payloads,
+// copied one after the other into buf.
+type claimBatch struct {
+	buf   strings.Builder
+	items []claimItem
+}
+
+// claimItem is one event of a batch: a source, or a claim whose payload
+// ends at end in the batch's buf and starts where the one before it ends.
+type claimItem struct {
+	source *sourceCheck // nil for a claim
+	seq    int
+	rev    events.Revision
+	end    int
+}
+
+// The size of a claim batch: a batch is sent when either would be exceeded.
+const (
+	claimBatchBytes = 256 << 10
+	claimBatchLen   = 1024
 )
 
-// decodedLog is the source and claim events of a log, in order, and the
-// payloads that did not decode.
-type decodedLog struct {
-	sources  []sourceEvent
-	claims   []claimEvent
-	problems []events.Problem
+func newClaimBatch() *claimBatch {
+	b := &claimBatch{items: make([]claimItem, 0, claimBatchLen)}
+	b.buf.Grow(claimBatchBytes)
+	return b
 }
 
-func (d *decodedLog) add(batch []events.Event) {
-	for _, e := range batch {
-		p, err := e.Decode()
-		if err != nil {
-			d.problems = append(d.problems, events.Problem{Revision: e.Revision, Message: err.Error()})
+// fits reports whether the batch has room for an event with a payload of
+// n bytes. An empty batch has room for any.
+func (b *claimBatch) fits(n int) bool {
+	return len(b.items) == 0 || len(b.items) < claimBatchLen && b.buf.Len()+n <= claimBatchBytes
+}
+
+// addClaim copies the claim event e, at position seq of the walk, into the
+// batch.
+func (b *claimBatch) addClaim(seq int, e events.Event) {
+	b.buf.Write(e.Payload)
+	b.items = append(b.items, claimItem{seq: seq, rev: e.Revision, end: b.buf.Len()})
+}
+
+// addSource adds a source to the batch.
+func (b *claimBatch) addSource(sc *sourceCheck) {
+	b.items = append(b.items, claimItem{source: sc, end: b.buf.Len()})
+}
+
+// claimDecoder decodes the claims of a log, in order, as far as
+// verification needs them, and hands them to the anchor workers, in runs,
+// while the log is clean. It keeps no claim: a log that is not clean is
+// walked again (recheckClaims).
+type claimDecoder struct {
+	n        int          // the claims decoded
+	problems []seqProblem // the claim payloads that do not decode
+
+	seen  map[events.SourceID]*sourceCheck // the sources so far
+	clean bool                             // no source id twice, no claim before its source, so far
+	run   claimRun                         // the claims not yet handed over
+	runs  chan<- claimRun
+}
+
+func (d *claimDecoder) add(b *claimBatch) {
+	s := b.buf.String() // the claims' strings are substrings of it
+	start := 0
+	for _, it := range b.items {
+		if it.source != nil {
+			d.addSource(it.source)
 			continue
 		}
-		switch p := p.(type) {
-		case *events.SourceArchived:
-			d.sources = append(d.sources, sourceEvent{e.Revision, p})
-		case *events.ClaimAsserted:
-			d.claims = append(d.claims, claimEvent{e.Revision, p})
+		payload := s[start:it.end]
+		start = it.end
+		q, err := decodeClaim(it.rev, payload)
+		if err != nil {
+			d.problems = append(d.problems, seqProblem{it.seq, events.Problem{Revision: it.rev, Message: err.Error()}})
+			continue
 		}
+		d.addClaim(claimRef{index: d.n, rev: it.rev, q: q})
+		d.n++
 	}
 }
 
-// sourceCheck is one source under verification and the claims citing it
-// (indexes into the decoded claims).
-type sourceCheck struct {
-	rev    events.Revision
-	p      *events.SourceArchived
-	intact bool
-	claims []int
+// decodeClaim decodes what verification needs of the payload of the
+// claim event at rev. The strings it returns may be substrings of
+// payload.
+func decodeClaim(rev events.Revision, payload string) (events.ClaimQuote, error) {
+	if q, ok := events.DecodeClaimQuote(payload); ok {
+		return q, nil
+	}
+	e := events.Event{Revision: rev, Type: events.TypeClaimAsserted, Payload: []byte(payload)}
+	p, err := e.Decode()
+	if err != nil {
+		return events.ClaimQuote{}, err
+	}
+	c := p.(*events.ClaimAsserted)
+	return events.ClaimQuote{ID: c.ID, Source: c.Source, Quote: c.Quote}, nil
 }
 
-// checkAnchors checks the quote anchors of the source's claims against
-// its text, writing each claim's problem, if any, to its slot in out.
-func (sc *sourceCheck) checkAnchors(raw []byte, claims []claimEvent, out []*events.Problem) {
-	s, err := sources.Text(raw)
-	if err != nil {
-		i := sc.claims[0]
-		out[i] = &events.Problem{Revision: claims[i].rev, Source: sc.p.ID, Message: err.Error()}
+func (d *claimDecoder) addSource(sc *sourceCheck) {
+	if d.seen[sc.id] != nil {
+		d.unclean()
+	}
+	d.seen[sc.id] = sc
+}
+
+// addClaim hands the claim c to the anchor workers, in a run of claims
+// citing the same source, while the log is clean.
+func (d *claimDecoder) addClaim(c claimRef) {
+	if !d.clean {
 		return
 	}
-	text := provenance.NewText(s)
-	for _, i := range sc.claims {
-		c := claims[i]
-		if err := text.Verify(c.p.Quote, sc.p.Digest); err != nil {
-			out[i] = &events.Problem{Revision: c.rev, Claim: c.p.ID, Message: "quote anchor: " + err.Error()}
+	sc := d.seen[c.q.Source]
+	switch {
+	case sc == nil:
+		d.unclean()
+		return
+	case sc.fixity != "": // a source's own problem is reported once
+		return
+	}
+	if sc != d.run.source || len(d.run.claims) == maxRun {
+		d.flush()
+		d.run.source = sc
+	}
+	if !sc.cited {
+		sc.cited, sc.first = true, c.index
+	}
+	d.run.claims = append(d.run.claims, c)
+}
+
+// unclean stops the checks of claims in runs: they are all checked again
+// when the walk is done.
+func (d *claimDecoder) unclean() {
+	d.flush()
+	d.clean = false
+}
+
+// flush hands the run to the anchor workers.
+func (d *claimDecoder) flush() {
+	if len(d.run.claims) > 0 {
+		d.runs <- d.run
+	}
+	d.run = claimRun{}
+}
+
+// claimRef is a claim event's position among the claims, its revision
+// and the parts of its payload that verification checks.
+type claimRef struct {
+	index int
+	rev   events.Revision
+	q     events.ClaimQuote
+}
+
+// maxRun is the most claims in a run.
+const maxRun = 1 << 12
+
+// sourceCheck is one source under verification.
+type sourceCheck struct {
+	rev    events.Revision
+	id     events.SourceID
+	digest events.Digest
+	fixity string // the fixity problem, "" when the stored bytes are intact
+	raw    []byte // the stored bytes, borrowed from the transaction, until prepared
+
+	ready chan struct{} // closed when text and err are set
+	text  string        // the normalized text
+	err   error         // why there is no text
+
+	cited bool // a claim was handed over to be checked against it
+	first int  // the index of the first such claim
+
+	mu     sync.Mutex
+	checks int              // the runs checked against it so far
+	cached *provenance.Text // from the second run on
+}
+
+// prepare extracts and normalizes the source's text from its stored bytes.
+func (sc *sourceCheck) prepare() {
+	sc.text, sc.err = sources.Text(sc.raw)
+	sc.raw = nil
+	close(sc.ready)
+}
+
+// prepared returns the source's text prepared for checking anchors. A
+// source checked in one run, the usual case, does not keep it; one checked
+// in more runs keeps it from the second on, so it is prepared at most
+// twice.
+func (sc *sourceCheck) prepared() *provenance.Text {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.cached != nil {
+		return sc.cached
+	}
+	t := provenance.NewText(sc.text)
+	if sc.checks++; sc.checks > 1 {
+		sc.cached = t
+	}
+	return t
+}
+
+// claimRun is claims citing the same source, in log order.
+type claimRun struct {
+	source *sourceCheck
+	claims []claimRef
+}
+
+// check checks the quote anchors of the run's claims against its
+// source's text, once prepared, and appends their problems to found. A
+// source without a text is the problem of its first claim, once.
+func (r claimRun) check(found []claimProblem) []claimProblem {
+	sc := r.source
+	<-sc.ready
+	if sc.err != nil {
+		if c := r.claims[0]; c.index == sc.first {
+			found = append(found, claimProblem{c.index, events.Problem{Revision: c.rev, Source: sc.id, Message: sc.err.Error()}})
+		}
+		return found
+	}
+	text := sc.prepared()
+	for _, c := range r.claims {
+		if err := text.Verify(c.q.Quote, sc.digest); err != nil {
+			found = append(found, claimProblem{c.index, events.Problem{Revision: c.rev, Claim: c.q.ID, Message: "quote anchor: " + err.Error()}})
 		}
 	}
+	return found
 }
