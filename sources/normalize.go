@@ -47,6 +47,60 @@ const NormalizationVersion = 1
 // Normalize is deterministic and idempotent: Normalize(Normalize(s)) ==
 // Normalize(s). It does not fold case.
 func Normalize(s string) string {
+	if plainASCII(s) {
+		return normalizeASCII(s)
+	}
+	return normalizeGeneral(s)
+}
+
+// plainASCII reports whether s is all ASCII.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeASCII is Normalize for ASCII text, in one pass: rules 1-6
+// change no ASCII character (ASCII is valid UTF-8, has no invisible
+// characters, quotes or dashes that the rules replace, and is its own
+// NFKC form), so only rules 7 and 8 apply, to the ASCII white space
+// unicode.IsSpace knows: tab, newline, vertical tab, form feed, carriage
+// return and space. Text that needs no change is returned as it is.
+func normalizeASCII(s string) string {
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		switch c := s[i]; c {
+		case '\t', '\n', '\v', '\f', '\r':
+			clean = false
+		case ' ':
+			clean = i > 0 && i < len(s)-1 && s[i+1] != ' '
+		}
+	}
+	if clean {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\t', '\n', '\v', '\f', '\r', ' ':
+			space = len(out) > 0
+		default:
+			if space {
+				out = append(out, ' ')
+				space = false
+			}
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+// normalizeGeneral is Normalize for any text.
+func normalizeGeneral(s string) string {
 	// Rules 1-3.
 	var pre strings.Builder
 	pre.Grow(len(s))

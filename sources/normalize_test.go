@@ -1,6 +1,7 @@
 package sources_test
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -83,6 +84,9 @@ func FuzzNormalize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := sources.Normalize(s)
+		if want := sources.NormalizeGeneral(s); got != want {
+			t.Fatalf("Normalize(%q) = %q, but without its ASCII fast path %q", s, got, want)
+		}
 		if !utf8.ValidString(got) {
 			t.Fatalf("Normalize(%q) = %q, which is not valid UTF-8", s, got)
 		}
@@ -93,4 +97,27 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q, want no leading, trailing or doubled spaces", s, got)
 		}
 	})
+}
+
+// TestNormalizeASCII holds Normalize's ASCII fast path to the general one
+// on every ASCII character, in runs and at the ends.
+func TestNormalizeASCII(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 20000 {
+		b := make([]byte, rng.IntN(12))
+		for j := range b {
+			if rng.IntN(3) == 0 {
+				b[j] = " \t\n\v\f\r"[rng.IntN(6)]
+			} else {
+				b[j] = byte(rng.IntN(128))
+			}
+		}
+		s := string(b)
+		if i%2 == 0 {
+			s = "Word " + s + " end"
+		}
+		if got, want := sources.Normalize(s), sources.NormalizeGeneral(s); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
