@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,8 +12,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// sketchTextRef is SketchText as first written (schema 3): one universal
-// hash at a time per shingle, each reduced in two steps. The faster
+// sketchTextRef is SketchText written plainly, from its definition: every
+// hash function of the family for one shingle at a time. The faster
 // SketchText must give the same sketches bit for bit, since stored sketches
 // are compared with new ones.
 func sketchTextRef(text string) Sketch {
@@ -29,7 +28,7 @@ func sketchTextRef(text string) Sketch {
 	n := max(1, len(tokens)-ShingleWords+1)
 	shingles := make([]uint64, 0, n)
 	for i := 0; i < n; i++ {
-		shingles = append(shingles, mod61(shingleHashRef(tokens[i:min(i+ShingleWords, len(tokens))])))
+		shingles = append(shingles, mix64(shingleHashRef(tokens[i:min(i+ShingleWords, len(tokens))])))
 	}
 	slices.Sort(shingles)
 	shingles = slices.Compact(shingles)
@@ -73,10 +72,7 @@ func sketchTokensRef(text string) []string {
 }
 
 func universalHashRef(a, b, x uint64) uint64 {
-	hi, lo := bits.Mul64(a, x)
-	r := lo&mersenne61 + lo>>61 + hi<<3
-	r = mod61(r)
-	return mod61(r + b)
+	return (a*x + b) >> 32 // mod 2^64, the high 32 bits
 }
 
 // refTexts returns texts of many kinds: the test stories, random words and
