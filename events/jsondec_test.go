@@ -168,6 +168,8 @@ func BenchmarkDecodeClaim(b *testing.B) {
 	c := randomClaim(rng)
 	c.Subject, c.As, c.Note, c.Value = "Kotaren Misuko Council", "", "", Value{Kind: KindQuantity, Written: "about 12,000 staff", Quantity: "~12000 staff"}
 	c.Quote.Quote = TextQuoteSelector{Exact: "Zinuma Hehinun Initiative employs about 12,000 staff", Prefix: "e was founded in February 2023. ", Suffix: ". Tunigide Tukugisa Forum is hea"}
+	c.ID, c.Source, c.Predicate = "claim-0001", "src-1", "staff"
+	c.Quote.Position = TextPositionSelector{Start: 1200, End: 1252}
 	e := Event{Type: TypeClaimAsserted, Payload: logJSON(b, c)}
 	if _, ok := fastClaim(e.Payload); !ok {
 		b.Fatal("not fast")
