@@ -64,40 +64,48 @@ func Encode(e *Event) []byte {
 // Decode parses a stored record. The bytes are copied: the event stays
 // valid after the transaction that read them ends.
 func Decode(rec []byte) (Event, error) {
-	var e Event
+	e, typ, author, payload, err := parseRecord(rec)
+	if err != nil {
+		return e, err
+	}
+	e.Type = Type(typ)
+	e.Author = string(author)
+	e.Payload = json.RawMessage(append([]byte(nil), payload...))
+	return e, nil
+}
+
+// parseRecord parses a stored record into e's revision, time and hashes,
+// and returns its type, author and payload as slices of rec.
+func parseRecord(rec []byte) (e Event, typ, author, payload []byte, err error) {
 	if len(rec) < 65 || rec[0] != recordVersion {
-		return e, fmt.Errorf("%w: bad header", ErrCorruptRecord)
+		return e, nil, nil, nil, fmt.Errorf("%w: bad header", ErrCorruptRecord)
 	}
 	copy(e.Prev[:], rec[1:33])
 	copy(e.Hash[:], rec[33:65])
 	b := rec[65:]
 	rev, n := binary.Uvarint(b)
 	if n <= 0 {
-		return e, fmt.Errorf("%w: revision", ErrCorruptRecord)
+		return e, nil, nil, nil, fmt.Errorf("%w: revision", ErrCorruptRecord)
 	}
 	b = b[n:]
 	e.Revision = Revision(rev)
 	ns, n := binary.Varint(b)
 	if n <= 0 {
-		return e, fmt.Errorf("%w: time", ErrCorruptRecord)
+		return e, nil, nil, nil, fmt.Errorf("%w: time", ErrCorruptRecord)
 	}
 	b = b[n:]
 	e.RecordedAt = time.Unix(0, ns).UTC()
-	var typ, author, payload []byte
 	var ok bool
 	if typ, b, ok = readBytes(b); !ok {
-		return e, fmt.Errorf("%w: type", ErrCorruptRecord)
+		return e, nil, nil, nil, fmt.Errorf("%w: type", ErrCorruptRecord)
 	}
 	if author, b, ok = readBytes(b); !ok {
-		return e, fmt.Errorf("%w: author", ErrCorruptRecord)
+		return e, nil, nil, nil, fmt.Errorf("%w: author", ErrCorruptRecord)
 	}
 	if payload, b, ok = readBytes(b); !ok || len(b) != 0 {
-		return e, fmt.Errorf("%w: payload", ErrCorruptRecord)
+		return e, nil, nil, nil, fmt.Errorf("%w: payload", ErrCorruptRecord)
 	}
-	e.Type = Type(typ)
-	e.Author = string(author)
-	e.Payload = json.RawMessage(append([]byte(nil), payload...))
-	return e, nil
+	return e, typ, author, payload, nil
 }
 
 func readBytes(b []byte) (field, rest []byte, ok bool) {

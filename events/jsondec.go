@@ -69,8 +69,21 @@ func fastClaim(b []byte) (_ *ClaimAsserted, ok bool) {
 	if r.key(`,"text":`) {
 		v.Text = r.nonEmpty()
 	}
-	r.lit(`},"quote":{"digest":`)
-	a := &p.Quote
+	r.lit(`},"quote":`)
+	r.anchor(&p.Quote)
+	if r.key(`,"note":`) {
+		p.Note = r.nonEmpty()
+	}
+	r.lit(`}`)
+	if !r.ok || r.i != len(r.s) {
+		return nil, false
+	}
+	return p, true
+}
+
+// anchor reads an Anchor in the form the log writes.
+func (r *jsonReader) anchor(a *Anchor) {
+	r.lit(`{"digest":`)
 	a.Digest = r.digest()
 	r.lit(`,"normalization":`)
 	a.Normalization = r.int()
@@ -89,14 +102,6 @@ func fastClaim(b []byte) (_ *ClaimAsserted, ok bool) {
 	r.lit(`},"occurrences":`)
 	a.Occurrences = r.int()
 	r.lit(`}`)
-	if r.key(`,"note":`) {
-		p.Note = r.nonEmpty()
-	}
-	r.lit(`}`)
-	if !r.ok || r.i != len(r.s) {
-		return nil, false
-	}
-	return p, true
 }
 
 // jsonReader reads the expected tokens from s; ok turns false at the first

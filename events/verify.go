@@ -3,10 +3,8 @@ package events
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"time"
 )
 
 // Problem is one integrity failure found by verification.
@@ -128,35 +126,9 @@ type borrowingDecoder struct {
 }
 
 func (d *borrowingDecoder) decode(rec []byte) (Event, error) {
-	var e Event
-	if len(rec) < 65 || rec[0] != recordVersion {
-		return e, fmt.Errorf("%w: bad header", ErrCorruptRecord)
-	}
-	copy(e.Prev[:], rec[1:33])
-	copy(e.Hash[:], rec[33:65])
-	b := rec[65:]
-	rev, n := binary.Uvarint(b)
-	if n <= 0 {
-		return e, fmt.Errorf("%w: revision", ErrCorruptRecord)
-	}
-	b = b[n:]
-	e.Revision = Revision(rev)
-	ns, n := binary.Varint(b)
-	if n <= 0 {
-		return e, fmt.Errorf("%w: time", ErrCorruptRecord)
-	}
-	b = b[n:]
-	e.RecordedAt = time.Unix(0, ns).UTC()
-	var typ, author, payload []byte
-	var ok bool
-	if typ, b, ok = readBytes(b); !ok {
-		return e, fmt.Errorf("%w: type", ErrCorruptRecord)
-	}
-	if author, b, ok = readBytes(b); !ok {
-		return e, fmt.Errorf("%w: author", ErrCorruptRecord)
-	}
-	if payload, b, ok = readBytes(b); !ok || len(b) != 0 {
-		return e, fmt.Errorf("%w: payload", ErrCorruptRecord)
+	e, typ, author, payload, err := parseRecord(rec)
+	if err != nil {
+		return e, err
 	}
 	e.Type = knownType(typ)
 	if string(author) != d.author {

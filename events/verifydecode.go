@@ -60,26 +60,8 @@ func DecodeClaimQuote(payload string) (q ClaimQuote, ok bool) {
 	if r.key(`,"text":`) {
 		r.nonEmpty()
 	}
-	r.lit(`},"quote":{"digest":`)
-	a := &q.Quote
-	a.Digest = r.digest()
-	r.lit(`,"normalization":`)
-	a.Normalization = r.int()
-	r.lit(`,"quote":{"exact":`)
-	a.Quote.Exact = r.str()
-	if r.key(`,"prefix":`) {
-		a.Quote.Prefix = r.nonEmpty()
-	}
-	if r.key(`,"suffix":`) {
-		a.Quote.Suffix = r.nonEmpty()
-	}
-	r.lit(`},"position":{"start":`)
-	a.Position.Start = r.int()
-	r.lit(`,"end":`)
-	a.Position.End = r.int()
-	r.lit(`},"occurrences":`)
-	a.Occurrences = r.int()
-	r.lit(`}`)
+	r.lit(`},"quote":`)
+	r.anchor(&q.Quote)
 	if r.key(`,"note":`) {
 		r.nonEmpty()
 	}
