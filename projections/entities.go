@@ -1,6 +1,8 @@
 package projections
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
 	"github.com/sillok/sillok/events"
@@ -145,7 +147,8 @@ func buildNames(s *State) *nameGraph {
 			links = append(links, link{a, b})
 		}})
 	}
-	sort.SliceStable(steps, func(i, j int) bool { return steps[i].rev < steps[j].rev })
+	// Each step is one event's, so the revisions are distinct.
+	slices.SortFunc(steps, func(a, b named) int { return cmp.Compare(a.rev, b.rev) })
 	for _, st := range steps {
 		st.f()
 	}
