@@ -565,7 +565,7 @@ func rawVerify(tb testing.TB, path string) (bytes int64) {
 }
 
 // BenchmarkVerify runs verify's checks (verifyArchive: hash chain, source
-// fixity, quote anchors, stored checkpoints against a replay) on a
+// fixity, quote anchors, the checksums of the stored checkpoints) on a
 // generated archive, warm, against a raw scan of the log and the sources
 // with SHA-256 of every record. Metrics: events/s, raw_MB/s,
 // ratio_to_raw (target ≥ 0.5), peak_RSS_MB.
