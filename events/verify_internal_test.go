@@ -105,19 +105,7 @@ func TestDecodeClaimQuote(t *testing.T) {
 	for range 5000 {
 		b := logJSON(t, randomClaim(rng))
 		checkClaimQuote(t, b)
-		for range 3 {
-			m := bytes.Clone(b)
-			switch rng.IntN(4) {
-			case 0:
-				m[rng.IntN(len(m))] = "{}[]\",:0a9-.e\\ \x00\xff"[rng.IntN(16)]
-			case 1:
-				m = m[:rng.IntN(len(m))]
-			case 2:
-				i := rng.IntN(len(m))
-				m = append(m[:i:i], append([]byte(" "), m[i:]...)...)
-			case 3:
-				m = bytes.Replace(m, []byte(`"exact"`), []byte(`"Exact"`), 1)
-			}
+		for _, m := range damaged(rng, b, "exact") {
 			checkClaimQuote(t, m)
 		}
 	}
@@ -208,19 +196,7 @@ func TestDecodeSourceDigest(t *testing.T) {
 			!checkSourceDigest(t, enc) {
 			t.Errorf("DecodeSourceDigest did not take %s", enc)
 		}
-		for range 3 {
-			m := bytes.Clone(b)
-			switch rng.IntN(4) {
-			case 0:
-				m[rng.IntN(len(m))] = "{}[]\",:0a9-.e\\ \x00\xff"[rng.IntN(16)]
-			case 1:
-				m = m[:rng.IntN(len(m))]
-			case 2:
-				i := rng.IntN(len(m))
-				m = append(m[:i:i], append([]byte(" "), m[i:]...)...)
-			case 3:
-				m = bytes.Replace(m, []byte(`"digest"`), []byte(`"Digest"`), 1)
-			}
+		for _, m := range damaged(rng, b, "digest") {
 			checkSourceDigest(t, m)
 		}
 	}
