@@ -84,14 +84,17 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 			return Added{}, fmt.Errorf("--translation-of: %w", err)
 		}
 	}
-	if _, err := tx.PutBlob(raw); err != nil {
-		return Added{}, err
-	}
 	p := &events.SourceArchived{
 		ID: id, Digest: d, Size: int64(len(raw)), MediaType: doc.MediaType,
 		Title: meta.Title, URL: meta.URL, Publisher: meta.Publisher, Lang: meta.Lang,
 		Published: meta.Published, Retrieved: meta.Retrieved,
 		TranslationOf: meta.TranslationOf, Translator: meta.Translator,
+	}
+	if err := p.Validate(); err != nil { // the metadata, before the blob is stored
+		return Added{}, err
+	}
+	if _, err := tx.PutBlob(raw); err != nil {
+		return Added{}, err
 	}
 	e, err := tx.Append(author, p)
 	if err != nil {
