@@ -339,6 +339,8 @@ func TestParseErrors(t *testing.T) {
 			`c.json:2:29: JSON syntax error: invalid character '"' after object key:value pair`},
 		{"ErrJSONTrailingComma", "c.json", "{\"claims\": [\n  {},\n]}",
 			`c.json:3:1: JSON syntax error: invalid character ']' looking for beginning of value`},
+		{"ErrJSONNotUTF8", "c.json", "{\"source\": \"caf\xe9\"}",
+			"c.json:1:16: file is not valid UTF-8 (bad byte 0xE9 at byte offset 15): save it as UTF-8"},
 		{"ErrJSONLoneHighSurrogate", "c.json", "{\"source\": \"s\",\n \"claims\": [{\"subject\": \"a\\ud800\", \"predicate\": \"p\", \"value\": \"v\", \"quote\": \"q\"}]}",
 			`c.json:2:27: the escape \ud800 is half of a surrogate pair (a UTF-16 code unit, not a character): write the character itself, or both halves of the pair`},
 		{"ErrJSONLoneLowSurrogate", "c.json", `{"source": "s", "claims": [{"subject": "x", "predicate": "p", "value": "v", "quote": "q", "note": "\udc00"}]}`,
