@@ -93,6 +93,7 @@ func FuzzParseQuantity(f *testing.F) {
 		"60", "60 countries", "~60 countries", "about 60 countries", "some 60", "1.5 trillion won",
 		"1,500 billion won", "60개국", "약 60개국", "60か国", "約60カ国", "-3.5 percent", "3.5%",
 		"60여 개국", "60 여", "６０％", "1조5000억 원", "1,5", ".5", "-0.0", "", "~",
+		"1.5e3 won", "-2.5E-3 g", "1e999999", "0x10", "1_000", "+-1", "1e", "1 e3", "~1.5e3여 개국",
 	} {
 		f.Add(s, "62")
 	}
