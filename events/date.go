@@ -91,28 +91,60 @@ func (q qualifier) String() string {
 	return ""
 }
 
+// unspecified records which digits of a date were written as X (EDTF
+// level 1 unspecified digits): the low two bits count the unspecified
+// last digits of the year (201X, 20XX), then the month (2004-XX) and the
+// day (1985-04-XX).
+type unspecified uint8
+
+const (
+	unspecYearDigits unspecified = 3 // mask: 0, 1 or 2 year digits
+	unspecMonth      unspecified = 4
+	unspecDay        unspecified = 8
+)
+
 // datePoint is one EDTF date (a year, a month or a day) with its
-// qualifiers, or an open interval end when prec is zero.
+// qualifiers, or an interval end that is open ("..") or unknown ("")
+// when prec is zero.
+//
+// Unspecified digits are stored as zeros (201X has year 2010) and prec is
+// the precision of the digits that are known: 201X and 2004-XX are years,
+// 1985-04-XX is a month.
 type datePoint struct {
-	year  int16
-	month uint8 // 0 below month precision
-	day   uint8 // 0 below day precision
-	prec  Precision
-	qual  qualifier
+	year    int16
+	month   uint8 // 0 below month precision
+	day     uint8 // 0 below day precision
+	prec    Precision
+	qual    qualifier
+	unspec  unspecified
+	unknown bool // with prec 0: an unknown end ("2023/"), not an open one ("2023/..")
+}
+
+// years returns the first and last year the point's year covers: one
+// year, or ten or a hundred with unspecified digits, from 0001 at least.
+func (p datePoint) years() (first, last int) {
+	first, last = int(p.year), int(p.year)
+	switch p.unspec & unspecYearDigits {
+	case 1:
+		last += 9
+	case 2:
+		last += 99
+	}
+	return max(first, 1), last
 }
 
 // days returns the first and last day the point covers at its precision.
 // An open point covers nothing; callers check prec first.
 func (p datePoint) days() (first, last Day) {
-	y := int(p.year)
 	switch p.prec {
 	case PrecisionYear:
-		return DayOf(y, time.January, 1), DayOf(y, time.December, 31)
+		y1, y2 := p.years()
+		return DayOf(y1, time.January, 1), DayOf(y2, time.December, 31)
 	case PrecisionMonth:
-		m := time.Month(p.month)
+		y, m := int(p.year), time.Month(p.month)
 		return DayOf(y, m, 1), DayOf(y, m+1, 0)
 	default:
-		d := DayOf(y, time.Month(p.month), int(p.day))
+		d := DayOf(int(p.year), time.Month(p.month), int(p.day))
 		return d, d
 	}
 }
@@ -127,7 +159,8 @@ func (p datePoint) widened() (first, last Day) {
 	y, m, d := int(p.year), time.Month(p.month), int(p.day)
 	switch p.prec {
 	case PrecisionYear:
-		first, last = DayOf(y-1, time.January, 1), DayOf(y+1, time.December, 31)
+		y1, y2 := p.years()
+		first, last = DayOf(y1-1, time.January, 1), DayOf(y2+1, time.December, 31)
 	case PrecisionMonth:
 		first, last = DayOf(y, m-1, 1), DayOf(y, m+2, 0)
 	default:
@@ -137,16 +170,29 @@ func (p datePoint) widened() (first, last Day) {
 }
 
 func (p datePoint) String() string {
-	var b strings.Builder
-	switch p.prec {
-	case 0:
+	if p.prec == 0 {
+		if p.unknown {
+			return ""
+		}
 		return ".."
-	case PrecisionYear:
-		fmt.Fprintf(&b, "%04d", p.year)
-	case PrecisionMonth:
-		fmt.Fprintf(&b, "%04d-%02d", p.year, p.month)
-	default:
-		fmt.Fprintf(&b, "%04d-%02d-%02d", p.year, p.month, p.day)
+	}
+	year := fmt.Sprintf("%04d", p.year)
+	if n := int(p.unspec & unspecYearDigits); n > 0 {
+		year = year[:4-n] + "XX"[:n]
+	}
+	var b strings.Builder
+	b.WriteString(year)
+	switch {
+	case p.unspec&unspecMonth != 0:
+		b.WriteString("-XX")
+	case p.prec >= PrecisionMonth:
+		fmt.Fprintf(&b, "-%02d", p.month)
+	}
+	switch {
+	case p.unspec&unspecDay != 0:
+		b.WriteString("-XX")
+	case p.prec >= PrecisionDay:
+		fmt.Fprintf(&b, "-%02d", p.day)
 	}
 	b.WriteString(p.qual.String())
 	return b.String()
@@ -268,8 +314,9 @@ func (d Date) Width() int {
 }
 
 // String returns d in canonical EDTF form: "2023", "2023-04~",
-// "2023-04-25?", "2023-04/2023-06", "2023/..". An unknown interval end
-// ("2023/") is written as open (".."). The zero Date gives "".
+// "2023-04-25?", "2023-04/2023-06", "2023/..", "2023/", "201X",
+// "1985-04-XX". An unknown interval end ("2023/") stays unknown and an
+// open one ("2023/..") open. The zero Date gives "".
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
@@ -328,14 +375,29 @@ func dateError(input, format string, args ...any) error {
 	return &DateError{Input: input, Reason: fmt.Sprintf(format, args...)}
 }
 
-// ParseDate parses an EDTF date (level 0 and the level 1 qualifiers):
+// ParseDate parses an EDTF date (level 0, and of level 1 the qualifiers,
+// unknown and open interval ends and unspecified digits):
 //
 //	2023  2023-04  2023-04-25            a year, month or day
 //	2023-04~  2023-04?  2023-04%         approximate, uncertain, both
-//	2023-04/2023-06  2023/..  ../2023    an interval; ".." or nothing is an open end
+//	2023-04/2023-06                      an interval
+//	2023/..  ../2023                     an open end: the interval has no end (or start)
+//	2023/  /2023                         an unknown end: it has one, but it is not known
+//	201X  20XX                           unspecified year digits: 2010-2019, 2000-2099
+//	2004-XX  1985-04-XX  1985-XX-XX      an unspecified month or day: 2004, April 1985, 1985
 //
-// Years run from 0001 to 9999. Surrounding white space is ignored. Natural
-// language is not accepted here; see ResolveDate.
+// An open and an unknown end cover the same days (everything after the
+// start, or before the end) and compare the same way in Overlaps and
+// Refines; they differ in meaning ("still in force" against "ended, we
+// don't know when"), which String keeps. Unspecified digits are the
+// interval they denote, written as they were: 201X stays 201X. At most two
+// year digits can be unspecified, and a month or day after an unspecified
+// part must be unspecified too (201X-04 is level 2).
+//
+// Years run from 0001 to 9999: negative years (-0400, which EDTF counts as
+// 401 BCE), year 0000, years of more than four digits (Y12345) and seasons
+// (2019-21 to 2019-41) are refused. Surrounding white space is ignored.
+// Natural language is not accepted here; see ResolveDate.
 func ParseDate(s string) (Date, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -356,12 +418,20 @@ func ParseDate(s string) (Date, error) {
 	var d Date
 	d.interval = true
 	var err error
-	if a != "" && a != ".." {
+	switch a {
+	case "":
+		d.start.unknown = true
+	case "..":
+	default:
 		if d.start, err = parseDatePoint(in, a); err != nil {
 			return Date{}, err
 		}
 	}
-	if b != "" && b != ".." {
+	switch b {
+	case "":
+		d.end.unknown = true
+	case "..":
+	default:
 		if d.end, err = parseDatePoint(in, b); err != nil {
 			return Date{}, err
 		}
@@ -395,33 +465,67 @@ func parseDatePoint(in, s string) (datePoint, error) {
 	default:
 		return p, dateError(in, "%q: write one qualifier: ~ (approximate), ? (uncertain) or %% (both)", s)
 	}
+	if rest, ok := strings.CutPrefix(body, "-"); ok && rest != "" && isDigits(rest[:1]) {
+		y, _ := strings.CutSuffix(rest, "-")
+		y, _, _ = strings.Cut(y, "-")
+		if n, err := strconv.Atoi(y); err == nil && len(y) <= 6 {
+			return p, dateError(in, "%q is a negative year (%d BCE); years before 0001 are not supported", s, n+1)
+		}
+		return p, dateError(in, "%q is a negative year; years before 0001 are not supported", s)
+	}
+	if strings.HasPrefix(body, "Y") {
+		return p, dateError(in, "%q: years of more than four digits (EDTF Y notation) are not supported; years run from 0001 to 9999", s)
+	}
 	parts := strings.Split(body, "-")
-	if len(parts) > 3 || !isDigits(parts[0]) || len(parts[0]) != 4 {
+	yearDigits := strings.TrimRight(parts[0], "Xx")
+	nx := len(parts[0]) - len(yearDigits)
+	if len(parts) > 3 || len(parts[0]) != 4 || !isDigits(yearDigits) && nx < 4 {
+		if len(parts) <= 3 && len(parts[0]) > 4 && isDigits(parts[0]) {
+			return p, dateError(in, "%q: years run from 0001 to 9999", s)
+		}
 		return p, dateError(in, "%q is not an EDTF date; want YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~, ? or %%, or an interval A/B", s)
 	}
+	if nx > 2 {
+		return p, dateError(in, "%q: at most the last two digits of a year can be unspecified (201X, 20XX)", s)
+	}
 	for _, part := range parts[1:] {
-		if len(part) != 2 || !isDigits(part) {
-			return p, dateError(in, "%q is not an EDTF date; months and days have two digits (YYYY-MM-DD)", s)
+		if len(part) != 2 || !isDigits(part) && part != "XX" && part != "xx" {
+			return p, dateError(in, "%q is not an EDTF date; months and days have two digits (YYYY-MM-DD), or XX when unspecified", s)
 		}
 	}
-	year, _ := strconv.Atoi(parts[0])
-	if year == 0 {
+	year, _ := strconv.Atoi(yearDigits + "00"[:nx])
+	if year == 0 && nx == 0 {
 		return p, dateError(in, "year 0000 does not exist; years run from 0001 to 9999")
 	}
-	p.year, p.prec = int16(year), PrecisionYear
+	p.year, p.prec, p.unspec = int16(year), PrecisionYear, unspecified(nx)
+	unspec := nx > 0
 	if len(parts) > 1 {
-		month, _ := strconv.Atoi(parts[1])
-		if month < 1 || month > 12 {
+		switch month, _ := strconv.Atoi(parts[1]); {
+		case !isDigits(parts[1]):
+			p.unspec |= unspecMonth
+			unspec = true
+		case unspec:
+			return p, dateError(in, "%q: after unspecified digits the month and day must be unspecified too (XX)", s)
+		case month >= 21 && month <= 41 && len(parts) == 2:
+			return p, dateError(in, "%q: seasons (EDTF level 1, 21 to 41 in place of the month) are not supported; give the months, such as 2019-03/2019-05", s)
+		case month < 1 || month > 12:
 			return p, dateError(in, "month %s is not between 01 and 12", parts[1])
+		default:
+			p.month, p.prec = uint8(month), PrecisionMonth
 		}
-		p.month, p.prec = uint8(month), PrecisionMonth
 	}
 	if len(parts) > 2 {
-		day, _ := strconv.Atoi(parts[2])
-		if err := checkDay(year, time.Month(p.month), day); err != "" {
-			return p, dateError(in, "%s", err)
+		switch day, _ := strconv.Atoi(parts[2]); {
+		case !isDigits(parts[2]):
+			p.unspec |= unspecDay
+		case unspec:
+			return p, dateError(in, "%q: after unspecified digits the month and day must be unspecified too (XX)", s)
+		default:
+			if err := checkDay(year, time.Month(p.month), day); err != "" {
+				return p, dateError(in, "%s", err)
+			}
+			p.day, p.prec = uint8(day), PrecisionDay
 		}
-		p.day, p.prec = uint8(day), PrecisionDay
 	}
 	return p, nil
 }

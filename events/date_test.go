@@ -83,8 +83,19 @@ func TestParseDate(t *testing.T) {
 		{"IntervalQualified", "2023-04~/2023-06?", "2023-04~/2023-06?", "2023-04-01", "2023-06-30", events.PrecisionMonth, true, true, true},
 		{"OpenEnd", "2023/..", "2023/..", "2023-01-01", "9999-12-31", events.PrecisionYear, false, false, true},
 		{"OpenStart", "../2023-04", "../2023-04", "0001-01-01", "2023-04-30", events.PrecisionMonth, false, false, true},
-		{"UnknownEndIsOpen", "2023-04-25/", "2023-04-25/..", "2023-04-25", "9999-12-31", events.PrecisionDay, false, false, true},
-		{"UnknownStartIsOpen", "/2023", "../2023", "0001-01-01", "2023-12-31", events.PrecisionYear, false, false, true},
+		{"UnknownEnd", "2023-04-25/", "2023-04-25/", "2023-04-25", "9999-12-31", events.PrecisionDay, false, false, true},
+		{"UnknownStart", "/2023", "/2023", "0001-01-01", "2023-12-31", events.PrecisionYear, false, false, true},
+		{"UnknownStartOpenEnd", "/2023-04", "/2023-04", "0001-01-01", "2023-04-30", events.PrecisionMonth, false, false, true},
+		{"UnspecifiedYearDigit", "201X", "201X", "2010-01-01", "2019-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedYearDigits", "20XX", "20XX", "2000-01-01", "2099-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedLowerCase", "201x", "201X", "2010-01-01", "2019-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedFirstCentury", "00XX", "00XX", "0001-01-01", "0099-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedMonth", "2004-XX", "2004-XX", "2004-01-01", "2004-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedDay", "1985-04-XX", "1985-04-XX", "1985-04-01", "1985-04-30", events.PrecisionMonth, false, false, false},
+		{"UnspecifiedMonthAndDay", "1985-XX-XX", "1985-XX-XX", "1985-01-01", "1985-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedDecadeMonth", "201X-XX", "201X-XX", "2010-01-01", "2019-12-31", events.PrecisionYear, false, false, false},
+		{"UnspecifiedApproximate", "201X~", "201X~", "2010-01-01", "2019-12-31", events.PrecisionYear, true, false, false},
+		{"UnspecifiedInterval", "201X/2020-05", "201X/2020-05", "2010-01-01", "2020-05-31", events.PrecisionYear, false, false, true},
 		{"SameDayInterval", "2023-04-25/2023-04-25", "2023-04-25/2023-04-25", "2023-04-25", "2023-04-25", events.PrecisionDay, false, false, true},
 		{"Spaces", " 2023-04 ", "2023-04", "2023-04-01", "2023-04-30", events.PrecisionMonth, false, false, false},
 		{"FirstYear", "0001", "0001", "0001-01-01", "0001-12-31", events.PrecisionYear, false, false, false},
@@ -152,8 +163,22 @@ func TestParseDateErrors(t *testing.T) {
 		{"ErrSlashOnly", "/", "at least one known end"},
 		{"ErrTwoSlashes", "2023/2024/2025", "one \"/\""},
 		{"ErrBackwards", "2023-06/2023-04", "ends (2023-04) before it starts (2023-06)"},
-		{"ErrNegativeYear", "-2023", "not an EDTF date"},
-		{"ErrUnspecifiedDigits", "20XX", "not an EDTF date"},
+		{"ErrNegativeYear", "-1985", `"-1985" is a negative year (1986 BCE); years before 0001 are not supported`},
+		{"ErrNegativeYearBCE", "-0400", "401 BCE"},
+		{"ErrNegativeMonth", "-0400-04", "401 BCE"},
+		{"ErrNegativeIntervalEnd", "2023/-0400", "negative year"},
+		{"ErrLongYear", "Y170000002", "more than four digits"},
+		{"ErrFiveDigitYear", "12023", "years run from 0001 to 9999"},
+		{"ErrUnspecifiedYear", "XXXX", "at most the last two digits"},
+		{"ErrUnspecifiedMiddle", "2X23", "not an EDTF date"},
+		{"ErrSpecifiedAfterUnspecified", "201X-04", "must be unspecified too"},
+		{"ErrDayAfterUnspecifiedMonth", "2004-XX-12", "must be unspecified too"},
+		{"ErrHalfUnspecifiedMonth", "2004-1X", "or XX when unspecified"},
+		{"ErrSpring", "2019-21", "seasons (EDTF level 1"},
+		{"ErrWinter", "2019-24", "seasons"},
+		{"ErrSeasonNotMonth", "2019-24", "not supported"},
+		{"ErrYear0000Unspecified", "0000-XX", "year 0000 does not exist"},
+		{"ErrUnknownAndOpen", "/..", "at least one known end"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,6 +194,52 @@ func TestParseDateErrors(t *testing.T) {
 				t.Errorf("error %T is not a *events.DateError", err)
 			}
 		})
+	}
+}
+
+func TestDateUnknownAndOpenEnds(t *testing.T) {
+	unknown, open := mustParseDate(t, "1985-04-12/"), mustParseDate(t, "1985-04-12/..")
+	if unknown == open {
+		t.Fatalf("1985-04-12/ == 1985-04-12/..: an unknown end must stay distinct from an open one")
+	}
+	if got, want := unknown.String(), "1985-04-12/"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	// Both cover every day from the start on, and compare the same way.
+	for _, other := range []string{"1985-04-12", "2000", "../1985-04-12", "1990/"} {
+		o := mustParseDate(t, other)
+		if got, want := unknown.Overlaps(o), open.Overlaps(o); got != want || !got {
+			t.Errorf("Overlaps(%s): unknown end %v, open end %v, want both true", o, got, want)
+		}
+	}
+	if o := mustParseDate(t, "1985-04-11"); unknown.Overlaps(o) {
+		t.Errorf("1985-04-12/ overlaps 1985-04-11, want not")
+	}
+	f1, l1 := unknown.Days()
+	f2, l2 := open.Days()
+	if f1 != f2 || l1 != l2 {
+		t.Errorf("Days() = %s..%s (unknown), %s..%s (open), want equal", f1, l1, f2, l2)
+	}
+	if !unknown.Refines(open) || !open.Refines(unknown) {
+		t.Errorf("an unknown and an open end with the same start should refine each other")
+	}
+}
+
+func TestResolveDateRefusesNegativeYears(t *testing.T) {
+	anchor := time.Date(2024, 4, 26, 0, 0, 0, 0, time.UTC)
+	for _, in := range []string{"-0400", "-1985", "-1985-04-12"} {
+		r, err := events.ResolveDate(in, anchor, true)
+		if err == nil {
+			t.Errorf("ResolveDate(%q) = %v, want a negative-year error", in, r.Date)
+			continue
+		}
+		if !strings.Contains(err.Error(), "negative year") {
+			t.Errorf("ResolveDate(%q): error %q, want it to say negative year", in, err)
+		}
+	}
+	r, err := events.ResolveDate("201X", anchor, true)
+	if err != nil || r.Date.String() != "201X" {
+		t.Errorf("ResolveDate(201X) = %v, %v; want 201X", r.Date, err)
 	}
 }
 
@@ -189,6 +260,11 @@ func TestDateBounds(t *testing.T) {
 		{"IntervalOpenEnd", "2023-04/..", "2023-04-01", "9999-12-31"},
 		{"ClampedAtMinDay", "0001~", "0001-01-01", "0002-12-31"},
 		{"ClampedAtMaxDay", "9999-12-31~", "9999-12-30", "9999-12-31"},
+		{"ApproximateDecade", "201X~", "2009-01-01", "2020-12-31"},
+		{"ApproximateUnspecifiedMonth", "2004-XX~", "2003-01-01", "2005-12-31"},
+		{"ApproximateUnspecifiedDay", "1985-04-XX~", "1985-03-01", "1985-05-31"},
+		{"ClampedUnspecified", "00XX~", "0001-01-01", "0100-12-31"},
+		{"UnknownEnd", "2023-04/", "2023-04-01", "9999-12-31"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

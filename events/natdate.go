@@ -132,10 +132,10 @@ func looksEDTF(s string) bool {
 	if s == "" {
 		return true
 	}
-	if !(s[0] >= '0' && s[0] <= '9' || s[0] == '.' || s[0] == '/') {
+	if !(s[0] >= '0' && s[0] <= '9' || strings.IndexByte("./-XY", s[0]) >= 0) {
 		return false
 	}
-	return strings.Trim(s, "0123456789-/.~?%") == ""
+	return strings.Trim(s, "0123456789-/.~?%XxY") == ""
 }
 
 // natSpec is a parsed natural-language date before resolution.

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // SourceID is a source's short human slug ("readable-2024-06-07").
@@ -161,64 +159,11 @@ func (v Value) validate() error {
 		if v.Text == "" {
 			return fmt.Errorf("text value is empty")
 		}
-		return validText("text", v.Text, MaxTextLen)
+		return validFreeText("text", v.Text, MaxTextLen)
 	default:
 		return fmt.Errorf("unknown value kind %q", v.Kind)
 	}
 	return nil
-}
-
-// Limits on names and texts. They keep a single bad line of input from
-// making the archive unusable; see the README's "Limits".
-const (
-	MaxNameLen  = 300   // subjects, entities, predicates, aliases: code points
-	MaxTextLen  = 10000 // text values, quotes, notes, reasons: code points
-	MaxAuthorLn = 200
-)
-
-// ValidName checks an entity, subject or predicate name: valid UTF-8,
-// no control characters, not blank, at most MaxNameLen code points.
-func ValidName(what, s string) error {
-	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s is empty", what)
-	}
-	return validText(what, s, MaxNameLen)
-}
-
-func validText(what, s string, max int) error {
-	if len(s) <= max && plainASCII(s) {
-		// The common case, in one pass: ASCII is valid UTF-8, has one code
-		// point per byte, and its control characters are below 0x20 and 0x7F.
-		return nil
-	}
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("%s is not valid UTF-8", what)
-	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return fmt.Errorf("%s is %d characters long; the limit is %d", what, n, max)
-	}
-	for i, r := range s {
-		if r == '\n' || r == '\t' {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return fmt.Errorf("%s contains a control character (U+%04X) at byte %d", what, r, i)
-		}
-	}
-	return nil
-}
-
-// plainASCII reports whether s is ASCII without control characters other
-// than '\n' and '\t'.
-func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			if c != '\n' && c != '\t' {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // isSlug reports whether s is lower-case ASCII letters and digits in runs
@@ -374,7 +319,7 @@ func (p *ClaimAsserted) Validate() error {
 	if p.Quote.Quote.Exact == "" {
 		return errors.New("claim has no quote")
 	}
-	return validText("note", p.Note, MaxTextLen)
+	return ValidNote("note", p.Note)
 }
 
 // ClaimRetracted withdraws a claim, with the reason.
@@ -394,7 +339,7 @@ func (p *ClaimRetracted) Validate() error {
 	if strings.TrimSpace(p.Reason) == "" {
 		return errors.New("a retraction needs a reason")
 	}
-	return validText("reason", p.Reason, MaxTextLen)
+	return ValidNote("reason", p.Reason)
 }
 
 // AliasDeclared says Name is another name of Entity (or, for
@@ -422,7 +367,7 @@ func (p *AliasDeclared) Validate() error {
 	if _, err := ParseAliasKind(string(p.Kind)); err != nil {
 		return err
 	}
-	return validText("note", p.Note, MaxTextLen)
+	return ValidNote("note", p.Note)
 }
 
 // Decision is a reviewer's verdict on a conflict.
@@ -479,5 +424,5 @@ func (p *VerdictRecorded) Validate() error {
 	default:
 		return fmt.Errorf("unknown decision %q", p.Decision)
 	}
-	return validText("note", p.Note, MaxTextLen)
+	return ValidNote("note", p.Note)
 }

@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ import (
 // no value; it prints as "".
 type Quantity struct {
 	value  string // canonical decimal: [-]digits[.digits], no leading zeros, no separators
+	exp    int32  // the power of ten written after value ("1.5e3"), or 0
 	unit   string // as written, trimmed, inner white space folded to one space
 	approx bool
 }
@@ -24,6 +26,12 @@ type Quantity struct {
 // maxQuantityDigits bounds the digits of a number, far beyond any real
 // claim, so that arithmetic on it stays cheap.
 const maxQuantityDigits = 100
+
+// maxQuantityExponent bounds the exponent of a number written in exponent
+// form ("1.5e3"): from 1e-100 to 1e100, far beyond any real claim (the
+// number of atoms in the observable universe is about 1e80), so that a
+// value such as 1e999999 is refused instead of being expanded or rounded.
+const maxQuantityExponent = 100
 
 // quantityApprox are the words and signs that make a quantity approximate
 // when written before the number. Longer prefixes of the same word first.
@@ -40,7 +48,15 @@ var quantityApprox = []string{
 // "circa", 約, およそ, 약 or 대략, or a Korean 여 right after the number
 // ("60여 개국", sixty-odd), makes it approximate. Commas separate
 // thousands (1,500) and nothing else; the decimal mark is ".". Full-width
-// digits and signs are read as ASCII. The unit is kept as written, trimmed,
+// digits and signs are read as ASCII.
+//
+// A number may be written in exponent form, "1.5e3 won" or "2.5E-3 g",
+// with the exponent right after the mantissa, between -100 and 100
+// (maxQuantityExponent). It means the mantissa's value and precision
+// scaled: 1.5e3 is 1500 stated to two significant digits, the interval
+// [1450, 1550] like "1.5 thousand", not the [1499.5, 1500.5] of "1500".
+// Hexadecimal, octal and binary numbers (0x10), digit separators other
+// than thousands commas (1_000), Inf and NaN are refused. The unit is kept as written, trimmed,
 // with inner white space folded; trailing punctuation is dropped. Compound
 // CJK numbers (1조5000억) and ranges (60-70) are refused.
 func ParseQuantity(s string) (Quantity, error) {
@@ -63,20 +79,18 @@ func ParseQuantity(s string) (Quantity, error) {
 			break
 		}
 	}
-	neg := false
-	switch {
-	case strings.HasPrefix(s, "-"):
-		neg, s = true, s[1:]
-	case strings.HasPrefix(s, "−"): // U+2212 minus sign
-		neg, s = true, s[len("−"):]
-	case strings.HasPrefix(s, "+"):
-		s = s[1:]
+	neg, s := cutSign(s)
+	if _, t := cutSign(s); len(t) != len(s) {
+		return fail("write one sign before the number")
 	}
 	n := 0
 	for n < len(s) && (s[n] >= '0' && s[n] <= '9' || s[n] == ',' || s[n] == '.') {
 		n++
 	}
 	num, rest := s[:n], s[n:]
+	if reason := radixPrefix(num, rest); reason != "" {
+		return fail("%s", reason)
+	}
 	value, reason := canonicalDecimal(num)
 	if reason != "" {
 		return fail("%s", reason)
@@ -85,6 +99,11 @@ func ParseQuantity(s string) (Quantity, error) {
 		value = "-" + value
 	}
 	q.value = value
+	exp, rest, reason := cutExponent(rest)
+	if reason != "" {
+		return fail("%s", reason)
+	}
+	q.exp = exp
 	if r, ok := strings.CutPrefix(rest, "여"); ok {
 		if next, _ := utf8.DecodeRuneInString(r); r == "" || unicode.IsSpace(next) || strings.ContainsRune("개명곳건년만억조천차회번일", next) {
 			q.approx, rest = true, r
@@ -95,6 +114,9 @@ func ParseQuantity(s string) (Quantity, error) {
 		r, _ := utf8.DecodeRuneInString(q.unit)
 		if unicode.IsDigit(r) || strings.ContainsRune("-+.,/~−–", r) {
 			return fail("the unit %q does not start like a unit; write one number and its unit (ranges are not supported)", q.unit)
+		}
+		if next, _ := utf8.DecodeRuneInString(q.unit[utf8.RuneLen(r):]); strings.ContainsRune("_'’", r) && unicode.IsDigit(next) {
+			return fail("%q is not a digit separator; commas separate thousands (1,000) and the decimal mark is a point (1.5)", r)
 		}
 		for _, r := range q.unit {
 			if !unicode.IsPrint(r) {
@@ -108,6 +130,81 @@ func ParseQuantity(s string) (Quantity, error) {
 		}
 	}
 	return q, nil
+}
+
+// cutSign cuts one leading sign from s and reports whether it was a minus.
+func cutSign(s string) (neg bool, rest string) {
+	switch {
+	case strings.HasPrefix(s, "-"):
+		return true, s[1:]
+	case strings.HasPrefix(s, "−"): // U+2212 minus sign
+		return true, s[len("−"):]
+	case strings.HasPrefix(s, "+"):
+		return false, s[1:]
+	}
+	return false, s
+}
+
+// radixPrefix returns why a number written with a radix prefix (0x10,
+// 0o17, 0b101) is refused, or "".
+func radixPrefix(num, rest string) string {
+	if num != "0" || len(rest) < 2 {
+		return ""
+	}
+	digits, name := "", ""
+	switch rest[0] {
+	case 'x', 'X':
+		digits, name = "0123456789abcdefABCDEF", "hexadecimal"
+	case 'o', 'O':
+		digits, name = "01234567", "octal"
+	case 'b', 'B':
+		digits, name = "01", "binary"
+	default:
+		return ""
+	}
+	if !strings.ContainsRune(digits, rune(rest[1])) {
+		return ""
+	}
+	return fmt.Sprintf("%s numbers are not quantities; write the number in decimal", name)
+}
+
+// cutExponent cuts an exponent ("e3", "E-3", "e+03") written right after
+// the number from rest. An "e" not followed by digits (or by a sign and
+// digits) starts the unit ("3 eggs" is never an exponent: the unit is
+// separated by a space or starts with a letter other than e). A lone "e"
+// or an "e" with a sign and no digits is refused, as is an exponent
+// beyond maxQuantityExponent.
+func cutExponent(rest string) (exp int32, after, reason string) {
+	if rest == "" || rest[0] != 'e' && rest[0] != 'E' {
+		return 0, rest, ""
+	}
+	t := rest[1:]
+	sign := ""
+	if t != "" && (t[0] == '+' || t[0] == '-') {
+		sign, t = t[:1], t[1:]
+	}
+	n := 0
+	for n < len(t) && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		if sign != "" || t == "" {
+			return 0, rest, "an exponent needs digits after the e, as in 1.5e3"
+		}
+		return 0, rest, "" // a unit such as "eggs"
+	}
+	digits := strings.TrimLeft(t[:n], "0")
+	if len(digits) > 3 {
+		return 0, rest, fmt.Sprintf("the exponent %s%s is out of range; exponents run from -%d to %d", sign, t[:n], maxQuantityExponent, maxQuantityExponent)
+	}
+	v, _ := strconv.Atoi("0" + digits)
+	if v > maxQuantityExponent {
+		return 0, rest, fmt.Sprintf("the exponent %s%s is out of range; exponents run from -%d to %d", sign, t[:n], maxQuantityExponent, maxQuantityExponent)
+	}
+	if sign == "-" {
+		v = -v
+	}
+	return int32(v), t[n:], ""
 }
 
 // canonicalDecimal checks a written number (digits, thousands commas, one
@@ -167,16 +264,25 @@ func (q Quantity) BaseUnit() string {
 func (q Quantity) Approximate() bool { return q.approx }
 
 // Value returns the number as a canonical decimal string ("1.5", "-3.5",
-// "60"), without unit or "~".
-func (q Quantity) Value() string { return q.value }
+// "60"), without unit or "~". A number written in exponent form is
+// written out: 1.5e3 gives "1500" (String keeps "1.5e3", and with it the
+// precision stated).
+func (q Quantity) Value() string {
+	if q.exp == 0 {
+		return q.value
+	}
+	return q.Decimal().Text('f')
+}
 
-// Decimal returns the number as a new apd.Decimal, owned by the caller.
-// The zero Quantity gives 0.
+// Decimal returns the number as a new apd.Decimal, owned by the caller,
+// with the exponent of its last written digit: 1.5e3 gives 1.5E+3, equal
+// to 1500. The zero Quantity gives 0.
 func (q Quantity) Decimal() *apd.Decimal {
 	d, _, err := apd.NewFromString(q.value)
 	if err != nil {
 		return new(apd.Decimal)
 	}
+	d.Exponent += q.exp
 	return d
 }
 
@@ -193,6 +299,10 @@ func (q Quantity) String() string {
 		b.WriteByte('~')
 	}
 	b.WriteString(q.value)
+	if q.exp != 0 {
+		b.WriteByte('e')
+		b.WriteString(strconv.Itoa(int(q.exp)))
+	}
 	if q.unit != "" {
 		r, _ := utf8.DecodeRuneInString(q.unit)
 		if !(r == '%' || isCJK(r) && r != '여') {
@@ -249,6 +359,9 @@ func (q *Quantity) UnmarshalBinary(b []byte) error { return q.UnmarshalText(b) }
 // translated: "60 countries" and "60개국" have different units and are not
 // compatible.
 //
+// A number in exponent form is scaled the same way: 1.5e3 is [1450, 1550]
+// and ~1.5e3 is [1400, 1600].
+//
 // Two quantities are compatible when their units match and their
 // intervals, which are closed, intersect.
 func (q Quantity) Compatible(o Quantity) bool {
@@ -294,8 +407,8 @@ func (q Quantity) interval() (lo, hi *apd.Decimal, ok bool) {
 		return nil, nil, false
 	}
 	scale, _ := splitScale(q.unit)
-	lo.Exponent += scale
-	hi.Exponent += scale
+	lo.Exponent += scale + q.exp
+	hi.Exponent += scale + q.exp
 	return lo, hi, true
 }
 

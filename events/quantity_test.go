@@ -246,3 +246,115 @@ func ExampleQuantity_Compatible() {
 	// true true false
 	// 1500 billion won ~60 countries
 }
+
+func TestParseQuantityExponent(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    string // canonical String
+		value   string // Value: the number written out
+		decimal string // Decimal().String()
+		unit    string
+	}{
+		{"Exponent", "1.5e3 won", "1.5e3 won", "1500", "1.5E+3", "won"},
+		{"CapitalE", "1.5E3 won", "1.5e3 won", "1500", "1.5E+3", "won"},
+		{"PlusSign", "1.5e+3 won", "1.5e3 won", "1500", "1.5E+3", "won"},
+		{"LeadingZeros", "1.5e03", "1.5e3", "1500", "1.5E+3", ""},
+		{"Negative", "-2.5e-3 g", "-2.5e-3 g", "-0.0025", "-0.0025", "g"},
+		{"ZeroExponent", "1.5e0", "1.5", "1.5", "1.5", ""},
+		{"ThousandsMantissa", "1,500e3", "1500e3", "1500000", "1.500E+6", ""},
+		{"Percent", "1e2%", "1e2%", "100", "1E+2", "%"},
+		{"Bound", "1e100", "1e100", "1" + strings.Repeat("0", 100), "1E+100", ""},
+		{"UnitStartingWithE", "3eggs", "3 eggs", "3", "3", "eggs"},
+		{"SpacedE", "1 e3", "1 e3", "1", "1", "e3"}, // as stored before exponents were read
+		{"SpacedX", "0 x10", "0 x10", "0", "0", "x10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := events.ParseQuantity(tt.in)
+			if err != nil {
+				t.Fatalf("ParseQuantity(%q): %v", tt.in, err)
+			}
+			if got := q.String(); got != tt.want {
+				t.Errorf("String() = %q, want %q", got, tt.want)
+			}
+			if got := q.Value(); got != tt.value {
+				t.Errorf("Value() = %q, want %q", got, tt.value)
+			}
+			if got := q.Decimal().String(); got != tt.decimal {
+				t.Errorf("Decimal() = %s, want %s", got, tt.decimal)
+			}
+			if got := q.Unit(); got != tt.unit {
+				t.Errorf("Unit() = %q, want %q", got, tt.unit)
+			}
+			again, err := events.ParseQuantity(q.String())
+			if err != nil || again != q {
+				t.Errorf("ParseQuantity(String() = %q) = %#v, %v; want %#v", q.String(), again, err, q)
+			}
+		})
+	}
+}
+
+func TestParseQuantityRefusesOtherNotations(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"ErrHuge", "1e999999", "exponent 999999 is out of range"},
+		{"ErrHugeNegative", "1e-101", "exponent -101 is out of range"},
+		{"ErrBeyondBound", "1e101 won", "exponents run from -100 to 100"},
+		{"ErrHex", "0x10", "hexadecimal numbers are not quantities"},
+		{"ErrHexUpper", "0XFF items", "hexadecimal numbers are not quantities"},
+		{"ErrOctal", "0o17", "octal numbers are not quantities"},
+		{"ErrBinary", "0b101", "binary numbers are not quantities"},
+		{"ErrUnderscore", "1_000 people", `'_' is not a digit separator`},
+		{"ErrApostrophe", "1'000", `'\'' is not a digit separator`},
+		{"ErrSpaceGroups", "1 000", "does not start like a unit"},
+		{"ErrInf", "Inf", "does not start with a number"},
+		{"ErrInfinity", "-Infinity", "does not start with a number"},
+		{"ErrNaN", "NaN", "does not start with a number"},
+		{"ErrTwoSigns", "+-1", "one sign"},
+		{"ErrTwoMinus", "--1", "one sign"},
+		{"ErrLoneE", "1e", "exponent needs digits"},
+		{"ErrESign", "1e+ won", "exponent needs digits"},
+		{"ErrEMinus", "1E-x", "exponent needs digits"},
+		{"ErrPointE", "1.e3", "a decimal point needs digits after it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := events.ParseQuantity(tt.in)
+			if err == nil {
+				t.Fatalf("ParseQuantity(%q) = %q, want an error", tt.in, q)
+			}
+			if got := err.Error(); !strings.Contains(got, tt.want) {
+				t.Errorf("error = %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuantityExponentPrecision(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"1.5e3 won", "1500 won", true},
+		{"1.5e3 won", "1549 won", true},
+		{"1.5e3 won", "1551 won", false},
+		{"1.5e3 won", "1.5 thousand won", true},
+		{"~1.5e3", "1590", true},
+		{"~1.5e3", "1610", false},
+		{"2.5e-3 g", "0.0025 g", true},
+		{"2.5e-3 g", "0.0027 g", false},
+	}
+	for _, tt := range tests {
+		a, b := mustParseQuantity(t, tt.a), mustParseQuantity(t, tt.b)
+		if got := a.Compatible(b); got != tt.want {
+			t.Errorf("(%s).Compatible(%s) = %v, want %v", a, b, got, tt.want)
+		}
+	}
+	if a, b := mustParseQuantity(t, "1500 won"), mustParseQuantity(t, "1.5e3 won"); !a.MorePrecise(b) || b.MorePrecise(a) {
+		t.Errorf("1500 won should be more precise than 1.5e3 won")
+	}
+}

@@ -84,14 +84,17 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 			return Added{}, fmt.Errorf("--translation-of: %w", err)
 		}
 	}
-	if _, err := tx.PutBlob(raw); err != nil {
-		return Added{}, err
-	}
 	p := &events.SourceArchived{
 		ID: id, Digest: d, Size: int64(len(raw)), MediaType: doc.MediaType,
 		Title: meta.Title, URL: meta.URL, Publisher: meta.Publisher, Lang: meta.Lang,
 		Published: meta.Published, Retrieved: meta.Retrieved,
 		TranslationOf: meta.TranslationOf, Translator: meta.Translator,
+	}
+	if err := p.Validate(); err != nil { // the metadata, before the blob is stored
+		return Added{}, err
+	}
+	if _, err := tx.PutBlob(raw); err != nil {
+		return Added{}, err
 	}
 	e, err := tx.Append(author, p)
 	if err != nil {
@@ -140,15 +143,44 @@ func StoredText(tx *events.Tx, src *events.SourceArchived) (string, error) {
 // (2023-01-07) or an RFC 3339 date-time with zone
 // (2024-06-07T20:21:00+09:00). A date has no time and is taken as that
 // calendar day; a date-time keeps its zone.
+//
+// The year, in the zone given, runs from 0001 to 9999 as it does for
+// claims (0000-01-01 is refused), and a zone offset is at most ±14:00, the
+// largest in use (Kiribati is +14:00), with minutes below 60: +15:00 and
+// +14:60, which time.Parse accepts, are refused.
 func ParseTimestamp(s string) (t time.Time, hasTime bool, err error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, false, nil
+		return t, false, checkTimestamp(s, t, false)
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true, nil
+		return t, true, checkTimestamp(s, t, true)
 	}
 	return time.Time{}, false, fmt.Errorf("%q is neither a date (2023-01-07) nor an RFC 3339 date-time with zone (2024-06-07T20:21:00+09:00)", s)
+}
+
+// maxZoneOffset is the largest zone offset in use, in seconds: +14:00
+// (Line Islands) and, the other way, -12:00; ±14:00 is allowed.
+const maxZoneOffset = 14 * 60 * 60
+
+// checkTimestamp refuses what time.Parse accepts but no real publication
+// time has: a year outside 0001 to 9999 and an offset beyond ±14:00 or
+// with 60 minutes or more.
+func checkTimestamp(s string, t time.Time, hasTime bool) error {
+	if y := t.Year(); y < 1 || y > 9999 {
+		return fmt.Errorf("%q: year %04d is out of range; years run from 0001 to 9999", s, y)
+	}
+	if !hasTime || strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") || len(s) < 6 {
+		return nil
+	}
+	zone := s[len(s)-6:] // ±hh:mm, as time.RFC3339 requires
+	if zone[4:] >= "60" {
+		return fmt.Errorf("%q: the zone offset %s has %s minutes; minutes run from 00 to 59", s, zone, zone[4:])
+	}
+	if _, off := t.Zone(); off > maxZoneOffset || off < -maxZoneOffset {
+		return fmt.Errorf("%q: the zone offset %s is beyond ±14:00, the largest in use", s, zone)
+	}
+	return nil
 }
 
 // PublicationAnchor is the time relative dates in src are resolved

@@ -95,7 +95,7 @@ func (a *app) cli() *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "archive", Value: "sillok.db", EnvVars: []string{"SILLOK_ARCHIVE"}, Usage: "the archive file"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document on stdout"},
-			&cli.StringFlag{Name: "author", EnvVars: []string{"SILLOK_AUTHOR"}, Usage: "who is recording (default: the OS user)"},
+			&cli.StringFlag{Name: "author", EnvVars: []string{"SILLOK_AUTHOR"}, Usage: "who is recording (default: the OS user)", Action: checkAuthor},
 		},
 		Commands: []*cli.Command{
 			a.initCommand(),

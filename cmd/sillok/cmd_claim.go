@@ -120,7 +120,7 @@ func (a *app) claimAdd(c *cli.Context) error {
 		return a.printJSON(map[string]any{"id": rec.Claim.ID, "revision": rec.Revision, "created": rec.Created, "value": rec.Claim.Value})
 	}
 	if rec.Created {
-		a.printf("recorded claim %s at revision %d: %s / %s = %s\n", rec.Claim.ID, rec.Revision, rec.Claim.Subject, rec.Claim.Predicate, rec.Claim.Value)
+		a.printf("recorded claim %s at revision %d: %s / %s = %s\n", termArgs(rec.Claim.ID, rec.Revision, rec.Claim.Subject, rec.Claim.Predicate, rec.Claim.Value)...)
 	} else {
 		a.printf("claim %s is already recorded (revision %d); nothing added\n", rec.Claim.ID, rec.Revision)
 	}
@@ -382,6 +382,9 @@ func (a *app) claimRetract(c *cli.Context) error {
 	if err := requireFlags(c, "reason"); err != nil {
 		return err
 	}
+	if err := events.ValidNote("--reason", c.String("reason")); err != nil {
+		return err
+	}
 	log, err := a.open(c, true)
 	if err != nil {
 		return err
@@ -395,7 +398,7 @@ func (a *app) claimRetract(c *cli.Context) error {
 			return err
 		}
 		if cl := st.Claims[id]; cl != nil && cl.Retracted {
-			return fmt.Errorf("claim %s is already retracted (%s)", id, cl.RetractReason)
+			return fmt.Errorf("claim %s is already retracted (%s)", id, term(cl.RetractReason))
 		}
 		e, err = provenance.NewRecorder(tx, author(c)).Retract(id, c.String("reason"))
 		return err
@@ -483,7 +486,7 @@ func (a *app) claimList(c *cli.Context) error {
 		if r.Value.Written != "" {
 			val += fmt.Sprintf(" (%q)", r.Value.Written)
 		}
-		a.printf("%-24s %-22s %s / %s = %s%s\n", r.ID, r.Source, r.Subject, r.Predicate, val, status)
+		a.printf("%-24s %-22s %s / %s = %s%s\n", termArgs(r.ID, r.Source, r.Subject, r.Predicate, val, status)...)
 	}
 	return nil
 }

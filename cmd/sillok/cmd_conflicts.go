@@ -156,9 +156,9 @@ func renderConflictDetail(d *conflictShown) string {
 		fmt.Fprintf(&b, "why:     %s\n", d.Resemblance)
 		fmt.Fprintf(&b, "diff:    %s\n", d.NameDiff)
 	} else {
-		fmt.Fprintf(&b, "subject: %s\npredicate: %s\n", d.Subject, d.Predicate)
+		fmt.Fprintf(&b, "subject: %s\npredicate: %s\n", term(d.Subject), term(d.Predicate))
 	}
-	fmt.Fprintf(&b, "summary: %s\n", d.Summary)
+	fmt.Fprintf(&b, "summary: %s\n", term(d.Summary))
 	if d.WithinSource {
 		b.WriteString("note:    all claims come from one source: it contradicts itself\n")
 	}
@@ -172,7 +172,7 @@ func renderConflictDetail(d *conflictShown) string {
 		if s.Rejected {
 			mark = "  [REJECTED]"
 		}
-		fmt.Fprintf(&b, "  %s%s: %s / %s = %s%s\n", s.ID, role, s.Subject, s.Predicate, s.Value, mark)
+		fmt.Fprintf(&b, "  %s%s: %s / %s = %s%s\n", termArgs(s.ID, role, s.Subject, s.Predicate, s.Value, mark)...)
 		pub := s.Published
 		if pub == "" {
 			pub = "undated"
@@ -187,13 +187,13 @@ func renderConflictDetail(d *conflictShown) string {
 		if s.Translation != "" {
 			meta = append(meta, "translation of "+s.Translation)
 		}
-		fmt.Fprintf(&b, "    source: %s (%s)\n", s.Source, strings.Join(meta, ", "))
-		fmt.Fprintf(&b, "    quote:  …%s«%s»%s…\n", s.Before, s.Quote, s.After)
+		fmt.Fprintf(&b, "    source: %s (%s)\n", termArgs(s.Source, strings.Join(meta, ", "))...)
+		fmt.Fprintf(&b, "    quote:  …%s«%s»%s…\n", termArgs(s.Before, s.Quote, s.After)...)
 		fmt.Fprintf(&b, "    value:  %s\n", describeValue(s.Resolved))
 	}
 	if v := d.Verdict; v != nil {
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "verdict: %s at revision %d by %s (they saw revision %d)", verdictWords(v), v.Rev, v.Author, v.Seen)
+		fmt.Fprintf(&b, "verdict: %s at revision %d by %s (they saw revision %d)", term(verdictWords(v)), v.Rev, term(v.Author), v.Seen)
 		if v.Note != "" {
 			fmt.Fprintf(&b, ": %q", v.Note)
 		}

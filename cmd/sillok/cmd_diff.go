@@ -97,13 +97,13 @@ func renderChanges(ch *projections.Changes) string {
 	for _, f := range ch.Facts {
 		switch f.Op {
 		case projections.OpAdded:
-			fmt.Fprintf(&b, "  + %s / %s = %s\n", f.Subject, f.Predicate, str(f.After, f.AfterStatus))
+			fmt.Fprintf(&b, "  + %s / %s = %s\n", termArgs(f.Subject, f.Predicate, str(f.After, f.AfterStatus))...)
 		case projections.OpRemoved:
-			fmt.Fprintf(&b, "  - %s / %s = %s\n", f.Subject, f.Predicate, str(f.Before, f.BeforeStatus))
+			fmt.Fprintf(&b, "  - %s / %s = %s\n", termArgs(f.Subject, f.Predicate, str(f.Before, f.BeforeStatus))...)
 		default:
-			fmt.Fprintf(&b, "  ~ %s / %s: %s → %s\n", f.Subject, f.Predicate, str(f.Before, f.BeforeStatus), str(f.After, f.AfterStatus))
+			fmt.Fprintf(&b, "  ~ %s / %s: %s → %s\n", termArgs(f.Subject, f.Predicate, str(f.Before, f.BeforeStatus), str(f.After, f.AfterStatus))...)
 			if f.Text && f.Before != nil && f.After != nil && *f.Before != *f.After {
-				fmt.Fprintf(&b, "      %s\n", provenance.CharDiff(*f.Before, *f.After))
+				fmt.Fprintf(&b, "      %s\n", term(provenance.CharDiff(*f.Before, *f.After)))
 			}
 		}
 	}
@@ -111,7 +111,7 @@ func renderChanges(ch *projections.Changes) string {
 		b.WriteString("conflicts:\n")
 	}
 	for _, c := range ch.Conflicts {
-		fmt.Fprintf(&b, "  %-8s %s  %-8s %s\n", c.Op, c.ID, c.Kind, c.Summary)
+		fmt.Fprintf(&b, "  %-8s %s  %-8s %s\n", c.Op, c.ID, c.Kind, term(c.Summary))
 	}
 	return b.String()
 }

@@ -48,7 +48,7 @@ func (a *app) logCommand() *cli.Command {
 				return a.printJSON(map[string]any{"events": jsonEvents(list)})
 			}
 			for _, e := range list {
-				a.printf("%6d  %s  %-12s %-18s %s\n", e.Revision, e.RecordedAt.Format(time.RFC3339), e.Author, e.Type, summarize(e))
+				a.printf("%6d  %s  %-12s %-18s %s\n", e.Revision, e.RecordedAt.Format(time.RFC3339), term(e.Author), e.Type, term(summarize(e)))
 			}
 			return nil
 		},
@@ -87,7 +87,8 @@ func jsonEvents(list []events.Event) []jsonEvent {
 	return out
 }
 
-// summarize says in a few words what an event records.
+// summarize says in a few words what an event records, with names, notes
+// and reasons as stored: print it through term.
 func summarize(e events.Event) string {
 	p, err := e.Decode()
 	if err != nil {

@@ -94,7 +94,7 @@ func (a *app) predicateCommand() *cli.Command {
 						return a.printJSON(map[string]any{"predicates": list})
 					}
 					for _, p := range list {
-						a.printf("%-32s %s\n", p.Name, describeKind(p.Kind, p.Many))
+						a.printf("%-32s %s\n", term(p.Name), describeKind(p.Kind, p.Many))
 					}
 					return nil
 				},

@@ -43,6 +43,9 @@ func (a *app) reviewCommand() *cli.Command {
 			if len(decisions) != 1 {
 				return usagef(c, "give exactly one of --accept CLAIM, --reject CLAIM, --dismiss, --same, --distinct")
 			}
+			if err := events.ValidNote("--note", c.String("note")); err != nil {
+				return err
+			}
 			log, err := a.open(c, true)
 			if err != nil {
 				return err
@@ -72,7 +75,7 @@ func (a *app) reviewCommand() *cli.Command {
 			if c.Bool("json") {
 				return a.printJSON(map[string]any{"conflict": cf.ID, "revision": e.Revision, "decision": v.Decision, "claim": v.Claim, "rejected": v.Rejected, "seen": v.Seen})
 			}
-			a.printf("%s\n", summarize(e))
+			a.printf("%s\n", term(summarize(e)))
 			if len(v.Rejected) > 0 {
 				a.printf("rejected: %v\n", v.Rejected)
 			}

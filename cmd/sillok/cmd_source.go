@@ -169,7 +169,7 @@ func (a *app) sourceList(c *cli.Context) error {
 		if pub == "" {
 			pub = "(undated)"
 		}
-		a.printf("%-28s %-3s %-26s %3d claims  %s\n", s.ID, s.Lang, pub, s.Claims, s.Title)
+		a.printf("%-28s %-3s %-26s %3d claims  %s\n", s.ID, term(s.Lang), pub, s.Claims, term(s.Title))
 	}
 	return nil
 }
@@ -217,7 +217,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 	}
 	for _, r := range rows {
 		if r[1] != "" {
-			a.printf("%-17s %s\n", r[0]+":", r[1])
+			a.printf("%-17s %s\n", r[0]+":", term(r[1]))
 		}
 	}
 	return nil

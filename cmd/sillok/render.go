@@ -2,11 +2,72 @@ package main
 
 import (
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 )
+
+// term returns s fit for one line of a terminal: every character that is
+// not graphic (control characters, tabs and line breaks, U+2028 and
+// U+2029, bidirectional controls and other format characters) is escaped
+// the way strconv.Quote escapes it (\n, \t, \x1b, \u202e), and a byte
+// that is not UTF-8 as \xff. The log refuses such characters in new names,
+// notes, reasons and authors, but an old archive may hold them, and a
+// printed name must not be able to forge a line or reorder one.
+func term(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				fmt.Fprintf(&b, "\\x%02x", s[i])
+				i++
+				continue
+			}
+		}
+		i += utf8.RuneLen(r)
+		if unicode.IsGraphic(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
+}
+
+// termArgs applies term to the arguments of a format that are text:
+// strings, string types (events.ClaimID) and fmt.Stringers (events.Value).
+func termArgs(args ...any) []any {
+	out := make([]any, len(args))
+	for i, v := range args {
+		switch v := v.(type) {
+		case string:
+			out[i] = term(v)
+		case fmt.Stringer:
+			out[i] = term(v.String())
+		default:
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+				out[i] = term(rv.String())
+			} else {
+				out[i] = v
+			}
+		}
+	}
+	return out
+}
 
 // jsonEntity is an entity in `view --json`.
 type jsonEntity struct {
@@ -57,11 +118,11 @@ func renderView(an *projections.Analysis, ents []*projections.Entity) string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(e.Name + "\n")
+		b.WriteString(term(e.Name) + "\n")
 		if len(e.Aliases) > 0 {
 			var names []string
 			for _, al := range e.Aliases {
-				names = append(names, fmt.Sprintf("%s (%s)", al.Name, al.Kind))
+				names = append(names, fmt.Sprintf("%s (%s)", term(al.Name), al.Kind))
 			}
 			b.WriteString("  also: " + strings.Join(names, "; ") + "\n")
 		}
@@ -90,7 +151,7 @@ func renderFact(f *projections.Fact) string {
 	for i, s := range f.Sources {
 		srcs[i] = string(s)
 	}
-	line := fmt.Sprintf("%-28s %-36s %-26s %s", f.Predicate+":", val, "["+status+"]", strings.Join(srcs, ", "))
+	line := fmt.Sprintf("%-28s %-36s %-26s %s", term(f.Predicate)+":", term(val), "["+status+"]", strings.Join(srcs, ", "))
 	if len(f.Rejected) > 0 {
 		ids := make([]string, len(f.Rejected))
 		for i, id := range f.Rejected {
@@ -132,14 +193,14 @@ func renderConflicts(list []*projections.Conflict) string {
 		if c.WithinSource {
 			sum += " [within one source]"
 		}
-		fmt.Fprintf(&b, "%-10s  %-8s  %-9s  %s\n", c.ID, c.Kind, status, sum)
+		fmt.Fprintf(&b, "%-10s  %-8s  %-9s  %s\n", c.ID, c.Kind, status, term(sum))
 	}
 	return b.String()
 }
 
 // describeValue says how a claim's value was written and resolved.
 func describeValue(v events.Value) string {
-	s := v.String()
+	s := term(v.String())
 	if v.Written != "" {
 		s = fmt.Sprintf("%s, written %q", s, v.Written)
 		if v.Anchor != "" {

@@ -135,6 +135,33 @@ func (d *decoder) text(n *yaml.Node, what string) (string, error) {
 	return n.Value, nil
 }
 
+// nameText returns the text of a scalar that is a name (a subject, an entity,
+// a predicate or alias name), refusing the characters events.ValidName
+// refuses. A blank name is left to the caller's check for missing fields.
+func (d *decoder) nameText(n *yaml.Node, what string) (string, error) {
+	s, err := d.text(n, what)
+	if err != nil || strings.TrimSpace(s) == "" {
+		return s, err
+	}
+	if err := events.ValidName(what, s); err != nil {
+		return "", d.errorf(n, "%v", err)
+	}
+	return s, nil
+}
+
+// note returns the text of a scalar that is a note, refusing the
+// characters events.ValidNote refuses.
+func (d *decoder) note(n *yaml.Node, what string) (string, error) {
+	s, err := d.text(n, what)
+	if err != nil {
+		return s, err
+	}
+	if err := events.ValidNote(what, s); err != nil {
+		return "", d.errorf(n, "%v", err)
+	}
+	return s, nil
+}
+
 // list returns the items of a list; a missing list has none.
 func (d *decoder) list(n *yaml.Node, what string) ([]*yaml.Node, error) {
 	if isNull(n) {
@@ -253,7 +280,7 @@ func (d *decoder) predicate(n *yaml.Node, index int) (Predicate, error) {
 		k, v := kv[0], kv[1]
 		switch k.Value {
 		case "name":
-			p.Name, err = d.text(v, what+": name")
+			p.Name, err = d.nameText(v, what+": name")
 		case "kind":
 			p.Kind, err = d.text(v, what+": kind")
 		case "many":
@@ -301,13 +328,13 @@ func (d *decoder) alias(n *yaml.Node, index int) (Alias, error) {
 		k, v := kv[0], kv[1]
 		switch k.Value {
 		case "name":
-			a.Name, err = d.text(v, what+": name")
+			a.Name, err = d.nameText(v, what+": name")
 		case "entity":
-			a.Entity, err = d.text(v, what+": entity")
+			a.Entity, err = d.nameText(v, what+": entity")
 		case "kind":
 			a.Kind, err = d.text(v, what+": kind")
 		case "note":
-			a.Note, err = d.text(v, what+": note")
+			a.Note, err = d.note(v, what+": note")
 		}
 		if err != nil {
 			return Alias{}, err
@@ -352,11 +379,11 @@ func (d *decoder) claimAt(n *yaml.Node, index int, source string) (Claim, error)
 				c.SourcePos = d.pos(v)
 			}
 		case "subject":
-			c.Subject, err = d.text(v, "subject")
+			c.Subject, err = d.nameText(v, "subject")
 		case "as":
-			c.As, err = d.text(v, "as")
+			c.As, err = d.nameText(v, "as")
 		case "predicate":
-			c.Predicate, err = d.text(v, "predicate")
+			c.Predicate, err = d.nameText(v, "predicate")
 		case "value":
 			c.Value, err = d.value(v)
 			c.ValuePos = d.pos(v)
@@ -364,7 +391,7 @@ func (d *decoder) claimAt(n *yaml.Node, index int, source string) (Claim, error)
 			c.Quote, err = d.text(v, "quote")
 			c.QuotePos = d.pos(v)
 		case "note":
-			c.Note, err = d.text(v, "note")
+			c.Note, err = d.note(v, "note")
 		case "prefix":
 			c.Prefix, err = d.text(v, "prefix")
 		case "suffix":
@@ -424,9 +451,9 @@ func (d *decoder) value(n *yaml.Node) (Value, error) {
 	for _, kv := range fields {
 		switch kv[0].Value {
 		case "subject":
-			ref.Subject, err = d.text(kv[1], what+": subject")
+			ref.Subject, err = d.nameText(kv[1], what+": subject")
 		case "predicate":
-			ref.Predicate, err = d.text(kv[1], what+": predicate")
+			ref.Predicate, err = d.nameText(kv[1], what+": predicate")
 		}
 		if err != nil {
 			return Value{}, err

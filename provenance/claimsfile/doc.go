@@ -58,6 +58,11 @@
 // nesting deeper than MaxDepth, YAML tags other than the core ones, more
 // than one YAML document, NUL bytes, invalid UTF-8 and, in YAML, the
 // control characters YAML forbids. A leading byte order mark is skipped.
+// Names (subject, as, predicate, alias name and entity, the subject and
+// predicate of a relation) and notes are checked as the log checks them
+// (events.ValidName, events.ValidNote), so that an escaped line break,
+// tab or bidirectional override ("a\n[9] ...") is reported at its line and
+// column, with the character as U+XXXX.
 //
 // YAML reads plain text its own way, so quote values that contain ": " or
 // " #", that start with one of - ? : , [ ] { } # & * ! | > ' " % @ `, or
@@ -74,4 +79,7 @@
 // JSON is read by encoding/json, not by yaml.v3, which refuses some valid
 // JSON (the escapes \/ and surrogate pairs such as \ud83d\ude00), and
 // turned into the same node tree, so both formats follow the same rules.
+// A lone surrogate escape (\ud800, or a high one not followed by a low
+// one), which encoding/json would read as U+FFFD, is refused at its place,
+// as yaml.v3 refuses it.
 package claimsfile

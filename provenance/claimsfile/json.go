@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -50,7 +52,10 @@ type jsonBuilder struct {
 
 // start returns the position of the next token: after the previous one,
 // past white space and one ',' or ':'.
-func (b *jsonBuilder) start() Pos {
+func (b *jsonBuilder) start() Pos { return b.cur.pos(b.startOffset()) }
+
+// startOffset returns the byte offset of the next token.
+func (b *jsonBuilder) startOffset() int {
 	i := int(b.dec.InputOffset())
 	for i < len(b.text) {
 		switch b.text[i] {
@@ -60,13 +65,49 @@ func (b *jsonBuilder) start() Pos {
 		}
 		break
 	}
-	return b.cur.pos(i)
+	return i
+}
+
+// loneSurrogate returns the offset in raw, a JSON string token with its
+// quotes, of a \u escape that names half of a surrogate pair without the
+// other half (\ud800, \udc00, \ud800\u0041), or -1. encoding/json would
+// read it as U+FFFD; yaml.v3 refuses it, and so does a claims file.
+func loneSurrogate(raw []byte) int {
+	hex4 := func(i int) (rune, bool) { // the \uXXXX escape at raw[i:]
+		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
+		return rune(v), err == nil
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		r, ok := hex4(i)
+		switch {
+		case !ok:
+			i++ // another escape: skip the escaped character
+		case r >= 0xD800 && r <= 0xDBFF:
+			if lo, ok := hex4(i + 6); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return i
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return i
+		default:
+			i += 5
+		}
+	}
+	return -1
 }
 
 // value reads one JSON value at nesting depth depth. The text is valid
 // JSON, so the decoder's errors cannot happen.
 func (b *jsonBuilder) value(depth int) (*yaml.Node, error) {
-	pos := b.start()
+	off := b.startOffset()
+	pos := b.cur.pos(off)
 	if depth > MaxDepth {
 		return nil, &Error{Pos: pos, Msg: nestingMsg}
 	}
@@ -99,6 +140,11 @@ func (b *jsonBuilder) value(depth int) (*yaml.Node, error) {
 			return nil, &Error{Pos: b.start(), Msg: "JSON syntax error: " + err.Error()}
 		}
 	case string:
+		if end := int(b.dec.InputOffset()); end <= len(b.text) {
+			if i := loneSurrogate(b.text[off:end]); i >= 0 {
+				return nil, &Error{Pos: b.cur.pos(off + i), Msg: fmt.Sprintf("the escape %s is half of a surrogate pair (a UTF-16 code unit, not a character): write the character itself, or both halves of the pair", b.text[off+i:off+i+6])}
+			}
+		}
 		n.Kind, n.Tag, n.Value, n.Style = yaml.ScalarNode, "!!str", t, yaml.DoubleQuotedStyle
 	case json.Number:
 		n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!int", t.String()
