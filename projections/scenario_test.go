@@ -857,10 +857,12 @@ type scenarioWant struct {
 	diffs     []wantDiff
 	// at holds expectations at labelled revisions before the last.
 	at map[string]stateWant
-	// check, if not nil, is a further expectation on the archive and
-	// the final analysis; it reports what is wrong, or "".
-	check func(t *testing.T, a *archive, an *projections.Analysis) string
+	// checks are further expectations on the archive and the final
+	// analysis; each reports what is wrong, or "".
+	checks []scenarioCheck
 }
+
+type scenarioCheck func(t *testing.T, a *archive, an *projections.Analysis) string
 
 // stateWant is what the analysis at a labelled revision must show.
 type stateWant struct {
@@ -887,9 +889,34 @@ func nameConflictsHaveNoPredicate(t *testing.T, a *archive, an *projections.Anal
 	return ""
 }
 
+// aliasFrom checks that entity has the alias name of the given kind, made
+// by claim (or by no claim: "") at the revision of the labelled step.
+func aliasFrom(entity, name string, kind events.AliasKind, claim events.ClaimID, label, note string) scenarioCheck {
+	return func(t *testing.T, a *archive, an *projections.Analysis) string {
+		e := an.Entity(entity)
+		if e == nil || e.Name != entity {
+			return fmt.Sprintf("no entity named %q", entity)
+		}
+		rev, ok := a.labels[label]
+		if !ok {
+			return fmt.Sprintf("no step labelled %q", label)
+		}
+		want := projections.EntityName{Name: name, Kind: kind, Claim: claim, Rev: rev, Note: note}
+		for _, al := range e.Aliases {
+			if al.Name == name {
+				if al != want {
+					return fmt.Sprintf("%s: alias %+v, want %+v", entity, al, want)
+				}
+				return ""
+			}
+		}
+		return fmt.Sprintf("%s: no alias %q in %+v", entity, name, e.Aliases)
+	}
+}
+
 // acceptedClaim checks that the value conflict on subject / predicate
 // was last settled by accepting claim.
-func acceptedClaim(subject, predicate string, claim events.ClaimID) func(*testing.T, *archive, *projections.Analysis) string {
+func acceptedClaim(subject, predicate string, claim events.ClaimID) scenarioCheck {
 	return func(t *testing.T, a *archive, an *projections.Analysis) string {
 		for _, cf := range an.Conflicts {
 			if cf.Kind == projections.KindValue && cf.Subject == subject && cf.Predicate == predicate {
@@ -1227,7 +1254,10 @@ var scenarios = map[string]scenarioWant{
 				{projections.OpResolved, projections.KindName, "Seoul Tokyo Forum", ""},
 				{projections.OpResolved, projections.KindName, "Australia Trade Office", ""},
 			}}},
-		check: nameConflictsHaveNoPredicate,
+		checks: []scenarioCheck{nameConflictsHaveNoPredicate,
+			// The alias the "same" verdict made is the verdict's, at its
+			// revision, not the claim's that first used the name.
+			aliasFrom("Seoul Tokyo Forum", "Tokyo Seoul Forum", events.AliasSame, "", "after-same", "one forum, named by the other capital first")},
 	},
 	"review-override-dismiss": {
 		// The dismissal replaced the accept whole: April stands again, and
@@ -1301,7 +1331,18 @@ var scenarios = map[string]scenarioWant{
 				{projections.OpReviewed, projections.KindValue, "Shield Network", "launched"},
 				{projections.OpOpened, projections.KindTemporal, "Shield Network", "launched"},
 			}}},
-		check: acceptedClaim("Shield Network", "launched", "tw-launch"),
+		checks: []scenarioCheck{acceptedClaim("Shield Network", "launched", "tw-launch")},
+	},
+	"review-same-alias": {
+		conflicts: []wantConflict{{kind: projections.KindName, status: projections.ConflictResolved,
+			names: []string{"Seoul Tokyo Forum", "Tokyo Seoul Forum"}, verdict: events.DecisionSame}},
+		facts: []wantFact{{subject: "Forum for Seoul-Tokyo Dialogue", predicate: "founded", value: "2019-03", status: projections.StatusAgreed,
+			claims: ids{"north-forum", "digest-forum"}, independent: 2}},
+		aliases: map[string][]string{"Forum for Seoul-Tokyo Dialogue": {"Seoul Tokyo Forum", "Tokyo Seoul Forum"}},
+		checks: []scenarioCheck{
+			aliasFrom("Forum for Seoul-Tokyo Dialogue", "Seoul Tokyo Forum", events.AliasSame, "", "after-same", "the translation reordered the words"),
+			aliasFrom("Forum for Seoul-Tokyo Dialogue", "Tokyo Seoul Forum", events.AliasVariant, "digest-forum", "digest", ""),
+		},
 	},
 	"reconcile-most-precise": {
 		facts: []wantFact{
@@ -1402,8 +1443,8 @@ func TestScenario(t *testing.T) {
 					checkFacts(t, an, w.facts)
 				})
 			}
-			if want.check != nil {
-				if msg := want.check(t, a, an); msg != "" {
+			for _, check := range want.checks {
+				if msg := check(t, a, an); msg != "" {
 					t.Error(msg)
 				}
 			}
