@@ -1344,6 +1344,14 @@ var scenarios = map[string]scenarioWant{
 			aliasFrom("Forum for Seoul-Tokyo Dialogue", "Tokyo Seoul Forum", events.AliasVariant, "digest-forum", "digest", ""),
 		},
 	},
+	"self-relation": {
+		// Only the claims that relate to another fact were recorded.
+		facts: []wantFact{
+			{subject: "Loop", predicate: "launched", relation: true, value: "after Loop / announced", status: projections.StatusSingleSource,
+				claims: ids{"loop-after-announced"}},
+			{subject: "Loop", predicate: "announced", value: "2023-03", status: projections.StatusSingleSource, claims: ids{"loop-announced"}},
+		},
+	},
 	"reconcile-most-precise": {
 		facts: []wantFact{
 			// "2023-04~" may mean March to May, "2023-05" only May: the

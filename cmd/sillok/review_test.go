@@ -703,3 +703,28 @@ func TestReviewSameAliasOrigin(t *testing.T) {
 		t.Errorf("view: got\n%s\nwant it to contain %q", out, want)
 	}
 }
+
+// TestReviewSelfRelation checks that a relation claim whose related fact
+// is its own subject and predicate is refused, with the file, line and
+// claim on import, and that nothing is appended.
+func TestReviewSelfRelation(t *testing.T) {
+	archive, dir := e2eArchive(t), t.TempDir()
+	e2eRun(t, archive, "source", "add", e2eWrite(t, dir, "loop.txt", "The Loop launched after the Loop was announced.\n"),
+		"--id", "loop-news", "--published", "2024-02-01")
+	e2eRun(t, archive, "predicate", "add", "launched", "--kind", "date")
+	head := e2eHead(t, archive)
+	claims := e2eWrite(t, dir, "claims.yaml", `source: loop-news
+claims:
+  - id: loop-self
+    subject: Loop
+    predicate: launched
+    value: {after: {subject: loop, predicate: launched}}
+    quote: launched after the Loop
+`)
+	e2eFail(t, archive, 1, []string{"claims.yaml:3", "claim loop-self", "cannot relate a fact to itself", `"Loop" / launched`}, "claim", "import", claims)
+	e2eFail(t, archive, 1, []string{"claim loop-add", "cannot relate a fact to itself"}, "claim", "add", "--id", "loop-add", "--source", "loop-news",
+		"--subject", "Loop", "--predicate", "launched", "--value", "after:Loop/launched", "--quote", "launched after the Loop")
+	if got := e2eHead(t, archive); got != head {
+		t.Errorf("refused claims moved the head from %d to %d", head, got)
+	}
+}
