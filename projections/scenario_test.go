@@ -1352,6 +1352,27 @@ var scenarios = map[string]scenarioWant{
 			{subject: "Loop", predicate: "announced", value: "2023-03", status: projections.StatusSingleSource, claims: ids{"loop-announced"}},
 		},
 	},
+	"review-same-distinct": {
+		conflicts: []wantConflict{{kind: projections.KindName, status: projections.ConflictResolved,
+			names: []string{"Seoul Tokyo Forum", "Tokyo Seoul Forum"}, verdict: events.DecisionDistinct}},
+		facts: []wantFact{
+			{subject: "Seoul Tokyo Forum", predicate: "founded", value: "2019", status: projections.StatusSingleSource, claims: ids{"north-forum"}},
+			{subject: "Tokyo Seoul Forum", predicate: "founded", value: "2019-03", status: projections.StatusSingleSource, claims: ids{"south-forum"}},
+		},
+		aliases: map[string][]string{"Seoul Tokyo Forum": {}, "Tokyo Seoul Forum": {}},
+		at: map[string]stateWant{"same": {
+			conflicts: []wantConflict{{kind: projections.KindName, status: projections.ConflictResolved,
+				names: []string{"Seoul Tokyo Forum", "Tokyo Seoul Forum"}, verdict: events.DecisionSame}},
+			facts: []wantFact{{subject: "Seoul Tokyo Forum", predicate: "founded", value: "2019-03", status: projections.StatusAgreed,
+				claims: ids{"north-forum", "south-forum"}}},
+		}},
+		diffs: []wantDiff{{name: "distinct",
+			facts: []wantFactChange{
+				{op: projections.OpChanged, subject: "Seoul Tokyo Forum", predicate: "founded", after: "2019"},
+				{op: projections.OpAdded, subject: "Tokyo Seoul Forum", predicate: "founded", after: "2019-03"},
+			},
+			conflicts: []wantConflictChange{{projections.OpReviewed, projections.KindName, "Seoul Tokyo Forum", ""}}}},
+	},
 	"reconcile-most-precise": {
 		facts: []wantFact{
 			// "2023-04~" may mean March to May, "2023-05" only May: the
