@@ -3,6 +3,7 @@ package projections
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sillok/sillok/events"
 )
@@ -22,9 +23,11 @@ var ErrVerdict = errors.New("verdict does not fit the conflict")
 // conflict, all the others).
 func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (*events.VerdictRecorded, error) {
 	v := &events.VerdictRecorded{Conflict: cf.ID, Kind: cf.Kind, Decision: d, Claim: claim, Note: note, Seen: a.Rev}
-	for _, cc := range cf.Claims {
-		v.Claims = append(v.Claims, cc.ID)
-	}
+	// The verdict replaces the conflict's earlier verdict whole, so it
+	// settles the claims that one did too, though they no longer take
+	// part in the checks (rejected by it).
+	ids := a.verdictClaims(cf)
+	v.Claims = append(v.Claims, ids...)
 	switch d {
 	case events.DecisionSame, events.DecisionDistinct:
 		if cf.Kind != KindName {
@@ -36,27 +39,24 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 			return nil, fmt.Errorf("%w: %s is a name conflict; settle it with --same, --distinct or --dismiss", ErrVerdict, cf.ID)
 		}
 		var chosen *Claim
-		for _, cc := range cf.Claims {
-			if cc.ID == claim {
+		for _, id := range ids {
+			if id == claim {
 				chosen = a.State.Claims[claim]
 			}
 		}
 		if chosen == nil {
-			ids := ""
-			for i, cc := range cf.Claims {
-				if i > 0 {
-					ids += ", "
-				}
-				ids += string(cc.ID)
+			list := make([]string, len(ids))
+			for i, id := range ids {
+				list[i] = string(id)
 			}
-			return nil, fmt.Errorf("%w: claim %q is not part of conflict %s (its claims: %s)", ErrVerdict, claim, cf.ID, ids)
+			return nil, fmt.Errorf("%w: claim %q is not part of conflict %s (its claims: %s)", ErrVerdict, claim, cf.ID, strings.Join(list, ", "))
 		}
 		if d == events.DecisionReject {
 			v.Rejected = []events.ClaimID{claim}
 			break
 		}
-		for _, cc := range cf.Claims {
-			c := a.State.Claims[cc.ID]
+		for _, id := range ids {
+			c := a.State.Claims[id]
 			if c == nil || c.ID == claim {
 				continue
 			}
@@ -77,6 +77,28 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 			ErrAlreadyResolved, prev, describeDecision(d, claim))
 	}
 	return v, nil
+}
+
+// verdictClaims lists the claims a verdict on cf decides on: the
+// conflict's, then those of its latest verdict that are not retracted.
+func (a *Analysis) verdictClaims(cf *Conflict) []events.ClaimID {
+	var out []events.ClaimID
+	seen := map[events.ClaimID]bool{}
+	for _, cc := range cf.Claims {
+		if !seen[cc.ID] {
+			seen[cc.ID] = true
+			out = append(out, cc.ID)
+		}
+	}
+	if pv := cf.Verdict; pv != nil {
+		for _, id := range pv.Claims {
+			if c := a.State.Claims[id]; c != nil && !c.Retracted && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 func describeDecision(d events.Decision, claim events.ClaimID) string {

@@ -1373,6 +1373,15 @@ var scenarios = map[string]scenarioWant{
 			},
 			conflicts: []wantConflictChange{{projections.OpReviewed, projections.KindName, "Seoul Tokyo Forum", ""}}}},
 	},
+	"review-reopened-again": {
+		conflicts: []wantConflict{{kind: projections.KindValue, status: projections.ConflictResolved, subject: "Shield Network", predicate: "launched",
+			claims: ids{"tw-launch", "ad-launch", "hd-launch", "lr-launch"}, verdict: events.DecisionAccept}},
+		facts: []wantFact{{subject: "Shield Network", predicate: "launched", value: "2023-08-20", status: projections.StatusResolved,
+			claims: ids{"ad-launch", "hd-launch"}, rejected: ids{"tw-launch", "lr-launch"}}},
+		diffs: []wantDiff{{name: "accept-again",
+			facts:     []wantFactChange{{op: projections.OpChanged, subject: "Shield Network", predicate: "launched", after: "2023-08-20"}},
+			conflicts: []wantConflictChange{{projections.OpResolved, projections.KindValue, "Shield Network", "launched"}}}},
+	},
 	"reconcile-most-precise": {
 		facts: []wantFact{
 			// "2023-04~" may mean March to May, "2023-05" only May: the
