@@ -3,6 +3,7 @@ package projections
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sillok/sillok/events"
@@ -31,12 +32,12 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 	switch d {
 	case events.DecisionSame, events.DecisionDistinct:
 		if cf.Kind != KindName {
-			return nil, fmt.Errorf("%w: --%s settles a name conflict, and %s is a %s conflict; use --accept CLAIM, --reject CLAIM or --dismiss", ErrVerdict, d, cf.ID, cf.Kind)
+			return nil, fmt.Errorf("%w: %q settles a name conflict, and %s is a %s conflict; accept or reject one of its claims, or dismiss it", ErrVerdict, d, cf.ID, cf.Kind)
 		}
 		v.Names = append([]string(nil), cf.Names...)
 	case events.DecisionAccept, events.DecisionReject:
 		if cf.Kind == KindName {
-			return nil, fmt.Errorf("%w: %s is a name conflict; settle it with --same, --distinct or --dismiss", ErrVerdict, cf.ID)
+			return nil, fmt.Errorf("%w: %s is a name conflict; settle it as the same entity, as different things, or dismiss it", ErrVerdict, cf.ID)
 		}
 		var chosen *Claim
 		for _, id := range ids {
@@ -73,10 +74,41 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 		if pv := cf.Verdict; pv != nil {
 			prev = fmt.Sprintf("%s by %s at revision %d", describeDecision(pv.Decision, pv.Claim), pv.Author, pv.Rev)
 		}
-		return nil, fmt.Errorf("%w: %s, and no claim has joined it since. This review would replace it with: %s. Run it again with --override to do that",
-			ErrAlreadyResolved, prev, describeDecision(d, claim))
+		var change string
+		if pv := cf.Verdict; pv != nil {
+			change = describeChange(pv.Rejected, v.Rejected)
+		}
+		return nil, fmt.Errorf("%w: %s, and no claim has joined it since. This review would replace it with: %s%s",
+			ErrAlreadyResolved, prev, describeDecision(d, claim), change)
 	}
 	return v, nil
+}
+
+// describeChange says which claims a verdict that rejects now instead of
+// was would lift and reject: "" when the same.
+func describeChange(was, now []events.ClaimID) string {
+	var lifted, rejected []string
+	for _, id := range was {
+		if !slices.Contains(now, id) {
+			lifted = append(lifted, string(id))
+		}
+	}
+	for _, id := range now {
+		if !slices.Contains(was, id) {
+			rejected = append(rejected, string(id))
+		}
+	}
+	var parts []string
+	if len(lifted) > 0 {
+		parts = append(parts, strings.Join(lifted, ", ")+" would stand again")
+	}
+	if len(rejected) > 0 {
+		parts = append(parts, strings.Join(rejected, ", ")+" would stand rejected")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // verdictClaims lists the claims a verdict on cf decides on: the

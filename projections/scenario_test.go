@@ -1656,3 +1656,45 @@ func TestScenarioRebuildKeepsCheckpoints(t *testing.T) {
 		t.Errorf("after Store.Rebuild these revisions replay from revision 1 instead of a checkpoint: %s; want each read to start from a checkpoint as it did before", strings.Join(lost, ", "))
 	}
 }
+
+// TestVerdictErrors checks what Analysis.Verdict says when it refuses:
+// what the current verdict is, what the new one would change, and no
+// command-line flags (the program adds those).
+func TestVerdictErrors(t *testing.T) {
+	sc := loadScenario(t, filepath.Join("testdata", "review-override-dismiss"))
+	a := newArchive(t)
+	a.run(sc.Steps[:6]) // up to the accept of ad-launch
+	an := a.analysisAt(a.head())
+	value, err := findConflict(an, conflictSelector{Kind: projections.KindValue, Subject: "Shield Network", Predicate: "launched"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if value.Verdict == nil || value.Verdict.Claim != "ad-launch" {
+		t.Fatalf("verdict after step 6: %+v, want accept ad-launch", value.Verdict)
+	}
+	for _, tc := range []struct {
+		d     events.Decision
+		claim events.ClaimID
+		is    error
+		want  []string
+	}{
+		{events.DecisionDismiss, "", projections.ErrAlreadyResolved, []string{"accept ad-launch by scenario-test", "dismiss (tw-launch would stand again)"}},
+		{events.DecisionAccept, "tw-launch", projections.ErrAlreadyResolved, []string{"accept tw-launch (tw-launch would stand again; ad-launch would stand rejected)"}},
+		{events.DecisionSame, "", projections.ErrVerdict, []string{`"same" settles a name conflict`}},
+		{events.DecisionAccept, "sa-held", projections.ErrVerdict, []string{`claim "sa-held" is not part of conflict`, "tw-launch, ad-launch"}},
+	} {
+		_, err := an.Verdict(value, tc.d, tc.claim, "", false)
+		if !errors.Is(err, tc.is) {
+			t.Errorf("Verdict(%s %s): error %v, want %v", tc.d, tc.claim, err, tc.is)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("Verdict(%s %s): error %q, want it to contain %q", tc.d, tc.claim, err, w)
+			}
+		}
+		if strings.Contains(err.Error(), "--") {
+			t.Errorf("Verdict(%s %s): error %q names a command-line flag", tc.d, tc.claim, err)
+		}
+	}
+}

@@ -622,7 +622,7 @@ func TestReviewOverrideDemo(t *testing.T) {
 		t.Fatalf("after the demo: rejected = %v, want hl-launched among them", rejected)
 	}
 	accepted := e2eHead(t, archive)
-	e2eFail(t, archive, 1, []string{"already resolved", "accept jp-launched", "dismiss", "--override"}, "review", cf.ID, "--dismiss")
+	e2eFail(t, archive, 1, []string{"already resolved", "accept jp-launched", "dismiss (hl-launched would stand again)", "--override"}, "review", cf.ID, "--dismiss")
 
 	e2eRun(t, archive, "review", cf.ID, "--dismiss", "--override", "--note", "two stages of one launch")
 	dismissed := e2eHead(t, archive)
