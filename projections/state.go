@@ -25,6 +25,10 @@ type State struct {
 	// A State is used through its pointer: a copy would share them.
 	slab  []Claim
 	arena *strings.Builder
+	// verdictsOn indexes Verdicts by conflict (positions), for the first
+	// verdictsN of them; rebuilt when a state was made otherwise.
+	verdictsOn map[string][]int
+	verdictsN  int
 }
 
 // Predicate is a vocabulary entry.
@@ -180,12 +184,12 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 		// the claims they accepted or rejected are settled again by the
 		// verdicts that still stand.
 		var replaced []events.ClaimID
-		for i := range s.Verdicts {
-			if old := &s.Verdicts[i]; old.Conflict == p.Conflict {
-				replaced = append(replaced, verdictClaims(&old.VerdictRecorded)...)
-			}
+		for _, i := range s.verdictsOnConflict(p.Conflict) {
+			replaced = append(replaced, verdictClaims(&s.Verdicts[i].VerdictRecorded)...)
 		}
 		s.Verdicts = append(s.Verdicts, v)
+		s.verdictsOn[p.Conflict] = append(s.verdictsOn[p.Conflict], len(s.Verdicts)-1)
+		s.verdictsN = len(s.Verdicts)
 		if len(replaced) > 0 {
 			s.resettle(append(replaced, verdictClaims(p)...))
 			break
@@ -193,6 +197,20 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 		settle(s.Claims, p, e.Revision)
 	}
 	s.Rev = e.Revision
+}
+
+// verdictsOnConflict returns the positions in Verdicts of the verdicts on
+// a conflict, from the index (built first if it is not up to date).
+func (s *State) verdictsOnConflict(conflict string) []int {
+	if s.verdictsOn == nil || s.verdictsN != len(s.Verdicts) {
+		s.verdictsOn = make(map[string][]int, len(s.Verdicts))
+		for i := range s.Verdicts {
+			c := s.Verdicts[i].Conflict
+			s.verdictsOn[c] = append(s.verdictsOn[c], i)
+		}
+		s.verdictsN = len(s.Verdicts)
+	}
+	return s.verdictsOn[conflict]
 }
 
 // verdictClaims lists the claims a verdict accepts or rejects.
