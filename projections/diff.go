@@ -15,6 +15,9 @@ const (
 	OpOpened   = "opened"
 	OpResolved = "resolved"
 	OpReopened = "reopened"
+	// OpReviewed is a conflict that stayed resolved while a new verdict
+	// replaced its verdict.
+	OpReviewed = "reviewed"
 )
 
 // Changes is what changed in the view and the conflicts between two
@@ -40,7 +43,8 @@ type FactChange struct {
 	Text bool `json:"-"`
 }
 
-// ConflictChange is a conflict opened, resolved or reopened.
+// ConflictChange is a conflict opened, resolved, reopened or reviewed
+// again.
 type ConflictChange struct {
 	Op        string `json:"op"`
 	ID        string `json:"id"`
@@ -133,6 +137,9 @@ func Diff(from, to *Analysis) *Changes {
 			op = OpResolved
 		case old.Status == ConflictResolved && c.Status == ConflictOpen:
 			op = OpReopened
+		case old.Status == ConflictResolved && c.Status == ConflictResolved &&
+			old.Verdict != nil && c.Verdict != nil && old.Verdict.Rev != c.Verdict.Rev:
+			op = OpReviewed
 		}
 		if op != "" {
 			ch.Conflicts = append(ch.Conflicts, ConflictChange{op, c.ID, c.Kind, c.Subject, c.Predicate, c.Summary})

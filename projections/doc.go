@@ -12,7 +12,9 @@
 // independence (translations, and copies found by MinHash), the reconciled
 // facts, and the three checks — value, temporal, name — each about linear
 // in the claims. Verdicts are applied as the State records them: an accept
-// or reject marks claims rejected, and rejected claims take no part.
+// or reject marks claims rejected, and rejected claims take no part. A new
+// verdict on a conflict replaces the earlier one whole: the claims that one
+// accepted or rejected are settled again by the verdicts that stand.
 //
 // Store.At answers "the state at revision N" from the nearest checkpoint
 // at or before N plus a replay of the events after it. Store.CatchUp, called

@@ -29,6 +29,10 @@ type nameInfo struct {
 	kind     events.AliasKind
 	claim    events.ClaimID
 	note     string
+	// origin is the revision of the event that made the name an alias
+	// (the claim's "as", the declaration, the "same" verdict): kind,
+	// claim, note and origin are set together.
+	origin events.Revision
 }
 
 // key returns NameKey(name), computed once per name.
@@ -98,7 +102,7 @@ func buildNames(s *State) *nameGraph {
 				if ak != k {
 					g.info[ak].asAlias = true
 					if g.info[ak].kind == "" {
-						g.info[ak].kind, g.info[ak].claim = events.AliasVariant, c.ID
+						g.info[ak].kind, g.info[ak].claim, g.info[ak].origin = events.AliasVariant, c.ID, c.Rev
 					}
 					links = append(links, link{k, ak})
 				}
@@ -124,7 +128,7 @@ func buildNames(s *State) *nameGraph {
 			g.info[ek].asTarget = true
 			if nk != ek {
 				g.info[nk].asAlias = true
-				g.info[nk].kind, g.info[nk].claim, g.info[nk].note = al.Kind, al.Claim, al.Note
+				g.info[nk].kind, g.info[nk].claim, g.info[nk].note, g.info[nk].origin = al.Kind, al.Claim, al.Note, al.Rev
 				links = append(links, link{ek, nk})
 			}
 		}})
@@ -140,9 +144,18 @@ func buildNames(s *State) *nameGraph {
 				g.distinct[pairKey(a, b)] = true
 				return
 			}
-			g.info[b].asAlias = true
-			if g.info[b].kind == "" {
-				g.info[b].kind = events.AliasSame
+			// The verdict makes the second name an alias of the first,
+			// or the first of the second when only the second is already
+			// an alias (of another entity, through a claim's "as" or a
+			// declaration): that origin stays. The new alias shows as
+			// made by the verdict, at its revision.
+			alias := b
+			if g.info[b].asAlias && !g.info[a].asAlias {
+				alias = a
+			}
+			if in := g.info[alias]; !in.asAlias {
+				in.asAlias = true
+				in.kind, in.claim, in.note, in.origin = events.AliasSame, "", v.Note, v.Rev
 			}
 			links = append(links, link{a, b})
 		}})
@@ -228,7 +241,11 @@ func (g *nameGraph) aliasesOf(root string) []EntityName {
 		if kind == "" {
 			kind = events.AliasVariant
 		}
-		out = append(out, EntityName{Name: in.display, Kind: kind, Claim: in.claim, Rev: in.rev, Note: in.note})
+		rev := in.origin
+		if rev == 0 {
+			rev = in.rev // a name joined through another: where it first appeared
+		}
+		out = append(out, EntityName{Name: in.display, Kind: kind, Claim: in.claim, Rev: rev, Note: in.note})
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package projections
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/sillok/sillok/events"
 )
@@ -22,41 +24,40 @@ var ErrVerdict = errors.New("verdict does not fit the conflict")
 // conflict, all the others).
 func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (*events.VerdictRecorded, error) {
 	v := &events.VerdictRecorded{Conflict: cf.ID, Kind: cf.Kind, Decision: d, Claim: claim, Note: note, Seen: a.Rev}
-	for _, cc := range cf.Claims {
-		v.Claims = append(v.Claims, cc.ID)
-	}
+	// The verdict replaces the conflict's earlier verdict whole, so it
+	// settles the claims that one did too, though they no longer take
+	// part in the checks (rejected by it).
+	ids := a.verdictClaims(cf)
+	v.Claims = append(v.Claims, ids...)
 	switch d {
 	case events.DecisionSame, events.DecisionDistinct:
 		if cf.Kind != KindName {
-			return nil, fmt.Errorf("%w: --%s settles a name conflict, and %s is a %s conflict; use --accept CLAIM, --reject CLAIM or --dismiss", ErrVerdict, d, cf.ID, cf.Kind)
+			return nil, fmt.Errorf("%w: %q settles a name conflict, and %s is a %s conflict; accept or reject one of its claims, or dismiss it", ErrVerdict, d, cf.ID, cf.Kind)
 		}
 		v.Names = append([]string(nil), cf.Names...)
 	case events.DecisionAccept, events.DecisionReject:
 		if cf.Kind == KindName {
-			return nil, fmt.Errorf("%w: %s is a name conflict; settle it with --same, --distinct or --dismiss", ErrVerdict, cf.ID)
+			return nil, fmt.Errorf("%w: %s is a name conflict; settle it as the same entity, as different things, or dismiss it", ErrVerdict, cf.ID)
 		}
 		var chosen *Claim
-		for _, cc := range cf.Claims {
-			if cc.ID == claim {
+		for _, id := range ids {
+			if id == claim {
 				chosen = a.State.Claims[claim]
 			}
 		}
 		if chosen == nil {
-			ids := ""
-			for i, cc := range cf.Claims {
-				if i > 0 {
-					ids += ", "
-				}
-				ids += string(cc.ID)
+			list := make([]string, len(ids))
+			for i, id := range ids {
+				list[i] = string(id)
 			}
-			return nil, fmt.Errorf("%w: claim %q is not part of conflict %s (its claims: %s)", ErrVerdict, claim, cf.ID, ids)
+			return nil, fmt.Errorf("%w: claim %q is not part of conflict %s (its claims: %s)", ErrVerdict, claim, cf.ID, strings.Join(list, ", "))
 		}
 		if d == events.DecisionReject {
 			v.Rejected = []events.ClaimID{claim}
 			break
 		}
-		for _, cc := range cf.Claims {
-			c := a.State.Claims[cc.ID]
+		for _, id := range ids {
+			c := a.State.Claims[id]
 			if c == nil || c.ID == claim {
 				continue
 			}
@@ -73,10 +74,63 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 		if pv := cf.Verdict; pv != nil {
 			prev = fmt.Sprintf("%s by %s at revision %d", describeDecision(pv.Decision, pv.Claim), pv.Author, pv.Rev)
 		}
-		return nil, fmt.Errorf("%w: %s, and no claim has joined it since. This review would replace it with: %s. Run it again with --override to do that",
-			ErrAlreadyResolved, prev, describeDecision(d, claim))
+		var change string
+		if pv := cf.Verdict; pv != nil {
+			change = describeChange(pv.Rejected, v.Rejected)
+		}
+		return nil, fmt.Errorf("%w: %s, and no claim has joined it since. This review would replace it with: %s%s",
+			ErrAlreadyResolved, prev, describeDecision(d, claim), change)
 	}
 	return v, nil
+}
+
+// describeChange says which claims a verdict that rejects now instead of
+// was would lift and reject: "" when the same.
+func describeChange(was, now []events.ClaimID) string {
+	var lifted, rejected []string
+	for _, id := range was {
+		if !slices.Contains(now, id) {
+			lifted = append(lifted, string(id))
+		}
+	}
+	for _, id := range now {
+		if !slices.Contains(was, id) {
+			rejected = append(rejected, string(id))
+		}
+	}
+	var parts []string
+	if len(lifted) > 0 {
+		parts = append(parts, strings.Join(lifted, ", ")+" would stand again")
+	}
+	if len(rejected) > 0 {
+		parts = append(parts, strings.Join(rejected, ", ")+" would stand rejected")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// verdictClaims lists the claims a verdict on cf decides on: the
+// conflict's, then those of its latest verdict that are not retracted.
+func (a *Analysis) verdictClaims(cf *Conflict) []events.ClaimID {
+	var out []events.ClaimID
+	seen := map[events.ClaimID]bool{}
+	for _, cc := range cf.Claims {
+		if !seen[cc.ID] {
+			seen[cc.ID] = true
+			out = append(out, cc.ID)
+		}
+	}
+	if pv := cf.Verdict; pv != nil {
+		for _, id := range pv.Claims {
+			if c := a.State.Claims[id]; c != nil && !c.Retracted && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 func describeDecision(d events.Decision, claim events.ClaimID) string {

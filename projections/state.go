@@ -25,6 +25,10 @@ type State struct {
 	// A State is used through its pointer: a copy would share them.
 	slab  []Claim
 	arena *strings.Builder
+	// verdictsOn indexes Verdicts by conflict (positions), for the first
+	// verdictsN of them; rebuilt when a state was made otherwise.
+	verdictsOn map[string][]int
+	verdictsN  int
 }
 
 // Predicate is a vocabulary entry.
@@ -176,20 +180,83 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 		s.Aliases = append(s.Aliases, Alias{AliasDeclared: *p, Rev: e.Revision, Author: e.Author})
 	case *events.VerdictRecorded:
 		v := Verdict{VerdictRecorded: *p, Rev: e.Revision, Author: e.Author, At: e.RecordedAt}
+		// A new verdict on a conflict replaces the earlier ones whole:
+		// the claims they accepted or rejected are settled again by the
+		// verdicts that still stand.
+		var replaced []events.ClaimID
+		for _, i := range s.verdictsOnConflict(p.Conflict) {
+			replaced = append(replaced, verdictClaims(&s.Verdicts[i].VerdictRecorded)...)
+		}
 		s.Verdicts = append(s.Verdicts, v)
-		switch p.Decision {
-		case events.DecisionAccept:
-			if c, ok := s.Claims[p.Claim]; ok {
-				c.RejectedBy, c.RejectedAt = "", 0
-			}
+		s.verdictsOn[p.Conflict] = append(s.verdictsOn[p.Conflict], len(s.Verdicts)-1)
+		s.verdictsN = len(s.Verdicts)
+		if len(replaced) > 0 {
+			s.resettle(append(replaced, verdictClaims(p)...))
+			break
 		}
-		for _, id := range p.Rejected {
-			if c, ok := s.Claims[id]; ok {
-				c.RejectedBy, c.RejectedAt = p.Conflict, e.Revision
-			}
-		}
+		settle(s.Claims, p, e.Revision)
 	}
 	s.Rev = e.Revision
+}
+
+// verdictsOnConflict returns the positions in Verdicts of the verdicts on
+// a conflict, from the index (built first if it is not up to date).
+func (s *State) verdictsOnConflict(conflict string) []int {
+	if s.verdictsOn == nil || s.verdictsN != len(s.Verdicts) {
+		s.verdictsOn = make(map[string][]int, len(s.Verdicts))
+		for i := range s.Verdicts {
+			c := s.Verdicts[i].Conflict
+			s.verdictsOn[c] = append(s.verdictsOn[c], i)
+		}
+		s.verdictsN = len(s.Verdicts)
+	}
+	return s.verdictsOn[conflict]
+}
+
+// verdictClaims lists the claims a verdict accepts or rejects.
+func verdictClaims(p *events.VerdictRecorded) []events.ClaimID {
+	out := append([]events.ClaimID(nil), p.Rejected...)
+	if p.Decision == events.DecisionAccept && p.Claim != "" {
+		out = append(out, p.Claim)
+	}
+	return out
+}
+
+// settle applies one verdict, recorded at rev, to the claims: the claim
+// it accepts stands, the claims it rejects stand rejected by its conflict.
+func settle(claims map[events.ClaimID]*Claim, p *events.VerdictRecorded, rev events.Revision) {
+	if p.Decision == events.DecisionAccept {
+		if c, ok := claims[p.Claim]; ok {
+			c.RejectedBy, c.RejectedAt = "", 0
+		}
+	}
+	for _, id := range p.Rejected {
+		if c, ok := claims[id]; ok {
+			c.RejectedBy, c.RejectedAt = p.Conflict, rev
+		}
+	}
+}
+
+// resettle recomputes whether the given claims stand rejected, from the
+// latest verdict on each conflict applied in revision order: what
+// applying only the verdicts that were not replaced would have given.
+func (s *State) resettle(ids []events.ClaimID) {
+	affected := make(map[events.ClaimID]*Claim, len(ids))
+	for _, id := range ids {
+		if c, ok := s.Claims[id]; ok {
+			c.RejectedBy, c.RejectedAt = "", 0
+			affected[id] = c
+		}
+	}
+	latest := map[string]int{}
+	for i := range s.Verdicts {
+		latest[s.Verdicts[i].Conflict] = i
+	}
+	for i := range s.Verdicts {
+		if v := &s.Verdicts[i]; latest[v.Conflict] == i {
+			settle(affected, &v.VerdictRecorded, v.Rev)
+		}
+	}
 }
 
 // arenaChunk is the size of the blocks keep copies strings into.

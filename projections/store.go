@@ -13,7 +13,9 @@ import (
 
 // SchemaVersion is the version of the stored projection format. A stored
 // projection of another version is wiped and rebuilt from the log.
-const SchemaVersion = 5
+// Version 6: a verdict replaces the earlier verdict on its conflict whole,
+// so states folded by version 5 keep rejections that are now lifted.
+const SchemaVersion = 6
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000

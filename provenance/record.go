@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/cases"
+
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/sources"
 )
@@ -27,6 +29,9 @@ var (
 	ErrUnknownClaim = errors.New("unknown claim")
 	// ErrWrongKind reports a value that does not fit its predicate's kind.
 	ErrWrongKind = errors.New("value does not fit the predicate's kind")
+	// ErrSelfRelation reports a relation claim whose related fact is the
+	// claim's own subject and predicate.
+	ErrSelfRelation = errors.New("a claim cannot relate a fact to itself")
 )
 
 // Recorder validates claims, predicates and aliases against an archive
@@ -237,6 +242,14 @@ func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimI
 		if to.Kind != events.KindDate {
 			return v, fmt.Errorf("relation: %w: predicate %q takes a %s, not a date", ErrWrongKind, to.Name, to.Kind)
 		}
+		if to.Name == pred.Name {
+			for _, own := range []string{in.Subject, in.As} {
+				if own != "" && sameName(own, in.Relation.To.Subject) {
+					return v, fmt.Errorf("%w: %s %s / %s relates %q / %s to itself; name another subject or predicate",
+						ErrSelfRelation, in.Relation.Op, in.Relation.To.Subject, in.Relation.To.Predicate, in.Subject, pred.Name)
+				}
+			}
+		}
 		rel := *in.Relation
 		v.Relation = &rel
 		return v, nil
@@ -273,6 +286,15 @@ func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimI
 		v.Text = written
 	}
 	return v, nil
+}
+
+// sameName reports whether two names are one name as far as recording
+// can tell: equal after normalization (width, compatibility forms, white
+// space) and case folding. Names made one entity by aliases or verdicts
+// are known to the projections only, which also fold punctuation.
+func sameName(a, b string) bool {
+	fold := cases.Fold()
+	return fold.String(sources.Normalize(a)) == fold.String(sources.Normalize(b))
 }
 
 // source returns a source's context, cached for the recorder's life.

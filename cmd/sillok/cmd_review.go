@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -64,7 +65,7 @@ func (a *app) reviewCommand() *cli.Command {
 					return err
 				}
 				if v, err = an.Verdict(cf, decisions[0], claim, c.String("note"), c.Bool("override")); err != nil {
-					return fmt.Errorf("conflict %s: %w", cf.ID, err)
+					return fmt.Errorf("conflict %s: %w%s", cf.ID, err, verdictHint(cf, decisions[0], err))
 				}
 				e, err = tx.Append(author(c), v)
 				return err
@@ -83,4 +84,20 @@ func (a *app) reviewCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// verdictHint is what to type instead, after a verdict was refused.
+func verdictHint(cf *projections.Conflict, d events.Decision, err error) string {
+	name := cf.Kind == projections.KindName
+	nameDecision := d == events.DecisionSame || d == events.DecisionDistinct
+	switch {
+	case errors.Is(err, projections.ErrAlreadyResolved):
+		return ". Run it again with --override to do that"
+	case !errors.Is(err, projections.ErrVerdict):
+	case name && !nameDecision && d != events.DecisionDismiss:
+		return fmt.Sprintf(" (--%s is for value and temporal conflicts: use --same, --distinct or --dismiss)", d)
+	case !name && nameDecision:
+		return fmt.Sprintf(" (--%s is for name conflicts: use --accept CLAIM, --reject CLAIM or --dismiss)", d)
+	}
+	return ""
 }

@@ -122,7 +122,7 @@ func renderView(an *projections.Analysis, ents []*projections.Entity) string {
 		if len(e.Aliases) > 0 {
 			var names []string
 			for _, al := range e.Aliases {
-				names = append(names, fmt.Sprintf("%s (%s)", term(al.Name), al.Kind))
+				names = append(names, fmt.Sprintf("%s (%s)", term(al.Name), aliasOrigin(al)))
 			}
 			b.WriteString("  also: " + strings.Join(names, "; ") + "\n")
 		}
@@ -131,6 +131,18 @@ func renderView(an *projections.Analysis, ents []*projections.Entity) string {
 		}
 	}
 	return b.String()
+}
+
+// aliasOrigin is an alias's kind and where it comes from: a declaration
+// (the kind alone), a claim's "as", or a reviewer's --same.
+func aliasOrigin(al projections.EntityName) string {
+	switch {
+	case al.Kind == events.AliasSame:
+		return fmt.Sprintf("same, by review at revision %d", al.Rev)
+	case al.Claim != "":
+		return fmt.Sprintf("%s, as written in claim %s", al.Kind, al.Claim)
+	}
+	return string(al.Kind)
 }
 
 func renderFact(f *projections.Fact) string {

@@ -581,3 +581,150 @@ func sameSet(a, b []string) bool {
 	slices.Sort(y)
 	return slices.Equal(x, y)
 }
+
+// demoLaunched returns the DTPN launch-date fact (not the relation) of
+// `view --json` on the demo archive.
+func demoLaunched(t *testing.T, archive string) (value *string, status string, rejected, values []string) {
+	t.Helper()
+	var v e2eView
+	e2eJSON(t, archive, &v, "view", "Disruptive Technology Protection Network")
+	for _, e := range v.Entities {
+		for _, f := range e.Facts {
+			if f.Predicate == "launched" && !f.Relation {
+				return f.Value, f.Status, f.Rejected, f.Values
+			}
+		}
+	}
+	t.Fatalf("view: no launched fact in %+v", v)
+	return nil, "", nil, nil
+}
+
+// e2eDiff is `diff --json`.
+type e2eDiff struct {
+	Facts []struct {
+		Op, Subject, Predicate string
+		Before, After          *string
+	}
+	Conflicts []struct{ Op, ID, Kind string }
+}
+
+// TestReviewOverrideDemo replays issue #14 on the demo archive: the demo
+// accepts jp-launched (rejecting hl-launched); a dismissal with --override
+// replaces that verdict whole, so hl-launched stands again, and diff says
+// what changed. Then accepting hl-launched replaces the dismissal.
+func TestReviewOverrideDemo(t *testing.T) {
+	_, _, archive := runDemo(t)
+	cf := (&reviewArchive{path: archive}).conflict(t, "value", "Disruptive Technology Protection Network", "launched")
+	if cf.Verdict == nil || cf.Verdict.Decision != "accept" || cf.Verdict.Claim != "jp-launched" {
+		t.Fatalf("the demo's verdict on %s: got %+v, want accept jp-launched", cf.ID, cf.Verdict)
+	}
+	if _, _, rejected, _ := demoLaunched(t, archive); !slices.Contains(rejected, "hl-launched") {
+		t.Fatalf("after the demo: rejected = %v, want hl-launched among them", rejected)
+	}
+	accepted := e2eHead(t, archive)
+	e2eFail(t, archive, 1, []string{"already resolved", "accept jp-launched", "dismiss (hl-launched would stand again)", "--override"}, "review", cf.ID, "--dismiss")
+
+	e2eRun(t, archive, "review", cf.ID, "--dismiss", "--override", "--note", "two stages of one launch")
+	dismissed := e2eHead(t, archive)
+	value, status, rejected, values := demoLaunched(t, archive)
+	if value != nil || status != "resolved" || len(rejected) != 0 || !slices.Contains(values, "2023-04") || !slices.Contains(values, "2023-08") {
+		t.Errorf("after the dismissal: value %v, status %q, rejected %v, values %v; want no value, resolved, nothing rejected, 2023-04 and 2023-08",
+			strp(value), status, rejected, values)
+	}
+	if out := e2eRun(t, archive, "view", "Disruptive Technology Protection Network"); strings.Contains(out, "rejected: hl-launched") {
+		t.Errorf("after the dismissal the view still shows hl-launched rejected:\n%s", out)
+	}
+	var ch e2eDiff
+	e2eJSON(t, archive, &ch, "diff", strconv.FormatUint(uint64(accepted), 10), strconv.FormatUint(uint64(dismissed), 10))
+	changed, reviewed, opened := false, false, 0
+	for _, f := range ch.Facts {
+		if f.Op == "changed" && f.Subject == "Disruptive Technology Protection Network" && f.Predicate == "launched" &&
+			strp(f.Before) == `"2023-08"` && strp(f.After) == `"2023-04 | 2023-08"` {
+			changed = true
+		}
+	}
+	for _, c := range ch.Conflicts {
+		switch {
+		case c.Op == "reviewed" && c.ID == cf.ID:
+			reviewed = true
+		case c.Op == "opened" && c.Kind == "temporal":
+			opened++
+		}
+	}
+	// The temporal conflicts that rested on hl-launched (2023-04) are
+	// back: the relation "launched after the summit" against each date of
+	// the summit, and "first meeting on the day of the launch".
+	if !changed || !reviewed || opened == 0 {
+		t.Errorf("diff %d %d: got %s; want the launch date changed 2023-08 → 2023-04 | 2023-08, conflict %s reviewed, temporal conflicts opened",
+			accepted, dismissed, e2eRun(t, archive, "diff", strconv.FormatUint(uint64(accepted), 10), strconv.FormatUint(uint64(dismissed), 10)), cf.ID)
+	}
+
+	e2eRun(t, archive, "review", cf.ID, "--accept", "hl-launched", "--override")
+	value, _, rejected, _ = demoLaunched(t, archive)
+	if strp(value) != `"2023-04"` || !slices.Contains(rejected, "jp-launched") || slices.Contains(rejected, "hl-launched") {
+		t.Errorf("after accepting hl-launched: value %v, rejected %v; want 2023-04, jp-launched rejected, hl-launched not", strp(value), rejected)
+	}
+}
+
+// TestReviewSameAliasOrigin checks that the alias a --same verdict makes
+// is shown as the verdict's, at the verdict's revision.
+func TestReviewSameAliasOrigin(t *testing.T) {
+	_, _, archive := runDemo(t)
+	cf := (&reviewArchive{path: archive}).conflict(t, "name", "Freedom Online Coalition", "Online Freedom Coalition")
+	e2eRun(t, archive, "review", cf.ID, "--same", "--note", "machine translation reordered the words")
+	rev := e2eHead(t, archive)
+	var doc struct {
+		Entities []struct {
+			Name         string
+			AliasDetails []struct {
+				Name, Kind, Claim, Note string
+				Revision                events.Revision
+			} `json:"alias_details"`
+		}
+	}
+	e2eJSON(t, archive, &doc, "view", "Freedom Online Coalition")
+	found := false
+	for _, e := range doc.Entities {
+		for _, al := range e.AliasDetails {
+			if al.Name != "Online Freedom Coalition" {
+				continue
+			}
+			found = true
+			if al.Kind != "same" || al.Revision != rev || al.Claim != "" || al.Note != "machine translation reordered the words" {
+				t.Errorf("alias %+v: want kind same, revision %d (the verdict's), no claim, the verdict's note", al, rev)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("view --json: no alias Online Freedom Coalition in %+v", doc)
+	}
+	want := "Online Freedom Coalition (same, by review at revision " + strconv.FormatUint(uint64(rev), 10) + ")"
+	if out := e2eRun(t, archive, "view", "Freedom Online Coalition"); !strings.Contains(out, want) {
+		t.Errorf("view: got\n%s\nwant it to contain %q", out, want)
+	}
+}
+
+// TestReviewSelfRelation checks that a relation claim whose related fact
+// is its own subject and predicate is refused, with the file, line and
+// claim on import, and that nothing is appended.
+func TestReviewSelfRelation(t *testing.T) {
+	archive, dir := e2eArchive(t), t.TempDir()
+	e2eRun(t, archive, "source", "add", e2eWrite(t, dir, "loop.txt", "The Loop launched after the Loop was announced.\n"),
+		"--id", "loop-news", "--published", "2024-02-01")
+	e2eRun(t, archive, "predicate", "add", "launched", "--kind", "date")
+	head := e2eHead(t, archive)
+	claims := e2eWrite(t, dir, "claims.yaml", `source: loop-news
+claims:
+  - id: loop-self
+    subject: Loop
+    predicate: launched
+    value: {after: {subject: loop, predicate: launched}}
+    quote: launched after the Loop
+`)
+	e2eFail(t, archive, 1, []string{"claims.yaml:3", "claim loop-self", "cannot relate a fact to itself", `"Loop" / launched`}, "claim", "import", claims)
+	e2eFail(t, archive, 1, []string{"claim loop-add", "cannot relate a fact to itself"}, "claim", "add", "--id", "loop-add", "--source", "loop-news",
+		"--subject", "Loop", "--predicate", "launched", "--value", "after:Loop/launched", "--quote", "launched after the Loop")
+	if got := e2eHead(t, archive); got != head {
+		t.Errorf("refused claims moved the head from %d to %d", head, got)
+	}
+}
