@@ -1378,7 +1378,7 @@ func TestSeedArchive(t *testing.T) {
 	}
 	seedSources := []seedSource{
 		// Machine-translated English of a Japanese article, 2024/04/26 09:07 KST.
-		{"000_db5d805b9eb66672.txt", sourceStep{ID: "wowkorea-2024-04-26", Published: "2024-04-26T09:07:00+09:00", Lang: "en", Translator: "machine translation"}},
+		{"000_db5d805b9eb66672.txt", sourceStep{ID: "wowkorea-2024-04-26", Published: "2024-04-26T09:07:00+09:00", Lang: "en"}},
 		// The Readable, Jun. 07, 2024, 8:21 PM GMT+9.
 		{"001_2f63746adeee552f.txt", sourceStep{ID: "readable-2024-06-07", Published: "2024-06-07T20:21:00+09:00", Lang: "en"}},
 		// Yonhap in English, 2023-04-17 22:09.

@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the version of the stored projection format. A stored
 // projection of another version is wiped and rebuilt from the log.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
