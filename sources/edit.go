@@ -225,7 +225,7 @@ func checkTimestamps(meta Meta) error {
 // source, with no cycle of translations through it.
 func checkTranslation(tx *events.Tx, src *events.SourceArchived) error {
 	if src.Translator != "" && src.TranslationOf == "" {
-		return fmt.Errorf("source %s: a translator (%q) is given, but the source is not a translation: give the source it translates (translation_of) too", src.ID, src.Translator)
+		return fmt.Errorf("source %s: a translator (%q) is given, but the source is not a translation: give the source it translates (translation-of) too", src.ID, src.Translator)
 	}
 	if src.TranslationOf == "" {
 		return nil
@@ -238,12 +238,12 @@ func checkTranslation(tx *events.Tx, src *events.SourceArchived) error {
 	for next := src.TranslationOf; next != ""; {
 		chain = append(chain, string(next))
 		if seen[next] {
-			return fmt.Errorf("translation_of: %s would make a cycle of translations: %s", src.TranslationOf, strings.Join(chain, " → "))
+			return fmt.Errorf("translation-of: %s would make a cycle of translations: %s", src.TranslationOf, strings.Join(chain, " → "))
 		}
 		seen[next] = true
 		orig, _, err := Lookup(tx, next)
 		if err != nil {
-			return fmt.Errorf("translation_of: %w", err)
+			return fmt.Errorf("translation-of: %w", err)
 		}
 		next = orig.TranslationOf
 	}
