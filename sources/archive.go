@@ -67,6 +67,9 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 			return Added{}, fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
+	if err := checkLang(meta.Lang); err != nil {
+		return Added{}, fmt.Errorf("--lang: %w", err)
+	}
 	if meta.Translator != "" && meta.TranslationOf == "" {
 		return Added{}, fmt.Errorf("a translator (%q) is given, but not the source it translates (translation-of)", meta.Translator)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/sillok/sillok/events"
 )
 
@@ -207,8 +209,23 @@ func metaFields(m Meta) map[string]string {
 	}
 }
 
-// checkTimestamps checks the publication and retrieval times of meta.
+// checkLang checks a language tag (BCP 47: en, ja, ko, zh-Hant).
+func checkLang(lang string) error {
+	if lang == "" {
+		return nil
+	}
+	if _, err := language.Parse(lang); err != nil {
+		return fmt.Errorf("%q is not a BCP 47 language tag (like en, ja, ko, zh-Hant): %w", lang, err)
+	}
+	return nil
+}
+
+// checkTimestamps checks the publication and retrieval times of meta,
+// and its language tag.
 func checkTimestamps(meta Meta) error {
+	if err := checkLang(meta.Lang); err != nil {
+		return fmt.Errorf("lang: %w", err)
+	}
 	for _, f := range []struct{ name, v string }{{"published", meta.Published}, {"retrieved", meta.Retrieved}} {
 		if f.v == "" {
 			continue

@@ -54,6 +54,7 @@ func TestReAddChecksMetadata(t *testing.T) {
 	}{
 		{"InvalidDate", sources.Meta{ID: "gazette", Published: "2023-02-29"}, []string{"--published", "2023-02-29"}},
 		{"TranslatorAlone", sources.Meta{Translator: "DeepL"}, []string{"translator", "translation-of"}},
+		{"BadLang", sources.Meta{Lang: "english"}, []string{"--lang", `"english" is not a BCP 47 language tag`}},
 		{"UnknownOriginal", sources.Meta{TranslationOf: "nowhere"}, []string{"unknown source"}},
 		{"OtherDateAndTitle", sources.Meta{Published: "2024-04-27", Title: "Port news!"},
 			[]string{"already archived as gazette", `published: stored "2024-04-26", given "2024-04-27"`, `title: stored "Port news", given "Port news!"`}},
@@ -155,6 +156,7 @@ func TestEditSource(t *testing.T) {
 		{"NothingChanged", "tr", sources.Meta{Published: "2024-01-02"}, nil, "nothing changed"},
 		{"Unknown", "nope", sources.Meta{Title: "x"}, nil, "unknown source"},
 		{"BadDate", "tr", sources.Meta{Published: "2024-13-01"}, nil, "published"},
+		{"BadLang", "tr", sources.Meta{Lang: "en_US!"}, nil, "not a BCP 47 language tag"},
 		{"Cycle", "orig", sources.Meta{TranslationOf: "tr"}, nil, "orig → tr → orig"},
 		{"Self", "orig", sources.Meta{TranslationOf: "orig"}, nil, "itself"},
 		{"TranslatorAlone", "orig", sources.Meta{Translator: "DeepL"}, nil, "not a translation"},
