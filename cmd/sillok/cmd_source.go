@@ -267,12 +267,20 @@ func (a *app) sourceEdit(c *cli.Context) error {
 		a.printf("  %-15s %s → %s\n", ch.Field+":", orNone(ch.Before), orNone(ch.After))
 	}
 	if len(look) > 0 {
-		a.printf("%d claims had their dates resolved against the old publication date; now against %s (check that the words still mean these dates):\n", len(look), orNone(res.After.Published))
+		a.printf("%s resolved against the old publication date; now against %s (check that the words still mean these dates):\n", claimsWere(len(look)), orNone(res.After.Published))
 		for _, l := range look {
 			a.printf("  %-20s %q: %s → %s\n", l.Claim, l.Written, l.Before, l.Date)
 		}
 	}
 	return nil
+}
+
+// claimsWere says "1 claim was" or "n claims were".
+func claimsWere(n int) string {
+	if n == 1 {
+		return "1 claim was"
+	}
+	return fmt.Sprintf("%d claims were", n)
 }
 
 func orNone(s string) string {
@@ -432,7 +440,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 		}
 	}
 	if len(s.NeedsLook) > 0 {
-		a.printf("needs a look:     %d claims resolved against an earlier publication date, now against %s:\n", len(s.NeedsLook), orNone(s.Published))
+		a.printf("needs a look:     %s resolved against an earlier publication date, now against %s:\n", claimsWere(len(s.NeedsLook)), orNone(s.Published))
 		for _, l := range s.NeedsLook {
 			a.printf("  %-20s %q → %s\n", l.Claim, l.Written, l.Date)
 		}
