@@ -29,7 +29,10 @@ func (tx *Tx) Append(author string, p Payload) (Event, error) {
 	}
 	a := tx.app
 	if a == nil {
-		a = newAppendState(tx)
+		var err error
+		if a, err = newAppendState(tx); err != nil {
+			return Event{}, err
+		}
 		tx.app = a
 	}
 	payload, ok := appendPayloadJSON(a.scratch[:0], p)
@@ -198,14 +201,23 @@ type indexState struct {
 	seq bool
 }
 
-func newAppendState(tx *Tx) *appendState {
+func newAppendState(tx *Tx) (*appendState, error) {
 	a := &appendState{log: tx.btx.Bucket(bucketLog), sha: sha256.New(), fast: !tx.bolted}
 	a.log.FillPercent = 1.0 // keys only ever grow: pack pages full
 	ix := tx.btx.Bucket(bucketIndex)
 	for i, name := range indexNames {
-		a.index[i] = indexState{b: ix.Bucket([]byte(name)), seq: true}
+		b := ix.Bucket([]byte(name))
+		if b == nil {
+			// An index added after the archive was made (source-edit):
+			// created by the first write that may need it.
+			var err error
+			if b, err = ix.CreateBucket([]byte(name)); err != nil {
+				return nil, fmt.Errorf("events: create index %s: %w", name, err)
+			}
+		}
+		a.index[i] = indexState{b: b, seq: true}
 	}
-	return a
+	return a, nil
 }
 
 // beyond reports whether key is greater than every key of the index, and

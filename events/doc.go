@@ -10,7 +10,8 @@
 //
 //	revision     1-based, gap-free, global order
 //	type         source.archived, predicate.defined, claim.asserted,
-//	             claim.retracted, alias.declared, verdict.recorded
+//	             claim.retracted, alias.declared, verdict.recorded,
+//	             source.edited (a correction of a source's metadata)
 //	recorded-at  UTC, one timestamp per transaction (Options.Now)
 //	author       who appended it
 //	payload      compact JSON of the type's payload struct
@@ -56,6 +57,9 @@
 //	  "claim"          claim id
 //	  "predicate"      predicate name
 //	  "alias"          name NUL entity NUL alias kind
+//	  "source-edit"    source slug NUL 4-byte BE edit number (1, 2, ...);
+//	                   created by the first write of a program that knows
+//	                   it, so an older archive may not have it yet
 //
 // Other packages keep their own top-level buckets in the same file (see
 // package projections); this package never reads them.

@@ -21,13 +21,15 @@ const (
 	TypeClaimRetracted   Type = "claim.retracted"
 	TypeAliasDeclared    Type = "alias.declared"
 	TypeVerdictRecorded  Type = "verdict.recorded"
+	TypeSourceEdited     Type = "source.edited"
 )
 
 // Known reports whether t is one of the event types this program knows.
 func (t Type) Known() bool {
 	switch t {
 	case TypeSourceArchived, TypePredicateDefined, TypeClaimAsserted,
-		TypeClaimRetracted, TypeAliasDeclared, TypeVerdictRecorded:
+		TypeClaimRetracted, TypeAliasDeclared, TypeVerdictRecorded,
+		TypeSourceEdited:
 		return true
 	}
 	return false
@@ -80,6 +82,8 @@ func (e Event) decodeJSON() (Payload, error) {
 		p = new(AliasDeclared)
 	case TypeVerdictRecorded:
 		p = new(VerdictRecorded)
+	case TypeSourceEdited:
+		p = new(SourceEdited)
 	default:
 		return nil, fmt.Errorf("events: revision %d: unknown event type %q", e.Revision, e.Type)
 	}

@@ -51,6 +51,11 @@ func appendPayloadJSON(b []byte, p Payload) (_ []byte, ok bool) {
 			return b, false
 		}
 		return p.appendJSON(b), true
+	case *SourceEdited:
+		if p == nil {
+			return b, false
+		}
+		return p.appendJSON(b), true
 	}
 	return b, false
 }
@@ -186,6 +191,27 @@ func (p *VerdictRecorded) appendJSON(b []byte) []byte {
 	b = appendOmitEmpty(b, `,"note":`, p.Note)
 	b = append(b, `,"seen":`...)
 	b = strconv.AppendUint(b, uint64(p.Seen), 10)
+	return append(b, '}')
+}
+
+func (p *SourceEdited) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, string(p.ID))
+	b = append(b, `,"edit":`...)
+	b = strconv.AppendInt(b, int64(p.Edit), 10)
+	b = appendOmitEmpty(b, `,"title":`, p.Title)
+	b = appendOmitEmpty(b, `,"url":`, p.URL)
+	b = appendOmitEmpty(b, `,"publisher":`, p.Publisher)
+	b = appendOmitEmpty(b, `,"lang":`, p.Lang)
+	b = appendOmitEmpty(b, `,"published":`, p.Published)
+	b = appendOmitEmpty(b, `,"retrieved":`, p.Retrieved)
+	b = appendOmitEmpty(b, `,"translation_of":`, string(p.TranslationOf))
+	b = appendOmitEmpty(b, `,"translator":`, p.Translator)
+	if len(p.Cleared) > 0 {
+		b = append(b, `,"cleared":`...)
+		b = appendJSONStrings(b, p.Cleared)
+	}
+	b = appendOmitEmpty(b, `,"note":`, p.Note)
 	return append(b, '}')
 }
 

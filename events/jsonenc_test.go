@@ -19,6 +19,7 @@ func payloadTypes() []Payload {
 	return []Payload{
 		new(SourceArchived), new(PredicateDefined), new(ClaimAsserted),
 		new(ClaimRetracted), new(AliasDeclared), new(VerdictRecorded),
+		new(SourceEdited),
 	}
 }
 

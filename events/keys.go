@@ -27,9 +27,10 @@ const (
 	IndexClaim        = "claim"         // claim id → revision
 	IndexPredicate    = "predicate"     // predicate name → revision
 	IndexAlias        = "alias"         // name NUL entity NUL kind → revision
+	IndexSourceEdit   = "source-edit"   // source slug NUL 4-byte BE edit number → revision
 )
 
-var indexNames = [...]string{ixSourceDigest: IndexSourceDigest, ixSourceID: IndexSourceID, ixClaim: IndexClaim, ixPredicate: IndexPredicate, ixAlias: IndexAlias}
+var indexNames = [...]string{ixSourceDigest: IndexSourceDigest, ixSourceID: IndexSourceID, ixClaim: IndexClaim, ixPredicate: IndexPredicate, ixAlias: IndexAlias, ixSourceEdit: IndexSourceEdit}
 
 // revKey is the 8-byte big-endian key of a revision in the log bucket.
 func revKey(r Revision) []byte {
@@ -49,6 +50,7 @@ const (
 	ixClaim
 	ixPredicate
 	ixAlias
+	ixSourceEdit
 )
 
 // indexEntry is a key an event introduces in an index.
@@ -84,6 +86,10 @@ func indexEntries(ents *[2]indexEntry, buf []byte, p Payload) (int, []byte) {
 		buf = append(buf, p.Kind...)
 		ents[0] = indexEntry{ixAlias, buf}
 		return 1, buf
+	case *SourceEdited:
+		buf = append(buf[:0], SourceEditKey(p.ID, p.Edit)...)
+		ents[0] = indexEntry{ixSourceEdit, buf}
+		return 1, buf
 	}
 	return 0, buf
 }
@@ -92,4 +98,11 @@ func indexEntries(ents *[2]indexEntry, buf []byte, p Payload) (int, []byte) {
 // declaration twice is one.
 func AliasKey(p *AliasDeclared) string {
 	return p.Name + "\x00" + p.Entity + "\x00" + string(p.Kind)
+}
+
+// SourceEditKey is the key of a source's edit number n in the source-edit
+// index: the slug, NUL and n in 4 bytes big-endian, so that a source's
+// edits are contiguous and in order.
+func SourceEditKey(id SourceID, n int) string {
+	return string(binary.BigEndian.AppendUint32(append([]byte(id), 0), uint32(n)))
 }

@@ -426,3 +426,132 @@ func (p *VerdictRecorded) Validate() error {
 	}
 	return ValidNote("note", p.Note)
 }
+
+// SourceEdited corrects the metadata of an archived source. The source's
+// bytes and its source.archived event never change: the correction is a
+// new event, and readers apply a source's edits in order on top of what
+// was archived. Only the fields given change; Cleared names the fields
+// the edit empties (by their JSON names: "title", "translation_of", ...).
+type SourceEdited struct {
+	ID SourceID `json:"id"`
+	// Edit numbers a source's edits: 1 for its first, 2 for its second.
+	Edit          int      `json:"edit"`
+	Title         string   `json:"title,omitempty"`
+	URL           string   `json:"url,omitempty"`
+	Publisher     string   `json:"publisher,omitempty"`
+	Lang          string   `json:"lang,omitempty"`
+	Published     string   `json:"published,omitempty"`
+	Retrieved     string   `json:"retrieved,omitempty"`
+	TranslationOf SourceID `json:"translation_of,omitempty"`
+	Translator    string   `json:"translator,omitempty"`
+	Cleared       []string `json:"cleared,omitempty"`
+	// Note says why (optional).
+	Note string `json:"note,omitempty"`
+}
+
+// EventType implements Payload.
+func (*SourceEdited) EventType() Type { return TypeSourceEdited }
+
+// SourceFields are the names of the metadata fields a SourceEdited may
+// set or clear, in their order in the payload.
+var SourceFields = []string{"title", "url", "publisher", "lang", "published", "retrieved", "translation_of", "translator"}
+
+// fields returns pointers to the edit's values of SourceFields, in order.
+func (p *SourceEdited) fields() [8]*string {
+	return [8]*string{&p.Title, &p.URL, &p.Publisher, &p.Lang, &p.Published, &p.Retrieved, (*string)(&p.TranslationOf), &p.Translator}
+}
+
+func sourceFields(src *SourceArchived) [8]*string {
+	return [8]*string{&src.Title, &src.URL, &src.Publisher, &src.Lang, &src.Published, &src.Retrieved, (*string)(&src.TranslationOf), &src.Translator}
+}
+
+// Changes returns the names of the fields the edit sets or clears, in the
+// order of SourceFields.
+func (p *SourceEdited) Changes() []string {
+	var out []string
+	for i, f := range p.fields() {
+		if *f != "" || slicesContains(p.Cleared, SourceFields[i]) {
+			out = append(out, SourceFields[i])
+		}
+	}
+	return out
+}
+
+// ApplyTo sets the fields of src the edit sets, and empties those it clears.
+func (p *SourceEdited) ApplyTo(src *SourceArchived) {
+	to := sourceFields(src)
+	for i, f := range p.fields() {
+		switch {
+		case *f != "":
+			*to[i] = *f
+		case slicesContains(p.Cleared, SourceFields[i]):
+			*to[i] = ""
+		}
+	}
+}
+
+// SourceField returns the value of the named field (one of SourceFields)
+// of src.
+func SourceField(src *SourceArchived, name string) string {
+	for i, f := range sourceFields(src) {
+		if SourceFields[i] == name {
+			return *f
+		}
+	}
+	return ""
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate implements Payload. What depends on the archive (the source
+// exists, translation_of names another source, no cycle of translations,
+// a translator only with a translation_of) is checked by package sources.
+func (p *SourceEdited) Validate() error {
+	if err := ValidSourceID(p.ID); err != nil {
+		return err
+	}
+	if p.Edit < 1 || p.Edit > 1<<31 {
+		return fmt.Errorf("edit number %d is out of range", p.Edit)
+	}
+	vals := p.fields()
+	for i, f := range vals {
+		if err := validText(SourceFields[i], *f, MaxNameLen*4); err != nil {
+			return err
+		}
+	}
+	for i, c := range p.Cleared {
+		k := -1
+		for j, name := range SourceFields {
+			if c == name {
+				k = j
+			}
+		}
+		switch {
+		case k < 0:
+			return fmt.Errorf("cannot clear %q: not a source field (want one of %s)", c, strings.Join(SourceFields, ", "))
+		case *vals[k] != "":
+			return fmt.Errorf("%s is both set and cleared", c)
+		case slicesContains(p.Cleared[:i], c):
+			return fmt.Errorf("%s is cleared twice", c)
+		}
+	}
+	if len(p.Changes()) == 0 {
+		return errors.New("a source edit changes nothing")
+	}
+	if p.TranslationOf != "" {
+		if err := ValidSourceID(p.TranslationOf); err != nil {
+			return fmt.Errorf("translation_of: %w", err)
+		}
+		if p.TranslationOf == p.ID {
+			return fmt.Errorf("source %s cannot be a translation of itself", p.ID)
+		}
+	}
+	return validText("note", p.Note, MaxTextLen)
+}

@@ -38,7 +38,7 @@ import (
 //	uvarint #sources, then each (by revision, then id):
 //	  str id, uvarint rev, str title, dstr publisher, dstr lang,
 //	  str published, str translation_of, dstr translator,
-//	  SketchSize × 4 bytes sketch (little-endian)
+//	  uvarint reanchored, SketchSize × 4 bytes sketch (little-endian)
 //	uvarint #claims, then each (by revision, then id):
 //	  uvarint rev minus the previous claim's rev (the first: minus 0)
 //	  str id, dstr source, dstr subject, dstr predicate, dstr value kind,
@@ -278,6 +278,7 @@ func (e *encoder) state(s *State, preds []*Predicate, srcs []*Source, claims []*
 		e.str(src.Published)
 		e.str(string(src.TranslationOf))
 		e.dstr(src.Translator)
+		e.uvarint(uint64(src.Reanchored))
 		e.sketch(&src.Sketch)
 	}
 	e.uvarint(uint64(len(claims)))
@@ -581,6 +582,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 		src.Published = d.str()
 		src.TranslationOf = events.SourceID(d.str())
 		src.Translator = d.dstr()
+		src.Reanchored = d.rev()
 		if len(d.rec) < 4*SketchSize {
 			d.fail("truncated sketch")
 			break

@@ -65,6 +65,7 @@ type scenarioStep struct {
 	Claims     []claimStep     `yaml:"claims"`
 	Retract    *retractStep    `yaml:"retract"`
 	Review     *reviewStep     `yaml:"review"`
+	Edit       *editStep       `yaml:"edit"`
 	// Error, when set, is part of the error the step must fail with; the
 	// transaction then appends nothing.
 	Error string `yaml:"error"`
@@ -79,6 +80,17 @@ type sourceStep struct {
 	Translator    string `yaml:"translator"`
 	Text          string `yaml:"text"`
 	raw           []byte // the seed test's file contents, instead of Text
+}
+
+// editStep corrects a source's metadata (sources.EditSource).
+type editStep struct {
+	ID            string   `yaml:"id"`
+	Published     string   `yaml:"published"`
+	Title         string   `yaml:"title"`
+	TranslationOf string   `yaml:"translation_of"`
+	Translator    string   `yaml:"translator"`
+	Clear         []string `yaml:"clear"`
+	Note          string   `yaml:"note"`
 }
 
 type predicateStep struct {
@@ -309,6 +321,13 @@ func (a *archive) apply(tx *events.Tx, st scenarioStep) error {
 	if r := st.Retract; r != nil {
 		if _, err := rec.Retract(events.ClaimID(r.Claim), r.Reason); err != nil {
 			return err
+		}
+	}
+	if ed := st.Edit; ed != nil {
+		if _, err := sources.EditSource(tx, scenarioAuthor, events.SourceID(ed.ID), sources.Meta{
+			Published: ed.Published, Title: ed.Title, TranslationOf: events.SourceID(ed.TranslationOf), Translator: ed.Translator,
+		}, ed.Clear, ed.Note); err != nil {
+			return fmt.Errorf("edit %s: %w", ed.ID, err)
 		}
 	}
 	if rv := st.Review; rv != nil {
@@ -1147,6 +1166,27 @@ var scenarios = map[string]scenarioWant{
 			status: projections.StatusSingleSource, claims: ids{"ja-launch", "en-launch"}, independent: 1}},
 		aliases: map[string][]string{"Innovative Technology Protection Network": {"革新技術保護ネットワーク"}},
 	},
+	"source-edit-date": {
+		facts: []wantFact{{subject: "Harbor Summit", predicate: "held", value: "2023-08-18", status: projections.StatusAgreed,
+			claims: ids{"gazette-held", "wire-held"}, independent: 2}},
+		at: map[string]stateWant{"before-edit": {
+			conflicts: []wantConflict{{kind: projections.KindValue, status: projections.ConflictOpen,
+				subject: "Harbor Summit", predicate: "held", claims: ids{"gazette-held", "wire-held"}}},
+			facts: []wantFact{{subject: "Harbor Summit", predicate: "held", value: nilValue, status: projections.StatusConflict,
+				claims: ids{"gazette-held", "wire-held"}, values: []string{"2024-08", "2023-08-18"}}},
+		}},
+		diffs: []wantDiff{{name: "correct-date",
+			facts:     []wantFactChange{{op: projections.OpChanged, subject: "Harbor Summit", predicate: "held", after: "2023-08-18"}},
+			conflicts: []wantConflictChange{{projections.OpResolved, projections.KindValue, "Harbor Summit", "held"}}}},
+	},
+	"source-edit-translation": {
+		facts: []wantFact{{subject: "Reef Survey", predicate: "started", value: "2023-03", status: projections.StatusSingleSource,
+			claims: ids{"bay-started", "coast-started"}, independent: 1}},
+		at: map[string]stateWant{"before-edit": {
+			facts: []wantFact{{subject: "Reef Survey", predicate: "started", value: "2023-03", status: projections.StatusAgreed,
+				claims: ids{"bay-started", "coast-started"}, independent: 2}},
+		}},
+	},
 	"retraction": {
 		facts: []wantFact{{subject: "Island Data Link", predicate: "opened", value: "2023-06", status: projections.StatusSingleSource,
 			claims: ids{"morning-open"}}},
@@ -1504,7 +1544,7 @@ func TestSeedArchive(t *testing.T) {
 	}
 	seedSources := []seedSource{
 		// Machine-translated English of a Japanese article, 2024/04/26 09:07 KST.
-		{"000_db5d805b9eb66672.txt", sourceStep{ID: "wowkorea-2024-04-26", Published: "2024-04-26T09:07:00+09:00", Lang: "en", Translator: "machine translation"}},
+		{"000_db5d805b9eb66672.txt", sourceStep{ID: "wowkorea-2024-04-26", Published: "2024-04-26T09:07:00+09:00", Lang: "en"}},
 		// The Readable, Jun. 07, 2024, 8:21 PM GMT+9.
 		{"001_2f63746adeee552f.txt", sourceStep{ID: "readable-2024-06-07", Published: "2024-06-07T20:21:00+09:00", Lang: "en"}},
 		// Yonhap in English, 2023-04-17 22:09.

@@ -49,6 +49,12 @@ type Source struct {
 	Published     string          `json:"published,omitempty"`
 	TranslationOf events.SourceID `json:"translation_of,omitempty"`
 	Translator    string          `json:"translator,omitempty"`
+	// Reanchored is the revision of the latest source.edited event that
+	// changed the publication date (0: none). The claims of the source
+	// recorded before it whose dates were resolved against the publication
+	// date have been resolved again against the corrected one, and need a
+	// look (NeedsLook).
+	Reanchored events.Revision `json:"reanchored,omitempty"`
 	// Sketch is the MinHash of the source's word shingles, for finding
 	// copies.
 	Sketch Sketch `json:"sketch"`
@@ -154,6 +160,10 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 			src.Sketch = *sketch
 		}
 		s.Sources[p.ID] = src
+	case *events.SourceEdited:
+		if src, ok := s.Sources[p.ID]; ok {
+			s.editSource(src, p, e.Revision)
+		}
 	case *events.ClaimAsserted:
 		// The claim's strings are copied together into the state's
 		// arena, and those the state already holds are shared: every
@@ -257,6 +267,81 @@ func (s *State) resettle(ids []events.ClaimID) {
 			settle(affected, &v.VerdictRecorded, v.Rev)
 		}
 	}
+}
+
+// editSource applies a correction of a source's metadata. When the
+// publication date changes, the dates of the source's claims that were
+// resolved against it are resolved again against the new one (the claim
+// events keep what was resolved when they were recorded).
+func (s *State) editSource(src *Source, p *events.SourceEdited, rev events.Revision) {
+	meta := events.SourceArchived{ID: src.ID, Title: src.Title, Publisher: src.Publisher, Lang: src.Lang,
+		Published: src.Published, TranslationOf: src.TranslationOf, Translator: src.Translator}
+	p.ApplyTo(&meta)
+	src.Title, src.Publisher, src.Lang = meta.Title, meta.Publisher, meta.Lang
+	src.TranslationOf, src.Translator = meta.TranslationOf, meta.Translator
+	if meta.Published == src.Published {
+		return
+	}
+	src.Published, src.Reanchored = meta.Published, rev
+	anchor, ok := publicationAnchor(src.Published)
+	for _, c := range s.Claims {
+		v := &c.Value
+		if c.Source != src.ID || v.Anchor == "" || v.Kind != events.KindDate || v.Relation != nil {
+			continue
+		}
+		written := v.Written
+		if written == "" {
+			written = v.Date
+		}
+		res, err := events.ResolveDate(written, anchor, ok)
+		if err != nil {
+			continue // no publication date now: the claim keeps its date, and needs a look
+		}
+		v.Date, v.Anchor = s.keep(res.Date.String()), s.keep(res.Anchor)
+		if v.Written == "" && written != v.Date {
+			v.Written = s.keep(written)
+		}
+	}
+}
+
+// publicationAnchor parses a source's publication time as package sources
+// does (ParseTimestamp): a date, or an RFC 3339 date-time with its zone.
+func publicationAnchor(published string) (time.Time, bool) {
+	p := strings.TrimSpace(published)
+	if p == "" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse("2006-01-02", p); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339, p); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// NeedsLook returns the claims of a source, in revision order, whose
+// dates were resolved against a publication date that a later correction
+// changed: they are resolved against the corrected date now, and a
+// reader should check that the words still mean that date.
+func (s *State) NeedsLook(id events.SourceID) []*Claim {
+	src, ok := s.Sources[id]
+	if !ok || src.Reanchored == 0 {
+		return nil
+	}
+	var out []*Claim
+	for _, c := range s.Claims {
+		if c.Source == id && c.Rev < src.Reanchored && c.Value.Anchor != "" && c.Value.Relation == nil {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Rev != out[j].Rev {
+			return out[i].Rev < out[j].Rev
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
 }
 
 // arenaChunk is the size of the blocks keep copies strings into.

@@ -15,6 +15,8 @@ import (
 // projection of another version is wiped and rebuilt from the log.
 // Version 6: a verdict replaces the earlier verdict on its conflict whole,
 // so states folded by version 5 keep rejections that are now lifted.
+// Version 6 also stores when a source's publication date was corrected
+// (Source.Reanchored).
 const SchemaVersion = 6
 
 // DefaultInterval is how many events may separate two checkpoints.

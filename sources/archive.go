@@ -54,22 +54,10 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 	if err != nil {
 		return Added{}, err
 	}
-	d := events.DigestOf(raw)
-	if rev, ok := tx.Lookup(events.IndexSourceDigest, string(d[:])); ok {
-		src, err := sourceAt(tx, rev)
-		if err != nil {
+	if meta.ID != "" {
+		if err := ValidSlug(string(meta.ID)); err != nil {
 			return Added{}, err
 		}
-		return Added{Source: src, Revision: rev, Created: false}, nil
-	}
-	id := meta.ID
-	if id == "" {
-		id = events.SourceID(DerivedID(d))
-	} else if err := ValidSlug(string(id)); err != nil {
-		return Added{}, err
-	}
-	if _, ok := tx.Lookup(events.IndexSourceID, string(id)); ok {
-		return Added{}, fmt.Errorf("source id %q: %w (choose another --id)", id, ErrIDTaken)
 	}
 	for _, f := range []struct{ name, v string }{{"--published", meta.Published}, {"--retrieved", meta.Retrieved}} {
 		if f.v == "" {
@@ -79,10 +67,43 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 			return Added{}, fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
+	if err := checkLang(meta.Lang); err != nil {
+		return Added{}, fmt.Errorf("--lang: %w", err)
+	}
+	if meta.Translator != "" && meta.TranslationOf == "" {
+		return Added{}, fmt.Errorf("a translator (%q) is given, but not the source it translates (translation-of)", meta.Translator)
+	}
 	if meta.TranslationOf != "" {
 		if _, _, err := Lookup(tx, meta.TranslationOf); err != nil {
 			return Added{}, fmt.Errorf("--translation-of: %w", err)
 		}
+	}
+	d := events.DigestOf(raw)
+	if rev, ok := tx.Lookup(events.IndexSourceDigest, string(d[:])); ok {
+		// The same bytes again: a no-op, if the metadata given is what
+		// is stored (with its corrections); otherwise nothing of it
+		// would be recorded, which the caller must hear.
+		src, err := sourceAt(tx, rev)
+		if err != nil {
+			return Added{}, err
+		}
+		if src, _, err = LookupAt(tx, src.ID, 0); err != nil {
+			return Added{}, err
+		}
+		if diffs := metaDiffs(src, meta); len(diffs) > 0 {
+			return Added{Source: src, Revision: rev}, &MetaMismatch{ID: src.ID, Diffs: diffs, Source: src}
+		}
+		return Added{Source: src, Revision: rev, Created: false}, nil
+	}
+	id := meta.ID
+	if id == "" {
+		id = events.SourceID(DerivedID(d))
+	}
+	if _, ok := tx.Lookup(events.IndexSourceID, string(id)); ok {
+		return Added{}, fmt.Errorf("source id %q: %w (choose another --id)", id, ErrIDTaken)
+	}
+	if meta.TranslationOf == id {
+		return Added{}, fmt.Errorf("source %s cannot be a translation of itself", id)
 	}
 	p := &events.SourceArchived{
 		ID: id, Digest: d, Size: int64(len(raw)), MediaType: doc.MediaType,
@@ -103,14 +124,27 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 	return Added{Source: p, Revision: e.Revision, Created: true}, nil
 }
 
-// Lookup finds an archived source by id.
+// Lookup finds an archived source by id, with its metadata as corrected
+// by its source.edited events (LookupAt). The revision is the one that
+// archived it.
 func Lookup(tx *events.Tx, id events.SourceID) (*events.SourceArchived, events.Revision, error) {
-	rev, ok := tx.Lookup(events.IndexSourceID, string(id))
-	if !ok {
-		return nil, 0, fmt.Errorf("%w %q", ErrUnknownSource, id)
+	return LookupAt(tx, id, 0)
+}
+
+// metaDiffs lists the fields meta gives (not empty) with another value
+// than src has.
+func metaDiffs(src *events.SourceArchived, meta Meta) []FieldDiff {
+	var out []FieldDiff
+	if meta.ID != "" && meta.ID != src.ID {
+		out = append(out, FieldDiff{Field: "id", Stored: string(src.ID), Given: string(meta.ID)})
 	}
-	src, err := sourceAt(tx, rev)
-	return src, rev, err
+	given := metaFields(meta)
+	for _, f := range events.SourceFields {
+		if g := given[f]; g != "" && g != events.SourceField(src, f) {
+			out = append(out, FieldDiff{Field: f, Stored: events.SourceField(src, f), Given: g})
+		}
+	}
+	return out
 }
 
 func sourceAt(tx *events.Tx, rev events.Revision) (*events.SourceArchived, error) {

@@ -314,15 +314,21 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 				res.Predicates++
 			}
 		}
+		aliases := &aliasChecker{tx: tx}
 		for _, al := range f.Aliases {
 			kind, err := events.ParseAliasKind(al.Kind)
 			if err != nil {
 				return &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}
 			}
-			created, err := r.DeclareAlias(events.AliasDeclared{Name: al.Name, Entity: al.Entity, Kind: kind, Note: al.Note})
+			p := events.AliasDeclared{Name: al.Name, Entity: al.Entity, Kind: kind, Note: al.Note}
+			if err := aliases.check(p); err != nil {
+				return &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}
+			}
+			created, err := r.DeclareAlias(p)
 			if err != nil {
 				return &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}
 			}
+			aliases.declared(p)
 			if created {
 				res.Aliases++
 			}

@@ -101,6 +101,8 @@ func summarize(e events.Event) string {
 			s += ", translation of " + string(p.TranslationOf)
 		}
 		return s
+	case *events.SourceEdited:
+		return fmt.Sprintf("source %s corrected (edit %d): %s", p.ID, p.Edit, strings.Join(p.Changes(), ", "))
 	case *events.PredicateDefined:
 		many := ""
 		if p.Many {

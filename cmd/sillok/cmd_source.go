@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,18 +22,20 @@ func (a *app) sourceCommand() *cli.Command {
 				Name:      "add",
 				Usage:     "archive a source file (plain text or HTML) with its metadata",
 				ArgsUsage: "FILE [--id SLUG] [--title T] [--url U] [--publisher P] [--lang L] [--published DATE] [--retrieved DATE] [--translation-of ID] [--translator NAME]",
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "id", Usage: "a short slug (default: derived from the digest)"},
-					&cli.StringFlag{Name: "title"},
-					&cli.StringFlag{Name: "url"},
-					&cli.StringFlag{Name: "publisher"},
-					&cli.StringFlag{Name: "lang", Usage: "BCP 47 language tag (en, ja, ko)"},
-					&cli.StringFlag{Name: "published", Usage: "date (2023-01-07) or RFC 3339 date-time with zone"},
-					&cli.StringFlag{Name: "retrieved", Usage: "date or RFC 3339 date-time"},
-					&cli.StringFlag{Name: "translation-of", Usage: "id of the archived source this translates"},
-					&cli.StringFlag{Name: "translator", Usage: "person or machine translation engine"},
-				},
+				}, metadataFlags()...),
 				Action: a.sourceAdd,
+			},
+			{
+				Name:      "edit",
+				Usage:     "correct a source's metadata (recorded as an event; the source's bytes and history stay)",
+				ArgsUsage: "ID [--title T] [--url U] [--publisher P] [--lang L] [--published DATE] [--retrieved DATE] [--translation-of ID] [--translator NAME] [--clear FIELD]... [--note N]",
+				Flags: append(metadataFlags(),
+					&cli.StringSliceFlag{Name: "clear", Usage: "empty a field: " + strings.Join(editFlagNames(), ", ") + " (repeat for more)"},
+					&cli.StringFlag{Name: "note", Usage: "why"},
+				),
+				Action: a.sourceEdit,
 			},
 			{
 				Name:      "list",
@@ -48,6 +52,69 @@ func (a *app) sourceCommand() *cli.Command {
 			},
 		},
 	}
+}
+
+// metadataFlags are the flags of a source's metadata, for add and edit.
+func metadataFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "title"},
+		&cli.StringFlag{Name: "url"},
+		&cli.StringFlag{Name: "publisher"},
+		&cli.StringFlag{Name: "lang", Usage: "BCP 47 language tag (en, ja, ko)"},
+		&cli.StringFlag{Name: "published", Usage: "date (2023-01-07) or RFC 3339 date-time with zone"},
+		&cli.StringFlag{Name: "retrieved", Usage: "date or RFC 3339 date-time"},
+		&cli.StringFlag{Name: "translation-of", Usage: "id of the archived source this translates"},
+		&cli.StringFlag{Name: "translator", Usage: "person or machine translation engine (needs --translation-of)"},
+	}
+}
+
+// metaFromFlags reads the metadata flags.
+func metaFromFlags(c *cli.Context) sources.Meta {
+	return sources.Meta{
+		ID: events.SourceID(c.String("id")), Title: c.String("title"), URL: c.String("url"),
+		Publisher: c.String("publisher"), Lang: c.String("lang"), Published: c.String("published"),
+		Retrieved: c.String("retrieved"), TranslationOf: events.SourceID(c.String("translation-of")),
+		Translator: c.String("translator"),
+	}
+}
+
+// fieldFlag is the flag of a metadata field (events.SourceFields).
+func fieldFlag(field string) string { return strings.ReplaceAll(field, "_", "-") }
+
+// editFlagNames are the flags of the metadata fields, as --clear takes them.
+func editFlagNames() []string {
+	var out []string
+	for _, f := range events.SourceFields {
+		out = append(out, fieldFlag(f))
+	}
+	return out
+}
+
+// shellWord quotes s for a shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// metaMismatchError explains bytes re-added with other metadata, and the
+// command that would correct the stored metadata.
+func metaMismatchError(name string, mm *sources.MetaMismatch) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %v", name, mm)
+	var fix []string
+	for _, d := range mm.Diffs {
+		if d.Field == "id" {
+			fmt.Fprintf(&b, "\n  a source keeps the id it was archived with; drop --id, or use --id %s", mm.ID)
+			continue
+		}
+		fix = append(fix, "--"+fieldFlag(d.Field)+" "+shellWord(d.Given))
+	}
+	if len(fix) > 0 {
+		fmt.Fprintf(&b, "\n  to correct the stored metadata: sillok source edit %s %s", mm.ID, strings.Join(fix, " "))
+	}
+	return errors.New(b.String())
 }
 
 // readSourceFile reads at most MaxSourceBytes+1 bytes of a file.
@@ -79,12 +146,7 @@ func (a *app) sourceAdd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	meta := sources.Meta{
-		ID: events.SourceID(c.String("id")), Title: c.String("title"), URL: c.String("url"),
-		Publisher: c.String("publisher"), Lang: c.String("lang"), Published: c.String("published"),
-		Retrieved: c.String("retrieved"), TranslationOf: events.SourceID(c.String("translation-of")),
-		Translator: c.String("translator"),
-	}
+	meta := metaFromFlags(c)
 	log, err := a.open(c, true)
 	if err != nil {
 		return err
@@ -96,6 +158,9 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		res, err = sources.Add(tx, author(c), raw, meta)
 		return err
 	})
+	if mm := (*sources.MetaMismatch)(nil); errors.As(err, &mm) {
+		return metaMismatchError(name, mm)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -106,17 +171,136 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		a.printf("archived %s as %s (%s, %d bytes) at revision %d\n", name, res.Source.ID, res.Source.Digest, res.Source.Size, res.Revision)
 	} else {
 		a.printf("%s is already archived as %s (revision %d); nothing added\n", name, res.Source.ID, res.Revision)
-		if meta.ID != "" && meta.ID != res.Source.ID {
-			a.printf("note: --id %s was not used; the bytes keep their id %s\n", meta.ID, res.Source.ID)
+	}
+	return nil
+}
+
+// fieldChange is one field a source edit changed.
+type fieldChange struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// lookClaim is a claim whose date was resolved against a publication date
+// that a correction changed.
+type lookClaim struct {
+	Claim   events.ClaimID `json:"claim"`
+	Subject string         `json:"subject"`
+	Written string         `json:"written"`
+	Before  string         `json:"before,omitempty"` // the date before the correction (source edit only)
+	Date    string         `json:"date"`
+	Anchor  string         `json:"anchor,omitempty"`
+}
+
+func (a *app) sourceEdit(c *cli.Context) error {
+	if err := wantArgs(c, 1, 1); err != nil {
+		return err
+	}
+	id := events.SourceID(c.Args().First())
+	meta := metaFromFlags(c)
+	var clear []string
+	for _, f := range c.StringSlice("clear") {
+		for _, f := range strings.Split(f, ",") {
+			f = strings.TrimPrefix(strings.TrimSpace(f), "--")
+			known := false
+			for _, name := range events.SourceFields {
+				if f == fieldFlag(name) || f == name {
+					clear, known = append(clear, name), true
+				}
+			}
+			if !known {
+				return usagef(c, "--clear %s: not a metadata field (want %s)", f, strings.Join(editFlagNames(), ", "))
+			}
+		}
+	}
+	log, err := a.open(c, true)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	var res sources.Edited
+	var look []lookClaim
+	err = a.update(log, func(tx *events.Tx) error {
+		st, _, err := a.store().Head(tx)
+		if err != nil {
+			return err
+		}
+		before := map[events.ClaimID]string{}
+		for _, cl := range st.Claims {
+			if cl.Source == id && cl.Value.Anchor != "" {
+				before[cl.ID] = cl.Value.Date
+			}
+		}
+		if res, err = sources.EditSource(tx, author(c), id, meta, clear, c.String("note")); err != nil {
+			return err
+		}
+		if st, _, err = a.store().Head(tx); err != nil {
+			return err
+		}
+		if st.Sources[id] != nil && st.Sources[id].Reanchored == res.Revision {
+			for _, cl := range st.NeedsLook(id) {
+				look = append(look, lookClaim{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
+					Before: before[cl.ID], Date: cl.Value.Date, Anchor: cl.Value.Anchor})
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, sources.ErrNothingChanged) {
+		return fmt.Errorf("%w; see sillok source show %s", err, id)
+	}
+	if err != nil {
+		return err
+	}
+	var changes []fieldChange
+	for _, f := range res.Event.Changes() {
+		changes = append(changes, fieldChange{Field: fieldFlag(f), Before: events.SourceField(res.Before, f), After: events.SourceField(res.After, f)})
+	}
+	if c.Bool("json") {
+		if look == nil {
+			look = []lookClaim{}
+		}
+		return a.printJSON(map[string]any{"id": id, "revision": res.Revision, "edit": res.Event.Edit, "changes": changes, "needs_look": look})
+	}
+	a.printf("corrected %s at revision %d (edit %d):\n", id, res.Revision, res.Event.Edit)
+	for _, ch := range changes {
+		a.printf("  %-15s %s → %s\n", ch.Field+":", orNone(ch.Before), orNone(ch.After))
+	}
+	if len(look) > 0 {
+		a.printf("%s resolved against the old publication date; now against %s (check that the words still mean these dates):\n", claimsWere(len(look)), orNone(res.After.Published))
+		for _, l := range look {
+			a.printf("  %-20s %q: %s → %s\n", l.Claim, l.Written, l.Before, l.Date)
 		}
 	}
 	return nil
+}
+
+// claimsWere says "1 claim was" or "n claims were".
+func claimsWere(n int) string {
+	if n == 1 {
+		return "1 claim was"
+	}
+	return fmt.Sprintf("%d claims were", n)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 type sourceInfo struct {
 	*events.SourceArchived
 	Revision events.Revision `json:"revision"`
 	Claims   int             `json:"claims"`
+	// Corrections counts the source's source.edited events (source list).
+	Corrections int `json:"corrections,omitempty"`
+	// Edits are the corrections, in order (source show).
+	Edits []sources.Edit `json:"edits,omitempty"`
+	// NeedsLook are the claims whose dates were resolved against a
+	// publication date a correction changed (source show).
+	NeedsLook []lookClaim `json:"needs_look,omitempty"`
 }
 
 // listSources reads every archived source in revision order.
@@ -127,7 +311,11 @@ func listSources(tx *events.Tx) ([]sourceInfo, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, sourceInfo{SourceArchived: src, Revision: rev})
+		edits, err := sources.Edits(tx, src.ID, 0)
+		if err != nil {
+			return err
+		}
+		out = append(out, sourceInfo{SourceArchived: src, Revision: rev, Corrections: len(edits)})
 		return nil
 	})
 	sortBy(out, func(s sourceInfo) events.Revision { return s.Revision })
@@ -169,7 +357,11 @@ func (a *app) sourceList(c *cli.Context) error {
 		if pub == "" {
 			pub = "(undated)"
 		}
-		a.printf("%-28s %-3s %-26s %3d claims  %s\n", s.ID, term(s.Lang), pub, s.Claims, term(s.Title))
+		title := s.Title
+		if s.Corrections > 0 {
+			title = strings.TrimSpace(title + " (corrected)")
+		}
+		a.printf("%-28s %-3s %-26s %3d claims  %s\n", s.ID, term(s.Lang), pub, s.Claims, term(title))
 	}
 	return nil
 }
@@ -191,6 +383,13 @@ func (a *app) sourceShow(c *cli.Context) error {
 			return err
 		}
 		info = sourceInfo{SourceArchived: src, Revision: rev, Claims: r.state.ClaimsCiting()[src.ID]}
+		if info.Edits, err = sources.Edits(r.tx, src.ID, 0); err != nil {
+			return err
+		}
+		for _, cl := range r.state.NeedsLook(src.ID) {
+			info.NeedsLook = append(info.NeedsLook, lookClaim{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
+				Date: cl.Value.Date, Anchor: cl.Value.Anchor})
+		}
 		text, err = sources.StoredText(r.tx, src)
 		return err
 	})
@@ -218,6 +417,32 @@ func (a *app) sourceShow(c *cli.Context) error {
 	for _, r := range rows {
 		if r[1] != "" {
 			a.printf("%-17s %s\n", r[0]+":", term(r[1]))
+		}
+	}
+	if len(s.Edits) > 0 {
+		a.printf("corrections:\n")
+		for _, ed := range s.Edits {
+			var parts []string
+			var set events.SourceArchived
+			ed.ApplyTo(&set)
+			for _, f := range ed.Changes() {
+				v := events.SourceField(&set, f)
+				if v == "" {
+					v = "(cleared)"
+				}
+				parts = append(parts, fmt.Sprintf("%s %s", fieldFlag(f), v))
+			}
+			line := fmt.Sprintf("  revision %d by %s: %s", ed.Revision, ed.Author, strings.Join(parts, ", "))
+			if ed.Note != "" {
+				line += fmt.Sprintf(" (%s)", ed.Note)
+			}
+			a.printf("%s\n", line)
+		}
+	}
+	if len(s.NeedsLook) > 0 {
+		a.printf("needs a look:     %s resolved against an earlier publication date, now against %s:\n", claimsWere(len(s.NeedsLook)), orNone(s.Published))
+		for _, l := range s.NeedsLook {
+			a.printf("  %-20s %q → %s\n", l.Claim, l.Written, l.Date)
 		}
 	}
 	return nil

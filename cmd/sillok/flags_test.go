@@ -156,6 +156,33 @@ claims:
 				t.Errorf("source list --json: got %+v, want alpha, beta, x-src", got)
 			}
 		}}}},
+		{"source edit", []flagRun{
+			{[]string{"x-src"}, []string{"--title", "X title, corrected", "--url", "https://example.com/x2", "--publisher", "X Weekly",
+				"--lang", "ja", "--published", "2024-04-27", "--retrieved", "2024-06-11", "--translation-of", "beta", "--translator", "staff", "--json",
+			}, func(t *testing.T, out string) {
+				var got struct {
+					ID      string
+					Changes []struct{ Field string }
+				}
+				decode(t, out, &got)
+				if got.ID != "x-src" || len(got.Changes) != 8 {
+					t.Errorf("source edit x-src with every field: got %+v, want 8 changes", got)
+				}
+				var src map[string]any
+				decode(t, e2eRun(t, archive, "source", "show", "x-src", "--json"), &src)
+				for k, v := range map[string]string{"title": "X title, corrected", "url": "https://example.com/x2", "publisher": "X Weekly", "lang": "ja",
+					"published": "2024-04-27", "retrieved": "2024-06-11", "translation_of": "beta", "translator": "staff"} {
+					if src[k] != v {
+						t.Errorf("source show x-src --json after the edit: got %s = %v, want %q", k, src[k], v)
+					}
+				}
+			}},
+			{[]string{"x-src"}, []string{"--clear", "url", "--note", "no such page"}, func(t *testing.T, out string) {
+				if !strings.Contains(out, "url:") || !strings.Contains(out, "→ (none)") {
+					t.Errorf("source edit x-src --clear url: got %q, want the url cleared", out)
+				}
+			}},
+		}},
 		{"source show", []flagRun{
 			{[]string{"alpha"}, []string{"--text"}, func(t *testing.T, out string) {
 				if want := strings.TrimSpace(flagsAlpha) + "\n"; out != want {
