@@ -36,6 +36,7 @@ var (
 type Recorder struct {
 	tx         *events.Tx
 	author     string
+	base       events.Revision // the head when the Recorder was made: later revisions are not committed yet
 	sources    map[events.SourceID]*sourceCtx
 	predicates map[string]*events.PredicateDefined
 }
@@ -51,7 +52,8 @@ type sourceCtx struct {
 
 // NewRecorder returns a Recorder appending to tx as author.
 func NewRecorder(tx *events.Tx, author string) *Recorder {
-	return &Recorder{tx: tx, author: author, sources: map[events.SourceID]*sourceCtx{},
+	base, _ := tx.Head()
+	return &Recorder{tx: tx, author: author, base: base, sources: map[events.SourceID]*sourceCtx{},
 		predicates: map[string]*events.PredicateDefined{}}
 }
 
@@ -192,6 +194,13 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 			return Recorded{}, err
 		}
 		if !sameJSON(old, c) {
+			if rev > r.base {
+				// Recorded earlier in this transaction: that revision is
+				// not written unless the transaction commits, so it is not
+				// named.
+				return Recorded{}, fmt.Errorf("%w: an earlier claim recorded with it in this same transaction is %s / %s = %s from source %s; give one of them another id",
+					ErrClaimChanged, old.Subject, old.Predicate, old.Value, old.Source)
+			}
 			return Recorded{}, fmt.Errorf("%w: revision %d recorded it as %s / %s = %s from source %s; give this claim another id",
 				ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
 		}

@@ -229,6 +229,11 @@ func TestBadInput(t *testing.T) {
 			wantCode: 1, want: []string{"qt2.yaml:6:", "quote not found", "closest:", "launched in April 2023"}},
 		{name: "Claim/SameIDOtherContent", args: []string{"claim", "import", write("c1.yaml", relBadClaim("id: c1", "subject: Harbor Network", "predicate: launched", "value: 2023-04-25", "quote: launched in April 2023"))},
 			wantCode: 1, want: []string{"c1.yaml:", "claim c1", "already used for a different claim"}},
+		{name: "Claim/SameIDTwiceInFile", args: []string{"claim", "import", write("twice.yaml", "source: alpha\nclaims:\n"+
+			"  - {id: x1, subject: Harbor Network, predicate: launched, value: April 2023, quote: launched in April 2023}\n"+
+			"  - {id: x2, subject: Harbor Network, predicate: members, value: 60 members, quote: counts 60 members}\n"+
+			"  - {id: x1, subject: Harbor Network, predicate: launched, value: 2023-04-25, quote: launched in April 2023}\n")},
+			wantCode: 1, want: []string{"twice.yaml:5:", "claim x1", "claim #1 (line 3) and claim #3 (line 5) of this file both have the id \"x1\"", "give one of them another id"}},
 		{name: "Claim/AtomicAfterGoodClaims", args: []string{"claim", "import", write("atomic.yaml", "source: alpha\nclaims:\n"+
 			"  - {subject: Harbor Network, predicate: host, value: City of Seoul, quote: hosted by the City of Seoul}\n"+
 			"  - {subject: Harbor Network, predicate: members, value: 60 members, quote: counts 60 members}\n"+

@@ -327,6 +327,9 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 				res.Aliases++
 			}
 		}
+		// seen is the claim of this file that recorded each id, to name
+		// both places when a later claim reuses the id.
+		seen := map[events.ClaimID]claimsfile.Claim{}
 		for _, cl := range f.Claims {
 			src := cl.Source
 			if src == "" {
@@ -338,8 +341,14 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 				Prefix: cl.Prefix, Suffix: cl.Suffix, Note: cl.Note,
 			}
 			rec, err := r.Assert(in)
+			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {
+				return sameIDError(first, cl)
+			}
 			if err != nil {
 				return claimError(cl, err)
+			}
+			if _, ok := seen[rec.Claim.ID]; !ok {
+				seen[rec.Claim.ID] = cl
 			}
 			if rec.Created {
 				res.Created++
@@ -373,6 +382,20 @@ func claimError(cl claimsfile.Claim, err error) error {
 		pos = cl.ValuePos
 	}
 	return &claimsfile.Error{Pos: pos, Claim: who, Msg: err.Error()}
+}
+
+// sameIDError reports two claims of one file that have the same id and
+// different content, naming both places in the file.
+func sameIDError(first, second claimsfile.Claim) error {
+	at := func(cl claimsfile.Claim) string {
+		if cl.Pos.Line > 0 {
+			return fmt.Sprintf("claim #%d (line %d)", cl.Index, cl.Pos.Line)
+		}
+		return fmt.Sprintf("claim #%d", cl.Index)
+	}
+	return &claimsfile.Error{Pos: second.Pos, Claim: second.ID, Msg: fmt.Sprintf(
+		"%s and %s of this file both have the id %q, with different content; give one of them another id",
+		at(first), at(second), second.ID)}
 }
 
 func (a *app) claimRetract(c *cli.Context) error {
