@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -495,18 +496,32 @@ func TestUsageErrors(t *testing.T) {
 		args    []string
 		wantMsg []string
 	}{
-		{"UnknownFlagAfterCommand", []string{"log", "--bogus"}, []string{"-bogus", "usage: sillok log"}},
-		{"UnknownFlagBeforeCommand", []string{"--bogus", "verify"}, []string{"-bogus", "usage: sillok verify"}},
-		{"BadFlagValue", []string{"log", "--from", "x"}, []string{"-from", "usage: sillok log"}},
-		{"NegativeFlagValue", []string{"log", "--from", "-1"}, []string{"-from", "usage: sillok log"}},
-		{"MissingFlagValue", []string{"log", "--from"}, []string{"-from", "usage: sillok log"}},
-		{"ExtraArgument", []string{"verify", "extra"}, []string{"extra", "usage: sillok verify"}},
+		{"UnknownFlagAfterCommand", []string{"log", "--bogus"}, []string{"sillok: unknown flag --bogus\n", "usage: sillok log"}},
+		{"UnknownFlagBeforeCommand", []string{"--bogus", "verify"}, []string{"sillok: unknown flag --bogus\n", "usage: sillok verify"}},
+		{"UnknownOneLetterFlag", []string{"log", "-x"}, []string{"sillok: unknown flag -x\n", "usage: sillok log"}},
+		{"BadFlagValue", []string{"log", "--from", "x"}, []string{`sillok: --from takes a whole number (0 or more), not "x"`, "usage: sillok log"}},
+		{"NegativeFlagValue", []string{"log", "--from", "-1"}, []string{`sillok: --from takes a whole number (0 or more), not "-1"`, "usage: sillok log"}},
+		{"NegativeAt", []string{"view", "--at", "-1"}, []string{`sillok: --at takes a whole number (0 or more), not "-1"`, "usage: sillok view"}},
+		{"AtOneDash", []string{"view", "-at", "x"}, []string{`sillok: --at takes a whole number (0 or more), not "x"`, "usage: sillok view"}},
+		{"HugeFlagValue", []string{"log", "--to", "99999999999999999999999"}, []string{`sillok: --to takes a whole number (0 or more); "99999999999999999999999" is too large`}},
+		{"IntFlagValue", []string{"gen", "--claims", "many", "dir"}, []string{`sillok: --claims takes a whole number, not "many"`, "usage: sillok gen"}},
+		{"BoolFlagValue", []string{"--json=maybe", "log"}, []string{`sillok: --json takes true or false, not "maybe"`, "usage: sillok [--archive PATH]"}},
+		{"MissingFlagValue", []string{"log", "--from"}, []string{"sillok: --from needs a value\n", "usage: sillok log"}},
+		{"MissingGlobalFlagValue", []string{"log", "--archive"}, []string{"sillok: --archive needs a value\n"}},
+		{"ExtraArgument", []string{"verify", "extra"}, []string{`sillok: verify takes no arguments, got 1: ["extra"]`, "usage: sillok verify"}},
 		{"ExtraArgumentBeforeFlag", []string{"log", "extra", "--from", "1"}, []string{"extra", "usage: sillok log"}},
+		{"SubcommandName", []string{"conflicts", "show"}, []string{"sillok: conflicts show needs 1 argument(s), got 0"}},
+		{"SubcommandRequiredFlag", []string{"claim", "retract", "c1"}, []string{"sillok: claim retract needs --reason"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(t, path, tt.args...)
 			assertCleanError(t, stdout, stderr, code, 2, tt.wantMsg...)
+			// urfave/cli and the flag package name flags with one dash
+			// ("-from"); the user types two.
+			if m := oneDashFlag.FindString(stderr); m != "" {
+				t.Errorf("stderr %q names a flag as %q, with one dash", stderr, m)
+			}
 		})
 	}
 	t.Run("UnknownCommand", func(t *testing.T) {
@@ -518,6 +533,41 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("got stdout %q, stderr %q, want nothing and a message naming the command", stdout, stderr)
 		}
 	})
+}
+
+// oneDashFlag matches a long flag name written with one dash, as the flag
+// package writes it ("for flag -at").
+var oneDashFlag = regexp.MustCompile(`(^|[\s:])-[a-z][a-z-]+`)
+
+// TestHelpOfSubcommand: --help anywhere on the line shows the help of the
+// command it follows, with its flags, not the help of sillok or of the
+// group above it.
+func TestHelpOfSubcommand(t *testing.T) {
+	path := newArchive(t, nil)
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"claim", "add", "--help"}, []string{"sillok claim add - record one claim", "--quote value"}},
+		{[]string{"conflicts", "show", "-h"}, []string{"sillok conflicts show - ", "--at value"}},
+		{[]string{"conflicts", "--help"}, []string{"sillok conflicts - ", "COMMANDS:", "show", "--status value"}},
+		{[]string{"source", "add", "file.txt", "--help"}, []string{"sillok source add - ", "--published value"}},
+		{[]string{"claim", "add", "--note", "-h", "--help"}, []string{"sillok claim add - "}},
+		{[]string{"--help"}, []string{"COMMANDS:", "GLOBAL OPTIONS:"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, path, tt.args...)
+			if code != 0 || stderr != "" {
+				t.Fatalf("got exit status %d, stderr %q, want the help", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("help %q does not say %q", stdout, w)
+				}
+			}
+		})
+	}
 }
 
 func TestNormalizeArgs(t *testing.T) {
@@ -545,6 +595,10 @@ func TestNormalizeArgs(t *testing.T) {
 		{"CommandNameAsPositional", "sillok log init", "sillok log -- init"},
 		{"MissingValueAtEnd", "sillok log --from", "sillok log --from"},
 		{"UnknownCommand", "sillok nosuch --json", "sillok --json -- nosuch"},
+		{"HelpAfterSubcommand", "sillok claim add --help", "sillok claim add --help"},
+		{"HelpAfterArgument", "sillok source add f.txt --id x -h", "sillok source add --help"},
+		{"HelpAsFlagValue", "sillok claim add --note -h", "sillok claim add --note -h"},
+		{"HelpAlone", "sillok --help", "sillok --help"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,7 +61,7 @@ func (a *app) claimCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "source"},
 					&cli.StringFlag{Name: "subject", Usage: "an entity name or any of its aliases"},
-					&cli.Uint64Flag{Name: "at", Usage: "list the claims as they were at this revision"},
+					&cli.Uint64Flag{Name: "at", Usage: "list the claims as they were at this revision", DefaultText: "the head"},
 				},
 				Action: a.claimList,
 			},

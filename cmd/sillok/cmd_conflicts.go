@@ -13,7 +13,7 @@ import (
 )
 
 func (a *app) conflictsCommand() *cli.Command {
-	at := &cli.Uint64Flag{Name: "at", Usage: "as they were at this revision"}
+	at := &cli.Uint64Flag{Name: "at", Usage: "as they were at this revision", DefaultText: "the head"}
 	return &cli.Command{
 		Name:      "conflicts",
 		Usage:     "list the flagged contradictions",

@@ -509,3 +509,58 @@ func TestGlobalFlagsAfterCommand(t *testing.T) {
 		t.Errorf("a command made sillok.db in the working directory, want every one to use --archive")
 	}
 }
+
+// TestFlagHelpDefaults: no flag's help shows a default that says nothing
+// or says the wrong thing. The zero of --at, --from and --to means "the
+// head" or "the first", not revision 0 ("(default: 0)" would send a user
+// to the empty archive), a switch is off unless given ("(default: false)"
+// is noise), and a default is given once.
+func TestFlagHelpDefaults(t *testing.T) {
+	cliApp := newApp(io.Discard, io.Discard).cli()
+	type flagOf struct {
+		cmd  string
+		flag cli.Flag
+	}
+	var all []flagOf
+	for _, f := range cliApp.Flags {
+		all = append(all, flagOf{"sillok", f})
+	}
+	for name, c := range appCommands("", cliApp.Commands) {
+		for _, f := range c.Flags {
+			all = append(all, flagOf{name, f})
+		}
+	}
+	seen := map[string]string{}
+	for _, fo := range all {
+		line := cli.FlagStringer(fo.flag)
+		where := fo.cmd + " --" + fo.flag.Names()[0]
+		seen[where] = line
+		for _, bad := range []string{"(default: 0)", "(default: false)", `(default: "")`} {
+			if strings.Contains(line, bad) {
+				t.Errorf("%s: help %q shows %s", where, line, bad)
+			}
+		}
+		if n := strings.Count(line, "(default:"); n > 1 {
+			t.Errorf("%s: help %q gives the default %d times", where, line, n)
+		}
+	}
+	for where, want := range map[string]string{
+		"view --at":           "(default: the head)",
+		"claim list --at":     "(default: the head)",
+		"conflicts --at":      "(default: the head)",
+		"conflicts show --at": "(default: the head)",
+		"log --from":          "(default: the first)",
+		"log --to":            "(default: the head)",
+		"gen --claims":        "(default: 10000)",
+		"sillok --archive":    `(default: "sillok.db")`,
+	} {
+		if !strings.Contains(seen[where], want) {
+			t.Errorf("%s: help %q, want it to say %s", where, seen[where], want)
+		}
+	}
+	// And as a user sees it.
+	var out bytes.Buffer
+	if code := run(context.Background(), newApp(&out, io.Discard), []string{"sillok", "view", "--help"}); code != 0 || !strings.Contains(out.String(), "--at value  show the view as it was at this revision (default: the head)\n") {
+		t.Errorf("sillok view --help: exit status %d, %q, want --at's default to be the head", code, out.String())
+	}
+}
