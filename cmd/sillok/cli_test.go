@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -197,8 +199,53 @@ func TestInit(t *testing.T) {
 	t.Run("ErrNoDirectory", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "no", "such", "dir.db")
 		stdout, stderr, code := runCLI(t, path, "init")
-		assertCleanError(t, stdout, stderr, code, 1, path)
+		assertCleanError(t, stdout, stderr, code, 1, "sillok: cannot create the archive "+path+": no such file or directory (the directory "+filepath.Dir(path)+" does not exist)\n")
 	})
+}
+
+// TestInitFullDisk: init on a full disk says it cannot create the archive
+// because the disk is full (not that the file is "not a Sillok archive"),
+// and leaves no half-written file. It mounts a tiny tmpfs, so it runs as
+// root; the message itself is also checked without a disk.
+func TestInitFullDisk(t *testing.T) {
+	t.Run("Message", func(t *testing.T) {
+		path := "/data/news.db"
+		for _, err := range []error{
+			&events.PathError{Path: path, Err: syscall.ENOSPC},
+			syscall.ENOSPC,
+		} {
+			if got, want := createError(path, err).Error(), "cannot create the archive /data/news.db: no space left on device"; got != want {
+				t.Errorf("createError(%v): got %q, want %q", err, got, want)
+			}
+		}
+	})
+	// 8 KiB: bbolt's first write of the file fails; 24 KiB: the file is
+	// made, and the transaction that writes the archive's buckets fails.
+	for _, size := range []string{"8k", "24k"} {
+		t.Run("tmpfs-"+size, func(t *testing.T) {
+			if os.Geteuid() != 0 {
+				t.Skip("mounting a tmpfs to fill needs root; the message is checked by Message")
+			}
+			dir := t.TempDir()
+			if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+				t.Skipf("cannot mount a tmpfs to fill (%v: %s); the message is checked by Message", err, out)
+			}
+			t.Cleanup(func() {
+				if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+					t.Errorf("umount %s: %v: %s", dir, err, out)
+				}
+			})
+			path := filepath.Join(dir, "news.db")
+			stdout, stderr, code := runCLI(t, path, "init")
+			assertCleanError(t, stdout, stderr, code, 1, "sillok: cannot create the archive "+path+": no space left on device\n")
+			if strings.Contains(stderr, "not a Sillok archive") {
+				t.Errorf("stderr %q calls the file it could not write not an archive", stderr)
+			}
+			if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+				t.Errorf("after the failed init the directory holds %v (%v), want nothing", entries, err)
+			}
+		})
+	}
 }
 
 func TestLog(t *testing.T) {
