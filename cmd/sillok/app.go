@@ -262,15 +262,23 @@ func wantArgs(c *cli.Context, min, max int) error {
 	n := c.NArg()
 	switch {
 	case n < min && min == max:
-		return usagef(c, "%s needs %d argument(s), got %d", commandName(c), min, n)
+		return usagef(c, "%s needs %s, got %d", commandName(c), arguments(min), n)
 	case n < min:
-		return usagef(c, "%s needs at least %d argument(s), got %d", commandName(c), min, n)
+		return usagef(c, "%s needs at least %s, got %d", commandName(c), arguments(min), n)
 	case max == 0 && n > 0:
 		return usagef(c, "%s takes no arguments, got %d: %q", commandName(c), n, c.Args().Slice())
 	case max >= 0 && n > max:
-		return usagef(c, "%s takes at most %d argument(s), got %d: %q", commandName(c), max, n, c.Args().Slice()[max:])
+		return usagef(c, "%s takes at most %s, got %d: %q", commandName(c), arguments(max), n, c.Args().Slice()[max:])
 	}
 	return nil
+}
+
+// arguments says "1 argument", "2 arguments".
+func arguments(n int) string {
+	if n == 1 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
 
 // requireFlags reports the first of the named flags that was not given, as

@@ -40,7 +40,7 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			positional = append(positional, rest[i+1:]...)
 			break
 		}
-		if len(a) > 1 && a[0] == '-' {
+		if len(a) > 1 && a[0] == '-' && !isNegativeNumber(a) {
 			name, hasValue := flagName(a)
 			if (name == "help" || name == "h") && !hasValue {
 				help = true
@@ -89,14 +89,22 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		return append(out, "--help")
 	}
 	out = append(out, local...)
+	if trailing != "" {
+		// Last, and with no positional arguments after it (the flag would
+		// take "--" for its value): urfave reports the missing value.
+		return append(out, trailing)
+	}
 	if len(positional) > 0 {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}
-	if trailing != "" {
-		out = append(out, trailing)
-	}
 	return out
+}
+
+// isNegativeNumber reports whether a is like "-1": an argument (a
+// revision, say), not a flag, since no flag is named with digits.
+func isNegativeNumber(a string) bool {
+	return len(a) > 1 && a[0] == '-' && strings.Trim(a[1:], "0123456789") == ""
 }
 
 // flagName returns the name of a flag argument ("--id=x" → "id", true).

@@ -558,7 +558,9 @@ func TestUsageErrors(t *testing.T) {
 		{"MissingGlobalFlagValue", []string{"log", "--archive"}, []string{"sillok: --archive needs a value\n"}},
 		{"ExtraArgument", []string{"verify", "extra"}, []string{`sillok: verify takes no arguments, got 1: ["extra"]`, "usage: sillok verify"}},
 		{"ExtraArgumentBeforeFlag", []string{"log", "extra", "--from", "1"}, []string{"extra", "usage: sillok log"}},
-		{"SubcommandName", []string{"conflicts", "show"}, []string{"sillok: conflicts show needs 1 argument(s), got 0"}},
+		{"SubcommandName", []string{"conflicts", "show"}, []string{"sillok: conflicts show needs 1 argument, got 0"}},
+		{"MissingFlagValueAfterArgument", []string{"predicate", "add", "colour", "--kind"}, []string{"sillok: --kind needs a value\n", "usage: sillok predicate add"}},
+		{"NegativeRevision", []string{"diff", "-1"}, []string{`revision "-1"`, "usage: sillok diff"}},
 		{"SubcommandRequiredFlag", []string{"claim", "retract", "c1"}, []string{"sillok: claim retract needs --reason"}},
 	}
 	for _, tt := range tests {
@@ -647,6 +649,9 @@ func TestNormalizeArgs(t *testing.T) {
 		{"HelpAfterArgument", "sillok source add f.txt --id x -h", "sillok source add --help"},
 		{"HelpAsFlagValue", "sillok claim add --note -h", "sillok claim add --note -h"},
 		{"HelpAlone", "sillok --help", "sillok --help"},
+		{"NegativeNumberIsAnArgument", "sillok diff -1", "sillok diff -- -1"},
+		{"NegativeValueOfTo", "sillok log --to -1", "sillok log --to -1"},
+		{"MissingValueAfterArgument", "sillok predicate add x --kind", "sillok predicate add --kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
