@@ -19,6 +19,9 @@ import (
 var (
 	// ErrUnknownPredicate reports a predicate that is not in the vocabulary.
 	ErrUnknownPredicate = errors.New("undefined predicate")
+	// ErrNoVocabulary comes with ErrUnknownPredicate when the archive
+	// defines no predicate at all.
+	ErrNoVocabulary = errors.New("the vocabulary is empty")
 	// ErrPredicateKind reports a predicate redefined with another kind.
 	ErrPredicateKind = errors.New("predicate already defined with another kind")
 	// ErrClaimChanged reports a claim id reused for different content.
@@ -224,7 +227,7 @@ func (r *Recorder) Retract(id events.ClaimID, reason string) (events.Event, erro
 func (r *Recorder) unknownPredicate(name string) error {
 	known := r.Predicates()
 	if len(known) == 0 {
-		return fmt.Errorf("%w %q: the vocabulary is empty; define it with `sillok predicate add NAME --kind date|quantity|entity|text` or a predicates: list in the claims file", ErrUnknownPredicate, name)
+		return fmt.Errorf("%w %q: %w; define the predicates before the claims that use them", ErrUnknownPredicate, name, ErrNoVocabulary)
 	}
 	return fmt.Errorf("%w %q; known predicates: %s", ErrUnknownPredicate, name, strings.Join(known, ", "))
 }

@@ -68,3 +68,29 @@ func TestAssertSameIDOtherContent(t *testing.T) {
 		t.Errorf("got %v, want the committed revision 3 named", err)
 	}
 }
+
+// TestAssertEmptyVocabulary: an undefined predicate in an archive with no
+// vocabulary is ErrUnknownPredicate and ErrNoVocabulary, and the library
+// names no command or flag (the program adds its own hint).
+func TestAssertEmptyVocabulary(t *testing.T) {
+	body := "The network was launched in April 2023."
+	log := eventstest.MustOpenLog(t)
+	defer log.Close()
+	err := log.Update(func(tx *events.Tx) error {
+		if _, err := tx.PutBlob([]byte(body)); err != nil {
+			return err
+		}
+		if _, err := tx.Append("archivist", eventstest.Source("alpha", body)); err != nil {
+			return err
+		}
+		_, err := provenance.NewRecorder(tx, "kim").Assert(provenance.ClaimInput{
+			Source: "alpha", Subject: "Net", Predicate: "launched", Value: "April 2023", Quote: "launched in April 2023"})
+		return err
+	})
+	if !errors.Is(err, provenance.ErrUnknownPredicate) || !errors.Is(err, provenance.ErrNoVocabulary) {
+		t.Fatalf("got %v, want ErrUnknownPredicate and ErrNoVocabulary", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "sillok") || strings.Contains(msg, "--") {
+		t.Errorf("got %q, want no command line in a library's message", msg)
+	}
+}

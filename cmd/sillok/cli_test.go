@@ -724,3 +724,31 @@ func TestFindConflict(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyVocabularyHint: a claim whose predicate is undefined in an
+// archive with no predicates at all says how to define one; the command
+// line's hint comes from the program, not from the provenance library.
+func TestEmptyVocabularyHint(t *testing.T) {
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "v.db")
+	src := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(src, []byte("The network was launched in April 2023.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	claims := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(claims, []byte("source: alpha\nclaims:\n  - {subject: Net, predicate: launched, value: April 2023, quote: launched in April 2023}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init"}, {"source", "add", src, "--id", "alpha", "--published", "2024-01-01"}} {
+		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+			t.Fatalf("%v: %s", args, stderr)
+		}
+	}
+	stdout, stderr, code := runCLI(t, archive, "claim", "import", claims)
+	assertCleanError(t, stdout, stderr, code, 1, "c.yaml:3:", `undefined predicate "launched": the vocabulary is empty`,
+		"(a predicates: list in the claims file, or sillok predicate add NAME --kind date|quantity|entity|text)")
+	stdout, stderr, code = runCLI(t, archive, "claim", "add", "--source", "alpha", "--subject", "Net", "--predicate", "launched",
+		"--value", "April 2023", "--quote", "launched in April 2023")
+	assertCleanError(t, stdout, stderr, code, 1, `undefined predicate "launched": the vocabulary is empty`,
+		"(sillok predicate add NAME --kind date|quantity|entity|text)\n")
+}

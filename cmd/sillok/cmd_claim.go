@@ -110,6 +110,9 @@ func (a *app) claimAdd(c *cli.Context) error {
 		rec, err = provenance.NewRecorder(tx, author(c)).Assert(in)
 		return err
 	})
+	if errors.Is(err, provenance.ErrNoVocabulary) {
+		err = fmt.Errorf("%w (sillok predicate add NAME --kind date|quantity|entity|text)", err)
+	}
 	if err != nil && in.ID != "" {
 		return fmt.Errorf("claim %s: %w", in.ID, err)
 	}
@@ -381,7 +384,11 @@ func claimError(cl claimsfile.Claim, err error) error {
 	case errors.Is(err, provenance.ErrWrongKind), errors.Is(err, events.ErrNoAnchor):
 		pos = cl.ValuePos
 	}
-	return &claimsfile.Error{Pos: pos, Claim: who, Msg: err.Error()}
+	msg := err.Error()
+	if errors.Is(err, provenance.ErrNoVocabulary) {
+		msg += " (a predicates: list in the claims file, or sillok predicate add NAME --kind date|quantity|entity|text)"
+	}
+	return &claimsfile.Error{Pos: pos, Claim: who, Msg: msg}
 }
 
 // sameIDError reports two claims of one file that have the same id and
