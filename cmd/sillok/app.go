@@ -201,6 +201,11 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 	if err == nil {
 		return 0
 	}
+	if topic, ok := strings.CutPrefix(err.Error(), "No help topic for "); ok {
+		// urfave's "sillok help nosuch": a usage error like any unknown
+		// command.
+		err = &usageError{msg: fmt.Sprintf("unknown command %s", strings.ReplaceAll(topic, "'", `"`)), usage: "sillok help [COMMAND]; sillok help lists the commands"}
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {

@@ -558,6 +558,7 @@ func TestUsageErrors(t *testing.T) {
 		{"MissingGlobalFlagValue", []string{"log", "--archive"}, []string{"sillok: --archive needs a value\n"}},
 		{"ExtraArgument", []string{"verify", "extra"}, []string{`sillok: verify takes no arguments, got 1: ["extra"]`, "usage: sillok verify"}},
 		{"ExtraArgumentBeforeFlag", []string{"log", "extra", "--from", "1"}, []string{"extra", "usage: sillok log"}},
+		{"HelpUnknownTopic", []string{"help", "nosuch"}, []string{`sillok: unknown command "nosuch"`, "usage: sillok help [COMMAND]"}},
 		{"SubcommandName", []string{"conflicts", "show"}, []string{"sillok: conflicts show needs 1 argument, got 0"}},
 		{"MissingFlagValueAfterArgument", []string{"predicate", "add", "colour", "--kind"}, []string{"sillok: --kind needs a value\n", "usage: sillok predicate add"}},
 		{"NegativeRevision", []string{"diff", "-1"}, []string{`revision "-1"`, "usage: sillok diff"}},
