@@ -234,6 +234,10 @@ func TestBadInput(t *testing.T) {
 			"  - {id: x2, subject: Harbor Network, predicate: members, value: 60 members, quote: counts 60 members}\n"+
 			"  - {id: x1, subject: Harbor Network, predicate: launched, value: 2023-04-25, quote: launched in April 2023}\n")},
 			wantCode: 1, want: []string{"twice.yaml:5:", "claim x1", "claim #1 (line 3) and claim #3 (line 5) of this file both have the id \"x1\"", "give one of them another id"}},
+		{name: "Predicate/TwiceInFile", args: []string{"claim", "import", write("twopreds.yaml", "source: alpha\npredicates:\n"+
+			"  - {name: opened, kind: date}\n  - {name: opened, kind: text, many: true}\nclaims:\n"+
+			"  - {subject: Harbor Network, predicate: opened, value: April 2023, quote: launched in April 2023}\n")},
+			wantCode: 1, want: []string{"twopreds.yaml:4:", `predicate "opened" is defined twice in this file, with different kinds: at line 3 (date, one value) and at line 4 (text, many values)`}},
 		{name: "Claim/AtomicAfterGoodClaims", args: []string{"claim", "import", write("atomic.yaml", "source: alpha\nclaims:\n"+
 			"  - {subject: Harbor Network, predicate: host, value: City of Seoul, quote: hosted by the City of Seoul}\n"+
 			"  - {subject: Harbor Network, predicate: members, value: 60 members, quote: counts 60 members}\n"+

@@ -304,14 +304,22 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 	res := importResult{File: f.Name, Claims: len(f.Claims)}
 	err := a.update(log, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, who)
+		defined := map[string]claimsfile.Predicate{} // by this file
 		for _, p := range f.Predicates {
 			kind, err := events.ParseValueKind(p.Kind)
 			if err != nil {
 				return &claimsfile.Error{Pos: p.Pos, Msg: fmt.Sprintf("predicate %q: %v", p.Name, err)}
 			}
 			created, err := r.DefinePredicate(events.PredicateDefined{Name: p.Name, Kind: kind, Many: p.Many})
+			if first, ok := defined[p.Name]; ok && errors.Is(err, provenance.ErrPredicateKind) {
+				return &claimsfile.Error{Pos: p.Pos, Msg: fmt.Sprintf("predicate %q is defined twice in this file, with different kinds: at line %d (%s) and at line %d (%s); keep one",
+					p.Name, first.Pos.Line, predicateWords(first), p.Pos.Line, predicateWords(p))}
+			}
 			if err != nil {
 				return &claimsfile.Error{Pos: p.Pos, Msg: err.Error()}
+			}
+			if _, ok := defined[p.Name]; !ok {
+				defined[p.Name] = p
 			}
 			if created {
 				res.Predicates++
@@ -389,6 +397,15 @@ func claimError(cl claimsfile.Claim, err error) error {
 		msg += " (a predicates: list in the claims file, or sillok predicate add NAME --kind date|quantity|entity|text)"
 	}
 	return &claimsfile.Error{Pos: pos, Claim: who, Msg: msg}
+}
+
+// predicateWords describes a predicate of a claims file: "date, many
+// values".
+func predicateWords(p claimsfile.Predicate) string {
+	if p.Many {
+		return p.Kind + ", many values"
+	}
+	return p.Kind + ", one value"
 }
 
 // sameIDError reports two claims of one file that have the same id and
