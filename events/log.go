@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -72,14 +73,14 @@ func Create(path string, opts Options) (*Log, error) {
 	if errors.Is(err, fs.ErrExist) {
 		return nil, &PathError{path, ErrExists}
 	} else if err != nil {
-		return nil, &PathError{path, err}
+		return nil, &PathError{path, createCause(err)}
 	}
 	f.Close()
 	opts.ReadOnly = false
 	db, err := openBolt(path, opts)
 	if err != nil {
 		os.Remove(path)
-		return nil, err
+		return nil, &PathError{path, createCause(err)}
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucket(bucketMeta)
@@ -111,9 +112,20 @@ func Create(path string, opts Options) (*Log, error) {
 	if err != nil {
 		db.Close()
 		os.Remove(path)
-		return nil, &PathError{path, err}
+		return nil, &PathError{path, createCause(err)}
 	}
 	return &Log{db: db, path: path, opts: opts}, nil
+}
+
+// createCause is why Create could not write a new archive: the system's
+// error ("no space left on device", "read-only file system"), not a
+// verdict on a file it has just made ("not a Sillok archive").
+func createCause(err error) error {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno
+	}
+	return err
 }
 
 // Open opens an existing archive.
@@ -184,7 +196,7 @@ func openBolt(path string, opts Options) (*bolt.DB, error) {
 		return nil, &PathError{path, err}
 	}
 	// bbolt reports short or garbled files with plain errors.
-	return nil, &PathError{path, fmt.Errorf("%w: %v", ErrNotArchive, err)}
+	return nil, &PathError{path, fmt.Errorf("%w: %w", ErrNotArchive, err)}
 }
 
 // Path returns the archive's file name.

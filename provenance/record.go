@@ -21,6 +21,9 @@ import (
 var (
 	// ErrUnknownPredicate reports a predicate that is not in the vocabulary.
 	ErrUnknownPredicate = errors.New("undefined predicate")
+	// ErrNoVocabulary comes with ErrUnknownPredicate when the archive
+	// defines no predicate at all.
+	ErrNoVocabulary = errors.New("the vocabulary is empty")
 	// ErrPredicateKind reports a predicate redefined with another kind.
 	ErrPredicateKind = errors.New("predicate already defined with another kind")
 	// ErrClaimChanged reports a claim id reused for different content.
@@ -41,6 +44,7 @@ var (
 type Recorder struct {
 	tx         *events.Tx
 	author     string
+	base       events.Revision // the head when the Recorder was made: later revisions are not committed yet
 	sources    map[events.SourceID]*sourceCtx
 	predicates map[string]*events.PredicateDefined
 }
@@ -56,7 +60,8 @@ type sourceCtx struct {
 
 // NewRecorder returns a Recorder appending to tx as author.
 func NewRecorder(tx *events.Tx, author string) *Recorder {
-	return &Recorder{tx: tx, author: author, sources: map[events.SourceID]*sourceCtx{},
+	base, _ := tx.Head()
+	return &Recorder{tx: tx, author: author, base: base, sources: map[events.SourceID]*sourceCtx{},
 		predicates: map[string]*events.PredicateDefined{}}
 }
 
@@ -197,6 +202,13 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 			return Recorded{}, err
 		}
 		if !sameJSON(old, c) {
+			if rev > r.base {
+				// Recorded earlier in this transaction: that revision is
+				// not written unless the transaction commits, so it is not
+				// named.
+				return Recorded{}, fmt.Errorf("%w: an earlier claim recorded with it in this same transaction is %s / %s = %s from source %s; give one of them another id",
+					ErrClaimChanged, old.Subject, old.Predicate, old.Value, old.Source)
+			}
 			return Recorded{}, fmt.Errorf("%w: revision %d recorded it as %s / %s = %s from source %s; give this claim another id",
 				ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
 		}
@@ -220,7 +232,7 @@ func (r *Recorder) Retract(id events.ClaimID, reason string) (events.Event, erro
 func (r *Recorder) unknownPredicate(name string) error {
 	known := r.Predicates()
 	if len(known) == 0 {
-		return fmt.Errorf("%w %q: the vocabulary is empty; define it with `sillok predicate add NAME --kind date|quantity|entity|text` or a predicates: list in the claims file", ErrUnknownPredicate, name)
+		return fmt.Errorf("%w %q: %w; define the predicates before the claims that use them", ErrUnknownPredicate, name, ErrNoVocabulary)
 	}
 	return fmt.Errorf("%w %q; known predicates: %s", ErrUnknownPredicate, name, strings.Join(known, ", "))
 }

@@ -57,7 +57,23 @@ func usageLine(c *cli.Context) string {
 	if name == "" {
 		name = "sillok " + c.Command.Name
 	}
-	return strings.TrimSpace(name + " " + strings.TrimSpace(c.Command.ArgsUsage))
+	line := strings.TrimSpace(name + " " + strings.TrimSpace(c.Command.ArgsUsage))
+	if line == "sillok" { // a global flag
+		return "sillok [--archive PATH] [--json] [--author NAME] COMMAND [flags] [args]; see sillok help"
+	}
+	return line
+}
+
+// commandName is the command's name as it is typed after sillok ("claim
+// add"; urfave's FullName says only "add" for a subcommand).
+func commandName(c *cli.Context) string {
+	if c == nil || c.Command == nil {
+		return ""
+	}
+	if name, ok := strings.CutPrefix(c.Command.HelpName, "sillok "); ok && name != "" {
+		return name
+	}
+	return c.Command.Name
 }
 
 // exitError carries an exit status for a failure that already printed
@@ -89,9 +105,7 @@ func (a *app) cli() *cli.App {
 			}
 			return cli.ShowAppHelp(c)
 		},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usagef(c, "%v", err)
-		},
+		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "archive", Value: "sillok.db", EnvVars: []string{"SILLOK_ARCHIVE"}, Usage: "the archive file"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document on stdout"},
@@ -115,16 +129,45 @@ func (a *app) cli() *cli.App {
 		},
 	}
 	setUsageErrors(cliApp.Commands)
+	hideFalseDefaults(cliApp.Flags)
 	return cliApp
 }
 
+// setUsageErrors makes every command report its usage errors in the
+// user's terms, and shows only the defaults in its help that say
+// something.
 func setUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
-		c.OnUsageError = func(c *cli.Context, err error, _ bool) error { return usagef(c, "%v", err) }
+		c.OnUsageError = onUsageError
 		if len(c.Subcommands) > 0 && c.Action == nil {
 			c.Action = unknownSubcommand
 		}
+		hideFalseDefaults(c.Flags)
 		setUsageErrors(c.Subcommands)
+	}
+}
+
+// onUsageError reports a flag that could not be parsed as a usage error,
+// naming the flag as it is typed (--at, not urfave's -at).
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	var flags []cli.Flag
+	if c.Command != nil {
+		flags = append(flags, c.Command.Flags...)
+	}
+	if c.App != nil {
+		flags = append(flags, c.App.Flags...)
+	}
+	return usagef(c, "%s", flagError(flags, err))
+}
+
+// hideFalseDefaults drops "(default: false)" from the help of switches:
+// a switch is off unless given. (A number flag whose zero means "unset"
+// says what it means with DefaultText, e.g. --at's "the head".)
+func hideFalseDefaults(flags []cli.Flag) {
+	for _, f := range flags {
+		if b, ok := f.(*cli.BoolFlag); ok {
+			b.DisableDefaultText = true
+		}
 	}
 }
 
@@ -138,7 +181,7 @@ func unknownSubcommand(c *cli.Context) error {
 		}
 	}
 	if c.NArg() > 0 {
-		return &usageError{msg: fmt.Sprintf("unknown command %q after sillok %s", c.Args().First(), c.Command.FullName()),
+		return &usageError{msg: fmt.Sprintf("unknown command %q after sillok %s", c.Args().First(), commandName(c)),
 			usage: fmt.Sprintf("sillok %s %s ...", c.Command.Name, strings.Join(names, "|"))}
 	}
 	return cli.ShowSubcommandHelp(c)
@@ -157,6 +200,11 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 	err := cliApp.RunContext(ctx, normalizeArgs(cliApp, args))
 	if err == nil {
 		return 0
+	}
+	if topic, ok := strings.CutPrefix(err.Error(), "No help topic for "); ok {
+		// urfave's "sillok help nosuch": a usage error like any unknown
+		// command.
+		err = &usageError{msg: fmt.Sprintf("unknown command %s", strings.ReplaceAll(topic, "'", `"`)), usage: "sillok help [COMMAND]; sillok help lists the commands"}
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -219,13 +267,23 @@ func wantArgs(c *cli.Context, min, max int) error {
 	n := c.NArg()
 	switch {
 	case n < min && min == max:
-		return usagef(c, "%s needs %d argument(s), got %d", c.Command.FullName(), min, n)
+		return usagef(c, "%s needs %s, got %d", commandName(c), arguments(min), n)
 	case n < min:
-		return usagef(c, "%s needs at least %d argument(s), got %d", c.Command.FullName(), min, n)
+		return usagef(c, "%s needs at least %s, got %d", commandName(c), arguments(min), n)
+	case max == 0 && n > 0:
+		return usagef(c, "%s takes no arguments, got %d: %q", commandName(c), n, c.Args().Slice())
 	case max >= 0 && n > max:
-		return usagef(c, "%s takes at most %d argument(s), got %d: %q", c.Command.FullName(), max, n, c.Args().Slice()[max:])
+		return usagef(c, "%s takes at most %s, got %d: %q", commandName(c), arguments(max), n, c.Args().Slice()[max:])
 	}
 	return nil
+}
+
+// arguments says "1 argument", "2 arguments".
+func arguments(n int) string {
+	if n == 1 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
 
 // requireFlags reports the first of the named flags that was not given, as
@@ -233,7 +291,7 @@ func wantArgs(c *cli.Context, min, max int) error {
 func requireFlags(c *cli.Context, names ...string) error {
 	for _, n := range names {
 		if !c.IsSet(n) || c.String(n) == "" {
-			return usagef(c, "%s needs --%s", c.Command.FullName(), n)
+			return usagef(c, "%s needs --%s", commandName(c), n)
 		}
 	}
 	return nil

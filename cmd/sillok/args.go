@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -20,9 +22,14 @@ func normalizeArgs(app *cli.App, args []string) []string {
 		return args
 	}
 	globals := flagArity(app.Flags)
+	// --help and -h belong to the command they follow: "sillok claim add
+	// --help" is the help of claim add, not of sillok.
+	delete(globals, "help")
+	delete(globals, "h")
 	var (
 		global, path, local, positional []string
 		trailing                        string
+		help                            bool
 		commands                        = app.Commands
 		leaf                            map[string]bool
 	)
@@ -33,8 +40,11 @@ func normalizeArgs(app *cli.App, args []string) []string {
 			positional = append(positional, rest[i+1:]...)
 			break
 		}
-		if len(a) > 1 && a[0] == '-' {
+		if len(a) > 1 && a[0] == '-' && !isNegativeNumber(a) {
 			name, hasValue := flagName(a)
+			if (name == "help" || name == "h") && !hasValue {
+				help = true
+			}
 			dst := &local
 			takesValue, isGlobal := globals[name]
 			if isGlobal {
@@ -46,6 +56,11 @@ func normalizeArgs(app *cli.App, args []string) []string {
 				// A value flag with nothing after it: leave it last, so
 				// urfave reports "flag needs an argument" rather than
 				// taking a command name as its value.
+				if isGlobal {
+					// Among the global flags, so that the error is about
+					// its value, not an unknown flag of the command.
+					return append(append([]string{args[0]}, global...), a)
+				}
 				trailing = a
 				continue
 			}
@@ -68,15 +83,28 @@ func normalizeArgs(app *cli.App, args []string) []string {
 	}
 	out := append([]string{args[0]}, global...)
 	out = append(out, path...)
+	if help {
+		// Help for the command, whatever else was typed: urfave would
+		// take the first argument for a help topic.
+		return append(out, "--help")
+	}
 	out = append(out, local...)
+	if trailing != "" {
+		// Last, and with no positional arguments after it (the flag would
+		// take "--" for its value): urfave reports the missing value.
+		return append(out, trailing)
+	}
 	if len(positional) > 0 {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}
-	if trailing != "" {
-		out = append(out, trailing)
-	}
 	return out
+}
+
+// isNegativeNumber reports whether a is like "-1": an argument (a
+// revision, say), not a flag, since no flag is named with digits.
+func isNegativeNumber(a string) bool {
+	return len(a) > 1 && a[0] == '-' && strings.Trim(a[1:], "0123456789") == ""
 }
 
 // flagName returns the name of a flag argument ("--id=x" → "id", true).
@@ -104,6 +132,66 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 	for _, c := range cmds {
 		if c.HasName(name) {
 			return c
+		}
+	}
+	return nil
+}
+
+// The errors of the standard flag package, which urfave/cli v2 passes on
+// as they are: they name a flag with one dash ("-at") whatever the user
+// typed, and say "parse error" for a value that is not a number.
+var (
+	flagUndefinedRE = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+	flagNoValueRE   = regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
+	flagValueRE     = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-+([^:]+): (.*)$`)
+)
+
+// flagError rewrites a flag parsing error in the user's terms: the flag
+// as it is written on the command line (--at, -h) and what its value
+// should be. Other errors are returned as they are.
+func flagError(flags []cli.Flag, err error) string {
+	msg := err.Error()
+	if m := flagUndefinedRE.FindStringSubmatch(msg); m != nil {
+		return "unknown flag " + dashed(m[1])
+	}
+	if m := flagNoValueRE.FindStringSubmatch(msg); m != nil {
+		return dashed(m[1]) + " needs a value"
+	}
+	if m := flagValueRE.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		var want string
+		switch f := findFlag(flags, name); f.(type) {
+		case *cli.BoolFlag:
+			want = "true or false"
+		case *cli.Uint64Flag, *cli.UintFlag:
+			want = "a whole number (0 or more)"
+		case *cli.IntFlag, *cli.Int64Flag:
+			want = "a whole number"
+		default:
+			return fmt.Sprintf("invalid value %s for %s: %s", value, dashed(name), why)
+		}
+		if strings.Contains(why, "out of range") {
+			return fmt.Sprintf("%s takes %s; %s is too large", dashed(name), want, value)
+		}
+		return fmt.Sprintf("%s takes %s, not %s", dashed(name), want, value)
+	}
+	return msg
+}
+
+// dashed writes a flag name as it is typed: --at, -h.
+func dashed(name string) string {
+	if len([]rune(name)) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+func findFlag(flags []cli.Flag, name string) cli.Flag {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return f
+			}
 		}
 	}
 	return nil

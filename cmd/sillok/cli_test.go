@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
@@ -195,8 +199,53 @@ func TestInit(t *testing.T) {
 	t.Run("ErrNoDirectory", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "no", "such", "dir.db")
 		stdout, stderr, code := runCLI(t, path, "init")
-		assertCleanError(t, stdout, stderr, code, 1, path)
+		assertCleanError(t, stdout, stderr, code, 1, "sillok: cannot create the archive "+path+": no such file or directory (the directory "+filepath.Dir(path)+" does not exist)\n")
 	})
+}
+
+// TestInitFullDisk: init on a full disk says it cannot create the archive
+// because the disk is full (not that the file is "not a Sillok archive"),
+// and leaves no half-written file. It mounts a tiny tmpfs, so it runs as
+// root; the message itself is also checked without a disk.
+func TestInitFullDisk(t *testing.T) {
+	t.Run("Message", func(t *testing.T) {
+		path := "/data/news.db"
+		for _, err := range []error{
+			&events.PathError{Path: path, Err: syscall.ENOSPC},
+			syscall.ENOSPC,
+		} {
+			if got, want := createError(path, err).Error(), "cannot create the archive /data/news.db: no space left on device"; got != want {
+				t.Errorf("createError(%v): got %q, want %q", err, got, want)
+			}
+		}
+	})
+	// 8 KiB: bbolt's first write of the file fails; 24 KiB: the file is
+	// made, and the transaction that writes the archive's buckets fails.
+	for _, size := range []string{"8k", "24k"} {
+		t.Run("tmpfs-"+size, func(t *testing.T) {
+			if os.Geteuid() != 0 {
+				t.Skip("mounting a tmpfs to fill needs root; the message is checked by Message")
+			}
+			dir := t.TempDir()
+			if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+				t.Skipf("cannot mount a tmpfs to fill (%v: %s); the message is checked by Message", err, out)
+			}
+			t.Cleanup(func() {
+				if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+					t.Errorf("umount %s: %v: %s", dir, err, out)
+				}
+			})
+			path := filepath.Join(dir, "news.db")
+			stdout, stderr, code := runCLI(t, path, "init")
+			assertCleanError(t, stdout, stderr, code, 1, "sillok: cannot create the archive "+path+": no space left on device\n")
+			if strings.Contains(stderr, "not a Sillok archive") {
+				t.Errorf("stderr %q calls the file it could not write not an archive", stderr)
+			}
+			if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+				t.Errorf("after the failed init the directory holds %v (%v), want nothing", entries, err)
+			}
+		})
+	}
 }
 
 func TestLog(t *testing.T) {
@@ -495,18 +544,35 @@ func TestUsageErrors(t *testing.T) {
 		args    []string
 		wantMsg []string
 	}{
-		{"UnknownFlagAfterCommand", []string{"log", "--bogus"}, []string{"-bogus", "usage: sillok log"}},
-		{"UnknownFlagBeforeCommand", []string{"--bogus", "verify"}, []string{"-bogus", "usage: sillok verify"}},
-		{"BadFlagValue", []string{"log", "--from", "x"}, []string{"-from", "usage: sillok log"}},
-		{"NegativeFlagValue", []string{"log", "--from", "-1"}, []string{"-from", "usage: sillok log"}},
-		{"MissingFlagValue", []string{"log", "--from"}, []string{"-from", "usage: sillok log"}},
-		{"ExtraArgument", []string{"verify", "extra"}, []string{"extra", "usage: sillok verify"}},
+		{"UnknownFlagAfterCommand", []string{"log", "--bogus"}, []string{"sillok: unknown flag --bogus\n", "usage: sillok log"}},
+		{"UnknownFlagBeforeCommand", []string{"--bogus", "verify"}, []string{"sillok: unknown flag --bogus\n", "usage: sillok verify"}},
+		{"UnknownOneLetterFlag", []string{"log", "-x"}, []string{"sillok: unknown flag -x\n", "usage: sillok log"}},
+		{"BadFlagValue", []string{"log", "--from", "x"}, []string{`sillok: --from takes a whole number (0 or more), not "x"`, "usage: sillok log"}},
+		{"NegativeFlagValue", []string{"log", "--from", "-1"}, []string{`sillok: --from takes a whole number (0 or more), not "-1"`, "usage: sillok log"}},
+		{"NegativeAt", []string{"view", "--at", "-1"}, []string{`sillok: --at takes a whole number (0 or more), not "-1"`, "usage: sillok view"}},
+		{"AtOneDash", []string{"view", "-at", "x"}, []string{`sillok: --at takes a whole number (0 or more), not "x"`, "usage: sillok view"}},
+		{"HugeFlagValue", []string{"log", "--to", "99999999999999999999999"}, []string{`sillok: --to takes a whole number (0 or more); "99999999999999999999999" is too large`}},
+		{"IntFlagValue", []string{"gen", "--claims", "many", "dir"}, []string{`sillok: --claims takes a whole number, not "many"`, "usage: sillok gen"}},
+		{"BoolFlagValue", []string{"--json=maybe", "log"}, []string{`sillok: --json takes true or false, not "maybe"`, "usage: sillok [--archive PATH]"}},
+		{"MissingFlagValue", []string{"log", "--from"}, []string{"sillok: --from needs a value\n", "usage: sillok log"}},
+		{"MissingGlobalFlagValue", []string{"log", "--archive"}, []string{"sillok: --archive needs a value\n"}},
+		{"ExtraArgument", []string{"verify", "extra"}, []string{`sillok: verify takes no arguments, got 1: ["extra"]`, "usage: sillok verify"}},
 		{"ExtraArgumentBeforeFlag", []string{"log", "extra", "--from", "1"}, []string{"extra", "usage: sillok log"}},
+		{"HelpUnknownTopic", []string{"help", "nosuch"}, []string{`sillok: unknown command "nosuch"`, "usage: sillok help [COMMAND]"}},
+		{"SubcommandName", []string{"conflicts", "show"}, []string{"sillok: conflicts show needs 1 argument, got 0"}},
+		{"MissingFlagValueAfterArgument", []string{"predicate", "add", "colour", "--kind"}, []string{"sillok: --kind needs a value\n", "usage: sillok predicate add"}},
+		{"NegativeRevision", []string{"diff", "-1"}, []string{`revision "-1"`, "usage: sillok diff"}},
+		{"SubcommandRequiredFlag", []string{"claim", "retract", "c1"}, []string{"sillok: claim retract needs --reason"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(t, path, tt.args...)
 			assertCleanError(t, stdout, stderr, code, 2, tt.wantMsg...)
+			// urfave/cli and the flag package name flags with one dash
+			// ("-from"); the user types two.
+			if m := oneDashFlag.FindString(stderr); m != "" {
+				t.Errorf("stderr %q names a flag as %q, with one dash", stderr, m)
+			}
 		})
 	}
 	t.Run("UnknownCommand", func(t *testing.T) {
@@ -518,6 +584,41 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("got stdout %q, stderr %q, want nothing and a message naming the command", stdout, stderr)
 		}
 	})
+}
+
+// oneDashFlag matches a long flag name written with one dash, as the flag
+// package writes it ("for flag -at").
+var oneDashFlag = regexp.MustCompile(`(^|[\s:])-[a-z][a-z-]+`)
+
+// TestHelpOfSubcommand: --help anywhere on the line shows the help of the
+// command it follows, with its flags, not the help of sillok or of the
+// group above it.
+func TestHelpOfSubcommand(t *testing.T) {
+	path := newArchive(t, nil)
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"claim", "add", "--help"}, []string{"sillok claim add - record one claim", "--quote value"}},
+		{[]string{"conflicts", "show", "-h"}, []string{"sillok conflicts show - ", "--at value"}},
+		{[]string{"conflicts", "--help"}, []string{"sillok conflicts - ", "COMMANDS:", "show", "--status value"}},
+		{[]string{"source", "add", "file.txt", "--help"}, []string{"sillok source add - ", "--published value"}},
+		{[]string{"claim", "add", "--note", "-h", "--help"}, []string{"sillok claim add - "}},
+		{[]string{"--help"}, []string{"COMMANDS:", "GLOBAL OPTIONS:"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, path, tt.args...)
+			if code != 0 || stderr != "" {
+				t.Fatalf("got exit status %d, stderr %q, want the help", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("help %q does not say %q", stdout, w)
+				}
+			}
+		})
+	}
 }
 
 func TestNormalizeArgs(t *testing.T) {
@@ -545,6 +646,13 @@ func TestNormalizeArgs(t *testing.T) {
 		{"CommandNameAsPositional", "sillok log init", "sillok log -- init"},
 		{"MissingValueAtEnd", "sillok log --from", "sillok log --from"},
 		{"UnknownCommand", "sillok nosuch --json", "sillok --json -- nosuch"},
+		{"HelpAfterSubcommand", "sillok claim add --help", "sillok claim add --help"},
+		{"HelpAfterArgument", "sillok source add f.txt --id x -h", "sillok source add --help"},
+		{"HelpAsFlagValue", "sillok claim add --note -h", "sillok claim add --note -h"},
+		{"HelpAlone", "sillok --help", "sillok --help"},
+		{"NegativeNumberIsAnArgument", "sillok diff -1", "sillok diff -- -1"},
+		{"NegativeValueOfTo", "sillok log --to -1", "sillok log --to -1"},
+		{"MissingValueAfterArgument", "sillok predicate add x --kind", "sillok predicate add --kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -571,4 +679,77 @@ func TestGlobalFlagValueMissing(t *testing.T) {
 	if code != 2 {
 		t.Errorf("sillok log --archive: got exit status %d, stdout %q, stderr %q, want 2 and a usage error", code, out.String(), errb.String())
 	}
+}
+
+// TestFindConflict: a conflict is found by its id or a unique prefix of 4
+// or more hex digits; a shorter prefix asks for 4 (even when it matches),
+// a prefix several conflicts share lists them, and what is not hex says so.
+func TestFindConflict(t *testing.T) {
+	an := &projections.Analysis{Rev: 42, Conflicts: []*projections.Conflict{
+		{ID: "abf91dbbdf", Kind: "value", Summary: "launched: 2023-04 vs 2023-08"},
+		{ID: "abf9200000", Kind: "name", Summary: `"DTPN" / "Disruptive Technology Protection Network"`},
+		{ID: "b4432d0319", Kind: "temporal", Summary: "launched after held"},
+	}}
+	tests := []struct {
+		id, wantID string
+		wantErr    []string
+	}{
+		{id: "abf91dbbdf", wantID: "abf91dbbdf"},
+		{id: "b443", wantID: "b4432d0319"},
+		{id: "ABF91", wantID: "abf91dbbdf"},
+		{id: "ab", wantErr: []string{`conflict id "ab" is too short: give at least 4 of its hex digits`}},
+		{id: "b44", wantErr: []string{`conflict id "b44" is too short`}},
+		{id: "abf9", wantErr: []string{"conflict id abf9 matches 2 conflicts; give more digits:",
+			"\n  abf91dbbdf  value  launched: 2023-04 vs 2023-08", "\n  abf9200000  name  "}},
+		{id: "cccc", wantErr: []string{`no conflict "cccc" at revision 42`}},
+		{id: "launch", wantErr: []string{`"launch" is not a conflict id`, "hex digits"}},
+		{id: "", wantErr: []string{"no conflict id given"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			cf, err := findConflict(an, tt.id)
+			if tt.wantID != "" {
+				if err != nil || cf.ID != tt.wantID {
+					t.Fatalf("got %v, %v, want %s", cf, err, tt.wantID)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("got conflict %s, want an error", cf.ID)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("got %q, want it to say %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestEmptyVocabularyHint: a claim whose predicate is undefined in an
+// archive with no predicates at all says how to define one; the command
+// line's hint comes from the program, not from the provenance library.
+func TestEmptyVocabularyHint(t *testing.T) {
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "v.db")
+	src := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(src, []byte("The network was launched in April 2023.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	claims := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(claims, []byte("source: alpha\nclaims:\n  - {subject: Net, predicate: launched, value: April 2023, quote: launched in April 2023}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init"}, {"source", "add", src, "--id", "alpha", "--published", "2024-01-01"}} {
+		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+			t.Fatalf("%v: %s", args, stderr)
+		}
+	}
+	stdout, stderr, code := runCLI(t, archive, "claim", "import", claims)
+	assertCleanError(t, stdout, stderr, code, 1, "c.yaml:3:", `undefined predicate "launched": the vocabulary is empty`,
+		"(a predicates: list in the claims file, or sillok predicate add NAME --kind date|quantity|entity|text)")
+	stdout, stderr, code = runCLI(t, archive, "claim", "add", "--source", "alpha", "--subject", "Net", "--predicate", "launched",
+		"--value", "April 2023", "--quote", "launched in April 2023")
+	assertCleanError(t, stdout, stderr, code, 1, `undefined predicate "launched": the vocabulary is empty`,
+		"(sillok predicate add NAME --kind date|quantity|entity|text)\n")
 }

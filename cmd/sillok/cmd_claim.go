@@ -61,7 +61,7 @@ func (a *app) claimCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "source"},
 					&cli.StringFlag{Name: "subject", Usage: "an entity name or any of its aliases"},
-					&cli.Uint64Flag{Name: "at", Usage: "list the claims as they were at this revision"},
+					&cli.Uint64Flag{Name: "at", Usage: "list the claims as they were at this revision", DefaultText: "the head"},
 				},
 				Action: a.claimList,
 			},
@@ -110,6 +110,9 @@ func (a *app) claimAdd(c *cli.Context) error {
 		rec, err = provenance.NewRecorder(tx, author(c)).Assert(in)
 		return err
 	})
+	if errors.Is(err, provenance.ErrNoVocabulary) {
+		err = fmt.Errorf("%w (sillok predicate add NAME --kind date|quantity|entity|text)", err)
+	}
 	if err != nil && in.ID != "" {
 		return fmt.Errorf("claim %s: %w", in.ID, err)
 	}
@@ -301,14 +304,22 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 	res := importResult{File: f.Name, Claims: len(f.Claims)}
 	err := a.update(log, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, who)
+		defined := map[string]claimsfile.Predicate{} // by this file
 		for _, p := range f.Predicates {
 			kind, err := events.ParseValueKind(p.Kind)
 			if err != nil {
 				return &claimsfile.Error{Pos: p.Pos, Msg: fmt.Sprintf("predicate %q: %v", p.Name, err)}
 			}
 			created, err := r.DefinePredicate(events.PredicateDefined{Name: p.Name, Kind: kind, Many: p.Many})
+			if first, ok := defined[p.Name]; ok && errors.Is(err, provenance.ErrPredicateKind) {
+				return &claimsfile.Error{Pos: p.Pos, Msg: fmt.Sprintf("predicate %q is defined twice in this file, with different kinds: at line %d (%s) and at line %d (%s); keep one",
+					p.Name, first.Pos.Line, predicateWords(first), p.Pos.Line, predicateWords(p))}
+			}
 			if err != nil {
 				return &claimsfile.Error{Pos: p.Pos, Msg: err.Error()}
+			}
+			if _, ok := defined[p.Name]; !ok {
+				defined[p.Name] = p
 			}
 			if created {
 				res.Predicates++
@@ -333,6 +344,9 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 				res.Aliases++
 			}
 		}
+		// seen is the claim of this file that recorded each id, to name
+		// both places when a later claim reuses the id.
+		seen := map[events.ClaimID]claimsfile.Claim{}
 		for _, cl := range f.Claims {
 			src := cl.Source
 			if src == "" {
@@ -344,8 +358,14 @@ func (a *app) importParsed(log *events.Log, who string, f *claimsfile.File) (imp
 				Prefix: cl.Prefix, Suffix: cl.Suffix, Note: cl.Note,
 			}
 			rec, err := r.Assert(in)
+			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {
+				return sameIDError(first, cl)
+			}
 			if err != nil {
 				return claimError(cl, err)
+			}
+			if _, ok := seen[rec.Claim.ID]; !ok {
+				seen[rec.Claim.ID] = cl
 			}
 			if rec.Created {
 				res.Created++
@@ -378,7 +398,34 @@ func claimError(cl claimsfile.Claim, err error) error {
 	case errors.Is(err, provenance.ErrWrongKind), errors.Is(err, events.ErrNoAnchor):
 		pos = cl.ValuePos
 	}
-	return &claimsfile.Error{Pos: pos, Claim: who, Msg: err.Error()}
+	msg := err.Error()
+	if errors.Is(err, provenance.ErrNoVocabulary) {
+		msg += " (a predicates: list in the claims file, or sillok predicate add NAME --kind date|quantity|entity|text)"
+	}
+	return &claimsfile.Error{Pos: pos, Claim: who, Msg: msg}
+}
+
+// predicateWords describes a predicate of a claims file: "date, many
+// values".
+func predicateWords(p claimsfile.Predicate) string {
+	if p.Many {
+		return p.Kind + ", many values"
+	}
+	return p.Kind + ", one value"
+}
+
+// sameIDError reports two claims of one file that have the same id and
+// different content, naming both places in the file.
+func sameIDError(first, second claimsfile.Claim) error {
+	at := func(cl claimsfile.Claim) string {
+		if cl.Pos.Line > 0 {
+			return fmt.Sprintf("claim #%d (line %d)", cl.Index, cl.Pos.Line)
+		}
+		return fmt.Sprintf("claim #%d", cl.Index)
+	}
+	return &claimsfile.Error{Pos: second.Pos, Claim: second.ID, Msg: fmt.Sprintf(
+		"%s and %s of this file both have the id %q, with different content; give one of them another id",
+		at(first), at(second), second.ID)}
 }
 
 func (a *app) claimRetract(c *cli.Context) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 )
 
 func (a *app) conflictsCommand() *cli.Command {
-	at := &cli.Uint64Flag{Name: "at", Usage: "as they were at this revision"}
+	at := &cli.Uint64Flag{Name: "at", Usage: "as they were at this revision", DefaultText: "the head"}
 	return &cli.Command{
 		Name:      "conflicts",
 		Usage:     "list the flagged contradictions",
@@ -67,7 +68,7 @@ func (a *app) conflictsCommand() *cli.Command {
 				}
 				defer log.Close()
 				return a.read(log, atFlag(c), func(r *reader) error {
-					cf, err := r.analyze().Conflict(c.Args().First())
+					cf, err := findConflict(r.analyze(), c.Args().First())
 					if err != nil {
 						return err
 					}
@@ -84,6 +85,48 @@ func (a *app) conflictsCommand() *cli.Command {
 			},
 		}},
 	}
+}
+
+// minConflictPrefix is the fewest digits of a conflict id that commands
+// accept.
+const minConflictPrefix = 4
+
+// findConflict returns the conflict whose id is id or starts with it. A
+// prefix shorter than minConflictPrefix, or one that is not hex, is
+// refused as such (not reported as "no conflict"); a prefix that several
+// conflicts share lists them.
+func findConflict(an *projections.Analysis, id string) (*projections.Conflict, error) {
+	want := strings.ToLower(strings.TrimSpace(id))
+	if want == "" {
+		return nil, errors.New("no conflict id given: give at least 4 hex digits of one (sillok conflicts --status all lists them)")
+	}
+	if strings.Trim(want, "0123456789abcdef") != "" {
+		return nil, fmt.Errorf("%q is not a conflict id: conflict ids are hex digits (0-9, a-f), like abf91dbbdf; sillok conflicts --status all lists them", id)
+	}
+	var matches []*projections.Conflict
+	for _, cf := range an.Conflicts {
+		if cf.ID == want {
+			return cf, nil
+		}
+		if strings.HasPrefix(cf.ID, want) {
+			matches = append(matches, cf)
+		}
+	}
+	if len(want) < minConflictPrefix {
+		return nil, fmt.Errorf("conflict id %q is too short: give at least %d of its hex digits", id, minConflictPrefix)
+	}
+	switch len(matches) {
+	case 0:
+		return nil, fmt.Errorf("no conflict %q at revision %d; sillok conflicts --status all lists them", id, an.Rev)
+	case 1:
+		return matches[0], nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "conflict id %s matches %d conflicts; give more digits:", want, len(matches))
+	for _, cf := range matches {
+		fmt.Fprintf(&b, "\n  %s  %s  %s", cf.ID, cf.Kind, cf.Summary)
+	}
+	return nil, errors.New(b.String())
 }
 
 // shownClaim is a claim of a conflict with what a reviewer needs to judge

@@ -2,6 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -33,10 +37,11 @@ func (a *app) initCommand() *cli.Command {
 				return a.reportInit(c, path, false, rev)
 			}
 			if err != nil {
-				return err
+				return createError(path, err)
 			}
 			if err := log.Close(); err != nil {
-				return err
+				os.Remove(path) // a half-written archive is no archive
+				return createError(path, err)
 			}
 			return a.reportInit(c, path, true, 0)
 		},
@@ -53,4 +58,18 @@ func (a *app) reportInit(c *cli.Context, path string, created bool, rev events.R
 		a.printf("archive %s already exists (revision %d); nothing changed\n", path, rev)
 	}
 	return nil
+}
+
+// createError says why init could not create the archive at path, in the
+// user's terms: "cannot create the archive X: no space left on device".
+func createError(path string, err error) error {
+	var pe *events.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	var hint string
+	if errors.Is(err, fs.ErrNotExist) {
+		hint = fmt.Sprintf(" (the directory %s does not exist)", filepath.Dir(path))
+	}
+	return fmt.Errorf("cannot create the archive %s: %w%s", path, err, hint)
 }

@@ -17,8 +17,8 @@ func (a *app) logCommand() *cli.Command {
 		Usage:     "list the events of the archive, oldest first",
 		ArgsUsage: "[--from REV] [--to REV]",
 		Flags: []cli.Flag{
-			&cli.Uint64Flag{Name: "from", Usage: "first revision to show"},
-			&cli.Uint64Flag{Name: "to", Usage: "last revision to show (default: the head)"},
+			&cli.Uint64Flag{Name: "from", Usage: "first revision to show", DefaultText: "the first"},
+			&cli.Uint64Flag{Name: "to", Usage: "last revision to show", DefaultText: "the head"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 0); err != nil {

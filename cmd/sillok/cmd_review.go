@@ -61,7 +61,7 @@ func (a *app) reviewCommand() *cli.Command {
 					return err
 				}
 				an := projections.Analyze(st)
-				if cf, err = an.Conflict(c.Args().First()); err != nil {
+				if cf, err = findConflict(an, c.Args().First()); err != nil {
 					return err
 				}
 				if v, err = an.Verdict(cf, decisions[0], claim, c.String("note"), c.Bool("override")); err != nil {

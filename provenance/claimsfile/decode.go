@@ -9,7 +9,10 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-var nestingMsg = fmt.Sprintf("nesting is too deep: a claims file nests mappings and lists at most %d levels deep (it needs 6)", MaxDepth)
+// nestingMsg is the error for a file nested deeper than MaxDepth. It says
+// what the file does (more than MaxDepth levels, at the place of the
+// error), the limit, and what a claims file really needs.
+var nestingMsg = fmt.Sprintf("nesting is too deep: lists and mappings nest more than %d levels deep here; the limit is %d (a claims file needs 6 at most)", MaxDepth, MaxDepth)
 
 // The fields each mapping knows, in the order messages list them.
 var (
