@@ -350,7 +350,7 @@ func (a *Analysis) valueKey(v events.Value) string {
 	case v.Kind == events.KindEntity:
 		return a.entityKey(v.Entity)
 	case v.Kind == events.KindText:
-		return a.names.key(v.Text)
+		return a.names.foldKey(v.Text)
 	}
 	return v.String()
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/sillok/sillok/sources"
 )
 
 // Name comparison: the "name" kind of contradiction.
@@ -49,7 +51,13 @@ const (
 	ReasonWordOrder    = "word order"
 	ReasonSpelling     = "spelling"
 	ReasonAbbreviation = "abbreviation"
+	// ReasonFolding: two different names (IdentityKey) with one NameKey,
+	// such as "Disney" and "Disney+" or "Kim Jong-un" and "Kim Jong Un".
+	ReasonFolding = "folding"
 )
+
+// foldingDetail is the Detail of a ReasonFolding resemblance.
+const foldingDetail = "the same name once case, punctuation and symbols are ignored"
 
 const (
 	// minSpellingRunes is the shortest word that may differ by a spelling change.
@@ -71,7 +79,9 @@ var abbreviationStopwords = map[string]bool{
 	"of": true, "on": true, "the": true, "to": true,
 }
 
-// NameKey returns the folded form names compare by: Unicode NFKC, full case
+// NameKey returns the folded form names compare by when looking for name
+// questions (and text values compare by); it is not what makes two names one
+// entity (that is IdentityKey). It is Unicode NFKC, full case
 // folding, full stops and apostrophes removed ("D.C." becomes "dc"), "&"
 // written "and", every other punctuation mark, symbol and space turned into
 // one space, and no leading or trailing space. So "Washington, D.C." and
@@ -123,6 +133,54 @@ func NameKey(name string) string {
 	return b.String()
 }
 
+// IdentityKey returns the key that says which names are one name, and so
+// one entity without an alias. It is the name in sources.Normalize form
+// (NFKC, so full-width and half-width forms are the usual ones; invisible
+// characters removed; curly quotes straight; dashes "-"; white space folded
+// to one space and trimmed), with full case folding, and with the
+// punctuation that only writes a word differently folded away: a full stop
+// or an apostrophe after a letter is dropped ("D.C." is "dc", "Korea's" is
+// "koreas"), a comma after a letter or digit is dropped, and a hyphen
+// between two letters or digits is a space ("Jong-un" is "jong un"). So
+// "Washington, D.C." and "washington DC" are one name, and so are "U.S."
+// and "US". Every other character is kept, symbols and emoji included: "C",
+// "C++" and "C#", "Disney" and "Disney+", "Net" and "Net😀", "R&D" and "R and
+// D", "3.5" and "35" are different names. Names that differ only in what
+// NameKey folds away are at most a name question (ReasonFolding), never one
+// entity.
+//
+// A change to sources.Normalize changes these keys; they are not stored.
+func IdentityKey(name string) string {
+	s := cases.Fold().String(sources.Normalize(name))
+	// Folding can undo the normal form (NameKey renormalizes too).
+	s = sources.Normalize(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	var last rune // the last rune written
+	for i, r := range s {
+		switch {
+		case r >= 0x13a0 && unicode.Is(unicode.Cherokee, r):
+			// As in NameKey: x/text's Fold swaps Cherokee cases.
+			r = unicode.ToUpper(r)
+		case (r == '.' || r == '\'') && unicode.IsLetter(last):
+			continue
+		case r == ',' && (unicode.IsLetter(last) || unicode.IsDigit(last)):
+			continue
+		case r == '-' && (unicode.IsLetter(last) || unicode.IsDigit(last)):
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if unicode.IsLetter(next) || unicode.IsDigit(next) {
+				r = ' '
+			}
+		}
+		if r == ' ' && (last == ' ' || b.Len() == 0) {
+			continue
+		}
+		b.WriteRune(r)
+		last = r
+	}
+	return strings.TrimSuffix(b.String(), " ")
+}
+
 // Resemblance says why two names look like the same thing.
 type Resemblance struct {
 	// Reason is ReasonWordOrder, ReasonSpelling or ReasonAbbreviation.
@@ -133,9 +191,16 @@ type Resemblance struct {
 }
 
 // LookAlike reports whether two names look like the same thing, and why.
-// Names with the same NameKey are the same name and are not reported.
+// Names with the same IdentityKey are the same name and are not reported;
+// different names with the same NameKey are, with ReasonFolding.
 func LookAlike(a, b string) (Resemblance, bool) {
 	x, y := newNameEntry(a), newNameEntry(b)
+	if x.key == y.key && x.key != "" {
+		if IdentityKey(a) == IdentityKey(b) {
+			return Resemblance{}, false
+		}
+		return Resemblance{Reason: ReasonFolding, Detail: foldingDetail}, true
+	}
 	return lookAlike(&x, &y)
 }
 
