@@ -83,8 +83,9 @@ var abbreviationStopwords = map[string]bool{
 // questions (and text values compare by); it is not what makes two names one
 // entity (that is IdentityKey). It is Unicode NFKC, full case
 // folding, full stops and apostrophes removed ("D.C." becomes "dc"), "&"
-// written "and", every other punctuation mark, symbol and space turned into
-// one space, and no leading or trailing space. So "Washington, D.C." and
+// written "and", the invisible characters sources.Normalize removes
+// removed, every other punctuation mark, symbol and space turned into one
+// space, and no leading or trailing space. So "Washington, D.C." and
 // "washington DC" have the same key, and so have "Kim Jong-un" and
 // "Kim Jong Un". Scripts without case (Japanese, Korean) keep their
 // characters; NFKC turns half-width katakana and full-width Latin letters
@@ -119,6 +120,9 @@ func NameKey(name string) string {
 			}
 		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '\u02bc':
 			// Dropped: "Korea's" is "koreas".
+		case r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			// Invisible, dropped as sources.Normalize drops them, so that a
+			// name and its IdentityKey have one NameKey.
 		case r == '&':
 			if b.Len() > 0 {
 				b.WriteByte(' ')
@@ -140,12 +144,12 @@ func NameKey(name string) string {
 // to one space and trimmed), with full case folding, and with the
 // punctuation that only writes a word differently folded away: a full stop
 // or an apostrophe after a letter is dropped ("D.C." is "dc", "Korea's" is
-// "koreas"), a comma after a letter or digit is dropped, and a hyphen
+// "koreas"), a comma after a letter is a space, and a hyphen
 // between two letters or digits is a space ("Jong-un" is "jong un"). So
 // "Washington, D.C." and "washington DC" are one name, and so are "U.S."
 // and "US". Every other character is kept, symbols and emoji included: "C",
 // "C++" and "C#", "Disney" and "Disney+", "Net" and "Net😀", "R&D" and "R and
-// D", "3.5" and "35" are different names. Names that differ only in what
+// D", "3.5", "3,5" and "35" are different names. Names that differ only in what
 // NameKey folds away are at most a name question (ReasonFolding), never one
 // entity.
 //
@@ -157,18 +161,20 @@ func IdentityKey(name string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var last rune // the last rune written
+	changed := false
 	for i, r := range s {
 		switch {
 		case r >= 0x13a0 && unicode.Is(unicode.Cherokee, r):
 			// As in NameKey: x/text's Fold swaps Cherokee cases.
 			r = unicode.ToUpper(r)
-		case (r == '.' || r == '\'') && unicode.IsLetter(last):
+		case (r == '.' || r == '\'') && inWord(last):
+			changed = true
 			continue
-		case r == ',' && (unicode.IsLetter(last) || unicode.IsDigit(last)):
-			continue
-		case r == '-' && (unicode.IsLetter(last) || unicode.IsDigit(last)):
+		case r == ',' && inWord(last):
+			r = ' '
+		case r == '-' && (inWord(last) || unicode.IsDigit(last)):
 			next, _ := utf8.DecodeRuneInString(s[i+1:])
-			if unicode.IsLetter(next) || unicode.IsDigit(next) {
+			if inWord(next) || unicode.IsDigit(next) {
 				r = ' '
 			}
 		}
@@ -178,8 +184,18 @@ func IdentityKey(name string) string {
 		b.WriteRune(r)
 		last = r
 	}
-	return strings.TrimSuffix(b.String(), " ")
+	out := strings.TrimSuffix(b.String(), " ")
+	if changed {
+		// A dropped mark of punctuation can bring a letter and a combining
+		// mark together.
+		out = norm.NFC.String(out)
+	}
+	return out
 }
+
+// inWord reports whether r is part of a word for IdentityKey: a letter or
+// a combining mark.
+func inWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }
 
 // Resemblance says why two names look like the same thing.
 type Resemblance struct {
