@@ -231,3 +231,23 @@ func TestFoldingQuestionsAreLinear(t *testing.T) {
 		t.Errorf("name conflicts: got %d, want %d", n, want)
 	}
 }
+
+// A look-alike found for one name of a NameKey is asked about for every
+// entity with a name of that NameKey, each with its own resemblance.
+func TestLookAlikeForEachEntityOfANameKey(t *testing.T) {
+	b := newIdentityState()
+	b.claim("long", "Disruptive Technology Protection Network", "2023")
+	b.claim("short", "DTPN", "2023")
+	b.claim("plus", "DTPN+", "2024")
+	an := Analyze(b.s)
+	var got []string
+	for _, cf := range an.Conflicts {
+		got = append(got, strings.Join(cf.Names, " / ")+": "+cf.Resemblance)
+	}
+	slices.Sort(got)
+	checkList(t, "conflicts", got, []string{
+		`DTPN / DTPN+: folding: ` + foldingDetail,
+		`Disruptive Technology Protection Network / DTPN+: abbreviation: "DTPN+" abbreviates "Disruptive Technology Protection Network"`,
+		`Disruptive Technology Protection Network / DTPN: abbreviation: "DTPN" abbreviates "Disruptive Technology Protection Network"`,
+	})
+}

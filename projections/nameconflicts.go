@@ -37,12 +37,10 @@ func (a *Analysis) nameConflicts() []*Conflict {
 	groups := map[string]*foldGroup{}
 	var order []*foldGroup
 	for _, k := range g.order {
-		name := g.info[k].display
-		f := g.foldKey(name)
+		f := ix.add(g.info[k].display)
 		if f == "" {
 			continue
 		}
-		ix.Add(name)
 		grp := groups[f]
 		if grp == nil {
 			grp = &foldGroup{fold: f, keys: map[string][]string{}}
@@ -71,6 +69,12 @@ func (a *Analysis) nameConflicts() []*Conflict {
 		id := conflictID(KindName, x, y)
 		if len(ga.roots) == 1 && len(gb.roots) == 1 {
 			id = conflictID(KindName, ga.fold, gb.fold)
+		} else if res.Reason != ReasonFolding {
+			// The index compared one name of each NameKey; say why these two
+			// look alike.
+			if r, ok := LookAlike(g.info[x].display, g.info[y].display); ok {
+				res = r
+			}
 		}
 		cf := &Conflict{ID: id, Kind: KindName, Status: ConflictOpen,
 			Subject: g.info[x].display, Names: []string{g.info[x].display, g.info[y].display},

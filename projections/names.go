@@ -530,10 +530,17 @@ func NewNameIndex() *NameIndex {
 // nothing new; the name reported for the key is the one that can stand as an
 // abbreviation if any can, else the least in byte order, so the result does
 // not depend on the order of Add calls. A name whose key is empty is ignored.
-func (ix *NameIndex) Add(name string) {
+//
+// The index holds names by NameKey: different names with one NameKey
+// ("Disney" and "Disney+") are one entry, so Pairs and Matches never report
+// them (LookAlike does, with ReasonFolding).
+func (ix *NameIndex) Add(name string) { ix.add(name) }
+
+// add is Add, returning NameKey(name).
+func (ix *NameIndex) add(name string) string {
 	e := newNameEntry(name)
 	if e.key == "" {
-		return
+		return ""
 	}
 	if id, ok := ix.byKey[e.key]; ok {
 		old := &ix.entries[id]
@@ -544,7 +551,7 @@ func (ix *NameIndex) Add(name string) {
 		} else if e.name < old.name {
 			old.name = e.name
 		}
-		return
+		return e.key
 	}
 	id := int32(len(ix.entries))
 	ix.entries = append(ix.entries, e)
@@ -567,6 +574,7 @@ func (ix *NameIndex) Add(name string) {
 		}
 	}
 	ix.stats.Names = len(ix.entries)
+	return e.key
 }
 
 func (ix *NameIndex) addWord(w string) {
