@@ -31,7 +31,8 @@ type nameGraph struct {
 	split    map[string]bool     // IdentityKeys told apart by exact form
 	apart    map[string][]string // root → keys declared distinct from a member
 	aliases  []Alias
-	order    []string // keys in order of first appearance
+	order    []string          // keys in order of first appearance
+	ekeys    map[string]string // root → entityKey(root), once unions are done
 }
 
 type nameInfo struct {
@@ -273,6 +274,38 @@ func (g *nameGraph) members(root string) []string {
 		}
 	}
 	return g.comps[root]
+}
+
+// entityKey returns the key of the entity with root root, which its facts
+// are grouped by and its value conflicts' ids are made of: the NameKey of
+// the root's name when no other entity's root has that NameKey (as when
+// entities were keyed by NameKey, so that those ids, and the verdicts
+// recorded on them, stay as they were), else the root itself. Keys are
+// unique among entities.
+func (g *nameGraph) entityKey(root string) string {
+	if g.ekeys == nil {
+		g.ekeys = map[string]string{}
+		roots := g.roots()
+		folds := make([]string, len(roots))
+		n := map[string]int{}
+		for i, r := range roots {
+			folds[i] = g.foldKey(g.info[r].display)
+			n[folds[i]]++
+		}
+		used := map[string]bool{}
+		for i, r := range roots {
+			k := r
+			if n[folds[i]] == 1 && folds[i] != "" {
+				k = folds[i]
+			}
+			for used[k] {
+				k = "\x00" + k // another entity's root is this NameKey
+			}
+			used[k] = true
+			g.ekeys[r] = k
+		}
+	}
+	return g.ekeys[root]
 }
 
 // canonicalKey is the entity's canonical name: the earliest name used as

@@ -251,3 +251,32 @@ func TestLookAlikeForEachEntityOfANameKey(t *testing.T) {
 		`Disruptive Technology Protection Network / DTPN: abbreviation: "DTPN" abbreviates "Disruptive Technology Protection Network"`,
 	})
 }
+
+// A value conflict's id is made of its entity's NameKey, as when entities
+// were keyed by NameKey, while no other entity has that NameKey; so the
+// verdicts recorded on it still apply.
+func TestValueConflictIDs(t *testing.T) {
+	b := newIdentityState()
+	b.claim("a", "R&D Council", "2019")
+	b.claim("b", "R&D Council", "2020")
+	an := Analyze(b.s)
+	var got []string
+	for _, cf := range an.Conflicts {
+		got = append(got, cf.ID+" "+cf.Kind+" "+cf.Subject)
+	}
+	checkList(t, "conflicts", got, []string{conflictID(KindValue, "r and d council", "launched") + " value R&D Council"})
+
+	b.claim("c", "R and D Council", "2021")
+	b.claim("d", "R and D Council", "2022")
+	an = Analyze(b.s)
+	got = nil
+	for _, cf := range an.Conflicts {
+		if cf.Kind == KindValue {
+			got = append(got, cf.ID+" "+cf.Subject)
+		}
+	}
+	slices.Sort(got)
+	want := []string{conflictID(KindValue, "r&d council", "launched") + " R&D Council", conflictID(KindValue, "r and d council", "launched") + " R and D Council"}
+	slices.Sort(want)
+	checkList(t, "value conflicts of two entities with one NameKey", got, want)
+}
