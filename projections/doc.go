@@ -64,8 +64,9 @@
 // instead; see the README's Performance section. Conflict ids
 // are short hashes of what a conflict concerns; they stay stable while
 // that does, but a value conflict's id changes if an alias merges its
-// subject into another entity, and a name conflict's when a NameKey of its
-// names comes to have names of more than one entity.
+// subject into another entity or another entity's first name comes to
+// share the NameKey of its subject's first name, and a name conflict's when
+// a NameKey of its names comes to have names of more than one entity.
 //
 // # Names
 //
