@@ -180,7 +180,7 @@ func Analyze(s *State) *Analysis {
 	a.names = buildNames(s)
 	verdicts := latestVerdicts(s)
 	for _, root := range a.names.roots() {
-		e := &Entity{Name: a.names.display(root), key: root}
+		e := &Entity{Name: a.names.display(root), key: a.names.entityKey(root)}
 		for _, k := range a.names.members(root) {
 			a.entityOf[k] = e
 		}
@@ -350,7 +350,7 @@ func (a *Analysis) valueKey(v events.Value) string {
 	case v.Kind == events.KindEntity:
 		return a.entityKey(v.Entity)
 	case v.Kind == events.KindText:
-		return a.names.key(v.Text)
+		return a.names.foldKey(v.Text)
 	}
 	return v.String()
 }

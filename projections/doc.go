@@ -8,7 +8,8 @@
 // State.Apply folds one event; it touches nothing but the State, so a
 // state built incrementally equals one replayed from revision 1. Analyze
 // is a pure function of a State: entity resolution (a union-find over name
-// keys joined by aliases, claims' "as" and "same" verdicts), source
+// keys joined by aliases, claims' "as" and "same" verdicts, never joining
+// names declared distinct), source
 // independence (translations, and copies found by MinHash), the reconciled
 // facts, and the three checks — value, temporal, name — each about linear
 // in the claims. Verdicts are applied as the State records them: an accept
@@ -65,5 +66,23 @@
 // instead; see the README's Performance section. Conflict ids
 // are short hashes of what a conflict concerns; they stay stable while
 // that does, but a value conflict's id changes if an alias merges its
-// subject into another entity.
+// subject into another entity or another entity's first name comes to
+// share the NameKey of its subject's first name, and a name conflict's when
+// a NameKey of its names comes to have names of more than one entity.
+//
+// # Names
+//
+// Two names are one name, and one entity without an alias, when their
+// IdentityKeys are equal: the same text after sources.Normalize and case
+// folding, with the full stops, apostrophes, commas and hyphens that only
+// write a word differently folded away ("Washington, D.C." and
+// "Washington DC"). Symbols, emoji and other punctuation count, so "C",
+// "C++" and "C#" are three names. The looser NameKey, which folds all
+// punctuation and symbols away, is only for comparison: names that share
+// a NameKey but not an IdentityKey are a name question (ReasonFolding),
+// and text values compare by it. A distinct declaration (alias kind
+// distinct, or a distinct verdict) always keeps two names apart: links
+// that would join them are not followed, and if their IdentityKeys are
+// equal ("ASEAN" and "Asean") the names of that key are told apart by
+// their exact form. The keys are derived while analysing, never stored.
 package projections

@@ -6,19 +6,33 @@ import (
 	"sort"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/sources"
 )
 
 // nameGraph resolves names to canonical entities: a union-find over name
-// keys (NameKey), joined by aliases, claims' "as" and "same" verdicts.
+// keys (IdentityKey), joined by aliases, claims' "as" and "same" verdicts,
+// and kept apart by distinct declarations and verdicts.
+//
+// Names with one IdentityKey are one name. Two names declared distinct are
+// never one entity: when their IdentityKeys are equal ("ASEAN" and "Asean"
+// declared distinct) the names of that key are told apart by their exact
+// (normalized, not case-folded) form instead; and a link (alias, "as",
+// "same") that would put two names declared distinct in one entity is not
+// followed. Links are followed in the order of the events that made them,
+// so the earlier links win.
 type nameGraph struct {
-	keys     map[string]string   // name → NameKey(name), memoized while Analyze runs
+	keys     map[string]string   // name → IdentityKey(name), memoized while Analyze runs
+	folds    map[string]string   // name → NameKey(name), likewise
 	frozen   bool                // set when Analyze returns: keys is only read
 	comps    map[string][]string // root → member keys, once unions are done
 	parent   map[string]string
 	info     map[string]*nameInfo
-	distinct map[[2]string]bool // pairs of name keys declared different
+	distinct map[[2]string]bool  // pairs of name keys declared different
+	split    map[string]bool     // IdentityKeys told apart by exact form
+	apart    map[string][]string // root → keys declared distinct from a member
 	aliases  []Alias
-	order    []string // keys in order of first appearance
+	order    []string          // keys in order of first appearance
+	ekeys    map[string]string // root → entityKey(root), once unions are done
 }
 
 type nameInfo struct {
@@ -35,13 +49,30 @@ type nameInfo struct {
 	origin events.Revision
 }
 
-// key returns NameKey(name), computed once per name.
+// key returns the name's key, IdentityKey(name) (refined by the exact form
+// for a split key), computed once per name.
 func (g *nameGraph) key(name string) string {
 	k, ok := g.keys[name]
 	if !ok {
-		k = NameKey(name)
+		k = IdentityKey(name)
+		if g.split[k] {
+			k += "\x00" + sources.Normalize(name)
+		}
 		if !g.frozen {
 			g.keys[name] = k
+		}
+	}
+	return k
+}
+
+// foldKey returns NameKey(name), the looser key names and text values
+// compare by, computed once per name.
+func (g *nameGraph) foldKey(name string) string {
+	k, ok := g.folds[name]
+	if !ok {
+		k = NameKey(name)
+		if !g.frozen {
+			g.folds[name] = k
 		}
 	}
 	return k
@@ -65,10 +96,23 @@ func (g *nameGraph) find(k string) string {
 	return k
 }
 
-func (g *nameGraph) union(a, b string) {
+// union joins the entities of a and b, unless some name of one was
+// declared distinct from some name of the other; it reports whether they
+// are one entity now.
+func (g *nameGraph) union(a, b string) bool {
 	ra, rb := g.find(a), g.find(b)
 	if ra == rb {
-		return
+		return true
+	}
+	// g.apart is symmetric, so looking through one side's list suffices.
+	short, other := ra, rb
+	if len(g.apart[rb]) < len(g.apart[ra]) {
+		short, other = rb, ra
+	}
+	for _, k := range g.apart[short] {
+		if g.find(k) == other {
+			return false
+		}
 	}
 	// Keep the root that appeared first, so roots do not depend on map
 	// order.
@@ -76,11 +120,41 @@ func (g *nameGraph) union(a, b string) {
 		ra, rb = rb, ra
 	}
 	g.parent[rb] = ra
+	if len(g.apart[rb]) > 0 {
+		g.apart[ra] = append(g.apart[ra], g.apart[rb]...)
+		delete(g.apart, rb)
+	}
+	return true
+}
+
+// splitKeys returns the IdentityKeys that two names declared distinct
+// share, and so must be told apart by their exact form.
+func splitKeys(s *State, verdicts map[string]*Verdict) map[string]bool {
+	split := map[string]bool{}
+	check := func(a, b string) {
+		if k := IdentityKey(a); k == IdentityKey(b) && sources.Normalize(a) != sources.Normalize(b) {
+			split[k] = true
+		}
+	}
+	for _, al := range s.Aliases {
+		if al.Kind == events.AliasDistinct {
+			check(al.Entity, al.Name)
+		}
+	}
+	for _, v := range verdicts {
+		if len(v.Names) == 2 && v.Decision == events.DecisionDistinct {
+			check(v.Names[0], v.Names[1])
+		}
+	}
+	return split
 }
 
 // buildNames collects every name the state mentions and joins aliases.
 func buildNames(s *State) *nameGraph {
-	g := &nameGraph{keys: map[string]string{}, parent: map[string]string{}, info: map[string]*nameInfo{}, distinct: map[[2]string]bool{}}
+	verdicts := latestVerdicts(s)
+	g := &nameGraph{keys: map[string]string{}, folds: map[string]string{}, parent: map[string]string{},
+		info: map[string]*nameInfo{}, distinct: map[[2]string]bool{}, split: splitKeys(s, verdicts),
+		apart: map[string][]string{}}
 	type link struct{ a, b string }
 	var links []link
 	// Names in the order of the events that introduced them.
@@ -133,7 +207,7 @@ func buildNames(s *State) *nameGraph {
 			}
 		}})
 	}
-	for _, v := range latestVerdicts(s) {
+	for _, v := range verdicts {
 		if len(v.Names) != 2 || (v.Decision != events.DecisionSame && v.Decision != events.DecisionDistinct) {
 			continue
 		}
@@ -165,6 +239,12 @@ func buildNames(s *State) *nameGraph {
 	for _, st := range steps {
 		st.f()
 	}
+	for p := range g.distinct {
+		if p[0] != p[1] {
+			g.apart[p[0]] = append(g.apart[p[0]], p[1])
+			g.apart[p[1]] = append(g.apart[p[1]], p[0])
+		}
+	}
 	for _, l := range links {
 		g.union(l.a, l.b)
 	}
@@ -172,7 +252,7 @@ func buildNames(s *State) *nameGraph {
 	// here, since the memo is frozen once the entities are known.
 	for _, c := range s.Claims {
 		if !c.Retracted && c.Value.Kind == events.KindText {
-			g.key(c.Value.Text)
+			g.foldKey(c.Value.Text)
 		}
 	}
 	return g
@@ -207,6 +287,38 @@ func (g *nameGraph) members(root string) []string {
 		}
 	}
 	return g.comps[root]
+}
+
+// entityKey returns the key of the entity with root root, which its facts
+// are grouped by and its value conflicts' ids are made of: the NameKey of
+// the root's name when no other entity's root has that NameKey (as when
+// entities were keyed by NameKey, so that those ids, and the verdicts
+// recorded on them, stay as they were), else the root itself. Keys are
+// unique among entities.
+func (g *nameGraph) entityKey(root string) string {
+	if g.ekeys == nil {
+		g.ekeys = map[string]string{}
+		roots := g.roots()
+		folds := make([]string, len(roots))
+		n := map[string]int{}
+		for i, r := range roots {
+			folds[i] = g.foldKey(g.info[r].display)
+			n[folds[i]]++
+		}
+		used := map[string]bool{}
+		for i, r := range roots {
+			k := r
+			if n[folds[i]] == 1 && folds[i] != "" {
+				k = folds[i]
+			}
+			for used[k] {
+				k = "\x00" + k // another entity's root is this NameKey
+			}
+			used[k] = true
+			g.ekeys[r] = k
+		}
+	}
+	return g.ekeys[root]
 }
 
 // canonicalKey is the entity's canonical name: the earliest name used as

@@ -4,9 +4,28 @@ import (
 	"github.com/sillok/sillok/events"
 )
 
+// maxFoldingPairs is the most entities of one NameKey that are all asked
+// about in pairs; beyond it each is asked about against the first only, so
+// that the questions stay linear in the names.
+const maxFoldingPairs = 8
+
+// foldGroup is the names (keys) of one NameKey, by entity.
+type foldGroup struct {
+	fold  string
+	roots []string            // the entities' roots, in order of first appearance
+	keys  map[string][]string // root → its keys in the group
+}
+
 // nameConflicts finds pairs of names of different entities that look like
 // the same thing and were not declared distinct. Candidates come from the
-// blocking NameIndex, never from comparing every pair.
+// blocking NameIndex, never from comparing every pair; the index holds one
+// name per NameKey, and each such pair is asked about for every pair of
+// entities that have names with those NameKeys. Different entities with one
+// NameKey ("Disney" and "Disney+") are asked about with ReasonFolding.
+//
+// A conflict's id is made of the two NameKeys when each has names of only
+// one entity (as before IdentityKey kept such names apart, so the verdicts
+// recorded on it still apply), else of the two keys.
 func (a *Analysis) nameConflicts() []*Conflict {
 	g := a.names
 	root := func(k string) string { return a.entityOf[k].key }
@@ -15,43 +34,99 @@ func (a *Analysis) nameConflicts() []*Conflict {
 		distinct[pairKey(root(p[0]), root(p[1]))] = true
 	}
 	ix := NewNameIndex()
+	groups := map[string]*foldGroup{}
+	var order []*foldGroup
 	for _, k := range g.order {
-		ix.Add(g.info[k].display)
+		f := ix.add(g.info[k].display)
+		if f == "" {
+			continue
+		}
+		grp := groups[f]
+		if grp == nil {
+			grp = &foldGroup{fold: f, keys: map[string][]string{}}
+			groups[f] = grp
+			order = append(order, grp)
+		}
+		r := root(k)
+		if _, ok := grp.keys[r]; !ok {
+			grp.roots = append(grp.roots, r)
+		}
+		grp.keys[r] = append(grp.keys[r], k)
 	}
 	users := a.nameUsers()
 	var found []*Conflict
-	for _, p := range ix.Pairs() {
-		ka, kb := g.key(p.A), g.key(p.B)
-		ra, rb := root(ka), root(kb)
+	ask := func(ga, gb *foldGroup, ra, rb string, res Resemblance) {
 		if ra == rb || distinct[pairKey(ra, rb)] {
-			continue
+			return
 		}
-		x, y := ka, kb
-		if y < x {
+		// Each entity is represented by its first name in the group; the
+		// names are ordered by NameKey, then key.
+		x, y := ga.keys[ra][0], gb.keys[rb][0]
+		if gb.fold < ga.fold || (gb.fold == ga.fold && y < x) {
 			x, y = y, x
+			ga, gb, ra, rb = gb, ga, rb, ra
 		}
-		cf := &Conflict{ID: conflictID(KindName, x, y), Kind: KindName, Status: ConflictOpen,
+		id := conflictID(KindName, x, y)
+		if len(ga.roots) == 1 && len(gb.roots) == 1 {
+			id = conflictID(KindName, ga.fold, gb.fold)
+		} else if res.Reason != ReasonFolding {
+			// The index compared one name of each NameKey; say why these two
+			// look alike.
+			if r, ok := LookAlike(g.info[x].display, g.info[y].display); ok {
+				res = r
+			}
+		}
+		cf := &Conflict{ID: id, Kind: KindName, Status: ConflictOpen,
 			Subject: g.info[x].display, Names: []string{g.info[x].display, g.info[y].display},
-			Resemblance: p.Reason + ": " + p.Detail, Claims: []ConflictClaim{}}
-		for _, k := range []string{x, y} {
-			for _, c := range users[k] {
-				cf.Claims = append(cf.Claims, a.conflictClaim(c, ""))
+			Resemblance: res.Reason + ": " + res.Detail, Claims: []ConflictClaim{}}
+		seen := map[events.ClaimID]bool{}
+		for _, ks := range [][]string{ga.keys[ra], gb.keys[rb]} {
+			n := 0
+			for _, k := range ks {
+				for _, c := range users[k] {
+					if n < nameUsersShown && !seen[c.ID] {
+						cf.Claims = append(cf.Claims, a.conflictClaim(c, ""))
+						seen[c.ID] = true
+						n++
+					}
+				}
 			}
 		}
 		a.finish(cf)
 		found = append(found, cf)
 	}
+	for _, p := range ix.Pairs() {
+		ga, gb := groups[g.foldKey(p.A)], groups[g.foldKey(p.B)]
+		for _, ra := range ga.roots {
+			for _, rb := range gb.roots {
+				ask(ga, gb, ra, rb, p.Resemblance)
+			}
+		}
+	}
+	folding := Resemblance{Reason: ReasonFolding, Detail: foldingDetail}
+	for _, grp := range order {
+		for i, ra := range grp.roots {
+			for _, rb := range grp.roots[i+1:] {
+				ask(grp, grp, ra, rb, folding)
+			}
+			if len(grp.roots) > maxFoldingPairs {
+				break // the first against each of the others only
+			}
+		}
+	}
 	return found
 }
+
+// nameUsersShown is the most claims a name conflict shows for each name.
+const nameUsersShown = 5
 
 // nameUsers maps a name key to the standing claims that use the name as
 // their subject, their "as" or their entity value (at most a few each).
 func (a *Analysis) nameUsers() map[string][]*Claim {
-	const perName = 5
 	m := map[string][]*Claim{}
 	add := func(name string, c *Claim) {
 		k := a.names.key(name)
-		if len(m[k]) < perName && (len(m[k]) == 0 || m[k][len(m[k])-1] != c) {
+		if len(m[k]) < nameUsersShown && (len(m[k]) == 0 || m[k][len(m[k])-1] != c) {
 			m[k] = append(m[k], c)
 		}
 	}

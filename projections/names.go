@@ -11,6 +11,8 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/sillok/sillok/sources"
 )
 
 // Name comparison: the "name" kind of contradiction.
@@ -49,7 +51,13 @@ const (
 	ReasonWordOrder    = "word order"
 	ReasonSpelling     = "spelling"
 	ReasonAbbreviation = "abbreviation"
+	// ReasonFolding: two different names (IdentityKey) with one NameKey,
+	// such as "Disney" and "Disney+" or "Kim Jong-un" and "Kim Jong Un".
+	ReasonFolding = "folding"
 )
+
+// foldingDetail is the Detail of a ReasonFolding resemblance.
+const foldingDetail = "the same name once case, punctuation and symbols are ignored"
 
 const (
 	// minSpellingRunes is the shortest word that may differ by a spelling change.
@@ -71,10 +79,13 @@ var abbreviationStopwords = map[string]bool{
 	"of": true, "on": true, "the": true, "to": true,
 }
 
-// NameKey returns the folded form names compare by: Unicode NFKC, full case
+// NameKey returns the folded form names compare by when looking for name
+// questions (and text values compare by); it is not what makes two names one
+// entity (that is IdentityKey). It is Unicode NFKC, full case
 // folding, full stops and apostrophes removed ("D.C." becomes "dc"), "&"
-// written "and", every other punctuation mark, symbol and space turned into
-// one space, and no leading or trailing space. So "Washington, D.C." and
+// written "and", the invisible characters sources.Normalize removes
+// removed, every other punctuation mark, symbol and space turned into one
+// space, and no leading or trailing space. So "Washington, D.C." and
 // "washington DC" have the same key, and so have "Kim Jong-un" and
 // "Kim Jong Un". Scripts without case (Japanese, Korean) keep their
 // characters; NFKC turns half-width katakana and full-width Latin letters
@@ -109,6 +120,9 @@ func NameKey(name string) string {
 			}
 		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '\u02bc':
 			// Dropped: "Korea's" is "koreas".
+		case r == '\u200b' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			// Invisible, dropped as sources.Normalize drops them, so that a
+			// name and its IdentityKey have one NameKey.
 		case r == '&':
 			if b.Len() > 0 {
 				b.WriteByte(' ')
@@ -123,6 +137,66 @@ func NameKey(name string) string {
 	return b.String()
 }
 
+// IdentityKey returns the key that says which names are one name, and so
+// one entity without an alias. It is the name in sources.Normalize form
+// (NFKC, so full-width and half-width forms are the usual ones; invisible
+// characters removed; curly quotes straight; dashes "-"; white space folded
+// to one space and trimmed), with full case folding, and with the
+// punctuation that only writes a word differently folded away: a full stop
+// or an apostrophe after a letter is dropped ("D.C." is "dc", "Korea's" is
+// "koreas"), a comma after a letter is a space, and a hyphen
+// between two letters or digits is a space ("Jong-un" is "jong un"). So
+// "Washington, D.C." and "washington DC" are one name, and so are "U.S."
+// and "US". Every other character is kept, symbols and emoji included: "C",
+// "C++" and "C#", "Disney" and "Disney+", "Net" and "Net😀", "R&D" and "R and
+// D", "3.5", "3,5" and "35" are different names. Names that differ only in what
+// NameKey folds away are at most a name question (ReasonFolding), never one
+// entity.
+//
+// A change to sources.Normalize changes these keys; they are not stored.
+func IdentityKey(name string) string {
+	s := cases.Fold().String(sources.Normalize(name))
+	// Folding can undo the normal form (NameKey renormalizes too).
+	s = sources.Normalize(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	var last rune // the last rune written
+	changed := false
+	for i, r := range s {
+		switch {
+		case r >= 0x13a0 && unicode.Is(unicode.Cherokee, r):
+			// As in NameKey: x/text's Fold swaps Cherokee cases.
+			r = unicode.ToUpper(r)
+		case (r == '.' || r == '\'') && inWord(last):
+			changed = true
+			continue
+		case r == ',' && inWord(last):
+			r = ' '
+		case r == '-' && (inWord(last) || unicode.IsDigit(last)):
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if inWord(next) || unicode.IsDigit(next) {
+				r = ' '
+			}
+		}
+		if r == ' ' && (last == ' ' || b.Len() == 0) {
+			continue
+		}
+		b.WriteRune(r)
+		last = r
+	}
+	out := strings.TrimSuffix(b.String(), " ")
+	if changed {
+		// A dropped mark of punctuation can bring a letter and a combining
+		// mark together.
+		out = norm.NFC.String(out)
+	}
+	return out
+}
+
+// inWord reports whether r is part of a word for IdentityKey: a letter or
+// a combining mark.
+func inWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }
+
 // Resemblance says why two names look like the same thing.
 type Resemblance struct {
 	// Reason is ReasonWordOrder, ReasonSpelling or ReasonAbbreviation.
@@ -133,9 +207,16 @@ type Resemblance struct {
 }
 
 // LookAlike reports whether two names look like the same thing, and why.
-// Names with the same NameKey are the same name and are not reported.
+// Names with the same IdentityKey are the same name and are not reported;
+// different names with the same NameKey are, with ReasonFolding.
 func LookAlike(a, b string) (Resemblance, bool) {
 	x, y := newNameEntry(a), newNameEntry(b)
+	if x.key == y.key && x.key != "" {
+		if IdentityKey(a) == IdentityKey(b) {
+			return Resemblance{}, false
+		}
+		return Resemblance{Reason: ReasonFolding, Detail: foldingDetail}, true
+	}
 	return lookAlike(&x, &y)
 }
 
@@ -449,10 +530,17 @@ func NewNameIndex() *NameIndex {
 // nothing new; the name reported for the key is the one that can stand as an
 // abbreviation if any can, else the least in byte order, so the result does
 // not depend on the order of Add calls. A name whose key is empty is ignored.
-func (ix *NameIndex) Add(name string) {
+//
+// The index holds names by NameKey: different names with one NameKey
+// ("Disney" and "Disney+") are one entry, so Pairs and Matches never report
+// them (LookAlike does, with ReasonFolding).
+func (ix *NameIndex) Add(name string) { ix.add(name) }
+
+// add is Add, returning NameKey(name).
+func (ix *NameIndex) add(name string) string {
 	e := newNameEntry(name)
 	if e.key == "" {
-		return
+		return ""
 	}
 	if id, ok := ix.byKey[e.key]; ok {
 		old := &ix.entries[id]
@@ -463,7 +551,7 @@ func (ix *NameIndex) Add(name string) {
 		} else if e.name < old.name {
 			old.name = e.name
 		}
-		return
+		return e.key
 	}
 	id := int32(len(ix.entries))
 	ix.entries = append(ix.entries, e)
@@ -486,6 +574,7 @@ func (ix *NameIndex) Add(name string) {
 		}
 	}
 	ix.stats.Names = len(ix.entries)
+	return e.key
 }
 
 func (ix *NameIndex) addWord(w string) {

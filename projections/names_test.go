@@ -31,6 +31,8 @@ func TestNameKey(t *testing.T) {
 		{"JapaneseMiddleDot", []string{"サイバー・セキュリティ"}, "サイバー セキュリティ"},
 		{"Korean", []string{"김정은", " 김정은 "}, "김정은"},
 		{"CherokeeFoldsToCapitals", []string{"Ꮢ", "ꮢ"}, "Ꮢ"},
+		{"InvisibleDropped", []string{"Dis\u00adney", "Dis\u200bney", "Disney"}, "disney"},
+		{"SymbolsAndEmojiAreSpaces", []string{"Disney+", "Disney", "Disney 😀"}, "disney"},
 		{"Empty", []string{"", " - ", "「」"}, ""},
 	}
 	for _, tt := range tests {
@@ -41,6 +43,60 @@ func TestNameKey(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestIdentityKey(t *testing.T) {
+	same := []struct {
+		name  string
+		names []string // all have key want
+		want  string
+	}{
+		{"Case", []string{"ASEAN", "Asean", "asean"}, "asean"},
+		{"FullCaseFolding", []string{"Straße", "STRASSE"}, "strasse"},
+		{"WhiteSpace", []string{"Kim Jong Un", "  kim\tjong  un ", "Kim\u00a0Jong\u3000Un"}, "kim jong un"},
+		{"HyphenBetweenWords", []string{"Kim Jong-un", "Kim Jong–un", "kim jong un"}, "kim jong un"},
+		{"AbbreviationStops", []string{"Washington, D.C.", "Washington DC", "washington d.c."}, "washington dc"},
+		{"UnitedStates", []string{"U.S.", "US", "u.s"}, "us"},
+		{"Apostrophes", []string{"Korea's", "Korea’s", "Koreas"}, "koreas"},
+		{"Width", []string{"ＦＯＣ", "FOC"}, "foc"},
+		{"HalfWidthKatakana", []string{"ｻﾑｽﾝ電子", "サムスン電子"}, "サムスン電子"},
+		{"Invisible", []string{"Dis\u200bney", "Dis\u00adney", "Disney"}, "disney"},
+		{"Decomposed", []string{"Tōkyō", "To\u0304kyo\u0304"}, "tōkyō"},
+		{"Emoji", []string{"Net😀", "NET😀"}, "net😀"},
+		{"CherokeeFoldsToCapitals", []string{"Ꮢ", "ꮢ"}, "Ꮢ"},
+	}
+	for _, tt := range same {
+		t.Run("Same/"+tt.name, func(t *testing.T) {
+			for _, n := range tt.names {
+				if got := projections.IdentityKey(n); got != tt.want {
+					t.Errorf("IdentityKey(%q): got %q, want %q", n, got, tt.want)
+				}
+			}
+		})
+	}
+	// Each list: different names, though most have one NameKey.
+	different := [][]string{
+		{"C", "C++", "C#", "C♯", "C*"},
+		{"Disney", "Disney+"},
+		{"Net", "Net😀", "Net😃", "Net🏳️‍🌈"},
+		{"R&D", "R and D", "R+D"},
+		{"3.5", "35", "3,5", "3-5"},
+		{".NET", "NET"},
+		{"A-", "A"},
+		{"Yahoo!", "Yahoo"},
+		{"AT&T", "ATT"},
+		{"日米韓首脳会談", "日米首脳会談"},
+	}
+	for _, names := range different {
+		seen := map[string]string{}
+		for _, n := range names {
+			k := projections.IdentityKey(n)
+			if other, dup := seen[k]; dup {
+				t.Errorf("IdentityKey(%q) = IdentityKey(%q) = %q, want different names", n, other, k)
+			}
+			seen[k] = n
+		}
 	}
 }
 
@@ -66,7 +122,14 @@ func TestNameLookAlike(t *testing.T) {
 		{"Abbreviation/WithoutStopwords", "TTC", "Trade and Technology Council", projections.ReasonAbbreviation, ""},
 		{"Abbreviation/WithStopwords", "DoD", "Department of Defense", projections.ReasonAbbreviation, ""},
 
-		{"NotAlike/SameKey", "Washington DC", "Washington, D.C.", "", ""},
+		{"Folding/Plus", "Disney", "Disney+", projections.ReasonFolding, "the same name once case, punctuation and symbols are ignored"},
+		{"Folding/CPlusPlus", "C", "C++", projections.ReasonFolding, ""},
+		{"Folding/CSharp", "C#", "C++", projections.ReasonFolding, ""},
+		{"Folding/Emoji", "Net", "Net😀", projections.ReasonFolding, ""},
+		{"Folding/Ampersand", "R&D", "R and D", projections.ReasonFolding, ""},
+
+		{"NotAlike/SameName", "Washington DC", "Washington, D.C.", "", ""},
+		{"NotAlike/SameNameFullStops", "U.S.", "us", "", ""},
 		{"NotAlike/WordReplaced", "Korea-US summit", "Korea-Japan summit", "", ""},
 		{"NotAlike/OtherNetwork", "Innovation Technology Protection Network", "Disruptive Technology Protection Network", "", ""},
 		{"NotAlike/NumbersDiffer", "2023 summit", "2024 summit", "", ""},
@@ -436,6 +499,24 @@ func FuzzNameKey(f *testing.F) {
 	})
 }
 
+func FuzzIdentityKey(f *testing.F) {
+	for _, n := range indexNames {
+		f.Add(n)
+	}
+	for _, n := range []string{"Washington, D.C.", "C++", "Net😀", "Kim Jong-un", "A-", "Inc.,", "000000Ꮢ", "Dis\u00adney"} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		key := projections.IdentityKey(name)
+		if got := projections.IdentityKey(key); got != key {
+			t.Errorf("IdentityKey(IdentityKey(%q)): got %q, want %q", name, got, key)
+		}
+		if got, want := strings.Join(strings.Fields(key), " "), key; got != want {
+			t.Errorf("IdentityKey(%q) spacing: got %q, want %q", name, key, want)
+		}
+	})
+}
+
 func FuzzNameLookAlike(f *testing.F) {
 	for i := 0; i+1 < len(indexNames); i++ {
 		f.Add(indexNames[i], indexNames[i+1])
@@ -446,8 +527,12 @@ func FuzzNameLookAlike(f *testing.F) {
 		if okAB != okBA || ab != ba {
 			t.Errorf("LookAlike(%q, %q): got %+v %v one way, %+v %v the other, want the same", a, b, ab, okAB, ba, okBA)
 		}
-		if okAB && projections.NameKey(a) == projections.NameKey(b) {
-			t.Errorf("LookAlike(%q, %q): got %+v, want not alike (same key)", a, b, ab)
+		ka, kb := projections.IdentityKey(a), projections.IdentityKey(b)
+		if okAB && ka == kb {
+			t.Errorf("LookAlike(%q, %q): got %+v, want not alike (same IdentityKey)", a, b, ab)
+		}
+		if f := projections.NameKey(a); f != "" && f == projections.NameKey(b) && ka != kb && (!okAB || ab.Reason != projections.ReasonFolding) {
+			t.Errorf("LookAlike(%q, %q): got %+v %v, want reason %q (same NameKey, different names)", a, b, ab, okAB, projections.ReasonFolding)
 		}
 	})
 }
