@@ -49,6 +49,6 @@ func init() {
 			}},
 		},
 		diffs: []wantDiff{{name: "distinct",
-			conflicts: []wantConflictChange{{projections.OpResolved, projections.KindName, "Disney", anyPredicate}}}},
+			conflicts: []wantConflictChange{{projections.OpResolved, projections.KindName, "Disney", ""}}}},
 	}
 }
