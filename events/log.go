@@ -209,14 +209,11 @@ func (l *Log) Update(fn func(*Tx) error) error {
 		if err != nil {
 			return err
 		}
-		// Whatever happens, Append's writer is done before bbolt commits or
-		// rolls back.
-		defer tx.abandonWrites()
 		if err := fn(tx); err != nil {
-			tx.discardWrites()
 			return err
 		}
-		return tx.finishWrites()
+		tx.finishWrites()
+		return nil
 	})
 }
 
@@ -289,8 +286,7 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 }
 
 // Bolt returns the underlying bbolt transaction. It holds every event
-// appended so far; in a read-write transaction, the events appended after
-// this call are stored at once, as Append returns.
+// appended so far.
 func (tx *Tx) Bolt() *bolt.Tx {
 	tx.bolted = true
 	if a := tx.app; a != nil {
@@ -321,11 +317,6 @@ func (e *DuplicateError) Error() string {
 // Lookup returns the revision of the event that introduced key in the
 // named index.
 func (tx *Tx) Lookup(index, key string) (Revision, bool) {
-	if a := tx.app; a != nil {
-		if !a.lookup(index, key) {
-			return 0, false
-		}
-	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {
 		return 0, false
@@ -339,11 +330,6 @@ func (tx *Tx) Lookup(index, key string) (Revision, bool) {
 
 // IndexKeys calls fn for every key of the named index, in key order.
 func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) error {
-	if a := tx.app; a != nil {
-		if err := a.own(indexPos(index)); err != nil {
-			return err
-		}
-	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {
 		return fmt.Errorf("events: no index %q", index)
@@ -358,9 +344,6 @@ func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) e
 
 // Event reads the event at rev.
 func (tx *Tx) Event(rev Revision) (Event, error) {
-	if err := tx.syncWrites(); err != nil {
-		return Event{}, err
-	}
 	v := tx.btx.Bucket(bucketLog).Get(revKey(rev))
 	if v == nil {
 		return Event{}, fmt.Errorf("events: revision %d: %w", rev, ErrNotFound)
@@ -375,9 +358,6 @@ func (tx *Tx) Event(rev Revision) (Event, error) {
 // Scan calls fn for each event from revision from through to (inclusive;
 // to == 0 means the head), in order. The events are copies: fn may keep them.
 func (tx *Tx) Scan(from, to Revision, fn func(Event) error) error {
-	if err := tx.syncWrites(); err != nil {
-		return err
-	}
 	if from == 0 {
 		from = 1
 	}
