@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,6 +30,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrReadOnly reports an append on a log opened read-only.
 	ErrReadOnly = errors.New("archive is open read-only")
+	// ErrDamaged reports an archive file whose bytes are damaged (see
+	// DamagedError).
+	ErrDamaged = errors.New("archive is damaged")
 )
 
 // PathError records an error and the archive file it concerns, like
@@ -116,8 +120,10 @@ func Create(path string, opts Options) (*Log, error) {
 	return &Log{db: db, path: path, opts: opts}, nil
 }
 
-// Open opens an existing archive.
-func Open(path string, opts Options) (*Log, error) {
+// Open opens an existing archive. A file that bbolt could not read
+// safely (shorter than its meta page says, a freelist page that is not
+// one) is a *DamagedError, found before bbolt maps it.
+func Open(path string, opts Options) (l *Log, err error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -130,10 +136,28 @@ func Open(path string, opts Options) (*Log, error) {
 		// bbolt would initialise an empty file as a new database.
 		return nil, &PathError{path, fmt.Errorf("%w: the file is empty", ErrNotArchive)}
 	}
-	db, err := openBolt(path, opts)
+	start := time.Now()
+	fc, err := checkPath(path, lockTimeout(opts))
+	switch {
+	case errors.Is(err, errLockTimeout):
+		return nil, &PathError{path, fmt.Errorf("%w (no lock within %s)", ErrInUse, lockTimeout(opts))}
+	case err != nil:
+		return nil, &PathError{path, err}
+	case fc.damaged != "":
+		return nil, &DamagedError{Path: path, What: fc.damaged}
+	}
+	boltOpts := opts // the lock is waited for once in all
+	boltOpts.Timeout = max(lockTimeout(opts)-time.Since(start), time.Millisecond)
+	db, err := openBolt(path, boltOpts)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	defer guard(path, debug.SetPanicOnFault(true), &err)
 	err = db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil || !bytes.Equal(meta.Get(keyMagic), []byte(magic)) {
@@ -154,18 +178,25 @@ func Open(path string, opts Options) (*Log, error) {
 		return nil
 	})
 	if err != nil {
-		db.Close()
 		return nil, &PathError{path, err}
 	}
 	return &Log{db: db, path: path, opts: opts}, nil
 }
 
-func openBolt(path string, opts Options) (*bolt.DB, error) {
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Second
+// lockTimeout is how long to wait for the file lock.
+func lockTimeout(opts Options) time.Duration {
+	if opts.Timeout == 0 {
+		return 2 * time.Second
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{
+	return opts.Timeout
+}
+
+func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+	timeout := lockTimeout(opts)
+	// bbolt reads the meta pages, and the freelist of a file opened for
+	// writing, through its mapping.
+	defer guard(path, debug.SetPanicOnFault(true), &err)
+	db, err = bolt.Open(path, 0o644, &bolt.Options{
 		Timeout:         timeout,
 		ReadOnly:        opts.ReadOnly,
 		InitialMmapSize: opts.InitialMmapSize,
@@ -199,11 +230,13 @@ func (l *Log) Bolt() *bolt.DB { return l.db }
 
 // Update runs fn in a read-write transaction. Events appended by fn are
 // committed, durably, together with everything else fn wrote, or not at
-// all when fn returns an error.
-func (l *Log) Update(fn func(*Tx) error) error {
+// all when fn returns an error. A damaged page met on the way is a
+// *DamagedError, and nothing is committed.
+func (l *Log) Update(fn func(*Tx) error) (err error) {
 	if l.opts.ReadOnly {
 		return &PathError{l.path, ErrReadOnly}
 	}
+	defer guard(l.path, debug.SetPanicOnFault(true), &err)
 	return l.db.Update(func(btx *bolt.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {
@@ -217,8 +250,11 @@ func (l *Log) Update(fn func(*Tx) error) error {
 	})
 }
 
-// View runs fn in a read-only transaction: a consistent snapshot.
-func (l *Log) View(fn func(*Tx) error) error {
+// View runs fn in a read-only transaction: a consistent snapshot. A
+// damaged page met on the way is a *DamagedError. Nothing fn read from
+// the transaction may be used after it returns, on any goroutine.
+func (l *Log) View(fn func(*Tx) error) (err error) {
+	defer guard(l.path, debug.SetPanicOnFault(true), &err)
 	return l.db.View(func(btx *bolt.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {

@@ -1,0 +1,131 @@
+package events_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
+)
+
+// damageLog writes an archive of n claims (and their source) and returns
+// its path, closed.
+func damageLog(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "damage.db")
+	log, err := events.Create(path, events.Options{NoSync: true, Now: eventstest.StepClock(eventstest.Epoch)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := []events.Payload{eventstest.Source("src", "body"), eventstest.Predicate("p", events.KindText)}
+	for i := range n {
+		batch = append(batch, eventstest.Claim(fmt.Sprintf("c%05d", i), "src", "subject", "p", fmt.Sprintf("value %d", i), "body"))
+	}
+	if _, err := log.Append("t", batch...); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// readAll opens the archive and reads every event, and the file's other
+// pages (CheckFile), and returns the first error.
+func readAll(path string) ([]events.Problem, error) {
+	log, err := events.Open(path, events.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	var problems []events.Problem
+	err = log.View(func(tx *events.Tx) error {
+		if err := tx.Scan(1, 0, func(events.Event) error { return nil }); err != nil {
+			return err
+		}
+		problems = tx.CheckFile()
+		return nil
+	})
+	return problems, err
+}
+
+// pageOf returns the id of the first page of the file with the given
+// flags, among the pages the log bucket uses (a page is found by its
+// header; free pages keep theirs, so the one taken is the last).
+func pageOf(t *testing.T, data []byte, flags uint16) int {
+	t.Helper()
+	const ps = 4096
+	found := -1
+	for id := 2; id*ps+16 <= len(data); id++ {
+		h := data[id*ps:]
+		if binary.LittleEndian.Uint64(h) == uint64(id) && binary.LittleEndian.Uint16(h[8:]) == flags {
+			found = id
+		}
+	}
+	if found < 0 {
+		t.Fatalf("no page with flags %#x", flags)
+	}
+	return found
+}
+
+// TestDamagedFile checks that a damaged archive file is a DamagedError,
+// from Open or from the transaction that meets the damage, never a
+// signal or a panic.
+func TestDamagedFile(t *testing.T) {
+	pristine := damageLog(t, 3000)
+	data, err := os.ReadFile(pristine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := readAll(pristine); err != nil || len(problems) > 0 {
+		t.Fatalf("the undamaged file: got %v, %v, want no problem", problems, err)
+	}
+	tests := []struct {
+		name   string
+		damage func(b []byte) []byte
+		want   string // in the error or a problem
+	}{
+		{"ErrTruncated/8192", func(b []byte) []byte { return b[:8192] }, "it was cut short"},
+		{"ErrTruncated/Half", func(b []byte) []byte { return b[:len(b)/2/4096*4096] }, "it was cut short"},
+		{"ErrTruncated/OddSize", func(b []byte) []byte { return b[:len(b)/2+100] }, "it was cut short"},
+		{"ErrFlipped/LeafFlags", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096+8] ^= 0x40; return b }, "unexpected type/flags"},
+		{"ErrFlipped/BranchFlags", func(b []byte) []byte { b[pageOf(t, b, 0x01)*4096+8] ^= 0x40; return b }, "unexpected type/flags"},
+		{"ErrFlipped/FreelistFlags", func(b []byte) []byte { b[pageOf(t, b, 0x10)*4096+8] ^= 0x40; return b }, "freelist page"},
+		{"ErrFlipped/LeafID", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096] ^= 0x01; return b }, "Page expected to be"},
+		{"ErrZeroedMeta/0", func(b []byte) []byte { clear(b[:4096]); return b }, "meta page 0 is not valid"},
+		{"ErrZeroedMeta/1", func(b []byte) []byte { clear(b[4096:8192]); return b }, "meta page 1 is not valid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "damaged.db")
+			if err := os.WriteFile(path, tt.damage(append([]byte(nil), data...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			problems, err := readAll(path)
+			var found string
+			var d *events.DamagedError
+			switch {
+			case errors.As(err, &d):
+				if !errors.Is(err, events.ErrDamaged) || d.Path != path {
+					t.Errorf("got %#v, want a DamagedError of %s that is ErrDamaged", d, path)
+				}
+				found = err.Error()
+			case err != nil:
+				t.Fatalf("got %v (%T), want a DamagedError", err, err)
+			case len(problems) == 0:
+				t.Fatalf("got no error and no problem, want %q", tt.want)
+			default:
+				found = problems[0].Message
+			}
+			if !strings.Contains(found, tt.want) {
+				t.Errorf("got %q, want it to say %q", found, tt.want)
+			}
+		})
+	}
+}
+

@@ -1,0 +1,332 @@
+package events
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DamagedError reports an archive file whose bytes are damaged: shorter
+// than its meta page says, a page that is not what it should be, a read
+// of the mapped file that faults. What says what was found, in the file's
+// terms (pages, meta pages), so that it can be looked into.
+type DamagedError struct {
+	Path string
+	What string
+}
+
+func (e *DamagedError) Error() string { return "archive " + e.Path + " is damaged: " + e.What }
+
+// Is makes errors.Is(err, ErrDamaged) true.
+func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+// bbolt's on-disk layout, as far as checkFile reads it (bbolt's
+// internal/common: page.go and meta.go). Every page starts with a 16-byte
+// header: id uint64, flags uint16, count uint16, overflow uint32. A meta
+// page's body is magic, version, page size, flags (uint32 each), the root
+// bucket (root page id, sequence), the freelist page id, the high-water
+// mark (the number of pages in use), the transaction id and an FNV-64a
+// checksum of the fields before it (uint64 each).
+const (
+	boltMagic        = 0xED0CDAED
+	boltVersion      = 2
+	boltPageHeader   = 16
+	boltMetaSize     = 64
+	boltFreelistFlag = 0x10
+	boltNoFreelist   = ^uint64(0)
+)
+
+// boltMeta is what checkFile reads of a meta page.
+type boltMeta struct {
+	pageSize uint64
+	freelist uint64
+	pgid     uint64 // the high-water mark
+	txid     uint64
+}
+
+// parseMeta reads the meta page whose bytes start at b, or says why it is
+// not a valid one.
+func parseMeta(b []byte) (boltMeta, string) {
+	if len(b) < boltPageHeader+boltMetaSize {
+		return boltMeta{}, "the file ends before it"
+	}
+	m := b[boltPageHeader : boltPageHeader+boltMetaSize]
+	le := binary.LittleEndian
+	if le.Uint32(m[0:]) != boltMagic {
+		return boltMeta{}, "it does not start with bbolt's magic number"
+	}
+	if le.Uint32(m[4:]) != boltVersion {
+		return boltMeta{}, fmt.Sprintf("it has bbolt format version %d, not %d", le.Uint32(m[4:]), boltVersion)
+	}
+	h := fnv.New64a()
+	h.Write(m[:56])
+	if h.Sum64() != le.Uint64(m[56:]) {
+		return boltMeta{}, "its checksum does not match"
+	}
+	meta := boltMeta{pageSize: uint64(le.Uint32(m[8:])), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}
+	if meta.pageSize < 1024 || meta.pageSize&(meta.pageSize-1) != 0 {
+		return boltMeta{}, fmt.Sprintf("it gives a page size of %d", meta.pageSize)
+	}
+	if meta.pgid < 3 {
+		return boltMeta{}, fmt.Sprintf("it says the file has %d pages", meta.pgid)
+	}
+	return meta, ""
+}
+
+// fileCheck is what checkFile found.
+type fileCheck struct {
+	// damaged is set when the file cannot be read safely: no page may be
+	// read through bbolt.
+	damaged string
+	// metaProblems are the meta pages that are not valid while the other
+	// is (bbolt reads the file through the valid one, which may be one
+	// transaction older: a crash in the middle of a commit can leave a
+	// meta page half-written).
+	metaProblems []string
+	// bolt is set when neither meta page is valid: the file is left to
+	// bbolt, which says it is not a database.
+	bolt bool
+}
+
+// checkFile reads the two meta pages of the bbolt file f, of size bytes,
+// and checks what bbolt would trust without looking: that the file holds
+// every page the meta page it reads from counts, and that the freelist
+// page is one. bbolt maps the file and reads pages by address: a page
+// beyond the end of the file is a SIGBUS, which no Go code can recover
+// from unless the reading goroutine asked for it (see guard).
+func checkFile(f io.ReaderAt, size int64) fileCheck {
+	var fc fileCheck
+	page0 := make([]byte, boltPageHeader+boltMetaSize)
+	n, _ := f.ReadAt(page0, 0)
+	m0, bad0 := parseMeta(page0[:n])
+	// The second meta page is one page in; the page size is the first
+	// one's, or, when that is not valid, one of those bbolt may use.
+	var m1 boltMeta
+	bad1 := "the file ends before it"
+	sizes := []uint64{m0.pageSize}
+	if bad0 != "" {
+		sizes = []uint64{4096, 8192, 16384, 32768, 65536}
+	}
+	page1 := make([]byte, boltPageHeader+boltMetaSize)
+	for _, ps := range sizes {
+		n, _ := f.ReadAt(page1, int64(ps))
+		if m1, bad1 = parseMeta(page1[:n]); bad1 == "" {
+			break
+		}
+	}
+	var m boltMeta
+	switch {
+	case bad0 != "" && bad1 != "":
+		fc.bolt = true
+		return fc
+	case bad0 != "":
+		m = m1
+		fc.metaProblems = append(fc.metaProblems, "meta page 0 is not valid ("+bad0+")")
+	case bad1 != "":
+		m = m0
+		fc.metaProblems = append(fc.metaProblems, "meta page 1 is not valid ("+bad1+")")
+	case m1.txid > m0.txid:
+		m = m1
+	default:
+		m = m0
+	}
+	if m0.pageSize != 0 && bad1 == "" && m1.pageSize != m0.pageSize {
+		fc.damaged = fmt.Sprintf("its meta pages give page sizes %d and %d", m0.pageSize, m1.pageSize)
+		return fc
+	}
+	ps := m.pageSize
+	if want := m.pgid * ps; m.pgid > uint64(size)/ps {
+		fc.damaged = fmt.Sprintf("the file is %d bytes, and its meta page says it holds %d pages of %d bytes (%d bytes): it was cut short", size, m.pgid, ps, want)
+		return fc
+	}
+	if m.freelist != boltNoFreelist {
+		if why := checkFreelist(f, m); why != "" {
+			fc.damaged = fmt.Sprintf("freelist page %d: %s", m.freelist, why)
+		}
+	}
+	return fc
+}
+
+// checkFreelist checks the freelist page of the meta page m: its header,
+// and that every page it lists is one of the file's.
+func checkFreelist(f io.ReaderAt, m boltMeta) string {
+	if m.freelist < 2 || m.freelist >= m.pgid {
+		return fmt.Sprintf("it is not among the file's %d pages", m.pgid)
+	}
+	le := binary.LittleEndian
+	hdr := make([]byte, boltPageHeader+8)
+	if _, err := f.ReadAt(hdr, int64(m.freelist*m.pageSize)); err != nil {
+		return "it cannot be read: " + err.Error()
+	}
+	if id := le.Uint64(hdr); id != m.freelist {
+		return fmt.Sprintf("it says it is page %d", id)
+	}
+	if flags := le.Uint16(hdr[8:]); flags != boltFreelistFlag {
+		return fmt.Sprintf("it has the flags %#x of another kind of page", flags)
+	}
+	overflow := uint64(le.Uint32(hdr[12:]))
+	if m.freelist+overflow >= m.pgid {
+		return fmt.Sprintf("it says it runs on for %d pages, past the end of the file's pages", overflow)
+	}
+	count, start := uint64(le.Uint16(hdr[10:])), uint64(boltPageHeader)
+	if count == 0xFFFF {
+		count, start = le.Uint64(hdr[boltPageHeader:]), boltPageHeader+8
+	}
+	room := (overflow + 1) * m.pageSize
+	if count > (room-start)/8 {
+		return fmt.Sprintf("it says it lists %d pages, more than it has room for", count)
+	}
+	ids := make([]byte, count*8)
+	if _, err := f.ReadAt(ids, int64(m.freelist*m.pageSize+start)); err != nil {
+		return "it cannot be read: " + err.Error()
+	}
+	for i := uint64(0); i < count; i++ {
+		if id := le.Uint64(ids[8*i:]); id < 2 || id >= m.pgid {
+			return fmt.Sprintf("it lists page %d as free, which is not among the file's %d pages", id, m.pgid)
+		}
+	}
+	return ""
+}
+
+// checkPath runs checkFile on the file at path, holding a shared lock on
+// it (bbolt's kind of lock) when timeout is not 0, so that no writer
+// commits while the meta pages are read.
+func checkPath(path string, timeout time.Duration) (fileCheck, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fileCheck{}, err
+	}
+	defer f.Close()
+	if timeout != 0 {
+		if err := lockShared(f, timeout); err != nil {
+			return fileCheck{}, err
+		}
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fileCheck{}, err
+	}
+	return checkFile(f, fi.Size()), nil
+}
+
+// guard is deferred, with the result of debug.SetPanicOnFault(true), by
+// every function that reads the archive through bbolt. It restores the
+// goroutine's setting and turns a fault reading the mapped file, or a
+// panic raised inside bbolt (its assertions about a page's type and id,
+// an index out of a page's range), into a *DamagedError in *err. Any other
+// panic is a bug and goes on.
+func guard(path string, prev bool, err *error) {
+	debug.SetPanicOnFault(prev)
+	r := recover()
+	if r == nil {
+		return
+	}
+	what, ok := damage(r)
+	if !ok {
+		panic(r)
+	}
+	*err = &DamagedError{Path: path, What: what}
+}
+
+// damage says what a recovered panic found, when it is the file's damage.
+func damage(r any) (string, bool) {
+	if e, ok := r.(runtime.Error); ok {
+		if _, fault := r.(interface{ Addr() uintptr }); fault {
+			return "a page could not be read (" + e.Error() + ")", true
+		}
+	}
+	if !panickedIn("go.etcd.io/bbolt") {
+		return "", false
+	}
+	msg := strings.TrimPrefix(fmt.Sprint(r), "assertion failed: ")
+	if _, ok := r.(runtime.Error); ok {
+		msg = "bbolt could not read a page (" + msg + ")"
+	}
+	return msg, true
+}
+
+// panickedIn reports whether the panic being recovered was raised by a
+// function of the package with the import path pkg (or of one below it).
+func panickedIn(pkg string) bool {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case panicking && strings.HasPrefix(f.Function, "runtime."):
+			// panicIndex, sigpanic and the like
+		case panicking:
+			return strings.HasPrefix(f.Function, pkg+".") || strings.HasPrefix(f.Function, pkg+"/")
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// CheckFile checks the parts of the archive file that reading the log
+// does not: both meta pages (bbolt reads through the newer valid one,
+// and silently falls back on the other) and every page of the buckets
+// other than the log (the index, the sources' bytes, and any other
+// package's). A damaged page is returned as a problem, not raised.
+func (tx *Tx) CheckFile() []Problem {
+	var out []Problem
+	fc, err := checkPath(tx.log.path, 0) // the transaction keeps writers out
+	if err != nil {
+		return []Problem{{Message: "the archive file cannot be read: " + err.Error()}}
+	}
+	if fc.damaged != "" {
+		out = append(out, Problem{Message: "the archive file is damaged: " + fc.damaged})
+	}
+	for _, p := range fc.metaProblems {
+		out = append(out, Problem{Message: "the archive file is damaged: " + p + "; bbolt reads it through the other meta page, which may be one transaction older"})
+	}
+	_ = tx.btx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		if string(name) == string(bucketLog) {
+			return nil // the chain walk reads every page of it
+		}
+		if what := tx.walkBucket(b); what != "" {
+			out = append(out, Problem{Message: fmt.Sprintf("the archive file is damaged: bucket %q: %s", name, what)})
+		}
+		return nil
+	})
+	return out
+}
+
+// walkBucket reads every page of b and of the buckets in it, and says what
+// is wrong with the first damaged one ("" when none is).
+func (tx *Tx) walkBucket(b *bolt.Bucket) string {
+	var err error
+	func() {
+		defer guard(tx.log.path, debug.SetPanicOnFault(true), &err)
+		walkKeys(b)
+	}()
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return d.What
+	}
+	return ""
+}
+
+func walkKeys(b *bolt.Bucket) {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil {
+			if sub := b.Bucket(k); sub != nil {
+				walkKeys(sub)
+			}
+		}
+	}
+}
