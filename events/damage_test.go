@@ -128,4 +128,3 @@ func TestDamagedFile(t *testing.T) {
 		})
 	}
 }
-
