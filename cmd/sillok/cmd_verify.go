@@ -102,7 +102,7 @@ func (a *app) printVerify(c *cli.Context, rep verifyReport, path string) error {
 		} else {
 			a.printf("%d problem(s)\n", len(rep.Problems))
 		}
-		if rep.HeadHash != "" {
+		if rep.Head > 0 {
 			a.printf("head %d:%s\n", rep.Head, rep.HeadHash)
 		}
 	}
