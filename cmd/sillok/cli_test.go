@@ -340,7 +340,7 @@ func TestVerify(t *testing.T) {
 		path := newArchive(t, seedThree)
 		stdout, stderr, code := runCLI(t, path, "verify")
 		_, hash := relHeadHash(t, path)
-		if want := "3 events (head 3), 1 sources, 1 claims: ok\nhead 3:" + hash.String() + "\n"; code != 0 || stdout != want || stderr != "" {
+		if want := "3 events (head 3:" + hash.String() + "), 1 sources, 1 claims: ok\n"; code != 0 || stdout != want || stderr != "" {
 			t.Errorf("verify: got %d, %q, %q, want 0, %q, nothing", code, stdout, stderr, want)
 		}
 	})

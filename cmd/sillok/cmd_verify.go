@@ -96,14 +96,16 @@ func (a *app) printVerify(c *cli.Context, rep verifyReport, path string) error {
 		for _, p := range rep.Problems {
 			a.printf("PROBLEM %s\n", p)
 		}
-		a.printf("%d events (head %d), %d sources, %d claims: ", rep.Events, rep.Head, rep.Sources, rep.Claims)
+		// The head as head prints it, to pin (verify --expect).
+		head := strconv.FormatUint(uint64(rep.Head), 10)
+		if rep.Head > 0 && rep.HeadHash != "" {
+			head += ":" + rep.HeadHash
+		}
+		a.printf("%d events (head %s), %d sources, %d claims: ", rep.Events, head, rep.Sources, rep.Claims)
 		if rep.OK {
 			a.printf("ok\n")
 		} else {
 			a.printf("%d problem(s)\n", len(rep.Problems))
-		}
-		if rep.Head > 0 {
-			a.printf("head %d:%s\n", rep.Head, rep.HeadHash)
 		}
 	}
 	if !rep.OK {
