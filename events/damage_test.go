@@ -58,13 +58,22 @@ func readAll(path string) ([]events.Problem, error) {
 // flags, among the pages the log bucket uses (a page is found by its
 // header; free pages keep theirs, so the one taken is the last).
 func pageOf(t *testing.T, data []byte, flags uint16) int {
+	return pageWith(t, data, flags, 0)
+}
+
+// pageWith is pageOf for the first page of at least minCount elements
+// (a leaf of the log or of the claim index, which Open does not read).
+func pageWith(t *testing.T, data []byte, flags uint16, minCount int) int {
 	t.Helper()
 	const ps = 4096
 	found := -1
 	for id := 2; id*ps+16 <= len(data); id++ {
 		h := data[id*ps:]
-		if binary.LittleEndian.Uint64(h) == uint64(id) && binary.LittleEndian.Uint16(h[8:]) == flags {
+		if binary.LittleEndian.Uint64(h) == uint64(id) && binary.LittleEndian.Uint16(h[8:]) == flags && int(binary.LittleEndian.Uint16(h[10:])) >= minCount {
 			found = id
+			if minCount > 0 {
+				break
+			}
 		}
 	}
 	if found < 0 {
@@ -93,10 +102,14 @@ func TestDamagedFile(t *testing.T) {
 		{"ErrTruncated/8192", func(b []byte) []byte { return b[:8192] }, "it was cut short"},
 		{"ErrTruncated/Half", func(b []byte) []byte { return b[:len(b)/2/4096*4096] }, "it was cut short"},
 		{"ErrTruncated/OddSize", func(b []byte) []byte { return b[:len(b)/2+100] }, "it was cut short"},
-		{"ErrFlipped/LeafFlags", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096+8] ^= 0x40; return b }, "unexpected type/flags"},
-		{"ErrFlipped/BranchFlags", func(b []byte) []byte { b[pageOf(t, b, 0x01)*4096+8] ^= 0x40; return b }, "unexpected type/flags"},
+		// Found by Open, which reads the header of every page in the trees.
+		{"ErrFlipped/LeafFlags", func(b []byte) []byte { b[pageWith(t, b, 0x02, 10)*4096+8] ^= 0x40; return b }, "not those of a branch or leaf page"},
+		{"ErrFlipped/BranchFlags", func(b []byte) []byte { b[pageOf(t, b, 0x01)*4096+8] ^= 0x40; return b }, "not those of a branch or leaf page"},
 		{"ErrFlipped/FreelistFlags", func(b []byte) []byte { b[pageOf(t, b, 0x10)*4096+8] ^= 0x40; return b }, "freelist page"},
-		{"ErrFlipped/LeafID", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096] ^= 0x01; return b }, "Page expected to be"},
+		{"ErrFlipped/BranchCount", func(b []byte) []byte { b[pageOf(t, b, 0x01)*4096+11] ^= 0x40; return b }, "more than fit in it"},
+		{"ErrFlipped/LeafCount", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096+11] ^= 0x40; return b }, "more than fit in it"},
+		{"ErrFlipped/LeafID", func(b []byte) []byte { b[pageWith(t, b, 0x02, 10)*4096] ^= 0x01; return b }, "says it is page"},
+		{"ErrFlipped/RootLeafID", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096] ^= 0x01; return b }, "says it is page"},
 		{"ErrZeroedMeta/0", func(b []byte) []byte { clear(b[:4096]); return b }, "meta page 0 is not valid"},
 		{"ErrZeroedMeta/1", func(b []byte) []byte { clear(b[4096:8192]); return b }, "meta page 1 is not valid"},
 	}
@@ -124,6 +137,56 @@ func TestDamagedFile(t *testing.T) {
 			}
 			if !strings.Contains(found, tt.want) {
 				t.Errorf("got %q, want it to say %q", found, tt.want)
+			}
+		})
+	}
+}
+
+// TestDamagedWhileOpen damages the file under an open log, past Open's
+// checks: the transaction that meets the damage returns a DamagedError,
+// from a fault reading the mapped file or from bbolt's own page checks.
+func TestDamagedWhileOpen(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, f *os.File, data []byte)
+		want   string
+	}{
+		{"ErrTruncated", func(t *testing.T, f *os.File, data []byte) {
+			if err := f.Truncate(8192); err != nil {
+				t.Fatal(err)
+			}
+		}, "could not be read"},
+		{"ErrFlippedLeafFlags", func(t *testing.T, f *os.File, data []byte) {
+			off := int64(pageWith(t, data, 0x02, 10)*4096 + 8)
+			if _, err := f.WriteAt([]byte{data[off] ^ 0x40}, off); err != nil {
+				t.Fatal(err)
+			}
+		}, "unexpected type/flags"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := damageLog(t, 3000)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			log, err := events.Open(path, events.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer log.Close()
+			f, err := os.OpenFile(path, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.damage(t, f, data)
+			f.Close()
+			err = log.View(func(tx *events.Tx) error {
+				return tx.Scan(1, 0, func(events.Event) error { return nil })
+			})
+			var d *events.DamagedError
+			if !errors.As(err, &d) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want a DamagedError that says %q", err, tt.want)
 			}
 		})
 	}

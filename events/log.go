@@ -137,7 +137,7 @@ func Open(path string, opts Options) (l *Log, err error) {
 		return nil, &PathError{path, fmt.Errorf("%w: the file is empty", ErrNotArchive)}
 	}
 	start := time.Now()
-	fc, err := checkPath(path, lockTimeout(opts))
+	fc, err := checkPath(path, lockTimeout(opts), false)
 	switch {
 	case errors.Is(err, errLockTimeout):
 		return nil, &PathError{path, fmt.Errorf("%w (no lock within %s)", ErrInUse, lockTimeout(opts))}

@@ -2,7 +2,6 @@ package events
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // DamagedError reports an archive file whose bytes are damaged: shorter
@@ -48,6 +45,7 @@ const (
 // boltMeta is what checkFile reads of a meta page.
 type boltMeta struct {
 	pageSize uint64
+	root     uint64 // the root bucket's page
 	freelist uint64
 	pgid     uint64 // the high-water mark
 	txid     uint64
@@ -72,7 +70,7 @@ func parseMeta(b []byte) (boltMeta, string) {
 	if h.Sum64() != le.Uint64(m[56:]) {
 		return boltMeta{}, "its checksum does not match"
 	}
-	meta := boltMeta{pageSize: uint64(le.Uint32(m[8:])), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}
+	meta := boltMeta{pageSize: uint64(le.Uint32(m[8:])), root: le.Uint64(m[16:]), freelist: le.Uint64(m[32:]), pgid: le.Uint64(m[40:]), txid: le.Uint64(m[48:])}
 	if meta.pageSize < 1024 || meta.pageSize&(meta.pageSize-1) != 0 {
 		return boltMeta{}, fmt.Sprintf("it gives a page size of %d", meta.pageSize)
 	}
@@ -103,7 +101,7 @@ type fileCheck struct {
 // page is one. bbolt maps the file and reads pages by address: a page
 // beyond the end of the file is a SIGBUS, which no Go code can recover
 // from unless the reading goroutine asked for it (see guard).
-func checkFile(f io.ReaderAt, size int64) fileCheck {
+func checkFile(f io.ReaderAt, size int64, leaves bool) fileCheck {
 	var fc fileCheck
 	page0 := make([]byte, boltPageHeader+boltMetaSize)
 	n, _ := f.ReadAt(page0, 0)
@@ -151,8 +149,11 @@ func checkFile(f io.ReaderAt, size int64) fileCheck {
 	if m.freelist != boltNoFreelist {
 		if why := checkFreelist(f, m); why != "" {
 			fc.damaged = fmt.Sprintf("freelist page %d: %s", m.freelist, why)
+			return fc
 		}
 	}
+	tc := treeCheck{f: f, m: m, leaves: leaves, visited: map[uint64]bool{}}
+	fc.damaged = tc.check(m.root, 0, "")
 	return fc
 }
 
@@ -200,7 +201,7 @@ func checkFreelist(f io.ReaderAt, m boltMeta) string {
 // checkPath runs checkFile on the file at path, holding a shared lock on
 // it (bbolt's kind of lock) when timeout is not 0, so that no writer
 // commits while the meta pages are read.
-func checkPath(path string, timeout time.Duration) (fileCheck, error) {
+func checkPath(path string, timeout time.Duration, leaves bool) (fileCheck, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return fileCheck{}, err
@@ -215,7 +216,7 @@ func checkPath(path string, timeout time.Duration) (fileCheck, error) {
 	if err != nil {
 		return fileCheck{}, err
 	}
-	return checkFile(f, fi.Size()), nil
+	return checkFile(f, fi.Size(), leaves), nil
 }
 
 // guard is deferred, with the result of debug.SetPanicOnFault(true), by
@@ -276,14 +277,14 @@ func panickedIn(pkg string) bool {
 	}
 }
 
-// CheckFile checks the parts of the archive file that reading the log
-// does not: both meta pages (bbolt reads through the newer valid one,
-// and silently falls back on the other) and every page of the buckets
-// other than the log (the index, the sources' bytes, and any other
-// package's). A damaged page is returned as a problem, not raised.
+// CheckFile checks the archive file's structure, reading it apart from
+// bbolt: both meta pages (bbolt reads through the newer valid one, and
+// silently falls back on the other), the freelist page, and every branch
+// and leaf page of every bucket (see treeCheck). What it finds is
+// returned as problems.
 func (tx *Tx) CheckFile() []Problem {
 	var out []Problem
-	fc, err := checkPath(tx.log.path, 0) // the transaction keeps writers out
+	fc, err := checkPath(tx.log.path, 0, true) // the transaction keeps writers out
 	if err != nil {
 		return []Problem{{Message: "the archive file cannot be read: " + err.Error()}}
 	}
@@ -293,40 +294,107 @@ func (tx *Tx) CheckFile() []Problem {
 	for _, p := range fc.metaProblems {
 		out = append(out, Problem{Message: "the archive file is damaged: " + p + "; bbolt reads it through the other meta page, which may be one transaction older"})
 	}
-	_ = tx.btx.ForEach(func(name []byte, b *bolt.Bucket) error {
-		if string(name) == string(bucketLog) {
-			return nil // the chain walk reads every page of it
-		}
-		if what := tx.walkBucket(b); what != "" {
-			out = append(out, Problem{Message: fmt.Sprintf("the archive file is damaged: bucket %q: %s", name, what)})
-		}
-		return nil
-	})
 	return out
 }
 
-// walkBucket reads every page of b and of the buckets in it, and says what
-// is wrong with the first damaged one ("" when none is).
-func (tx *Tx) walkBucket(b *bolt.Bucket) string {
-	var err error
-	func() {
-		defer guard(tx.log.path, debug.SetPanicOnFault(true), &err)
-		walkKeys(b)
-	}()
-	var d *DamagedError
-	if errors.As(err, &d) {
-		return d.What
-	}
-	return ""
+// treeCheck walks the B+trees of a bbolt file through ReadAt, checking
+// what bbolt trusts without looking when it reads a page: that the page
+// says it is the page it was reached as, is a branch or a leaf page, holds
+// no more elements than fit in it, and that every child page is one of
+// the file's and reached once (a cycle would send bbolt's cursor round it
+// for ever). Branch pages are read in every tree; leaf pages only where
+// buckets hold buckets (the root, and the top-level buckets but the log
+// and the sources' bytes), or everywhere when leaves is set.
+type treeCheck struct {
+	f       io.ReaderAt
+	m       boltMeta
+	leaves  bool
+	visited map[uint64]bool
 }
 
-func walkKeys(b *bolt.Bucket) {
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if v == nil {
-			if sub := b.Bucket(k); sub != nil {
-				walkKeys(sub)
+// Page flags and element sizes (bbolt's internal/common/page.go).
+const (
+	boltBranchFlag    = 0x01
+	boltLeafFlag      = 0x02
+	boltBucketLeaf    = 0x01 // a leaf element that is a bucket
+	boltElementSize   = 16   // branch and leaf elements alike
+	boltInBucketBytes = 16   // root page id, sequence
+)
+
+// check checks the tree whose root page is pgid, of a bucket at nesting
+// depth (0: the root bucket) named name, and says what is wrong ("" when
+// nothing is).
+func (c *treeCheck) check(pgid uint64, depth int, name string) string {
+	return c.page(pgid, 0, depth, name)
+}
+
+func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
+	if pgid < 2 || pgid >= c.m.pgid {
+		return fmt.Sprintf("a page of bucket %q points to page %d, which is not among the file's %d pages", name, pgid, c.m.pgid)
+	}
+	if c.visited[pgid] {
+		return fmt.Sprintf("page %d is reached twice in the trees (bucket %q)", pgid, name)
+	}
+	c.visited[pgid] = true
+	if height > 64 {
+		return fmt.Sprintf("bucket %q is more than 64 pages deep at page %d", name, pgid)
+	}
+	le := binary.LittleEndian
+	hdr := make([]byte, boltPageHeader)
+	if _, err := c.f.ReadAt(hdr, int64(pgid*c.m.pageSize)); err != nil {
+		return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
+	}
+	if id := le.Uint64(hdr); id != pgid {
+		return fmt.Sprintf("page %d says it is page %d", pgid, id)
+	}
+	flags, count, overflow := le.Uint16(hdr[8:]), uint64(le.Uint16(hdr[10:])), uint64(le.Uint32(hdr[12:]))
+	if flags != boltBranchFlag && flags != boltLeafFlag {
+		return fmt.Sprintf("page %d of bucket %q has the flags %#x, not those of a branch or leaf page", pgid, name, flags)
+	}
+	if pgid+overflow >= c.m.pgid {
+		return fmt.Sprintf("page %d says it runs on for %d pages, past the end of the file's pages", pgid, overflow)
+	}
+	size := (overflow + 1) * c.m.pageSize
+	if boltPageHeader+count*boltElementSize > size {
+		return fmt.Sprintf("page %d of bucket %q says it holds %d elements, more than fit in it", pgid, name, count)
+	}
+	if flags == boltLeafFlag && !c.leaves && !(depth == 0 || depth == 1 && name != string(bucketLog) && name != string(bucketBlobs)) {
+		return ""
+	}
+	p := make([]byte, size)
+	if _, err := c.f.ReadAt(p, int64(pgid*c.m.pageSize)); err != nil {
+		return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
+	}
+	for i := range count {
+		at := boltPageHeader + i*boltElementSize
+		e := p[at : at+boltElementSize]
+		if flags == boltBranchFlag {
+			pos, ksize := uint64(le.Uint32(e[0:])), uint64(le.Uint32(e[4:]))
+			if at+pos+ksize > size {
+				return fmt.Sprintf("page %d of bucket %q: element %d lies outside the page", pgid, name, i)
+			}
+			if what := c.page(le.Uint64(e[8:]), height+1, depth, name); what != "" {
+				return what
+			}
+			continue
+		}
+		eflags, pos, ksize, vsize := le.Uint32(e[0:]), uint64(le.Uint32(e[4:])), uint64(le.Uint32(e[8:])), uint64(le.Uint32(e[12:]))
+		if at+pos+ksize+vsize > size {
+			return fmt.Sprintf("page %d of bucket %q: element %d lies outside the page", pgid, name, i)
+		}
+		if eflags&boltBucketLeaf == 0 {
+			continue
+		}
+		key := p[at+pos : at+pos+ksize]
+		v := p[at+pos+ksize : at+pos+ksize+vsize]
+		if len(v) < boltInBucketBytes {
+			return fmt.Sprintf("page %d of bucket %q: bucket %q has a header of %d bytes", pgid, name, key, len(v))
+		}
+		if root := le.Uint64(v); root != 0 { // 0: an inline bucket, in v
+			if what := c.page(root, 0, depth+1, string(key)); what != "" {
+				return what
 			}
 		}
 	}
+	return ""
 }
