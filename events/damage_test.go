@@ -191,3 +191,29 @@ func TestDamagedWhileOpen(t *testing.T) {
 		})
 	}
 }
+
+// TestScanMalformedKey checks that a log key that is not a revision stops
+// a scan with a DamagedError, not an index panic.
+func TestScanMalformedKey(t *testing.T) {
+	log := eventstest.MustOpenLog(t)
+	var batch []events.Payload
+	for i := range 300 {
+		batch = append(batch, eventstest.Predicate(fmt.Sprintf("p%d", i), events.KindText))
+	}
+	if _, err := log.Append("t", batch...); err != nil {
+		t.Fatal(err)
+	}
+	err := log.Update(func(tx *events.Tx) error {
+		// 7 bytes, between revisions 255 and 256.
+		return tx.Bolt().Bucket([]byte("log")).Put([]byte{0, 0, 0, 0, 0, 0, 1}, []byte("x"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = log.View(func(tx *events.Tx) error {
+		return tx.Scan(1, 0, func(events.Event) error { return nil })
+	})
+	if !errors.Is(err, events.ErrDamaged) || !strings.Contains(err.Error(), "not a revision") {
+		t.Errorf("Scan over a malformed key: got %v, want a DamagedError", err)
+	}
+}

@@ -399,6 +399,9 @@ func (tx *Tx) Scan(from, to Revision, fn func(Event) error) error {
 	}
 	c := tx.btx.Bucket(bucketLog).Cursor()
 	for k, v := c.Seek(revKey(from)); k != nil; k, v = c.Next() {
+		if len(k) != 8 {
+			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("the log holds the key %x, which is not a revision", k)}
+		}
 		rev := keyRev(k)
 		if to != 0 && rev > to {
 			break

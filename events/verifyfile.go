@@ -328,6 +328,21 @@ func (c *treeCheck) check(pgid uint64, depth int, name string) string {
 	return c.page(pgid, 0, depth, name)
 }
 
+// readsLeaves says whether the leaves of the bucket are read: where
+// buckets may hold buckets, or everywhere when c.leaves is set.
+func (c *treeCheck) readsLeaves(depth int, name string) bool {
+	return c.leaves || depth == 0 || depth == 1 && name != string(bucketLog) && name != string(bucketBlobs)
+}
+
+// isLeaf reports whether the page pgid, already checked, is a leaf.
+func (c *treeCheck) isLeaf(pgid uint64) bool {
+	var hdr [boltPageHeader]byte
+	if _, err := c.f.ReadAt(hdr[:], int64(pgid*c.m.pageSize)); err != nil {
+		return false
+	}
+	return binary.LittleEndian.Uint16(hdr[8:]) == boltLeafFlag
+}
+
 func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 	if pgid < 2 || pgid >= c.m.pgid {
 		return fmt.Sprintf("a page of bucket %q points to page %d, which is not among the file's %d pages", name, pgid, c.m.pgid)
@@ -358,13 +373,17 @@ func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 	if boltPageHeader+count*boltElementSize > size {
 		return fmt.Sprintf("page %d of bucket %q says it holds %d elements, more than fit in it", pgid, name, count)
 	}
-	if flags == boltLeafFlag && !c.leaves && !(depth == 0 || depth == 1 && name != string(bucketLog) && name != string(bucketBlobs)) {
+	if flags == boltLeafFlag && !c.readsLeaves(depth, name) {
 		return ""
 	}
 	p := make([]byte, size)
 	if _, err := c.f.ReadAt(p, int64(pgid*c.m.pageSize)); err != nil {
 		return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
 	}
+	// Without leaves, the leaves of a bucket that holds no buckets are
+	// not read: their ids are checked, and bbolt checks their headers
+	// as it reads them (a panic the guard turns into a DamagedError).
+	skipLeaves := false
 	for i := range count {
 		at := boltPageHeader + i*boltElementSize
 		e := p[at : at+boltElementSize]
@@ -373,9 +392,20 @@ func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 			if at+pos+ksize > size {
 				return fmt.Sprintf("page %d of bucket %q: element %d lies outside the page", pgid, name, i)
 			}
-			if what := c.page(le.Uint64(e[8:]), height+1, depth, name); what != "" {
+			child := le.Uint64(e[8:])
+			if skipLeaves {
+				if child < 2 || child >= c.m.pgid || c.visited[child] {
+					return fmt.Sprintf("page %d of bucket %q: element %d points to page %d, which is not among the file's %d pages or is reached twice", pgid, name, i, child, c.m.pgid)
+				}
+				c.visited[child] = true
+				continue
+			}
+			if what := c.page(child, height+1, depth, name); what != "" {
 				return what
 			}
+			// The children of a branch page are all leaves or all
+			// branches: the first tells.
+			skipLeaves = i == 0 && !c.readsLeaves(depth, name) && c.isLeaf(child)
 			continue
 		}
 		eflags, pos, ksize, vsize := le.Uint32(e[0:]), uint64(le.Uint32(e[4:])), uint64(le.Uint32(e[8:])), uint64(le.Uint32(e[12:]))
