@@ -310,6 +310,8 @@ type treeCheck struct {
 	m       boltMeta
 	leaves  bool
 	visited map[uint64]bool
+	bufs    [][]byte // a page buffer for each level of the walk
+	level   int
 }
 
 // Page flags and element sizes (bbolt's internal/common/page.go).
@@ -355,7 +357,8 @@ func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 		return fmt.Sprintf("bucket %q is more than 64 pages deep at page %d", name, pgid)
 	}
 	le := binary.LittleEndian
-	hdr := make([]byte, boltPageHeader)
+	var hdrBuf [boltPageHeader]byte
+	hdr := hdrBuf[:]
 	if _, err := c.f.ReadAt(hdr, int64(pgid*c.m.pageSize)); err != nil {
 		return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
 	}
@@ -376,7 +379,18 @@ func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 	if flags == boltLeafFlag && !c.readsLeaves(depth, name) {
 		return ""
 	}
-	p := make([]byte, size)
+	// The header and the elements, not the keys and values they point
+	// to, in one buffer per level of the walk, reused.
+	n := boltPageHeader + count*boltElementSize
+	if len(c.bufs) <= c.level {
+		c.bufs = append(c.bufs, nil)
+	}
+	if uint64(cap(c.bufs[c.level])) < n {
+		c.bufs[c.level] = make([]byte, n)
+	}
+	p := c.bufs[c.level][:n]
+	c.level++
+	defer func() { c.level-- }()
 	if _, err := c.f.ReadAt(p, int64(pgid*c.m.pageSize)); err != nil {
 		return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
 	}
@@ -415,11 +429,14 @@ func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 		if eflags&boltBucketLeaf == 0 {
 			continue
 		}
-		key := p[at+pos : at+pos+ksize]
-		v := p[at+pos+ksize : at+pos+ksize+vsize]
-		if len(v) < boltInBucketBytes {
-			return fmt.Sprintf("page %d of bucket %q: bucket %q has a header of %d bytes", pgid, name, key, len(v))
+		if vsize < boltInBucketBytes {
+			return fmt.Sprintf("page %d of bucket %q: element %d is a bucket with a header of %d bytes", pgid, name, i, vsize)
 		}
+		kv := make([]byte, ksize+boltInBucketBytes)
+		if _, err := c.f.ReadAt(kv, int64(pgid*c.m.pageSize+at+pos)); err != nil {
+			return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
+		}
+		key, v := kv[:ksize], kv[ksize:]
 		if root := le.Uint64(v); root != 0 { // 0: an inline bucket, in v
 			if what := c.page(root, 0, depth+1, string(key)); what != "" {
 				return what
