@@ -160,6 +160,19 @@ func Open(path string, opts Options) (l *Log, err error) {
 	defer guard(path, debug.SetPanicOnFault(true), &err)
 	err = db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
+		var missing []string
+		for _, name := range [][]byte{bucketMeta, bucketLog, bucketBlobs, bucketIndex} {
+			if tx.Bucket(name) == nil {
+				missing = append(missing, string(name))
+			}
+		}
+		switch {
+		case len(missing) > 0 && len(missing) < 4:
+			// Some of Sillok's buckets, not all: a root page lost some.
+			return &DamagedError{Path: path, What: fmt.Sprintf("the buckets %q are missing", missing)}
+		case meta != nil && meta.Get(keyMagic) == nil && len(missing) == 0:
+			return &DamagedError{Path: path, What: "the meta bucket has lost the archive's header"}
+		}
 		if meta == nil || !bytes.Equal(meta.Get(keyMagic), []byte(magic)) {
 			return fmt.Errorf("%w: it is a bbolt file without Sillok's header", ErrNotArchive)
 		}
@@ -177,6 +190,10 @@ func Open(path string, opts Options) (l *Log, err error) {
 		}
 		return nil
 	})
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &PathError{path, err}
 	}
@@ -310,10 +327,10 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 	k, v := btx.Bucket(bucketLog).Cursor().Last()
 	if k != nil {
 		if len(k) != 8 {
-			return nil, fmt.Errorf("events: log key %x is not a revision: %w", k, ErrCorruptRecord)
+			return nil, &DamagedError{Path: l.path, What: fmt.Sprintf("the log's last key %x is not a revision", k), Err: ErrCorruptRecord}
 		}
 		if len(v) < 65 {
-			return nil, fmt.Errorf("events: head revision %d: %w", keyRev(k), ErrCorruptRecord)
+			return nil, &DamagedError{Path: l.path, What: fmt.Sprintf("the head revision %d is %d bytes, too short for an event", keyRev(k), len(v)), Err: ErrCorruptRecord}
 		}
 		tx.head = keyRev(k)
 		copy(tx.headHash[:], v[33:65])
@@ -386,7 +403,7 @@ func (tx *Tx) Event(rev Revision) (Event, error) {
 	}
 	e, err := Decode(v)
 	if err != nil {
-		return Event{}, fmt.Errorf("events: revision %d: %w", rev, err)
+		return Event{}, &DamagedError{Path: tx.log.path, What: fmt.Sprintf("revision %d: %v", rev, err), Err: err}
 	}
 	return e, nil
 }
@@ -398,17 +415,23 @@ func (tx *Tx) Scan(from, to Revision, fn func(Event) error) error {
 		from = 1
 	}
 	c := tx.btx.Bucket(bucketLog).Cursor()
+	want := from
 	for k, v := c.Seek(revKey(from)); k != nil; k, v = c.Next() {
 		if len(k) != 8 {
 			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("the log holds the key %x, which is not a revision", k)}
 		}
 		rev := keyRev(k)
+		if rev != want {
+			// The revisions are gap-free by construction.
+			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("revisions %d to %d are missing from the log", want, rev-1)}
+		}
+		want++
 		if to != 0 && rev > to {
 			break
 		}
 		e, err := Decode(v)
 		if err != nil {
-			return fmt.Errorf("events: revision %d: %w", rev, err)
+			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("revision %d: %v", rev, err), Err: err}
 		}
 		if err := fn(e); err != nil {
 			return err
@@ -431,7 +454,8 @@ func (tx *Tx) PutBlob(b []byte) (Digest, error) {
 func (tx *Tx) Blob(d Digest) ([]byte, error) {
 	v := tx.btx.Bucket(bucketBlobs).Get(d[:])
 	if v == nil {
-		return nil, fmt.Errorf("events: blob %s: %w", d, ErrNotFound)
+		// The blobs of archived sources are never deleted.
+		return nil, &DamagedError{Path: tx.log.path, What: fmt.Sprintf("the bytes of source %s are missing", d), Err: ErrNotFound}
 	}
 	return bytes.Clone(v), nil
 }

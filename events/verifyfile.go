@@ -19,12 +19,16 @@ import (
 type DamagedError struct {
 	Path string
 	What string
+	Err  error // the error that found it, if any (ErrCorruptRecord)
 }
 
 func (e *DamagedError) Error() string { return "archive " + e.Path + " is damaged: " + e.What }
 
 // Is makes errors.Is(err, ErrDamaged) true.
 func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
+
+// Unwrap returns the error that found the damage.
+func (e *DamagedError) Unwrap() error { return e.Err }
 
 // bbolt's on-disk layout, as far as checkFile reads it (bbolt's
 // internal/common: page.go and meta.go). Every page starts with a 16-byte
@@ -302,9 +306,10 @@ func (tx *Tx) CheckFile() []Problem {
 // says it is the page it was reached as, is a branch or a leaf page, holds
 // no more elements than fit in it, and that every child page is one of
 // the file's and reached once (a cycle would send bbolt's cursor round it
-// for ever). Branch pages are read in every tree; leaf pages only where
-// buckets hold buckets (the root, and the top-level buckets but the log
-// and the sources' bytes), or everywhere when leaves is set.
+// for ever). Branch pages are read in every tree; leaf pages in the root
+// and the top-level buckets but the log (buckets that hold buckets, and
+// the sources' bytes, about one leaf a source), or everywhere when
+// leaves is set.
 type treeCheck struct {
 	f       io.ReaderAt
 	m       boltMeta
@@ -333,7 +338,7 @@ func (c *treeCheck) check(pgid uint64, depth int, name string) string {
 // readsLeaves says whether the leaves of the bucket are read: where
 // buckets may hold buckets, or everywhere when c.leaves is set.
 func (c *treeCheck) readsLeaves(depth int, name string) bool {
-	return c.leaves || depth == 0 || depth == 1 && name != string(bucketLog) && name != string(bucketBlobs)
+	return c.leaves || depth == 0 || depth == 1 && name != string(bucketLog)
 }
 
 // isLeaf reports whether the page pgid, already checked, is a leaf.
