@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
@@ -148,16 +151,16 @@ func TestDamagedFile(t *testing.T) {
 func TestDamagedWhileOpen(t *testing.T) {
 	tests := []struct {
 		name   string
-		damage func(t *testing.T, f *os.File, data []byte)
+		damage func(t *testing.T, f *os.File, data []byte, leaf int)
 		want   string
 	}{
-		{"ErrTruncated", func(t *testing.T, f *os.File, data []byte) {
+		{"ErrTruncated", func(t *testing.T, f *os.File, data []byte, leaf int) {
 			if err := f.Truncate(8192); err != nil {
 				t.Fatal(err)
 			}
 		}, "could not be read"},
-		{"ErrFlippedLeafFlags", func(t *testing.T, f *os.File, data []byte) {
-			off := int64(pageWith(t, data, 0x02, 10)*4096 + 8)
+		{"ErrFlippedLeafFlags", func(t *testing.T, f *os.File, data []byte, leaf int) {
+			off := int64(leaf*4096 + 8)
 			if _, err := f.WriteAt([]byte{data[off] ^ 0x40}, off); err != nil {
 				t.Fatal(err)
 			}
@@ -170,6 +173,7 @@ func TestDamagedWhileOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			leaf := liveLeaf(t, path)
 			log, err := events.Open(path, events.Options{ReadOnly: true})
 			if err != nil {
 				t.Fatal(err)
@@ -179,7 +183,7 @@ func TestDamagedWhileOpen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tt.damage(t, f, data)
+			tt.damage(t, f, data, leaf)
 			f.Close()
 			err = log.View(func(tx *events.Tx) error {
 				return tx.Scan(1, 0, func(events.Event) error { return nil })
@@ -216,4 +220,49 @@ func TestScanMalformedKey(t *testing.T) {
 	if !errors.Is(err, events.ErrDamaged) || !strings.Contains(err.Error(), "not a revision") {
 		t.Errorf("Scan over a malformed key: got %v, want a DamagedError", err)
 	}
+}
+
+// liveLeaf returns the id of a leaf page of the log of at least 10
+// elements that is in use (not free, as a stale copy may be), asking
+// bbolt.
+func liveLeaf(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found := -1
+	err = db.Update(func(tx *bolt.Tx) error {
+		for id := 2; found < 0; id++ {
+			info, err := tx.Page(id)
+			if err != nil {
+				return err
+			}
+			if info == nil {
+				return fmt.Errorf("no live leaf page of 10 elements")
+			}
+			if info.Type == "leaf" && info.Count >= 10 && isLogLeaf(data[id*4096:]) {
+				found = id
+			}
+		}
+		return errors.New("read only") // roll back
+	})
+	if found < 0 {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// isLogLeaf reports whether the leaf page p holds log records: its first
+// key is a revision (8 bytes) and its value starts with the record
+// version 1.
+func isLogLeaf(p []byte) bool {
+	pos, ksize := int(binary.LittleEndian.Uint32(p[20:])), int(binary.LittleEndian.Uint32(p[24:]))
+	at := 16 + pos
+	return ksize == 8 && at+9 <= len(p) && p[at] == 0 && p[at+8] == 1
 }
