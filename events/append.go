@@ -77,9 +77,6 @@ func (tx *Tx) Append(author string, p Payload) (Event, error) {
 		if beyond[i] = a.beyond(ix, ent.key); beyond[i] {
 			continue
 		}
-		if err := a.own(ent.index); err != nil {
-			return Event{}, err
-		}
 		if ix.has(ent.key) {
 			return Event{}, &DuplicateError{Index: indexNames[ent.index], Key: string(ent.key)}
 		}
@@ -88,39 +85,27 @@ func (tx *Tx) Append(author string, p Payload) (Event, error) {
 		return Event{}, bolterrors.ErrValueTooLarge
 	}
 
-	// The puts: those that might fail first, and at once; the others queued.
-	var rev []byte
+	// The puts, all on this goroutine: a bbolt transaction is not safe
+	// for concurrent use.
 	if n > 0 {
-		rev = a.recs.take(8)
-		rev = binary.BigEndian.AppendUint64(rev, uint64(e.Revision))
+		rev := binary.BigEndian.AppendUint64(a.recs.take(8), uint64(e.Revision))
 		a.recs.used(8)
 		for i, ent := range ents[:n] {
-			if ix := &a.index[ent.index]; !beyond[i] || ix.direct || !a.fast {
-				if err := ix.b.Put(ent.key, rev); err != nil {
-					return Event{}, err
-				}
-				ix.seq = ix.seq && beyond[i]
-			}
-		}
-		for i, ent := range ents[:n] {
-			if !beyond[i] {
-				continue
-			}
 			ix := &a.index[ent.index]
-			key := append(a.recs.take(len(ent.key)), ent.key...)
-			a.recs.used(len(key))
-			ix.last = key
-			if !ix.direct && a.fast {
-				a.w.queue(ix.b, key, rev)
-				ix.behind = true
+			if err := ix.b.Put(ent.key, rev); err != nil {
+				return Event{}, err
+			}
+			ix.seq = ix.seq && beyond[i]
+			if beyond[i] {
+				// ent.key is scratch, reused by the next Append.
+				ix.last = append(a.recs.take(len(ent.key)), ent.key...)
+				a.recs.used(len(ix.last))
 			}
 		}
 	}
 	logKey := binary.BigEndian.AppendUint64(a.recs.take(8), uint64(e.Revision))
 	a.recs.used(8)
-	if a.fast {
-		a.w.queue(a.log, logKey, rec)
-	} else if err := a.log.Put(logKey, rec); err != nil {
+	if err := a.log.Put(logKey, rec); err != nil {
 		return Event{}, err
 	}
 
@@ -167,17 +152,13 @@ func (l *eventList) all() []Event {
 
 // appendState is what Tx.Append keeps between calls in one transaction.
 //
-// Puts that cannot fail (see writer) are queued while fast is set: the
-// writer then owns the log bucket, and the index buckets marked behind,
-// until sync. The Tx syncs before it reads or hands out those buckets:
-// Event, Scan and VerifyChain sync; Lookup and IndexKeys sync when they
-// need an index that is behind (own); Bolt syncs and turns fast off for
-// the rest of the transaction (the caller may write any bucket then); and
-// Log.Update syncs (or stops the writer) before bbolt commits or rolls
-// back.
+// Everything Append does, it does on the goroutine that calls it: a bbolt
+// transaction, and every byte read from it, belongs to one goroutine at a
+// time (bbolt documents transactions as not safe for concurrent use).
 type appendState struct {
-	w       writer
-	fast    bool // queue puts (Bolt was not called)
+	// trust: the index buckets are written by Append alone, so the last
+	// key Append knows of each is the greatest (Bolt was not called).
+	trust   bool
 	log     *bolt.Bucket
 	index   [len(indexNames)]indexState
 	sha     hash.Hash
@@ -192,17 +173,14 @@ type indexState struct {
 	cur  *bolt.Cursor // for has, made on first use
 	init bool         // last is known
 	// last is the greatest key in the index (nil when it is empty), kept
-	// up to date by Append while fast is set.
+	// up to date by Append while trust is set.
 	last []byte
-	// behind: puts are queued for b. direct: b is read in this
-	// transaction, so its puts are not queued.
-	behind, direct bool
 	// seq: every key put in this transaction went after the last one.
 	seq bool
 }
 
 func newAppendState(tx *Tx) (*appendState, error) {
-	a := &appendState{log: tx.btx.Bucket(bucketLog), sha: sha256.New(), fast: !tx.bolted}
+	a := &appendState{log: tx.btx.Bucket(bucketLog), sha: sha256.New(), trust: !tx.bolted}
 	a.log.FillPercent = 1.0 // keys only ever grow: pack pages full
 	ix := tx.btx.Bucket(bucketIndex)
 	for i, name := range indexNames {
@@ -221,13 +199,12 @@ func newAppendState(tx *Tx) (*appendState, error) {
 }
 
 // beyond reports whether key is greater than every key of the index, and
-// so not in it, and the put of it one the writer can do.
+// so not in it: the duplicate check needs no lookup.
 func (a *appendState) beyond(ix *indexState, key []byte) bool {
-	if !a.fast || len(key) == 0 || len(key) > bolt.MaxKeySize {
+	if !a.trust || len(key) == 0 || len(key) > bolt.MaxKeySize {
 		return false
 	}
 	if !ix.init {
-		// Not behind: puts are only queued once last is known.
 		k, _ := ix.b.Cursor().Last()
 		ix.last, ix.init = bytes.Clone(k), true
 	}
@@ -244,75 +221,15 @@ func (ix *indexState) has(key []byte) bool {
 	return v != nil && bytes.Equal(k, key)
 }
 
-// own makes index i (a position in indexNames; -1 for none) safe to read
-// and write here: it syncs when puts are queued for it, and puts into it
-// are no longer queued in this transaction.
-func (a *appendState) own(i int) error {
-	if i < 0 {
-		return nil
-	}
-	ix := &a.index[i]
-	ix.direct = true
-	if ix.behind {
-		return a.sync()
-	}
-	return nil
-}
+// bolted is Tx.Bolt's part: the caller may write the index buckets now,
+// so the last keys Append knows of are no longer trusted.
+func (a *appendState) bolted() { a.trust = false }
 
-// lookup is Tx.Lookup's part: it reports whether the index must be read
-// (false: key cannot be there), after making it safe to read.
-func (a *appendState) lookup(index, key string) bool {
-	i := indexPos(index)
-	if i < 0 || !a.index[i].behind {
-		return true
-	}
-	if ix := &a.index[i]; bytes.Compare([]byte(key), ix.last) > 0 {
-		return false // beyond the last key, which is known when puts are queued
-	}
-	_ = a.own(i) // an error is kept and returned by Log.Update
-	return true
-}
-
-// sync performs the queued puts (see writer.sync).
-func (a *appendState) sync() error {
-	err := a.w.sync()
-	for i := range a.index {
-		a.index[i].behind = false
-	}
-	return err
-}
-
-// bolted is Tx.Bolt's part: from now on every put is done at once.
-func (a *appendState) bolted() {
-	_ = a.sync() // an error is kept and returned by Log.Update
-	a.fast = false
-}
-
-func indexPos(name string) int {
-	for i, n := range indexNames {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// syncWrites makes the buckets hold everything appended so far.
-func (tx *Tx) syncWrites() error {
-	if tx.app == nil {
-		return nil
-	}
-	return tx.app.sync()
-}
-
-// finishWrites completes Append's puts before bbolt commits.
-func (tx *Tx) finishWrites() error {
+// finishWrites prepares Append's buckets for the commit.
+func (tx *Tx) finishWrites() {
 	a := tx.app
 	if a == nil {
-		return nil
-	}
-	if err := a.sync(); err != nil {
-		return err
+		return
 	}
 	for i := range a.index {
 		if ix := &a.index[i]; ix.seq && ix.init {
@@ -320,25 +237,6 @@ func (tx *Tx) finishWrites() error {
 			// pages written full.
 			ix.b.FillPercent = 1.0
 		}
-	}
-	return nil
-}
-
-// discardWrites stops Append's puts before bbolt rolls back, and re-raises
-// the panic of one.
-func (tx *Tx) discardWrites() {
-	if a := tx.app; a != nil {
-		if p := a.w.stop(); p != nil {
-			panic(p)
-		}
-	}
-}
-
-// abandonWrites stops Append's puts when a panic unwinds through
-// Log.Update.
-func (tx *Tx) abandonWrites() {
-	if a := tx.app; a != nil {
-		a.w.stop()
 	}
 }
 

@@ -66,16 +66,14 @@
 //
 // # Caveats
 //
-// Tx.Append hands the bbolt puts it knows cannot fail (the record under the
-// next revision, index keys beyond the last key of their index) to a second
-// goroutine, so that inserting one event overlaps with encoding and hashing
-// the next; each Append still returns its event or error at once, and a
-// refused event stores nothing. The Tx waits for those puts before it reads
-// the buckets concerned, before Log.Update commits or rolls back, and in
-// Tx.Bolt, after which the transaction puts everything at once (the caller
-// may use the bbolt transaction freely). This relies on bbolt keeping each
-// bucket's nodes to the bucket: puts into different buckets of one
-// transaction share no memory.
+// A transaction belongs to the goroutine that runs it: Tx.Append encodes,
+// hashes and puts on the caller's goroutine, and nothing read from a
+// transaction is used by another goroutine after the transaction ends.
+//
+// A damaged file is reported as a *DamagedError (ErrDamaged): Open checks
+// the meta pages, that the file is as long as they say, and the freelist
+// page; Log.View and Log.Update turn a fault reading the mapped file, and
+// a panic of bbolt's on a page it cannot make sense of, into the error.
 //
 // Byte slices read from bbolt are valid only inside their transaction:
 // Decode and Tx.Blob copy them out. A file is opened with bbolt's file lock;

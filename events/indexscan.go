@@ -3,20 +3,15 @@ package events
 import (
 	"bytes"
 	"fmt"
+	"slices"
 )
 
 // IndexPrefix calls fn for every key of the named index that starts with
 // prefix, in key order. An index the archive does not have yet (one added
 // to the program after the archive was made) has no keys.
 func (tx *Tx) IndexPrefix(index, prefix string, fn func(key string, rev Revision) error) error {
-	i := indexPos(index)
-	if i < 0 {
+	if !slices.Contains(indexNames[:], index) {
 		return fmt.Errorf("events: no index %q", index)
-	}
-	if a := tx.app; a != nil {
-		if err := a.own(i); err != nil {
-			return err
-		}
 	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -30,6 +31,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrReadOnly reports an append on a log opened read-only.
 	ErrReadOnly = errors.New("archive is open read-only")
+	// ErrDamaged reports an archive file whose bytes are damaged (see
+	// DamagedError).
+	ErrDamaged = errors.New("archive is damaged")
 )
 
 // PathError records an error and the archive file it concerns, like
@@ -128,8 +132,10 @@ func createCause(err error) error {
 	return err
 }
 
-// Open opens an existing archive.
-func Open(path string, opts Options) (*Log, error) {
+// Open opens an existing archive. A file that bbolt could not read
+// safely (shorter than its meta page says, a freelist page that is not
+// one) is a *DamagedError, found before bbolt maps it.
+func Open(path string, opts Options) (l *Log, err error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -142,12 +148,43 @@ func Open(path string, opts Options) (*Log, error) {
 		// bbolt would initialise an empty file as a new database.
 		return nil, &PathError{path, fmt.Errorf("%w: the file is empty", ErrNotArchive)}
 	}
-	db, err := openBolt(path, opts)
+	start := time.Now()
+	fc, err := checkPath(path, lockTimeout(opts), false)
+	switch {
+	case errors.Is(err, errLockTimeout):
+		return nil, &PathError{path, fmt.Errorf("%w (no lock within %s)", ErrInUse, lockTimeout(opts))}
+	case err != nil:
+		return nil, &PathError{path, err}
+	case fc.damaged != "":
+		return nil, &DamagedError{Path: path, What: fc.damaged}
+	}
+	boltOpts := opts // the lock is waited for once in all
+	boltOpts.Timeout = max(lockTimeout(opts)-time.Since(start), time.Millisecond)
+	db, err := openBolt(path, boltOpts)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	defer guard(path, debug.SetPanicOnFault(true), &err)
 	err = db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
+		var missing []string
+		for _, name := range [][]byte{bucketMeta, bucketLog, bucketBlobs, bucketIndex} {
+			if tx.Bucket(name) == nil {
+				missing = append(missing, string(name))
+			}
+		}
+		switch {
+		case len(missing) > 0 && len(missing) < 4:
+			// Some of Sillok's buckets, not all: a root page lost some.
+			return &DamagedError{Path: path, What: fmt.Sprintf("the buckets %q are missing", missing)}
+		case meta != nil && meta.Get(keyMagic) == nil && len(missing) == 0:
+			return &DamagedError{Path: path, What: "the meta bucket has lost the archive's header"}
+		}
 		if meta == nil || !bytes.Equal(meta.Get(keyMagic), []byte(magic)) {
 			return fmt.Errorf("%w: it is a bbolt file without Sillok's header", ErrNotArchive)
 		}
@@ -165,19 +202,30 @@ func Open(path string, opts Options) (*Log, error) {
 		}
 		return nil
 	})
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return nil, err
+	}
 	if err != nil {
-		db.Close()
 		return nil, &PathError{path, err}
 	}
 	return &Log{db: db, path: path, opts: opts}, nil
 }
 
-func openBolt(path string, opts Options) (*bolt.DB, error) {
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Second
+// lockTimeout is how long to wait for the file lock.
+func lockTimeout(opts Options) time.Duration {
+	if opts.Timeout == 0 {
+		return 2 * time.Second
 	}
-	db, err := bolt.Open(path, 0o644, &bolt.Options{
+	return opts.Timeout
+}
+
+func openBolt(path string, opts Options) (db *bolt.DB, err error) {
+	timeout := lockTimeout(opts)
+	// bbolt reads the meta pages, and the freelist of a file opened for
+	// writing, through its mapping.
+	defer guard(path, debug.SetPanicOnFault(true), &err)
+	db, err = bolt.Open(path, 0o644, &bolt.Options{
 		Timeout:         timeout,
 		ReadOnly:        opts.ReadOnly,
 		InitialMmapSize: opts.InitialMmapSize,
@@ -211,29 +259,31 @@ func (l *Log) Bolt() *bolt.DB { return l.db }
 
 // Update runs fn in a read-write transaction. Events appended by fn are
 // committed, durably, together with everything else fn wrote, or not at
-// all when fn returns an error.
-func (l *Log) Update(fn func(*Tx) error) error {
+// all when fn returns an error. A damaged page met on the way is a
+// *DamagedError, and nothing is committed.
+func (l *Log) Update(fn func(*Tx) error) (err error) {
 	if l.opts.ReadOnly {
 		return &PathError{l.path, ErrReadOnly}
 	}
+	defer guard(l.path, debug.SetPanicOnFault(true), &err)
 	return l.db.Update(func(btx *bolt.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {
 			return err
 		}
-		// Whatever happens, Append's writer is done before bbolt commits or
-		// rolls back.
-		defer tx.abandonWrites()
 		if err := fn(tx); err != nil {
-			tx.discardWrites()
 			return err
 		}
-		return tx.finishWrites()
+		tx.finishWrites()
+		return nil
 	})
 }
 
-// View runs fn in a read-only transaction: a consistent snapshot.
-func (l *Log) View(fn func(*Tx) error) error {
+// View runs fn in a read-only transaction: a consistent snapshot. A
+// damaged page met on the way is a *DamagedError. Nothing fn read from
+// the transaction may be used after it returns, on any goroutine.
+func (l *Log) View(fn func(*Tx) error) (err error) {
+	defer guard(l.path, debug.SetPanicOnFault(true), &err)
 	return l.db.View(func(btx *bolt.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {
@@ -289,10 +339,10 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 	k, v := btx.Bucket(bucketLog).Cursor().Last()
 	if k != nil {
 		if len(k) != 8 {
-			return nil, fmt.Errorf("events: log key %x is not a revision: %w", k, ErrCorruptRecord)
+			return nil, &DamagedError{Path: l.path, What: fmt.Sprintf("the log's last key %x is not a revision", k), Err: ErrCorruptRecord}
 		}
 		if len(v) < 65 {
-			return nil, fmt.Errorf("events: head revision %d: %w", keyRev(k), ErrCorruptRecord)
+			return nil, &DamagedError{Path: l.path, What: fmt.Sprintf("the head revision %d is %d bytes, too short for an event", keyRev(k), len(v)), Err: ErrCorruptRecord}
 		}
 		tx.head = keyRev(k)
 		copy(tx.headHash[:], v[33:65])
@@ -301,8 +351,7 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 }
 
 // Bolt returns the underlying bbolt transaction. It holds every event
-// appended so far; in a read-write transaction, the events appended after
-// this call are stored at once, as Append returns.
+// appended so far.
 func (tx *Tx) Bolt() *bolt.Tx {
 	tx.bolted = true
 	if a := tx.app; a != nil {
@@ -333,11 +382,6 @@ func (e *DuplicateError) Error() string {
 // Lookup returns the revision of the event that introduced key in the
 // named index.
 func (tx *Tx) Lookup(index, key string) (Revision, bool) {
-	if a := tx.app; a != nil {
-		if !a.lookup(index, key) {
-			return 0, false
-		}
-	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {
 		return 0, false
@@ -351,11 +395,6 @@ func (tx *Tx) Lookup(index, key string) (Revision, bool) {
 
 // IndexKeys calls fn for every key of the named index, in key order.
 func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) error {
-	if a := tx.app; a != nil {
-		if err := a.own(indexPos(index)); err != nil {
-			return err
-		}
-	}
 	b := tx.btx.Bucket(bucketIndex).Bucket([]byte(index))
 	if b == nil {
 		return fmt.Errorf("events: no index %q", index)
@@ -370,16 +409,13 @@ func (tx *Tx) IndexKeys(index string, fn func(key string, rev Revision) error) e
 
 // Event reads the event at rev.
 func (tx *Tx) Event(rev Revision) (Event, error) {
-	if err := tx.syncWrites(); err != nil {
-		return Event{}, err
-	}
 	v := tx.btx.Bucket(bucketLog).Get(revKey(rev))
 	if v == nil {
 		return Event{}, fmt.Errorf("events: revision %d: %w", rev, ErrNotFound)
 	}
 	e, err := Decode(v)
 	if err != nil {
-		return Event{}, fmt.Errorf("events: revision %d: %w", rev, err)
+		return Event{}, &DamagedError{Path: tx.log.path, What: fmt.Sprintf("revision %d: %v", rev, err), Err: err}
 	}
 	return e, nil
 }
@@ -387,21 +423,27 @@ func (tx *Tx) Event(rev Revision) (Event, error) {
 // Scan calls fn for each event from revision from through to (inclusive;
 // to == 0 means the head), in order. The events are copies: fn may keep them.
 func (tx *Tx) Scan(from, to Revision, fn func(Event) error) error {
-	if err := tx.syncWrites(); err != nil {
-		return err
-	}
 	if from == 0 {
 		from = 1
 	}
 	c := tx.btx.Bucket(bucketLog).Cursor()
+	want := from
 	for k, v := c.Seek(revKey(from)); k != nil; k, v = c.Next() {
+		if len(k) != 8 {
+			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("the log holds the key %x, which is not a revision", k)}
+		}
 		rev := keyRev(k)
+		if rev != want {
+			// The revisions are gap-free by construction.
+			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("revisions %d to %d are missing from the log", want, rev-1)}
+		}
+		want++
 		if to != 0 && rev > to {
 			break
 		}
 		e, err := Decode(v)
 		if err != nil {
-			return fmt.Errorf("events: revision %d: %w", rev, err)
+			return &DamagedError{Path: tx.log.path, What: fmt.Sprintf("revision %d: %v", rev, err), Err: err}
 		}
 		if err := fn(e); err != nil {
 			return err
@@ -424,7 +466,8 @@ func (tx *Tx) PutBlob(b []byte) (Digest, error) {
 func (tx *Tx) Blob(d Digest) ([]byte, error) {
 	v := tx.btx.Bucket(bucketBlobs).Get(d[:])
 	if v == nil {
-		return nil, fmt.Errorf("events: blob %s: %w", d, ErrNotFound)
+		// The blobs of archived sources are never deleted.
+		return nil, &DamagedError{Path: tx.log.path, What: fmt.Sprintf("the bytes of source %s are missing", d), Err: ErrNotFound}
 	}
 	return bytes.Clone(v), nil
 }

@@ -58,9 +58,6 @@ func (tx *Tx) VerifyChainBorrowed(fn func(Event) error) (ChainReport, error) {
 // verifyChain is VerifyChain, decoding each record with decode.
 func (tx *Tx) verifyChain(fn func(Event) error, decode func([]byte) (Event, error)) (ChainReport, error) {
 	var r ChainReport
-	if err := tx.syncWrites(); err != nil {
-		return r, err
-	}
 	var prev Digest
 	want := Revision(1)
 	h := sha256.New()

@@ -41,7 +41,9 @@
 // # Bucket layout
 //
 //	projections                 top-level bucket, owned by this package
-//	  "schema"     → uvarint SchemaVersion (4)
+//	  "schema"     → uvarint SchemaVersion
+//	  "head"       → 8-byte BE revision, 32-byte hash: the head of the log
+//	                 when a write last stored the projection (CheckHead)
 //	  checkpoints               sub-bucket
 //	    8-byte BE revision → checkpoint of the State at that revision
 //

@@ -148,6 +148,19 @@ func fold(tx *events.Tx, s *State, to events.Revision, text func(*events.SourceA
 		}
 	}()
 
+	// A damaged page panics out of the scan (events.Log turns that into
+	// an error, and the transaction ends): the goroutines, which may read
+	// the transaction's bytes (Store's checker), are done first.
+	finished := false
+	defer func() {
+		if !finished {
+			close(work)
+			close(order)
+			<-applied
+			wg.Wait()
+		}
+	}()
+
 	// The pages of the file a long scan has read are released as it goes
 	// (ReleaseMapped), so that they do not all stay resident.
 	long := to-s.Rev >= releaseEvery
@@ -195,6 +208,7 @@ func fold(tx *events.Tx, s *State, to events.Revision, text func(*events.SourceA
 			scanErr = err
 		}
 	}
+	finished = true
 	close(work)
 	close(order)
 	<-applied

@@ -371,13 +371,11 @@ func TestStoreChecksums(t *testing.T) {
 	if len(revs) < 2 || revs[len(revs)-1] != head {
 		t.Fatalf("Rebuild stored checkpoints %v, want the head %d and older ones", revs, head)
 	}
-	damaged, beyond := revs[len(revs)-1], head+10
+	// A checkpoint beyond the head is a log cut short: TestStoreCutShort.
+	damaged := revs[len(revs)-1]
 	err = log.Update(func(tx *events.Tx) error {
 		b := checkpoints(tx.Bolt())
 		v := bytes.Clone(b.Get(checkpointKey(damaged)))
-		if err := b.Put(checkpointKey(beyond), bytes.Clone(v)); err != nil {
-			return err
-		}
 		// A valid checkpoint under another revision's key.
 		if err := b.Put(checkpointKey(revs[0]), bytes.Clone(b.Get(checkpointKey(revs[1])))); err != nil {
 			return err
@@ -390,11 +388,11 @@ func TestStoreChecksums(t *testing.T) {
 	}
 	err = log.View(func(tx *events.Tx) error {
 		bad, err := st.CheckSums(tx)
-		if want := []events.Revision{revs[0], damaged, beyond}; err != nil || !slices.Equal(bad, want) {
+		if want := []events.Revision{revs[0], damaged}; err != nil || !slices.Equal(bad, want) {
 			t.Errorf("CheckSums: %v, %v, want %v", bad, err, want)
 		}
 		bad, err = st.Check(tx)
-		if want := []events.Revision{revs[0], damaged, beyond}; err != nil || !slices.Equal(bad, want) {
+		if want := []events.Revision{revs[0], damaged}; err != nil || !slices.Equal(bad, want) {
 			t.Errorf("Check: %v, %v, want %v", bad, err, want)
 		}
 		for _, r := range []events.Revision{damaged, revs[0]} {
@@ -415,7 +413,7 @@ func TestStoreChecksums(t *testing.T) {
 	}
 	err = log.Update(func(tx *events.Tx) error {
 		s, bad, err := st.RebuildChecked(tx)
-		if want := []events.Revision{revs[0], damaged, beyond}; err != nil || !slices.Equal(bad, want) {
+		if want := []events.Revision{revs[0], damaged}; err != nil || !slices.Equal(bad, want) {
 			t.Errorf("RebuildChecked: %v, %v, want %v", bad, err, want)
 		}
 		if s == nil || s.Rev != head {

@@ -11,6 +11,7 @@ var (
 	bucketProjections = []byte("projections")
 	bucketCheckpoints = []byte("checkpoints")
 	keySchema         = []byte("schema")
+	keyHead           = []byte("head")
 )
 
 func checkpointKey(r events.Revision) []byte {

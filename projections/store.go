@@ -96,6 +96,9 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 	if rev > head {
 		return nil, 0, fmt.Errorf("revision %d is beyond the head revision %d", rev, head)
 	}
+	if err := st.CheckHead(tx); err != nil {
+		return nil, 0, err
+	}
 	s := NewState()
 	var from events.Revision
 	if b := checkpoints(tx.Bolt()); b != nil {
@@ -138,9 +141,18 @@ func (st *Store) replay(tx *events.Tx, s *State, to events.Revision) error {
 // head is Interval or more events past the newest checkpoint it stores a
 // checkpoint of the head state, and thins older checkpoints. A stored
 // projection of another schema version is wiped first.
+//
+// A log cut short (CheckHead) is an error: a write must not bury the
+// evidence under new events.
 func (st *Store) CatchUp(tx *events.Tx) error {
+	if err := st.CheckHead(tx); err != nil {
+		return err
+	}
 	b, err := st.bucket(tx)
 	if err != nil {
+		return err
+	}
+	if err := putHead(tx); err != nil {
 		return err
 	}
 	head, _ := tx.Head()
@@ -315,6 +327,11 @@ func (st *Store) RebuildChecked(tx *events.Tx) (s *State, bad []events.Revision,
 }
 
 func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, error) {
+	// A rebuild stores checkpoints of the log as it is: of a log cut short
+	// that would erase the evidence.
+	if err := st.CheckHead(tx); err != nil {
+		return nil, nil, err
+	}
 	head, _ := tx.Head()
 	var cmp *checker
 	if check {
@@ -364,7 +381,7 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 		return nil, nil, err
 	}
 	var headEnc []byte
-	if len(candidates) > 0 {
+	if head > 0 {
 		headEnc = encodeState(s)
 	}
 	var bad []events.Revision
@@ -394,6 +411,9 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 		if err := b.Put(checkpointKey(head), headEnc); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := putHead(tx); err != nil {
+		return nil, nil, err
 	}
 	return s, bad, nil
 }
@@ -497,32 +517,113 @@ func (st *Store) Check(tx *events.Tx) (bad []events.Revision, err error) {
 }
 
 // CheckSums verifies the checksum of every stored checkpoint without
-// replaying the log, and returns the revisions of those that fail it, do
-// not name the revision they are stored under, or are beyond the head. A
-// key that is not a revision is reported as the error, after the others
-// are checked.
+// replaying the log, and returns the revisions of those that fail it or
+// do not name the revision they are stored under. A checkpoint beyond the
+// head is CheckHead's to report. A key that is not a revision is reported
+// as the error, after the others are checked.
 func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
 	b := checkpoints(tx.Bolt())
 	if b == nil {
 		return nil, nil
 	}
 	head, _ := tx.Head()
+	var malformed error
 	err = b.ForEach(func(k, v []byte) error {
 		r, ok := checkpointRev(k)
 		if !ok {
-			if err == nil {
-				err = fmt.Errorf("malformed projection checkpoint key %x", k)
+			if malformed == nil {
+				malformed = fmt.Errorf("malformed projection checkpoint key %x", k)
 			}
+			return nil
+		}
+		if r > head {
 			return nil
 		}
 		var release func()
 		if len(v) > 2*releaseBlock {
 			release = func() { ReleaseMapped(tx) }
 		}
-		if r > head || checkSum(v, release) != nil || storedRev(v) != r {
+		if checkSum(v, release) != nil || storedRev(v) != r {
 			bad = append(bad, r)
 		}
 		return nil
 	})
+	if err == nil {
+		err = malformed
+	}
 	return bad, err
+}
+
+// CutShortError reports a log that no longer holds events the stored
+// projection was written from: events at its end were removed (and
+// perhaps others appended in their place).
+type CutShortError struct {
+	// Head is the log's head revision; Rev the revision the stored
+	// projection names.
+	Head, Rev events.Revision
+	// Rewritten: the log holds an event at Rev, but not the one the
+	// projection recorded.
+	Rewritten bool
+	What      string
+}
+
+func (e *CutShortError) Error() string {
+	if e.Rewritten {
+		return fmt.Sprintf("the log was cut short before revision %d and written again: %s", e.Rev, e.What)
+	}
+	return fmt.Sprintf("the log was cut short after revision %d: %s", e.Head, e.What)
+}
+
+// CheckHead checks that the log still reaches every revision the stored
+// projection knows of: its newest checkpoint, and the head recorded by the
+// last write that stored it (revision and hash). It returns a
+// *CutShortError when it does not. A log that was never written through a
+// Store passes.
+func (st *Store) CheckHead(tx *events.Tx) error {
+	head, _ := tx.Head()
+	root := tx.Bolt().Bucket(bucketProjections)
+	if root == nil {
+		return nil
+	}
+	if b := root.Bucket(bucketCheckpoints); b != nil {
+		if k, _ := b.Cursor().Last(); k != nil {
+			if r, ok := checkpointRev(k); ok && r > head {
+				return &CutShortError{Head: head, Rev: r, What: fmt.Sprintf("a stored projection checkpoint is of revision %d", r)}
+			}
+		}
+	}
+	v := root.Get(keyHead)
+	if v == nil {
+		return nil
+	}
+	if len(v) != 8+len(events.Digest{}) {
+		return fmt.Errorf("the stored projection's head record is %d bytes, not %d (run sillok rebuild)", len(v), 8+len(events.Digest{}))
+	}
+	r := events.Revision(binary.BigEndian.Uint64(v))
+	var want events.Digest
+	copy(want[:], v[8:])
+	if r > head {
+		return &CutShortError{Head: head, Rev: r, What: fmt.Sprintf("the stored projection was written when the log reached revision %d (hash %s)", r, want.Hex())}
+	}
+	if r == 0 {
+		return nil
+	}
+	e, err := tx.Event(r)
+	if err != nil {
+		return err
+	}
+	if e.Hash != want {
+		return &CutShortError{Head: head, Rev: r, Rewritten: true, What: fmt.Sprintf("the stored projection was written when revision %d had the hash %s, and the log's revision %d has the hash %s", r, want.Hex(), r, e.Hash.Hex())}
+	}
+	return nil
+}
+
+// putHead records the log's head in the stored projection (see CheckHead).
+func putHead(tx *events.Tx) error {
+	root := tx.Bolt().Bucket(bucketProjections)
+	if root == nil {
+		return nil
+	}
+	head, hash := tx.Head()
+	return root.Put(keyHead, append(binary.BigEndian.AppendUint64(nil, uint64(head)), hash[:]...))
 }

@@ -123,6 +123,7 @@ func (a *app) cli() *cli.App {
 			a.diffCommand(),
 			a.logCommand(),
 			a.verifyCommand(),
+			a.headCommand(),
 			a.rebuildCommand(),
 			a.demoCommand(),
 			a.genCommand(),
@@ -213,7 +214,11 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 		}
 		return ee.code
 	}
-	fmt.Fprintln(a.stderr, "sillok: "+strings.TrimRight(err.Error(), "\n"))
+	msg := strings.TrimRight(err.Error(), "\n")
+	if errors.Is(err, events.ErrDamaged) {
+		msg += " (sillok verify lists what it finds)"
+	}
+	fmt.Fprintln(a.stderr, "sillok: "+msg)
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return 2

@@ -388,7 +388,8 @@ func TestVerify(t *testing.T) {
 	t.Run("OK/Events", func(t *testing.T) {
 		path := newArchive(t, seedThree)
 		stdout, stderr, code := runCLI(t, path, "verify")
-		if want := "3 events (head 3), 1 sources, 1 claims: ok\n"; code != 0 || stdout != want || stderr != "" {
+		_, hash := relHeadHash(t, path)
+		if want := "3 events (head 3:" + hash.String() + "), 1 sources, 1 claims: ok\n"; code != 0 || stdout != want || stderr != "" {
 			t.Errorf("verify: got %d, %q, %q, want 0, %q, nothing", code, stdout, stderr, want)
 		}
 	})

@@ -36,10 +36,21 @@ func (a *app) rebuildCommand() *cli.Command {
 				// releases the pages as it goes, as the replay below
 				// does, so that they do not add up to the log's size in
 				// the process's memory.
+				// Nor one whose sources' bytes were altered: the
+				// projections read them (copy detection), and a replay
+				// would take the altered text for the archived one.
 				n := 0
-				chain, err := tx.VerifyChain(func(events.Event) error {
+				var fixity []events.Problem
+				chain, err := tx.VerifyChain(func(e events.Event) error {
 					if n++; n%(1<<16) == 0 {
 						projections.ReleaseMapped(tx)
+					}
+					if e.Type == events.TypeSourceArchived {
+						if id, digest, ok := events.DecodeSourceDigest(e.Payload); ok {
+							if msg := tx.VerifyBlob(digest); msg != "" {
+								fixity = append(fixity, events.Problem{Revision: e.Revision, Source: id, Message: msg})
+							}
+						}
 					}
 					return nil
 				})
@@ -48,6 +59,12 @@ func (a *app) rebuildCommand() *cli.Command {
 				}
 				if len(chain.Problems) > 0 {
 					return fmt.Errorf("the log's hash chain is broken (%s); rebuild refuses to fold it: run sillok verify, and restore the archive from a copy", chain.Problems[0])
+				}
+				if len(fixity) > 0 {
+					return fmt.Errorf("a source's stored bytes were altered (%s); rebuild refuses to fold them: run sillok verify, and restore the archive from a copy", fixity[0])
+				}
+				if err := a.store().CheckHead(tx); err != nil {
+					return fmt.Errorf("%w; rebuild refuses to fold it, which would erase the evidence: run sillok verify, and restore the archive from a copy", err)
 				}
 				// One replay compares the stored checkpoints with the
 				// log (bad is nil when they are unreadable: the rebuild

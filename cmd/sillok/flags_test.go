@@ -83,6 +83,7 @@ claims:
 `))
 	base := e2eHead(t, archive) // 2 sources, 3 predicates, 6 claims
 	baseS := strconv.FormatUint(uint64(base), 10)
+	pin1 := "1:" + firstHash(t, archive).String() // verify --expect
 	conflictID := func(kind, word string) string {
 		t.Helper()
 		for _, c := range e2eConflicts(t, archive, "--status", "all") {
@@ -384,6 +385,22 @@ claims:
 			decode(t, out, &got)
 			if !got.OK {
 				t.Errorf("verify --replay --json: got %s", out)
+			}
+		}}, {nil, []string{"--expect", pin1, "--json"}, func(t *testing.T, out string) {
+			var got struct{ OK bool }
+			decode(t, out, &got)
+			if !got.OK {
+				t.Errorf("verify --expect %s --json: got %s", pin1, out)
+			}
+		}}}},
+		{"head", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {
+			var got struct {
+				Revision events.Revision
+				Hash     string
+			}
+			decode(t, out, &got)
+			if got.Revision < base || !strings.HasPrefix(got.Hash, "sha256:") {
+				t.Errorf("head --json: got %s", out)
 			}
 		}}}},
 		{"rebuild", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {

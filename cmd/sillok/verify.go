@@ -2,13 +2,16 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
@@ -85,6 +88,24 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 		}
 		dec.flush()
 	})
+	// The workers read the sources' bytes borrowed from the transaction:
+	// they are done before this returns, also when a damaged page makes
+	// the walk panic (events.Log.View turns that into an error, and the
+	// transaction ends).
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		close(batches)
+		close(texts)
+		decoding.Wait()
+		close(runs)
+		preparing.Wait()
+		anchoring.Wait()
+	}
+	defer stop()
 
 	var (
 		srcs    []*sourceCheck
@@ -129,12 +150,7 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 	if len(batch.items) > 0 {
 		batches <- batch
 	}
-	close(batches)
-	close(texts)
-	decoding.Wait()
-	close(runs)
-	preparing.Wait()
-	anchoring.Wait()
+	stop()
 	if err != nil {
 		return rep, err
 	}
@@ -156,10 +172,25 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 		rep.Problems = append(rep.Problems, p.p)
 	}
 
+	rep.Problems = append(rep.Problems, tx.CheckFile()...)
+
 	if len(chain.Problems) > 0 {
 		return rep, nil // checkpoints of a broken log are not worth comparing
 	}
 	st := a.store()
+	if err := st.CheckHead(tx); err != nil {
+		// Named by the first revision missing (or rewritten).
+		p := events.Problem{Message: err.Error() + "; restore the archive from a copy (sillok rebuild refuses it)"}
+		var cut *projections.CutShortError
+		if !errors.As(err, &cut) {
+			rep.Problems = append(rep.Problems, p)
+			return rep, nil
+		}
+		if p.Revision = cut.Head + 1; cut.Rewritten {
+			p.Revision = cut.Rev
+		}
+		rep.Problems = append(rep.Problems, p)
+	}
 	check, what := st.CheckSums, "its checksum does not match: it was altered or damaged"
 	if replay {
 		check, what = st.Check, "it differs from a replay of the log"
@@ -169,6 +200,9 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 		rep.Problems = append(rep.Problems, events.Problem{Message: "stored projection: " + err.Error() + " (sillok rebuild repairs it)"})
 	}
 	for _, r := range bad {
+		if r > rep.Head {
+			continue // the log was cut short: CheckHead said so
+		}
 		rep.Problems = append(rep.Problems, events.Problem{Revision: r, Message: "the stored projection checkpoint: " + what + " (sillok rebuild repairs it)"})
 	}
 	return rep, nil
@@ -440,11 +474,22 @@ type sourceCheck struct {
 	cached *provenance.Text // from the second run on
 }
 
-// prepare extracts and normalizes the source's text from its stored bytes.
+// prepare extracts and normalizes the source's text from its stored bytes,
+// which are the transaction's: a fault reading them is the source's
+// problem, not a crash.
 func (sc *sourceCheck) prepare() {
+	defer close(sc.ready)
+	defer func(prev bool) {
+		debug.SetPanicOnFault(prev)
+		sc.raw = nil
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			sc.text, sc.err = "", fmt.Errorf("the archive file is damaged: the source's stored bytes could not be read (%v)", r)
+		}
+	}(debug.SetPanicOnFault(true))
 	sc.text, sc.err = sources.Text(sc.raw)
-	sc.raw = nil
-	close(sc.ready)
 }
 
 // prepared returns the source's text prepared for checking anchors. A

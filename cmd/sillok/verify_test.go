@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
@@ -102,6 +104,18 @@ func serialVerify(a *app, tx *events.Tx) (verifyReport, error) {
 	}
 	if len(chain.Problems) > 0 {
 		return rep, nil
+	}
+	// A log rewritten (or cut short) after the projection recorded its head.
+	if err := a.store().CheckHead(tx); err != nil {
+		var cut *projections.CutShortError
+		if !errors.As(err, &cut) {
+			return rep, err
+		}
+		p := events.Problem{Revision: cut.Head + 1, Message: err.Error() + "; restore the archive from a copy (sillok rebuild refuses it)"}
+		if cut.Rewritten {
+			p.Revision = cut.Rev
+		}
+		rep.Problems = append(rep.Problems, p)
 	}
 	bad, err := a.store().CheckSums(tx)
 	if err != nil {

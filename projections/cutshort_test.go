@@ -1,0 +1,116 @@
+package projections
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
+)
+
+// cutLog removes the last n events of the log, behind the Store's back.
+func cutLog(t *testing.T, log *events.Log, n int) {
+	t.Helper()
+	err := log.Update(func(tx *events.Tx) error {
+		head, _ := tx.Head()
+		for r := head; r > head-events.Revision(n); r-- {
+			if err := tx.Bolt().Bucket([]byte("log")).Delete(binary.BigEndian.AppendUint64(nil, uint64(r))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStoreCutShort checks that a log whose last events were removed is
+// found by CheckHead, refused by reads, by CatchUp (even once new events
+// reach the lost revisions again) and by Rebuild, on an archive too small
+// for a checkpoint.
+func TestStoreCutShort(t *testing.T) {
+	log, text := foldLog(t, 40)
+	st := &Store{Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return text(s) }}
+	appendOne := func(id string) error {
+		return log.Update(func(tx *events.Tx) error {
+			if _, err := tx.Append("t", eventstest.Predicate(id, events.KindText)); err != nil {
+				return err
+			}
+			return st.CatchUp(tx)
+		})
+	}
+	for _, id := range []string{"p1", "p2", "p3"} {
+		if err := appendOne(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head, _, err := log.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = log.View(func(tx *events.Tx) error { return st.CheckHead(tx) })
+	if err != nil {
+		t.Fatalf("CheckHead of the whole log: %v", err)
+	}
+	cutLog(t, log, 2)
+
+	var cut *CutShortError
+	err = log.View(func(tx *events.Tx) error { return st.CheckHead(tx) })
+	if !errors.As(err, &cut) || cut.Rev != head || cut.Head != head-2 || !strings.Contains(err.Error(), "the log was cut short after revision") {
+		t.Errorf("CheckHead: got %v, want the log cut short after revision %d", err, head-2)
+	}
+	err = log.View(func(tx *events.Tx) error { _, _, err := st.Head(tx); return err })
+	if !errors.As(err, &cut) {
+		t.Errorf("Head: got %v, want a CutShortError", err)
+	}
+	err = log.Update(func(tx *events.Tx) error { _, err := st.Rebuild(tx); return err })
+	if !errors.As(err, &cut) {
+		t.Errorf("Rebuild: got %v, want a CutShortError", err)
+	}
+	// Two new events take the lost revisions: still found.
+	if err := appendOne("q1"); !errors.As(err, &cut) {
+		t.Errorf("CatchUp one event after the cut: got %v, want a CutShortError", err)
+	}
+	err = log.Update(func(tx *events.Tx) error {
+		for _, id := range []string{"q1", "q2"} {
+			if _, err := tx.Append("t", eventstest.Predicate(id, events.KindText)); err != nil {
+				return err
+			}
+		}
+		return st.CatchUp(tx)
+	})
+	if !errors.As(err, &cut) || !cut.Rewritten || !strings.Contains(err.Error(), "written again") {
+		t.Errorf("CatchUp after the lost revisions were written again: got %v, want a rewritten CutShortError", err)
+	}
+}
+
+// TestStoreRebuildSmall checks that Rebuild stores the head's checkpoint
+// of an archive smaller than the interval, and CheckSums reports a
+// malformed checkpoint key.
+func TestStoreRebuildSmall(t *testing.T) {
+	log, text := foldLog(t, 40)
+	st := &Store{Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return text(s) }}
+	err := log.Update(func(tx *events.Tx) error {
+		if _, err := st.Rebuild(tx); err != nil {
+			return err
+		}
+		head, _ := tx.Head()
+		if v := checkpoints(tx.Bolt()).Get(checkpointKey(head)); v == nil {
+			t.Errorf("Rebuild of %d events stored no checkpoint of the head", head)
+		}
+		return checkpoints(tx.Bolt()).Put([]byte("bad"), []byte("x"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = log.View(func(tx *events.Tx) error {
+		_, err := st.CheckSums(tx)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "malformed projection checkpoint key") {
+		t.Errorf("CheckSums with a malformed key: got %v, want it reported", err)
+	}
+}
