@@ -152,6 +152,8 @@ func knownType(b []byte) Type {
 		return TypeAliasDeclared
 	case string(TypeVerdictRecorded):
 		return TypeVerdictRecorded
+	case string(TypeSourceEdited):
+		return TypeSourceEdited
 	}
 	return Type(b)
 }
