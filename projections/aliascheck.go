@@ -5,10 +5,11 @@ import (
 	"strings"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/sources"
 )
 
 // AliasGraph is the directed graph of alias declarations, name → entity,
-// by NameKey: what a new declaration is checked against before it is
+// by IdentityKey: what a new declaration is checked against before it is
 // recorded. A name declared an alias of itself (after folding), or a
 // declaration that closes a chain of aliases back on its own name
 // (A → B, B → C, then C → A), leaves the entity without a canonical name,
@@ -24,7 +25,7 @@ func NewAliasGraph() *AliasGraph {
 }
 
 func (g *AliasGraph) node(name string) string {
-	k := NameKey(name)
+	k := IdentityKey(name)
 	if _, ok := g.display[k]; !ok {
 		g.display[k] = name
 	}
@@ -45,15 +46,17 @@ func (g *AliasGraph) Add(p events.AliasDeclared) {
 // same name after folding, or the entity is already (through a chain of
 // declarations) an alias of the name; the error names the chain.
 func (g *AliasGraph) Check(p events.AliasDeclared) error {
-	n, e := NameKey(p.Name), NameKey(p.Entity)
-	if n == e {
-		if p.Kind == events.AliasDistinct {
-			return fmt.Errorf("%q and %q are the same name (compared without case, width, punctuation and spacing): a name cannot be distinct from itself", p.Name, p.Entity)
-		}
-		return fmt.Errorf("%q and %q are the same name (compared without case, width, punctuation and spacing): a name cannot be an alias of itself", p.Name, p.Entity)
-	}
 	if p.Kind == events.AliasDistinct {
+		// Two spellings of one identity ("ASEAN", "Asean") may be
+		// declared distinct, which splits them; one name may not.
+		if sources.Normalize(p.Name) == sources.Normalize(p.Entity) {
+			return fmt.Errorf("%q and %q are the same name: a name cannot be distinct from itself", p.Name, p.Entity)
+		}
 		return nil
+	}
+	n, e := IdentityKey(p.Name), IdentityKey(p.Entity)
+	if n == e {
+		return fmt.Errorf("%q and %q are the same name (they differ only in case, width, spacing or how a word is punctuated): a name cannot be an alias of itself", p.Name, p.Entity)
 	}
 	// Breadth first from the entity, for the shortest chain back to the
 	// name.
