@@ -3,6 +3,7 @@ package sources
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -190,7 +191,31 @@ func ParseTimestamp(s string) (t time.Time, hasTime bool, err error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, true, checkTimestamp(s, t, true)
 	}
+	if err := calendarError(s); err != nil {
+		return time.Time{}, false, err
+	}
 	return time.Time{}, false, fmt.Errorf("%q is neither a date (2023-01-07) nor an RFC 3339 date-time with zone (2024-06-07T20:21:00+09:00)", s)
+}
+
+// calendarError says what is wrong with a timestamp written in the right
+// form whose month or day does not exist ("2023-02-29"), or returns nil.
+func calendarError(s string) error {
+	if len(s) < 10 || (len(s) > 10 && s[10] != 'T' && s[10] != 't') {
+		return nil
+	}
+	y, errY := strconv.Atoi(s[0:4])
+	m, errM := strconv.Atoi(s[5:7])
+	d, errD := strconv.Atoi(s[8:10])
+	if errY != nil || errM != nil || errD != nil || s[4] != '-' || s[7] != '-' {
+		return nil
+	}
+	switch days := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day(); {
+	case m < 1 || m > 12:
+		return fmt.Errorf("%q: month %02d does not exist; months run from 01 to 12", s, m)
+	case d < 1 || d > days:
+		return fmt.Errorf("%q: %s %04d has no day %02d (it has %d days)", s, time.Month(m), y, d, days)
+	}
+	return nil
 }
 
 // maxZoneOffset is the largest zone offset in use, in seconds: +14:00

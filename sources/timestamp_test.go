@@ -29,6 +29,10 @@ func TestParseTimestamp(t *testing.T) {
 		{"ErrOffsetSixtyMinutes", "2024-01-01T00:00:00+13:60", "", false, "the zone offset +13:60 has 60 minutes"},
 		{"ErrOffsetLarge", "2024-01-01T00:00:00+23:59", "", false, "beyond ±14:00"},
 		{"ErrGarbage", "yesterday", "", false, "neither a date"},
+		{"ErrNoSuchDay", "2023-02-29", "", false, `"2023-02-29": February 2023 has no day 29 (it has 28 days)`},
+		{"ErrNoSuchDayDateTime", "2024-04-31T10:00:00+09:00", "", false, "April 2024 has no day 31 (it has 30 days)"},
+		{"ErrNoSuchMonth", "2024-13-01", "", false, "month 13 does not exist"},
+		{"LeapDay", "2024-02-29", "2024-02-29T00:00:00Z", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
