@@ -1,0 +1,167 @@
+package archive
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/sources"
+)
+
+// Options are how an archive is opened.
+type Options struct {
+	// ReadOnly opens the archive for reading: a shared lock, and every
+	// write is refused (Forbidden).
+	ReadOnly bool
+	// Timeout is how long Open waits for another process's lock before
+	// it gives up with a Conflict error; 0 means 2 seconds.
+	Timeout time.Duration
+	// Now is the clock events are stamped with; nil means time.Now.
+	Now func() time.Time
+	// CheckpointInterval is how many events may separate two stored
+	// projection checkpoints; 0 means the default.
+	CheckpointInterval int
+}
+
+// Archive is one open archive. It is safe for concurrent use by many
+// goroutines: reads run in read transactions on a consistent revision and
+// do not wait for writes; writes are serialized.
+type Archive struct {
+	path string
+	log  *events.Log
+
+	// writeMu serializes writes, and guards store's warm head state.
+	writeMu sync.Mutex
+	store   *projections.Store
+	// caughtUp is set when a write brings the stored projections up to a
+	// new head (a long import watches it to space its checkpoints).
+	caughtUp bool
+}
+
+// Open opens the existing archive at path.
+func Open(path string, opts Options) (*Archive, error) {
+	log, err := events.Open(path, logOptions(opts))
+	if err != nil {
+		return nil, &Error{Code: ErrorCode(err), Err: err}
+	}
+	return newArchive(path, log, opts), nil
+}
+
+// Create makes a new, empty archive at path and opens it for writing. It
+// fails with a Conflict error when a file is already there.
+func Create(path string, opts Options) (*Archive, error) {
+	opts.ReadOnly = false
+	log, err := events.Create(path, logOptions(opts))
+	if err != nil {
+		return nil, &Error{Code: ErrorCode(err), Err: err}
+	}
+	return newArchive(path, log, opts), nil
+}
+
+func logOptions(opts Options) events.Options {
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = 2 * time.Second
+	}
+	return events.Options{ReadOnly: opts.ReadOnly, Timeout: timeout, Now: opts.Now}
+}
+
+func newArchive(path string, log *events.Log, opts Options) *Archive {
+	return &Archive{
+		path: path,
+		log:  log,
+		store: &projections.Store{
+			Interval: opts.CheckpointInterval,
+			Text: func(tx *events.Tx, src *events.SourceArchived) (string, error) {
+				return sources.StoredText(tx, src)
+			},
+			KeepWarm: true,
+		},
+	}
+}
+
+// Path is where the archive is.
+func (a *Archive) Path() string { return a.path }
+
+// Close closes the archive. Reads and writes still running finish first.
+func (a *Archive) Close() error {
+	a.writeMu.Lock()
+	defer a.writeMu.Unlock()
+	return a.log.Close()
+}
+
+// update runs fn in one write transaction and brings the stored
+// projections up to the new head in the same transaction: every event fn
+// appends lands with the read model it changes, or none does.
+func (a *Archive) update(fn func(tx *events.Tx) error) error {
+	a.writeMu.Lock()
+	defer a.writeMu.Unlock()
+	err := a.log.Update(func(tx *events.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if len(tx.Appended()) == 0 {
+			return nil
+		}
+		a.caughtUp = true
+		return a.store.CatchUp(tx)
+	})
+	if err != nil {
+		// The warm state may hold events that were rolled back.
+		a.store.Warm = nil
+		return coded(err)
+	}
+	return nil
+}
+
+// Head is the revision of the newest event. It reads the log, not the
+// read model.
+const Head = ^events.Revision(0)
+
+// reader is a read transaction with the projected state at a revision.
+type reader struct {
+	tx       *events.Tx
+	state    *projections.State
+	analysis *projections.Analysis
+	// at is the revision read, head the newest.
+	at, head events.Revision
+}
+
+// analyze computes (once) the reconciled view and conflicts.
+func (r *reader) analyze() *projections.Analysis {
+	if r.analysis == nil {
+		r.analysis = projections.Analyze(r.state)
+	}
+	return r.analysis
+}
+
+// read runs fn on the state at revision at (Head: the newest) in one read
+// transaction. Nothing fn keeps may point into the transaction's memory
+// after it returns (package events copies what it decodes).
+func (a *Archive) read(at events.Revision, fn func(*reader) error) error {
+	err := a.log.View(func(tx *events.Tx) error {
+		head, _ := tx.Head()
+		if at == Head {
+			at = head
+		} else if at > head {
+			return Errorf(NotFound, "revision %d is beyond the head revision %d", at, head)
+		}
+		st, _, err := a.store.At(tx, at)
+		if err != nil {
+			return err
+		}
+		return fn(&reader{tx: tx, state: st, at: at, head: head})
+	})
+	return coded(err)
+}
+
+// coded gives err its code, unless it has one.
+func coded(err error) error {
+	var e *Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return &Error{Code: classify(err), Err: err}
+}
