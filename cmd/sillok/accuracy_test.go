@@ -12,6 +12,7 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
+	"github.com/sillok/sillok/internal/gen"
 	"github.com/sillok/sillok/projections"
 )
 
@@ -122,7 +123,7 @@ func factKeyOf(subject, predicate string) string { return subject + " / " + pred
 func temporalKey(relation string, x, y string) string { return relation + " " + x + " " + y }
 
 // checkAccuracy compares an analysis with the ground truth.
-func checkAccuracy(an *projections.Analysis, truth *genTruth) accuracyReport {
+func checkAccuracy(an *projections.Analysis, truth *gen.Truth) accuracyReport {
 	var rep accuracyReport
 	// The conflicts found, by identity.
 	found := map[string]*projections.Conflict{}
@@ -174,7 +175,7 @@ func checkAccuracy(an *projections.Analysis, truth *genTruth) accuracyReport {
 	}
 	// No planted non-conflict is flagged.
 	var flagged int
-	for what, list := range map[string][]truthFact{"precision refinement": truth.NonConflicts.Refinements, "same date in two languages": truth.NonConflicts.Languages} {
+	for what, list := range map[string][]gen.TruthFact{"precision refinement": truth.NonConflicts.Refinements, "same date in two languages": truth.NonConflicts.Languages} {
 		for _, f := range list {
 			if cf := found["value "+factKeyOf(f.Subject, f.Predicate)]; cf != nil {
 				rep.addf(&flagged, "flagged a %s: %s (%s)", what, factKeyOf(f.Subject, f.Predicate), cf.Summary)
@@ -195,7 +196,7 @@ func checkAccuracy(an *projections.Analysis, truth *genTruth) accuracyReport {
 		}
 	}
 	dependent := map[events.SourceID]bool{}
-	for what, list := range map[string][]truthSource{"translation": truth.NonConflicts.Translations, "copy": truth.NonConflicts.Copies} {
+	for what, list := range map[string][]gen.TruthSource{"translation": truth.NonConflicts.Translations, "copy": truth.NonConflicts.Copies} {
 		for _, s := range list {
 			dependent[events.SourceID(s.Source)] = true
 			if x, y := an.Independent(events.SourceID(s.Source)), an.Independent(events.SourceID(s.Of)); x != y {
