@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/internal/textdist"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 )
@@ -212,58 +213,17 @@ type wordBank struct {
 
 func newWordBank() *wordBank { return &wordBank{forms: map[uint64][]int32{}} }
 
-func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
-	}
-	return h
-}
-
-// editDistance is the Levenshtein distance of two ASCII words.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-func deletionForms2(w string) []string {
-	out := []string{w}
-	for i := range len(w) {
-		d1 := w[:i] + w[i+1:]
-		out = append(out, d1)
-		for j := i; j < len(d1); j++ {
-			out = append(out, d1[:j]+d1[j+1:])
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // admit adds w to family fam (-1: a new family) unless it is within two
 // edits of a word of another family; it returns the family and whether w
 // was admitted.
 func (b *wordBank) admit(w string, fam int32) (int32, bool) {
-	forms := deletionForms2(w)
-	hs := make([]uint64, len(forms))
-	for i, f := range forms {
-		hs[i] = hashString(f)
-		for _, id := range b.forms[hs[i]] {
-			if b.fams[id] != fam && editDistance(w, b.words[id]) <= 2 {
+	hs := textdist.DeletionForms(w, 2)
+	for _, h := range hs {
+		for _, id := range b.forms[h] {
+			if b.fams[id] == fam {
+				continue
+			}
+			if _, near := textdist.Distance(w, b.words[id], 2, nil); near {
 				return 0, false
 			}
 		}
