@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -46,6 +47,9 @@ func (a *app) gen(c *cli.Context) error {
 	}
 	dir := c.Args().First()
 	sum, err := gen.Generate(dir, gen.Options{Claims: c.Int("claims"), Seed: c.Uint64("seed"), ClaimsPerFile: c.Int("per-file")})
+	if errors.Is(err, gen.ErrNotEmpty) {
+		return fmt.Errorf("%w: give gen a new directory", err)
+	}
 	if err != nil {
 		return err
 	}

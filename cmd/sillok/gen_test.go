@@ -89,7 +89,7 @@ func TestGenCommand(t *testing.T) {
 		}
 	}
 	_, stderr, code = runCLI(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "10", dir)
-	assertCleanError(t, "", stderr, code, 1, "not empty")
+	assertCleanError(t, "", stderr, code, 1, dir+" is not empty: give gen a new directory")
 	if !slices.Contains([]int{1}, code) {
 		t.Errorf("gen into a used directory: exit status %d, want 1", code)
 	}

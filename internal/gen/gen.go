@@ -144,17 +144,20 @@ type TruthSource struct {
 	Of     string `yaml:"of"`
 }
 
+// ErrNotEmpty is returned by Generate for a directory that is not empty.
+var ErrNotEmpty = errors.New("not empty")
+
 // Generate writes a synthetic archive's input into dir, which must be
-// missing or empty.
+// missing or empty (else the error is ErrNotEmpty).
 func Generate(dir string, opt Options) (Summary, error) {
 	if opt.Claims <= 0 {
-		return Summary{}, errors.New("--claims must be at least 1")
+		return Summary{}, errors.New("gen: the number of claims must be at least 1")
 	}
 	if opt.ClaimsPerFile <= 0 {
 		opt.ClaimsPerFile = 2000
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return Summary{}, fmt.Errorf("%s is not empty: give gen a new directory", dir)
+		return Summary{}, fmt.Errorf("%s is %w", dir, ErrNotEmpty)
 	}
 	for _, d := range []string{dir, filepath.Join(dir, "sources"), filepath.Join(dir, "claims")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {

@@ -3,10 +3,10 @@ package gen_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/sillok/sillok/events"
@@ -88,8 +88,12 @@ func TestGenRefusesNonEmptyDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "x"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := gen.Generate(dir, gen.Options{Claims: 10, Seed: 1}); err == nil || !strings.Contains(err.Error(), "not empty") {
-		t.Errorf("generate into a non-empty directory: got error %v, want one saying it is not empty", err)
+	_, err := gen.Generate(dir, gen.Options{Claims: 10, Seed: 1})
+	if !errors.Is(err, gen.ErrNotEmpty) || err.Error() != dir+" is not empty" {
+		t.Errorf("generate into a non-empty directory: got error %v, want %q (ErrNotEmpty)", err, dir+" is not empty")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("generate into a non-empty directory wrote %d files there, want none", len(entries)-1)
 	}
 }
 
