@@ -22,8 +22,10 @@ import (
 	"github.com/sillok/sillok/sources"
 )
 
-// Version is the version of what gen writes for a given --claims and
-// --seed. Bump it whenever that output changes: cached benchmark archives
+// Version is the version of what Generate writes for given Options (the
+// same Options write the same bytes). Bump it whenever that output
+// changes, and the digest pinned by the package's tests with it: cached
+// benchmark archives
 // are keyed by it.
 const Version = 3
 
