@@ -25,8 +25,7 @@ import (
 // Version is the version of what Generate writes for given Options (the
 // same Options write the same bytes). Bump it whenever that output
 // changes, and the digest pinned by the package's tests with it: cached
-// benchmark archives
-// are keyed by it.
+// benchmark archives are keyed by it.
 const Version = 3
 
 // Rates of planted items, per mille of what they can apply to.
