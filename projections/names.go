@@ -2,16 +2,15 @@ package projections
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/sillok/sillok/internal/textdist"
 	"github.com/sillok/sillok/sources"
 )
 
@@ -29,8 +28,9 @@ import (
 //     are different things, not misspellings.
 //   - A differing word pair may be at most 1 edit apart when the shorter word
 //     has 5 runes and at most 2 edits when it has 6 or more (about a third of
-//     the word, capped at 2). Distances are go-diff's Levenshtein over runes,
-//     so a transposition ("Samsung"/"Samsnug") counts 2.
+//     the word, capped at 2). Distances are the Levenshtein distance over
+//     runes (internal/textdist), so a transposition ("Samsung"/"Samsnug")
+//     counts 2.
 //     "Japan"/"Japanese" (3 edits) and "technology"/"technologies" (3 edits)
 //     are therefore not flagged: an adjective or a plural is a different
 //     word, and a reviewer is not asked about every one.
@@ -358,8 +358,8 @@ func spellingVariant(x, y *nameEntry) (Resemblance, bool) {
 		if limit == 0 {
 			return Resemblance{}, false
 		}
-		d, ok := wordDistance(u, v)
-		if !ok || d > limit {
+		d, ok := wordDistance(u, v, limit)
+		if !ok {
 			return Resemblance{}, false
 		}
 		total += d
@@ -400,31 +400,17 @@ func pairEditLimit(u, v string) int {
 	return min(wordEditLimit(u), wordEditLimit(v))
 }
 
-// wordDistance returns go-diff's Levenshtein distance between two words over
-// runes, and false when an edit touches a Han character.
-//
-// go-diff's diff, and so its Levenshtein count, can depend on the order of
-// the two texts; the words are put in a fixed order so that LookAlike(a, b)
-// and LookAlike(b, a) always agree.
-func wordDistance(u, v string) (int, bool) {
-	if v < u {
-		u, v = v, u
-	}
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
-	diffs := dmp.DiffMainRunes([]rune(u), []rune(v), false)
-	for _, d := range diffs {
-		if d.Type == diffmatchpatch.DiffEqual {
-			continue
-		}
-		for _, r := range d.Text {
-			if unicode.Is(unicode.Han, r) {
-				return 0, false
-			}
-		}
-	}
-	return dmp.DiffLevenshtein(diffs), true
+// wordDistance returns the Levenshtein distance between two words over
+// runes when it is at most limit, and false when it is more or when every
+// alignment within limit inserts, deletes or replaces a Han character. It
+// is symmetric, so LookAlike(a, b) and LookAlike(b, a) always agree.
+func wordDistance(u, v string, limit int) (int, bool) {
+	return textdist.Distance(u, v, limit, isHan)
 }
+
+// isHan reports whether r is a Han character, which no spelling change
+// touches: each ideograph is a word of its own.
+func isHan(r rune) bool { return r >= 0x2e80 && unicode.Is(unicode.Han, r) }
 
 // NamePair is two names that look alike.
 type NamePair struct {
@@ -599,33 +585,7 @@ func deletionForms(w string) []uint64 {
 	if k == 0 {
 		return nil
 	}
-	rs := []rune(w)
-	var out []uint64
-	buf := make([]rune, 0, len(rs))
-	out = append(out, hashRunes(rs))
-	for i := range rs {
-		buf = append(append(buf[:0], rs[:i]...), rs[i+1:]...)
-		out = append(out, hashRunes(buf))
-		if k < 2 {
-			continue
-		}
-		for j := i + 1; j < len(rs); j++ {
-			buf = append(append(append(buf[:0], rs[:i]...), rs[i+1:j]...), rs[j+1:]...)
-			out = append(out, hashRunes(buf))
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-func hashRunes(rs []rune) uint64 {
-	h := fnv.New64a()
-	var b [utf8.UTFMax]byte
-	for _, r := range rs {
-		n := utf8.EncodeRune(b[:], r)
-		h.Write(b[:n])
-	}
-	return h.Sum64()
+	return textdist.DeletionForms(w, k)
 }
 
 // spellingsOf returns the indexed words that are spellings of w within the
@@ -661,7 +621,7 @@ func (ix *NameIndex) spellingsOf(w string) []spelling {
 				continue
 			}
 			ix.stats.WordComparisons++
-			if d, ok := wordDistance(w, v); ok && d <= limit {
+			if d, ok := wordDistance(w, v, limit); ok {
 				out = append(out, spelling{word: v, dist: d})
 			}
 		}
@@ -777,9 +737,7 @@ func firstPrefixHash(n int) uint64 {
 }
 
 func nextPrefixHash(h uint64, word string) uint64 {
-	f := fnv.New64a()
-	f.Write([]byte(word))
-	return mix64(h ^ f.Sum64())
+	return mix64(h ^ textdist.Hash(word))
 }
 
 // mix64 is the splitmix64 finalizer.

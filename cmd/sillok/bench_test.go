@@ -23,6 +23,7 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
+	"github.com/sillok/sillok/internal/gen"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance/claimsfile"
 )
@@ -87,14 +88,14 @@ func cachedSet(b *testing.B, n int) *benchSet {
 	if s := benchSets[n]; s != nil {
 		return s
 	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sillok-bench-%d-%d-g%d-f%d-p%d", n, benchSeed, genVersion, events.FormatVersion, projections.SchemaVersion))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sillok-bench-%d-%d-g%d-f%d-p%d", n, benchSeed, gen.Version, events.FormatVersion, projections.SchemaVersion))
 	s := &benchSet{claims: n, gen: filepath.Join(dir, "gen"), sourcesArchive: filepath.Join(dir, "sources.db"), archive: filepath.Join(dir, "archive.db")}
 	complete := filepath.Join(dir, "complete")
 	if _, err := os.Stat(complete); err != nil {
 		b.Logf("building the cached set of %d claims in %s", n, dir)
 		start := time.Now()
 		os.RemoveAll(dir)
-		if _, err := generate(s.gen, genOptions{Claims: n, Seed: benchSeed}); err != nil {
+		if _, err := gen.Generate(s.gen, gen.Options{Claims: n, Seed: benchSeed}); err != nil {
 			b.Fatal(err)
 		}
 		a := benchApp()
@@ -247,7 +248,7 @@ func BenchmarkImport(b *testing.B) {
 	for _, n := range benchClaimSizes() {
 		b.Run(fmt.Sprintf("claims=%d", n), func(b *testing.B) {
 			set := cachedSet(b, n)
-			files, err := generatedClaimsFiles(set.gen)
+			files, err := gen.ClaimsFiles(set.gen)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -457,7 +458,7 @@ func rebuildTime(b *testing.B, set *benchSet) time.Duration {
 // firstScalarClaim returns the first claim of a set with a direct value,
 // to imitate.
 func firstScalarClaim(b *testing.B, set *benchSet) claimsfile.Claim {
-	files, err := generatedClaimsFiles(set.gen)
+	files, err := gen.ClaimsFiles(set.gen)
 	if err != nil || len(files) == 0 {
 		b.Fatal("no claims files", err)
 	}

@@ -23,20 +23,6 @@ import (
 //go:embed corpus
 var corpus embed.FS
 
-// manifestEntry is one source of corpus/sources.yaml.
-type manifestEntry struct {
-	File          string `yaml:"file"`
-	ID            string `yaml:"id"`
-	Title         string `yaml:"title"`
-	URL           string `yaml:"url"`
-	Publisher     string `yaml:"publisher"`
-	Lang          string `yaml:"lang"`
-	Published     string `yaml:"published"`
-	Retrieved     string `yaml:"retrieved"`
-	TranslationOf string `yaml:"translation-of"`
-	Translator    string `yaml:"translator"`
-}
-
 // demoReview is the verdict the demo records (corpus/expected.yaml).
 type demoReview struct {
 	Review struct {
@@ -82,7 +68,7 @@ func (a *app) demo(c *cli.Context) error {
 	a.printf("Sillok demo: a throw-away archive at %s\n\n", archive)
 
 	// 1. Archive the sources.
-	var manifest []manifestEntry
+	var manifest []sources.ManifestEntry
 	if err := readCorpusYAML("corpus/sources.yaml", &manifest); err != nil {
 		return err
 	}
@@ -93,11 +79,7 @@ func (a *app) demo(c *cli.Context) error {
 			return err
 		}
 		err = a.update(log, func(tx *events.Tx) error {
-			_, err := sources.Add(tx, who, raw, sources.Meta{
-				ID: events.SourceID(m.ID), Title: m.Title, URL: m.URL, Publisher: m.Publisher,
-				Lang: m.Lang, Published: m.Published, Retrieved: m.Retrieved,
-				TranslationOf: events.SourceID(m.TranslationOf), Translator: m.Translator,
-			})
+			_, err := sources.Add(tx, who, raw, m.Meta())
 			return err
 		})
 		if err != nil {

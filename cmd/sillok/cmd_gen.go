@@ -1,12 +1,18 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/internal/gen"
+	"github.com/sillok/sillok/sources"
 )
 
 func (a *app) genCommand() *cli.Command {
@@ -40,7 +46,10 @@ func (a *app) gen(c *cli.Context) error {
 		return usagef(c, "--per-file must be at least 1")
 	}
 	dir := c.Args().First()
-	sum, err := generate(dir, genOptions{Claims: c.Int("claims"), Seed: c.Uint64("seed"), ClaimsPerFile: c.Int("per-file")})
+	sum, err := gen.Generate(dir, gen.Options{Claims: c.Int("claims"), Seed: c.Uint64("seed"), ClaimsPerFile: c.Int("per-file")})
+	if errors.Is(err, gen.ErrNotEmpty) {
+		return fmt.Errorf("%w: give gen a new directory", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -52,7 +61,7 @@ func (a *app) gen(c *cli.Context) error {
 		}
 	}
 	if c.Bool("json") {
-		out := map[string]any{"dir": dir, "version": genVersion, "seed": c.Uint64("seed"), "summary": sum}
+		out := map[string]any{"dir": dir, "version": gen.Version, "seed": c.Uint64("seed"), "summary": sum}
 		if archive != "" {
 			out["archive"] = archive
 		}
@@ -74,4 +83,59 @@ func (a *app) gen(c *cli.Context) error {
 		a.printf("loaded into %s\n", archive)
 	}
 	return nil
+}
+
+// loadGenerated creates archive and loads the set gen wrote in dir into it,
+// as `sillok init`, `sillok source add` for each entry of sources.yaml (one
+// transaction each) and `sillok claim import` for each claims file (one
+// transaction each) would.
+//
+// TODO(#15): load through package archive once its writes (sources, claims
+// import) exist; importFiles is still the command's.
+func loadGenerated(a *app, archive, dir string) error {
+	log, err := events.Create(archive, events.Options{Timeout: a.lockTimeout, Now: a.now})
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	if err := addGeneratedSources(a, log, dir); err != nil {
+		return err
+	}
+	_, err = importGeneratedClaims(a, log, dir)
+	return err
+}
+
+// addGeneratedSources archives the sources of dir/sources.yaml, one
+// transaction per source.
+func addGeneratedSources(a *app, log *events.Log, dir string) error {
+	manifest, err := gen.ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	for _, m := range manifest {
+		raw, err := readSourceFile(filepath.Join(dir, m.File))
+		if err != nil {
+			return err
+		}
+		err = a.update(log, func(tx *events.Tx) error {
+			_, err := sources.Add(tx, "gen", raw, m.Meta())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("source %s: %w", m.File, err)
+		}
+	}
+	return nil
+}
+
+// importGeneratedClaims imports dir's claims files, one transaction each,
+// and returns the number of claims.
+func importGeneratedClaims(a *app, log *events.Log, dir string) (int, error) {
+	files, err := gen.ClaimsFiles(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = a.importFiles(log, "gen", files, func(res importResult) { n += res.Claims })
+	return n, err
 }

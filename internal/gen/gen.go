@@ -1,4 +1,4 @@
-package main
+package gen
 
 import (
 	"bufio"
@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,33 +17,16 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/internal/textdist"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 )
 
-// The generator of synthetic archives (sillok gen). It writes what an
-// archivist would feed Sillok: source documents, their manifest and claims
-// files, plus the ground truth of the contradictions it planted.
-//
-// The world is made of stories. A story is about two to four organizations,
-// each with facts (a founding date, a staff count, a head, members, ...),
-// reported by two to four outlets in English; some of those articles are
-// translated into Japanese or Korean (translation-of) and some are copied
-// near-verbatim by another outlet (no metadata says so). Every fact is
-// claimed by two or more sources, each with its own wording and precision.
-//
-// Names are built from invented words that are at least three edits apart
-// from each other (found with the symmetric-deletion index below), so that
-// two different names, which differ in at least one whole word, never look
-// alike by projections.LookAlike's rules; only the planted look-alikes do.
-// Names reuse the words already invented (as real names share words), so the
-// vocabulary grows much more slowly than the names. The planted contradictions and
-// non-contradictions are listed in truth.yaml.
-
-// genVersion is the version of what gen writes for a given --claims and
-// --seed. Bump it whenever that output changes: cached benchmark archives
-// are keyed by it.
-const genVersion = 3
+// Version is the version of what Generate writes for given Options (the
+// same Options write the same bytes). Bump it whenever that output
+// changes, and the digest pinned by the package's tests with it: cached
+// benchmark archives are keyed by it.
+const Version = 3
 
 // Rates of planted items, per mille of what they can apply to.
 const (
@@ -71,8 +53,8 @@ const (
 	copyPerMille        = 150
 )
 
-// genOptions configure gen.
-type genOptions struct {
+// Options configure gen.
+type Options struct {
 	// Claims is the number of claims wanted; gen stops at the end of the
 	// first story that reaches it.
 	Claims int
@@ -82,8 +64,8 @@ type genOptions struct {
 	ClaimsPerFile int
 }
 
-// genSummary is what gen reports.
-type genSummary struct {
+// Summary is what gen reports.
+type Summary struct {
 	Dir         string         `json:"dir" yaml:"-"`
 	Claims      int            `json:"claims"`
 	Sources     int            `json:"sources"`
@@ -95,8 +77,8 @@ type genSummary struct {
 	ByKind map[string]int `json:"by_kind"`
 }
 
-// genTruth is truth.yaml: what gen planted.
-type genTruth struct {
+// Truth is truth.yaml: what gen planted.
+type Truth struct {
 	Version int    `yaml:"version"`
 	Seed    uint64 `yaml:"seed"`
 	Claims  int    `yaml:"claims"`
@@ -105,89 +87,92 @@ type genTruth struct {
 	// Rates are the per-mille rates the plants were drawn at.
 	Rates     map[string]int `yaml:"rates"`
 	Conflicts struct {
-		Value    []truthValue    `yaml:"value"`
-		Temporal []truthTemporal `yaml:"temporal"`
-		Name     []truthName     `yaml:"name"`
+		Value    []TruthValue    `yaml:"value"`
+		Temporal []TruthTemporal `yaml:"temporal"`
+		Name     []TruthName     `yaml:"name"`
 	} `yaml:"conflicts"`
 	NonConflicts struct {
 		// Refinements are facts whose claims give one value at several
 		// precisions (2021, March 2021, March 14, 2021; about 4,700 and
 		// 4,712; 12.5 million and 12,500,000).
-		Refinements []truthFact `yaml:"refinements"`
+		Refinements []TruthFact `yaml:"refinements"`
 		// Languages are facts with the same date written in two languages
 		// (March 14, 2021 and 2021年3月14日).
-		Languages []truthFact `yaml:"languages"`
+		Languages []TruthFact `yaml:"languages"`
 		// Aliases are declared aliases, among them look-alikes declared as
 		// mistranslations.
-		Aliases []truthAlias `yaml:"aliases"`
+		Aliases []TruthAlias `yaml:"aliases"`
 		// Distinct are look-alike names declared distinct.
-		Distinct []truthName `yaml:"distinct"`
+		Distinct []TruthName `yaml:"distinct"`
 		// Translations and Copies must count as one source with the
 		// original they translate or copy.
-		Translations []truthSource `yaml:"translations"`
-		Copies       []truthSource `yaml:"copies"`
+		Translations []TruthSource `yaml:"translations"`
+		Copies       []TruthSource `yaml:"copies"`
 	} `yaml:"non_conflicts"`
 }
 
-type truthValue struct {
+type TruthValue struct {
 	Subject   string `yaml:"subject"`
 	Predicate string `yaml:"predicate"`
 	// Wrong lists the claims that give the planted incompatible value.
 	Wrong []string `yaml:"wrong"`
 }
 
-type truthTemporal struct {
+type TruthTemporal struct {
 	Relation string    `yaml:"relation"`
 	Dates    [2]string `yaml:"dates"`
 }
 
-type truthName struct {
+type TruthName struct {
 	Names  [2]string `yaml:"names"`
 	Reason string    `yaml:"reason,omitempty"`
 }
 
-type truthFact struct {
+type TruthFact struct {
 	Subject   string   `yaml:"subject"`
 	Predicate string   `yaml:"predicate"`
 	Claims    []string `yaml:"claims,flow"`
 }
 
-type truthAlias struct {
+type TruthAlias struct {
 	Name   string `yaml:"name"`
 	Entity string `yaml:"entity"`
 	Kind   string `yaml:"kind"`
 }
 
-type truthSource struct {
+type TruthSource struct {
 	Source string `yaml:"source"`
 	Of     string `yaml:"of"`
 }
 
-// generate writes a synthetic archive's input into dir, which must be
-// missing or empty.
-func generate(dir string, opt genOptions) (genSummary, error) {
+// ErrNotEmpty is returned by Generate for a directory that is not empty.
+var ErrNotEmpty = errors.New("not empty")
+
+// Generate writes a synthetic archive's input into dir, which must be
+// missing or empty (else the error is ErrNotEmpty).
+func Generate(dir string, opt Options) (Summary, error) {
 	if opt.Claims <= 0 {
-		return genSummary{}, errors.New("--claims must be at least 1")
+		return Summary{}, errors.New("gen: the number of claims must be at least 1")
 	}
 	if opt.ClaimsPerFile <= 0 {
 		opt.ClaimsPerFile = 2000
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return genSummary{}, fmt.Errorf("%s is not empty: give gen a new directory", dir)
+		return Summary{}, fmt.Errorf("%s is %w", dir, ErrNotEmpty)
 	}
 	for _, d := range []string{dir, filepath.Join(dir, "sources"), filepath.Join(dir, "claims")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return genSummary{}, err
+			return Summary{}, err
 		}
 	}
 	g := newGenerator(dir, opt)
 	for g.claims < opt.Claims {
 		if err := g.story(); err != nil {
-			return genSummary{}, err
+			return Summary{}, err
 		}
 	}
 	if err := g.finish(); err != nil {
-		return genSummary{}, err
+		return Summary{}, err
 	}
 	return g.summary(), nil
 }
@@ -232,58 +217,17 @@ type wordBank struct {
 
 func newWordBank() *wordBank { return &wordBank{forms: map[uint64][]int32{}} }
 
-func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * 1099511628211
-	}
-	return h
-}
-
-// editDistance is the Levenshtein distance of two ASCII words.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-func deletionForms2(w string) []string {
-	out := []string{w}
-	for i := range len(w) {
-		d1 := w[:i] + w[i+1:]
-		out = append(out, d1)
-		for j := i; j < len(d1); j++ {
-			out = append(out, d1[:j]+d1[j+1:])
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // admit adds w to family fam (-1: a new family) unless it is within two
 // edits of a word of another family; it returns the family and whether w
 // was admitted.
 func (b *wordBank) admit(w string, fam int32) (int32, bool) {
-	forms := deletionForms2(w)
-	hs := make([]uint64, len(forms))
-	for i, f := range forms {
-		hs[i] = hashString(f)
-		for _, id := range b.forms[hs[i]] {
-			if b.fams[id] != fam && editDistance(w, b.words[id]) <= 2 {
+	hs := textdist.DeletionForms(w, 2)
+	for _, h := range hs {
+		for _, id := range b.forms[h] {
+			if b.fams[id] == fam {
+				continue
+			}
+			if _, near := textdist.Distance(w, b.words[id], 2, nil); near {
 				return 0, false
 			}
 		}
@@ -928,22 +872,9 @@ type genSource struct {
 	pub                                        time.Time
 }
 
-type manifestOut struct {
-	File          string `yaml:"file"`
-	ID            string `yaml:"id"`
-	Title         string `yaml:"title,omitempty"`
-	URL           string `yaml:"url,omitempty"`
-	Publisher     string `yaml:"publisher,omitempty"`
-	Lang          string `yaml:"lang,omitempty"`
-	Published     string `yaml:"published,omitempty"`
-	Retrieved     string `yaml:"retrieved,omitempty"`
-	TranslationOf string `yaml:"translation-of,omitempty"`
-	Translator    string `yaml:"translator,omitempty"`
-}
-
 type generator struct {
 	dir   string
-	opt   genOptions
+	opt   Options
 	rng   *rand.Rand
 	words *wordBank
 	names *nameRegistry
@@ -957,16 +888,16 @@ type generator struct {
 	facts           int
 	nextClaim       int
 
-	manifest  []manifestOut
+	manifest  []sources.ManifestEntry
 	fileSrcs  []*genSource
 	fileCount int
-	truth     genTruth
+	truth     Truth
 	planted   map[string]int
 	declared  map[genAlias]bool
 	serial    int // numbers translations and copies
 }
 
-func newGenerator(dir string, opt genOptions) *generator {
+func newGenerator(dir string, opt Options) *generator {
 	g := &generator{dir: dir, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5111_0c)),
 		words: newWordBank(), names: newNameRegistry(), planted: map[string]int{}, declared: map[genAlias]bool{}}
 	// Type words are words too: invented words keep three edits from them.
@@ -980,7 +911,7 @@ func newGenerator(dir string, opt genOptions) *generator {
 			panic("gen: type word " + t[0] + " is within two edits of another")
 		}
 	}
-	g.truth.Version, g.truth.Seed = genVersion, opt.Seed
+	g.truth.Version, g.truth.Seed = Version, opt.Seed
 	g.truth.Rates = map[string]int{
 		"value_per_mille_of_single_valued_facts": plantValuePerMille,
 		"temporal_per_mille_of_relations":        plantTemporalPerMille,
@@ -999,7 +930,7 @@ func (g *generator) declare(s *genSource, al genAlias) {
 	s.aliases = append(s.aliases, al)
 	if !g.declared[al] {
 		g.declared[al] = true
-		g.truth.NonConflicts.Aliases = append(g.truth.NonConflicts.Aliases, truthAlias{al.name, al.entity, al.kind})
+		g.truth.NonConflicts.Aliases = append(g.truth.NonConflicts.Aliases, TruthAlias{al.name, al.entity, al.kind})
 	}
 }
 
@@ -1191,7 +1122,7 @@ func (g *generator) story() error {
 		a.stmts = append(a.stmts, st)
 	}
 	// Planted look-alike names.
-	var names []truthName
+	var names []TruthName
 	for _, o := range orgs {
 		a := arts[g.rng.IntN(len(arts))]
 		founded := o.fact(predFounded)
@@ -1219,7 +1150,7 @@ func (g *generator) story() error {
 				st := &genStatement{subj: o, pred: predFounded, surface: v, asSubject: true, date: founded.date}
 				g.word(st, a.pub, founded)
 				a.stmts = append(a.stmts, st)
-				names = append(names, truthName{Names: [2]string{o.name, v}, Reason: reason})
+				names = append(names, TruthName{Names: [2]string{o.name, v}, Reason: reason})
 				g.planted["name:"+reason]++
 			}
 		case g.chance(plantAliasPerMille):
@@ -1238,7 +1169,7 @@ func (g *generator) story() error {
 				a.stmts = append(a.stmts, st)
 				a.aliases = append(a.aliases, genAlias{v, o.name, string(events.AliasDistinct)})
 				g.declared[genAlias{v, o.name, string(events.AliasDistinct)}] = true
-				g.truth.NonConflicts.Distinct = append(g.truth.NonConflicts.Distinct, truthName{Names: [2]string{o.name, v}})
+				g.truth.NonConflicts.Distinct = append(g.truth.NonConflicts.Distinct, TruthName{Names: [2]string{o.name, v}})
 				g.planted["distinct"]++
 			}
 		}
@@ -1262,7 +1193,7 @@ func (g *generator) story() error {
 		if g.chance(translationPerMille) {
 			t := g.translate(a)
 			translations = append(translations, t)
-			g.truth.NonConflicts.Translations = append(g.truth.NonConflicts.Translations, truthSource{t.id, a.id})
+			g.truth.NonConflicts.Translations = append(g.truth.NonConflicts.Translations, TruthSource{t.id, a.id})
 		}
 	}
 	all = append(all, translations...)
@@ -1276,7 +1207,7 @@ func (g *generator) story() error {
 				return err
 			}
 			all = append(all, c)
-			g.truth.NonConflicts.Copies = append(g.truth.NonConflicts.Copies, truthSource{c.id, a.id})
+			g.truth.NonConflicts.Copies = append(g.truth.NonConflicts.Copies, TruthSource{c.id, a.id})
 		}
 	}
 	// The ground truth of the story.
@@ -1285,15 +1216,15 @@ func (g *generator) story() error {
 		for _, f := range o.facts {
 			g.facts++
 			if f.wrong {
-				g.truth.Conflicts.Value = append(g.truth.Conflicts.Value, truthValue{Subject: o.name, Predicate: f.pred.name, Wrong: f.wrongIDs})
+				g.truth.Conflicts.Value = append(g.truth.Conflicts.Value, TruthValue{Subject: o.name, Predicate: f.pred.name, Wrong: f.wrongIDs})
 				g.planted["value:"+string(f.pred.kind)]++
 				continue
 			}
 			if len(f.precs) > 1 {
-				g.truth.NonConflicts.Refinements = append(g.truth.NonConflicts.Refinements, truthFact{o.name, f.pred.name, f.dated})
+				g.truth.NonConflicts.Refinements = append(g.truth.NonConflicts.Refinements, TruthFact{o.name, f.pred.name, f.dated})
 			}
 			if len(f.langPair) == 2 {
-				g.truth.NonConflicts.Languages = append(g.truth.NonConflicts.Languages, truthFact{o.name, f.pred.name, f.langPair})
+				g.truth.NonConflicts.Languages = append(g.truth.NonConflicts.Languages, TruthFact{o.name, f.pred.name, f.langPair})
 			}
 		}
 	}
@@ -1308,7 +1239,7 @@ func (g *generator) story() error {
 		for _, r := range from.rels {
 			for _, x := range from.dated {
 				for _, y := range to.dated {
-					g.truth.Conflicts.Temporal = append(g.truth.Conflicts.Temporal, truthTemporal{Relation: r, Dates: [2]string{x, y}})
+					g.truth.Conflicts.Temporal = append(g.truth.Conflicts.Temporal, TruthTemporal{Relation: r, Dates: [2]string{x, y}})
 				}
 			}
 		}
@@ -1730,7 +1661,7 @@ func (g *generator) writeSource(s *genSource) error {
 	if err := os.WriteFile(filepath.Join(g.dir, file), []byte(text), 0o644); err != nil {
 		return err
 	}
-	g.manifest = append(g.manifest, manifestOut{
+	g.manifest = append(g.manifest, sources.ManifestEntry{
 		File: file, ID: s.id, Title: s.title, URL: s.url, Publisher: s.publisher, Lang: s.lang,
 		Published: s.published, Retrieved: "2026-01-15", TranslationOf: s.translationOf, Translator: s.translator,
 	})
@@ -1766,7 +1697,7 @@ func (g *generator) flushClaims() error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintf(w, "# Generated by sillok gen (version %d, seed %d): claims of %d sources.\n", genVersion, g.opt.Seed, len(g.fileSrcs))
+	fmt.Fprintf(w, "# Generated by sillok gen (version %d, seed %d): claims of %d sources.\n", Version, g.opt.Seed, len(g.fileSrcs))
 	fmt.Fprintf(w, "source: %s\n", yq(g.fileSrcs[0].id))
 	if g.fileCount == 1 {
 		w.WriteString("predicates:\n")
@@ -1830,7 +1761,7 @@ func (g *generator) finish() error {
 	if err != nil {
 		return err
 	}
-	head := fmt.Sprintf("# Generated by sillok gen (version %d, seed %d, %d claims): the sources, in load order.\n", genVersion, g.opt.Seed, g.claims)
+	head := fmt.Sprintf("# Generated by sillok gen (version %d, seed %d, %d claims): the sources, in load order.\n", Version, g.opt.Seed, g.claims)
 	if err := os.WriteFile(filepath.Join(g.dir, "sources.yaml"), append([]byte(head), mf...), 0o644); err != nil {
 		return err
 	}
@@ -1844,7 +1775,7 @@ func (g *generator) finish() error {
 	return os.WriteFile(filepath.Join(g.dir, "truth.yaml"), append([]byte(head), tb...), 0o644)
 }
 
-func (g *generator) summary() genSummary {
+func (g *generator) summary() Summary {
 	t := &g.truth
 	p := map[string]int{
 		"value":        len(t.Conflicts.Value),
@@ -1857,76 +1788,46 @@ func (g *generator) summary() genSummary {
 		"translations": len(t.NonConflicts.Translations),
 		"copies":       len(t.NonConflicts.Copies),
 	}
-	return genSummary{Dir: g.dir, Claims: g.claims, Sources: len(g.manifest), ClaimsFiles: g.fileCount,
+	return Summary{Dir: g.dir, Claims: g.claims, Sources: len(g.manifest), ClaimsFiles: g.fileCount,
 		Facts: g.facts, Entities: g.entities, Planted: p, ByKind: g.planted}
 }
 
 // ---------------------------------------------------------------------------
-// Loading a generated set into an archive.
+// Reading a generated set back.
 
-// loadGenerated creates archive and loads the set gen wrote in dir into it,
-// as `sillok init`, `sillok source add` for each entry of sources.yaml (one
-// transaction each) and `sillok claim import` for each claims file (one
-// transaction each) would.
-func loadGenerated(a *app, archive, dir string) error {
-	log, err := events.Create(archive, events.Options{Timeout: a.lockTimeout, Now: a.now})
+// ReadManifest reads dir/sources.yaml, the manifest Generate wrote, in load
+// order.
+func ReadManifest(dir string) ([]sources.ManifestEntry, error) {
+	name := filepath.Join(dir, "sources.yaml")
+	data, err := os.ReadFile(name)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer log.Close()
-	if err := addGeneratedSources(a, log, dir); err != nil {
-		return err
-	}
-	_, err = importGeneratedClaims(a, log, dir)
-	return err
-}
-
-// addGeneratedSources archives the sources of dir/sources.yaml, one
-// transaction per source.
-func addGeneratedSources(a *app, log *events.Log, dir string) error {
-	data, err := os.ReadFile(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		return err
-	}
-	var manifest []manifestEntry
+	var manifest []sources.ManifestEntry
 	if err := yaml.Unmarshal(data, &manifest); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, "sources.yaml"), err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	for _, m := range manifest {
-		raw, err := readSourceFile(filepath.Join(dir, m.File))
-		if err != nil {
-			return err
-		}
-		err = a.update(log, func(tx *events.Tx) error {
-			_, err := sources.Add(tx, "gen", raw, sources.Meta{
-				ID: events.SourceID(m.ID), Title: m.Title, URL: m.URL, Publisher: m.Publisher,
-				Lang: m.Lang, Published: m.Published, Retrieved: m.Retrieved,
-				TranslationOf: events.SourceID(m.TranslationOf), Translator: m.Translator,
-			})
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("source %s: %w", m.File, err)
-		}
-	}
-	return nil
+	return manifest, nil
 }
 
-// generatedClaimsFiles lists dir's claims files in load order.
-func generatedClaimsFiles(dir string) ([]string, error) {
+// ClaimsFiles lists the claims files Generate wrote in dir, in load order
+// (the first one defines the predicates).
+func ClaimsFiles(dir string) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "claims", "*.yaml"))
-	sort.Strings(files)
+	slices.Sort(files)
 	return files, err
 }
 
-// importGeneratedClaims imports dir's claims files, one transaction each,
-// and returns the number of claims.
-func importGeneratedClaims(a *app, log *events.Log, dir string) (int, error) {
-	files, err := generatedClaimsFiles(dir)
+// ReadTruth reads dir/truth.yaml, the ground truth Generate wrote.
+func ReadTruth(dir string) (*Truth, error) {
+	name := filepath.Join(dir, "truth.yaml")
+	data, err := os.ReadFile(name)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	n := 0
-	err = a.importFiles(log, "gen", files, func(res importResult) { n += res.Claims })
-	return n, err
+	var t Truth
+	if err := yaml.Unmarshal(data, &t); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &t, nil
 }
