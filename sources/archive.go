@@ -100,7 +100,7 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 		id = events.SourceID(DerivedID(d))
 	}
 	if _, ok := tx.Lookup(events.IndexSourceID, string(id)); ok {
-		return Added{}, fmt.Errorf("source id %q: %w (choose another --id)", id, ErrIDTaken)
+		return Added{}, fmt.Errorf("source id %q: %w", id, ErrIDTaken)
 	}
 	if meta.TranslationOf == id {
 		return Added{}, fmt.Errorf("source %s cannot be a translation of itself", id)

@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
@@ -1864,26 +1865,26 @@ func (g *generator) summary() genSummary {
 // ---------------------------------------------------------------------------
 // Loading a generated set into an archive.
 
-// loadGenerated creates archive and loads the set gen wrote in dir into it,
+// loadGenerated creates the archive at path and loads the set gen wrote in dir into it,
 // as `sillok init`, `sillok source add` for each entry of sources.yaml (one
 // transaction each) and `sillok claim import` for each claims file (one
 // transaction each) would.
-func loadGenerated(a *app, archive, dir string) error {
-	log, err := events.Create(archive, events.Options{Timeout: a.lockTimeout, Now: a.now})
+func loadGenerated(a *app, path, dir string) error {
+	ar, err := archive.Create(path, a.archiveOptions())
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	if err := addGeneratedSources(a, log, dir); err != nil {
+	defer ar.Close()
+	if err := addGeneratedSources(ar, dir); err != nil {
 		return err
 	}
-	_, err = importGeneratedClaims(a, log, dir)
+	_, err = importGeneratedClaims(ar, dir)
 	return err
 }
 
 // addGeneratedSources archives the sources of dir/sources.yaml, one
 // transaction per source.
-func addGeneratedSources(a *app, log *events.Log, dir string) error {
+func addGeneratedSources(ar *archive.Archive, dir string) error {
 	data, err := os.ReadFile(filepath.Join(dir, "sources.yaml"))
 	if err != nil {
 		return err
@@ -1897,15 +1898,7 @@ func addGeneratedSources(a *app, log *events.Log, dir string) error {
 		if err != nil {
 			return err
 		}
-		err = a.update(log, func(tx *events.Tx) error {
-			_, err := sources.Add(tx, "gen", raw, sources.Meta{
-				ID: events.SourceID(m.ID), Title: m.Title, URL: m.URL, Publisher: m.Publisher,
-				Lang: m.Lang, Published: m.Published, Retrieved: m.Retrieved,
-				TranslationOf: events.SourceID(m.TranslationOf), Translator: m.Translator,
-			})
-			return err
-		})
-		if err != nil {
+		if _, err := ar.AddSource("gen", raw, m.meta()); err != nil {
 			return fmt.Errorf("source %s: %w", m.File, err)
 		}
 	}
@@ -1921,12 +1914,12 @@ func generatedClaimsFiles(dir string) ([]string, error) {
 
 // importGeneratedClaims imports dir's claims files, one transaction each,
 // and returns the number of claims.
-func importGeneratedClaims(a *app, log *events.Log, dir string) (int, error) {
+func importGeneratedClaims(ar *archive.Archive, dir string) (int, error) {
 	files, err := generatedClaimsFiles(dir)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	err = a.importFiles(log, "gen", files, func(res importResult) { n += res.Claims })
+	_, err = ar.ImportClaims("gen", claimsFiles(files), func(res archive.Imported) { n += res.Claims })
 	return n, err
 }
