@@ -192,4 +192,3 @@ func wantUnchanged(t *testing.T, a *Archive, rev events.Revision) {
 		t.Errorf("a refused write changed the archive: head %d, want %d", got, rev)
 	}
 }
-

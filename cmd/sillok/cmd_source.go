@@ -160,6 +160,9 @@ func (a *app) sourceAdd(c *cli.Context) error {
 	if errors.Is(err, sources.ErrIDTaken) {
 		return fmt.Errorf("%s: %w (choose another --id)", name, err)
 	}
+	if fe := (*sources.FieldError)(nil); errors.As(err, &fe) {
+		return fmt.Errorf("%s: --%s: %w", name, fieldFlag(fe.Field), fe.Err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
