@@ -8,8 +8,8 @@ import (
 )
 
 // AliasGraph is the directed graph of alias declarations, name → entity,
-// by NameKey: what a new declaration is checked against before it is
-// recorded. A name declared an alias of itself (after folding), or a
+// by IdentityKey: what a new declaration is checked against before it is
+// recorded. A name declared an alias of itself (one name by IdentityKey), or a
 // declaration that closes a chain of aliases back on its own name
 // (A → B, B → C, then C → A), leaves the entity without a canonical name,
 // and is refused.
@@ -24,7 +24,7 @@ func NewAliasGraph() *AliasGraph {
 }
 
 func (g *AliasGraph) node(name string) string {
-	k := NameKey(name)
+	k := IdentityKey(name)
 	if _, ok := g.display[k]; !ok {
 		g.display[k] = name
 	}
@@ -42,15 +42,15 @@ func (g *AliasGraph) Add(p events.AliasDeclared) {
 }
 
 // Check reports why p cannot be declared: its name and entity are the
-// same name after folding, or the entity is already (through a chain of
+// same name (IdentityKey: "Disney" and "Disney+" are not), or the entity is already (through a chain of
 // declarations) an alias of the name; the error names the chain.
 func (g *AliasGraph) Check(p events.AliasDeclared) error {
-	n, e := NameKey(p.Name), NameKey(p.Entity)
+	n, e := IdentityKey(p.Name), IdentityKey(p.Entity)
 	if n == e {
 		if p.Kind == events.AliasDistinct {
-			return fmt.Errorf("%q and %q are the same name (compared without case, width, punctuation and spacing): a name cannot be distinct from itself", p.Name, p.Entity)
+			return fmt.Errorf("%q and %q are the same name (compared without case, width, spacing and the full stops, apostrophes, commas and hyphens that only write a word differently): a name cannot be distinct from itself", p.Name, p.Entity)
 		}
-		return fmt.Errorf("%q and %q are the same name (compared without case, width, punctuation and spacing): a name cannot be an alias of itself", p.Name, p.Entity)
+		return fmt.Errorf("%q and %q are the same name (compared without case, width, spacing and the full stops, apostrophes, commas and hyphens that only write a word differently): a name cannot be an alias of itself", p.Name, p.Entity)
 	}
 	if p.Kind == events.AliasDistinct {
 		return nil
