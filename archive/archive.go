@@ -32,12 +32,10 @@ type Archive struct {
 	path string
 	log  *events.Log
 
-	// writeMu serializes writes, and guards store's warm head state.
+	// writeMu serializes writes, and guards store's warm head state and
+	// its Bulk switch.
 	writeMu sync.Mutex
 	store   *projections.Store
-	// caughtUp is set when a write brings the stored projections up to a
-	// new head (a long import watches it to space its checkpoints).
-	caughtUp bool
 }
 
 // Open opens the existing archive at path.
@@ -96,24 +94,34 @@ func (a *Archive) Close() error {
 // projections up to the new head in the same transaction: every event fn
 // appends lands with the read model it changes, or none does.
 func (a *Archive) update(fn func(tx *events.Tx) error) error {
+	_, err := a.updateBulk(false, fn)
+	return err
+}
+
+// updateBulk is update for one transaction of a bulk load (bulk: more
+// follow, so the checkpoints are spaced for it, projections.Store.Bulk).
+// appended reports whether fn appended anything.
+func (a *Archive) updateBulk(bulk bool, fn func(tx *events.Tx) error) (appended bool, err error) {
 	a.writeMu.Lock()
 	defer a.writeMu.Unlock()
-	err := a.log.Update(func(tx *events.Tx) error {
+	a.store.Bulk = bulk
+	defer func() { a.store.Bulk = false }()
+	err = a.log.Update(func(tx *events.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		if len(tx.Appended()) == 0 {
 			return nil
 		}
-		a.caughtUp = true
+		appended = true
 		return a.store.CatchUp(tx)
 	})
 	if err != nil {
 		// The warm state may hold events that were rolled back.
 		a.store.Warm = nil
-		return coded(err)
+		return false, coded(err)
 	}
-	return nil
+	return appended, nil
 }
 
 // Head is the revision of the newest event. It reads the log, not the

@@ -43,7 +43,8 @@ func (g *AliasGraph) Add(p events.AliasDeclared) {
 }
 
 // Check reports why p cannot be declared: its name and entity are the
-// same name after folding, or the entity is already (through a chain of
+// same name (IdentityKey: "Disney" and "Disney+" are not), or the entity
+// is already (through a chain of
 // declarations) an alias of the name; the error names the chain.
 func (g *AliasGraph) Check(p events.AliasDeclared) error {
 	if p.Kind == events.AliasDistinct {

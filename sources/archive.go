@@ -24,6 +24,19 @@ var (
 	ErrIDTaken = errors.New("source id is already used for other bytes")
 )
 
+// FieldError is a metadata field whose value is refused. Field is its
+// name in events.SourceFields.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+// Error returns "translation-of: unknown source ...".
+func (e *FieldError) Error() string {
+	return strings.ReplaceAll(e.Field, "_", "-") + ": " + e.Err.Error()
+}
+func (e *FieldError) Unwrap() error { return e.Err }
+
 // Meta is what an archivist says about a source besides its bytes.
 type Meta struct {
 	ID            events.SourceID // "" derives one from the digest
@@ -60,23 +73,23 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 			return Added{}, err
 		}
 	}
-	for _, f := range []struct{ name, v string }{{"--published", meta.Published}, {"--retrieved", meta.Retrieved}} {
+	for _, f := range []struct{ name, v string }{{"published", meta.Published}, {"retrieved", meta.Retrieved}} {
 		if f.v == "" {
 			continue
 		}
 		if _, _, err := ParseTimestamp(f.v); err != nil {
-			return Added{}, fmt.Errorf("%s: %w", f.name, err)
+			return Added{}, &FieldError{Field: f.name, Err: err}
 		}
 	}
 	if err := checkLang(meta.Lang); err != nil {
-		return Added{}, fmt.Errorf("--lang: %w", err)
+		return Added{}, &FieldError{Field: "lang", Err: err}
 	}
 	if meta.Translator != "" && meta.TranslationOf == "" {
 		return Added{}, fmt.Errorf("a translator (%q) is given, but not the source it translates (translation-of)", meta.Translator)
 	}
 	if meta.TranslationOf != "" {
 		if _, _, err := Lookup(tx, meta.TranslationOf); err != nil {
-			return Added{}, fmt.Errorf("--translation-of: %w", err)
+			return Added{}, &FieldError{Field: "translation_of", Err: err}
 		}
 	}
 	d := events.DigestOf(raw)
@@ -101,7 +114,7 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 		id = events.SourceID(DerivedID(d))
 	}
 	if _, ok := tx.Lookup(events.IndexSourceID, string(id)); ok {
-		return Added{}, fmt.Errorf("source id %q: %w (choose another --id)", id, ErrIDTaken)
+		return Added{}, fmt.Errorf("source id %q: %w", id, ErrIDTaken)
 	}
 	if meta.TranslationOf == id {
 		return Added{}, fmt.Errorf("source %s cannot be a translation of itself", id)

@@ -224,14 +224,14 @@ func checkLang(lang string) error {
 // and its language tag.
 func checkTimestamps(meta Meta) error {
 	if err := checkLang(meta.Lang); err != nil {
-		return fmt.Errorf("lang: %w", err)
+		return &FieldError{Field: "lang", Err: err}
 	}
 	for _, f := range []struct{ name, v string }{{"published", meta.Published}, {"retrieved", meta.Retrieved}} {
 		if f.v == "" {
 			continue
 		}
 		if _, _, err := ParseTimestamp(f.v); err != nil {
-			return fmt.Errorf("%s: %w", f.name, err)
+			return &FieldError{Field: f.name, Err: err}
 		}
 	}
 	return nil

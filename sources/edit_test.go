@@ -52,9 +52,9 @@ func TestReAddChecksMetadata(t *testing.T) {
 		meta sources.Meta
 		want []string
 	}{
-		{"InvalidDate", sources.Meta{ID: "gazette", Published: "2023-02-29"}, []string{"--published", "2023-02-29"}},
+		{"InvalidDate", sources.Meta{ID: "gazette", Published: "2023-02-29"}, []string{"published: ", "2023-02-29"}},
 		{"TranslatorAlone", sources.Meta{Translator: "DeepL"}, []string{"translator", "translation-of"}},
-		{"BadLang", sources.Meta{Lang: "english"}, []string{"--lang", `"english" is not a BCP 47 language tag`}},
+		{"BadLang", sources.Meta{Lang: "english"}, []string{"lang: ", `"english" is not a BCP 47 language tag`}},
 		{"UnknownOriginal", sources.Meta{TranslationOf: "nowhere"}, []string{"unknown source"}},
 		{"OtherDateAndTitle", sources.Meta{Published: "2024-04-27", Title: "Port news!"},
 			[]string{"already archived as gazette", `published: stored "2024-04-26", given "2024-04-27"`, `title: stored "Port news", given "Port news!"`}},
@@ -70,6 +70,9 @@ func TestReAddChecksMetadata(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("err = %v, want it to contain %q", err, w)
 				}
+			}
+			if strings.Contains(err.Error(), "--") {
+				t.Errorf("err = %v: the library speaks in command-line flags", err)
 			}
 			if got := head(t, log); got != rev {
 				t.Errorf("head moved from %d to %d", rev, got)

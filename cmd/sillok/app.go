@@ -260,16 +260,19 @@ func (a *app) open(c *cli.Context, write bool) (*events.Log, error) {
 // archive use it; it replaces open once every command has.
 func (a *app) openArchive(c *cli.Context, write bool) (*archive.Archive, error) {
 	path := c.String("archive")
-	ar, err := archive.Open(path, archive.Options{
-		ReadOnly:           !write,
-		Timeout:            a.lockTimeout,
-		Now:                a.now,
-		CheckpointInterval: a.checkpointInterval,
-	})
+	opts := a.archiveOptions()
+	opts.ReadOnly = !write
+	ar, err := archive.Open(path, opts)
 	if errors.Is(err, events.ErrNoArchive) {
 		return nil, fmt.Errorf("%w; create it with: sillok init --archive %s", err, path)
 	}
 	return ar, err
+}
+
+// archiveOptions are the options the app opens archives with (for
+// writing).
+func (a *app) archiveOptions() archive.Options {
+	return archive.Options{Timeout: a.lockTimeout, Now: a.now, CheckpointInterval: a.checkpointInterval}
 }
 
 // printJSON writes v as indented JSON on stdout.

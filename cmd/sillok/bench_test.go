@@ -21,6 +21,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	"golang.org/x/sys/unix"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen"
@@ -99,24 +100,24 @@ func cachedSet(b *testing.B, n int) *benchSet {
 			b.Fatal(err)
 		}
 		a := benchApp()
-		log, err := events.Create(s.sourcesArchive, events.Options{Now: a.now})
+		ar, err := archive.Create(s.sourcesArchive, a.archiveOptions())
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := addGeneratedSources(a, log, s.gen); err != nil {
+		if err := addGeneratedSources(ar, s.gen); err != nil {
 			b.Fatal(err)
 		}
-		if err := log.Close(); err != nil {
+		if err := ar.Close(); err != nil {
 			b.Fatal(err)
 		}
 		copyFile(b, s.sourcesArchive, s.archive)
-		if log, err = events.Open(s.archive, events.Options{Now: a.now}); err != nil {
+		if ar, err = archive.Open(s.archive, a.archiveOptions()); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := importGeneratedClaims(a, log, s.gen); err != nil {
+		if _, err := importGeneratedClaims(ar, s.gen); err != nil {
 			b.Fatal(err)
 		}
-		if err := log.Close(); err != nil {
+		if err := ar.Close(); err != nil {
 			b.Fatal(err)
 		}
 		if err := os.WriteFile(complete, []byte(time.Now().String()), 0o644); err != nil {
@@ -262,17 +263,17 @@ func BenchmarkImport(b *testing.B) {
 				tmp := b.TempDir()
 				path := filepath.Join(tmp, "archive.db")
 				copyFile(b, set.sourcesArchive, path)
-				log, err := events.Open(path, events.Options{Timeout: a.lockTimeout, Now: a.now})
+				head0 := headOf(b, path)
+				ar, err := archive.Open(path, a.archiveOptions())
 				if err != nil {
 					b.Fatal(err)
 				}
-				head0, _, _ := log.Head()
 				bounds := make([]events.Revision, 0, len(files))
 				resetPeakRSS()
 				b.StartTimer()
 				start := time.Now()
 				nClaims = 0
-				err = a.importFiles(log, "gen", files, func(res importResult) {
+				_, err = ar.ImportClaims("gen", claimsFiles(files), func(res archive.Imported) {
 					nClaims += res.Claims
 					bounds = append(bounds, res.Revision)
 				})
@@ -282,6 +283,13 @@ func BenchmarkImport(b *testing.B) {
 				importTime += time.Since(start)
 				b.StopTimer()
 				peak = max(peak, peakRSS())
+				if err := ar.Close(); err != nil {
+					b.Fatal(err)
+				}
+				log, err := events.Open(path, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now})
+				if err != nil {
+					b.Fatal(err)
+				}
 				var recs [][]byte
 				err = log.View(func(tx *events.Tx) error {
 					return tx.Scan(head0+1, 0, func(e events.Event) error {

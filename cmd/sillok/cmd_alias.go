@@ -1,51 +1,10 @@
 package main
 
 import (
-	"strings"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/projections"
-	"github.com/sillok/sillok/provenance"
 )
-
-// aliasChecker refuses alias declarations that would leave an entity
-// without a canonical name (projections.AliasGraph), against the
-// declarations in the archive and those made through it.
-type aliasChecker struct {
-	tx *events.Tx
-	g  *projections.AliasGraph // read on first use
-}
-
-// check reports why p cannot be declared; a declaration already in the
-// archive is let through (recording it again is a no-op).
-func (ac *aliasChecker) check(p events.AliasDeclared) error {
-	if _, ok := ac.tx.Lookup(events.IndexAlias, events.AliasKey(&p)); ok {
-		return nil
-	}
-	if ac.g == nil {
-		g := projections.NewAliasGraph()
-		err := ac.tx.IndexKeys(events.IndexAlias, func(key string, _ events.Revision) error {
-			if f := strings.SplitN(key, "\x00", 3); len(f) == 3 {
-				g.Add(events.AliasDeclared{Name: f[0], Entity: f[1], Kind: events.AliasKind(f[2])})
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		ac.g = g
-	}
-	return ac.g.Check(p)
-}
-
-// declared adds a declaration just recorded.
-func (ac *aliasChecker) declared(p events.AliasDeclared) {
-	if ac.g != nil {
-		ac.g.Add(p)
-	}
-}
 
 func (a *app) aliasCommand() *cli.Command {
 	return &cli.Command{
@@ -72,25 +31,16 @@ func (a *app) aliasCommand() *cli.Command {
 					return usagef(c, "--kind: %v", err)
 				}
 				p := events.AliasDeclared{Name: c.Args().First(), Entity: c.String("entity"), Kind: kind, Note: c.String("note")}
-				log, err := a.open(c, true)
+				ar, err := a.openArchive(c, true)
 				if err != nil {
 					return err
 				}
-				defer log.Close()
-				var created bool
-				var rev events.Revision
-				err = a.update(log, func(tx *events.Tx) error {
-					if err := (&aliasChecker{tx: tx}).check(p); err != nil {
-						return err
-					}
-					var err error
-					created, err = provenance.NewRecorder(tx, author(c)).DeclareAlias(p)
-					rev, _ = tx.Head()
-					return err
-				})
+				defer ar.Close()
+				w, err := ar.DeclareAlias(author(c), p)
 				if err != nil {
 					return err
 				}
+				created, rev := w.Created, w.Revision
 				if c.Bool("json") {
 					return a.printJSON(map[string]any{"name": p.Name, "entity": p.Entity, "kind": p.Kind, "created": created, "revision": rev})
 				}

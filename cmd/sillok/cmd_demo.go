@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"go.yaml.in/yaml/v3"
 
+	archive "github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
@@ -58,14 +59,18 @@ func (a *app) demo(c *cli.Context) error {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	archive := filepath.Join(dir, "demo.db")
-	log, err := events.Create(archive, events.Options{Timeout: a.lockTimeout, Now: a.now})
+	dbPath := filepath.Join(dir, "demo.db")
+	ar, err := archive.Create(dbPath, a.archiveOptions())
 	if err != nil {
 		return fmt.Errorf("%w (give another --dir, or remove the old demo archive)", err)
 	}
-	defer log.Close()
+	defer func() {
+		if ar != nil {
+			ar.Close()
+		}
+	}()
 	who := "demo"
-	a.printf("Sillok demo: a throw-away archive at %s\n\n", archive)
+	a.printf("Sillok demo: a throw-away archive at %s\n\n", dbPath)
 
 	// 1. Archive the sources.
 	var manifest []sources.ManifestEntry
@@ -78,11 +83,7 @@ func (a *app) demo(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		err = a.update(log, func(tx *events.Tx) error {
-			_, err := sources.Add(tx, who, raw, m.Meta())
-			return err
-		})
-		if err != nil {
+		if _, err := ar.AddSource(who, raw, m.Meta()); err != nil {
 			return fmt.Errorf("corpus source %s: %w", m.File, err)
 		}
 		langs[m.Lang]++
@@ -95,21 +96,39 @@ func (a *app) demo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	claims := 0
-	var rev events.Revision
+	var claimsFiles []archive.ClaimsFile
 	for _, f := range files {
 		data, err := corpus.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		res, err := a.importClaims(log, who, strings.TrimPrefix(f, "corpus/"), data)
-		if err != nil {
-			return err
-		}
+		claimsFiles = append(claimsFiles, archive.ClaimsFile{Name: strings.TrimPrefix(f, "corpus/"), Data: data})
+	}
+	imported, err := ar.ImportClaims(who, claimsFiles, nil)
+	if err != nil {
+		return err
+	}
+	claims := 0
+	var rev events.Revision
+	for _, res := range imported {
 		claims += res.Claims
 		rev = res.Revision
 	}
 	a.printf("2. Imported %d claims from %d claims files, each quote anchored in its source (revision %d).\n\n", claims, len(files), rev)
+	// The reads below go through the log until package archive has them.
+	if err := ar.Close(); err != nil {
+		return err
+	}
+	ar = nil
+	log, err := events.Open(dbPath, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if log != nil {
+			log.Close()
+		}
+	}()
 
 	// 3. The conflicts.
 	var before *projections.Analysis
@@ -151,19 +170,27 @@ func (a *app) demo(c *cli.Context) error {
 	}
 
 	// 5. A fact-checker's verdict.
-	var verdict events.Event
-	err = a.update(log, func(tx *events.Tx) error {
-		v, err := before.Verdict(target, events.DecisionAccept, events.ClaimID(review.Review.Accept), review.Review.Note, false)
-		if err != nil {
-			return err
-		}
-		verdict, err = tx.Append("fact-checker", v)
-		return err
-	})
+	err = log.Close()
+	log = nil
 	if err != nil {
 		return err
 	}
-	a.printf("5. A fact-checker records a verdict (sillok review %s --accept %s --note ...):\n   %s\n\n", target.ID, review.Review.Accept, summarize(verdict))
+	if ar, err = archive.Open(dbPath, a.archiveOptions()); err != nil {
+		return err
+	}
+	reviewed, err := ar.Review("fact-checker", archive.ReviewRequest{Conflict: target.ID, Decision: events.DecisionAccept,
+		Claim: events.ClaimID(review.Review.Accept), Note: review.Review.Note, Seen: before.Rev})
+	if err != nil {
+		return err
+	}
+	if err := ar.Close(); err != nil {
+		return err
+	}
+	ar = nil
+	if log, err = events.Open(dbPath, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now}); err != nil {
+		return err
+	}
+	a.printf("5. A fact-checker records a verdict (sillok review %s --accept %s --note ...):\n   %s\n\n", target.ID, review.Review.Accept, summarize(reviewed.Event))
 
 	// 6. What the verdict changed.
 	err = log.View(func(tx *events.Tx) error {
@@ -187,7 +214,7 @@ func (a *app) demo(c *cli.Context) error {
 		"log --from " + fmt.Sprint(before.Rev),
 		"verify",
 	} {
-		a.printf("  sillok --archive %s %s\n", shellQuote(archive), cmd)
+		a.printf("  sillok --archive %s %s\n", shellQuote(dbPath), cmd)
 	}
 	return nil
 }

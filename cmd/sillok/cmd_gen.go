@@ -10,9 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/internal/gen"
-	"github.com/sillok/sillok/sources"
 )
 
 func (a *app) genCommand() *cli.Command {
@@ -85,29 +84,26 @@ func (a *app) gen(c *cli.Context) error {
 	return nil
 }
 
-// loadGenerated creates archive and loads the set gen wrote in dir into it,
-// as `sillok init`, `sillok source add` for each entry of sources.yaml (one
-// transaction each) and `sillok claim import` for each claims file (one
-// transaction each) would.
-//
-// TODO(#15): load through package archive once its writes (sources, claims
-// import) exist; importFiles is still the command's.
-func loadGenerated(a *app, archive, dir string) error {
-	log, err := events.Create(archive, events.Options{Timeout: a.lockTimeout, Now: a.now})
+// loadGenerated creates the archive at path and loads the set gen wrote in
+// dir into it, as `sillok init`, `sillok source add` for each entry of
+// sources.yaml (one transaction each) and `sillok claim import` for each
+// claims file (one transaction each) would.
+func loadGenerated(a *app, path, dir string) error {
+	ar, err := archive.Create(path, a.archiveOptions())
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	if err := addGeneratedSources(a, log, dir); err != nil {
+	defer ar.Close()
+	if err := addGeneratedSources(ar, dir); err != nil {
 		return err
 	}
-	_, err = importGeneratedClaims(a, log, dir)
+	_, err = importGeneratedClaims(ar, dir)
 	return err
 }
 
 // addGeneratedSources archives the sources of dir/sources.yaml, one
 // transaction per source.
-func addGeneratedSources(a *app, log *events.Log, dir string) error {
+func addGeneratedSources(ar *archive.Archive, dir string) error {
 	manifest, err := gen.ReadManifest(dir)
 	if err != nil {
 		return err
@@ -117,11 +113,7 @@ func addGeneratedSources(a *app, log *events.Log, dir string) error {
 		if err != nil {
 			return err
 		}
-		err = a.update(log, func(tx *events.Tx) error {
-			_, err := sources.Add(tx, "gen", raw, m.Meta())
-			return err
-		})
-		if err != nil {
+		if _, err := ar.AddSource("gen", raw, m.Meta()); err != nil {
 			return fmt.Errorf("source %s: %w", m.File, err)
 		}
 	}
@@ -130,12 +122,12 @@ func addGeneratedSources(a *app, log *events.Log, dir string) error {
 
 // importGeneratedClaims imports dir's claims files, one transaction each,
 // and returns the number of claims.
-func importGeneratedClaims(a *app, log *events.Log, dir string) (int, error) {
+func importGeneratedClaims(ar *archive.Archive, dir string) (int, error) {
 	files, err := gen.ClaimsFiles(dir)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	err = a.importFiles(log, "gen", files, func(res importResult) { n += res.Claims })
+	_, err = ar.ImportClaims("gen", claimsFiles(files), func(res archive.Imported) { n += res.Claims })
 	return n, err
 }

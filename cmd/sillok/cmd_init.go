@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 )
 
@@ -22,7 +23,7 @@ func (a *app) initCommand() *cli.Command {
 				return err
 			}
 			path := c.String("archive")
-			log, err := events.Create(path, events.Options{Timeout: a.lockTimeout, Now: a.now})
+			ar, err := archive.Create(path, a.archiveOptions())
 			if errors.Is(err, events.ErrExists) {
 				// An existing archive is fine; anything else at that path is not.
 				l, oerr := a.open(c, false)
@@ -39,7 +40,7 @@ func (a *app) initCommand() *cli.Command {
 			if err != nil {
 				return createError(path, err)
 			}
-			if err := log.Close(); err != nil {
+			if err := ar.Close(); err != nil {
 				os.Remove(path) // a half-written archive is no archive
 				return createError(path, err)
 			}

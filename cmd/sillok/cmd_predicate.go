@@ -4,7 +4,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/provenance"
 )
 
 func (a *app) predicateCommand() *cli.Command {
@@ -32,22 +31,16 @@ func (a *app) predicateCommand() *cli.Command {
 						return usagef(c, "--kind: %v", err)
 					}
 					p := events.PredicateDefined{Name: c.Args().First(), Kind: kind, Many: c.Bool("many")}
-					log, err := a.open(c, true)
+					ar, err := a.openArchive(c, true)
 					if err != nil {
 						return err
 					}
-					defer log.Close()
-					var created bool
-					var rev events.Revision
-					err = a.update(log, func(tx *events.Tx) error {
-						var err error
-						created, err = provenance.NewRecorder(tx, author(c)).DefinePredicate(p)
-						rev, _ = tx.Head()
-						return err
-					})
+					defer ar.Close()
+					w, err := ar.DefinePredicate(author(c), p)
 					if err != nil {
 						return err
 					}
+					created, rev := w.Created, w.Revision
 					if c.Bool("json") {
 						return a.printJSON(map[string]any{"name": p.Name, "kind": p.Kind, "many": p.Many, "created": created, "revision": rev})
 					}
@@ -67,23 +60,12 @@ func (a *app) predicateCommand() *cli.Command {
 					if err := wantArgs(c, 0, 0); err != nil {
 						return err
 					}
-					log, err := a.open(c, false)
+					ar, err := a.openArchive(c, false)
 					if err != nil {
 						return err
 					}
-					defer log.Close()
-					var list []*events.PredicateDefined
-					err = log.View(func(tx *events.Tx) error {
-						r := provenance.NewRecorder(tx, "")
-						for _, name := range r.Predicates() {
-							p, _, err := r.Predicate(name)
-							if err != nil {
-								return err
-							}
-							list = append(list, p)
-						}
-						return nil
-					})
+					defer ar.Close()
+					list, err := ar.Predicates()
 					if err != nil {
 						return err
 					}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 )
@@ -47,32 +48,17 @@ func (a *app) reviewCommand() *cli.Command {
 			if err := events.ValidNote("--note", c.String("note")); err != nil {
 				return err
 			}
-			log, err := a.open(c, true)
+			ar, err := a.openArchive(c, true)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			var v *events.VerdictRecorded
-			var e events.Event
-			var cf *projections.Conflict
-			err = a.update(log, func(tx *events.Tx) error {
-				st, _, err := a.store().Head(tx)
-				if err != nil {
-					return err
-				}
-				an := projections.Analyze(st)
-				if cf, err = findConflict(an, c.Args().First()); err != nil {
-					return err
-				}
-				if v, err = an.Verdict(cf, decisions[0], claim, c.String("note"), c.Bool("override")); err != nil {
-					return fmt.Errorf("conflict %s: %w%s", cf.ID, err, verdictHint(cf, decisions[0], err))
-				}
-				e, err = tx.Append(author(c), v)
-				return err
-			})
+			defer ar.Close()
+			res, err := ar.Review(author(c), archive.ReviewRequest{Conflict: c.Args().First(), Decision: decisions[0],
+				Claim: claim, Note: c.String("note"), Override: c.Bool("override")})
 			if err != nil {
-				return err
+				return reviewError(err)
 			}
+			cf, v, e := res.Conflict, res.Verdict, res.Event
 			if c.Bool("json") {
 				return a.printJSON(map[string]any{"conflict": cf.ID, "revision": e.Revision, "decision": v.Decision, "claim": v.Claim, "rejected": v.Rejected, "seen": v.Seen})
 			}
@@ -84,6 +70,30 @@ func (a *app) reviewCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// reviewError adds to a refused review what to type instead.
+func reviewError(err error) error {
+	if ve := (*archive.VerdictError)(nil); errors.As(err, &ve) {
+		if hint := verdictHint(ve.Conflict, ve.Decision, err); hint != "" {
+			return fmt.Errorf("%w%s", err, hint)
+		}
+	}
+	return conflictIDHint(err)
+}
+
+// conflictIDHint adds to an error for a conflict id that names no one
+// conflict where to find the ids.
+func conflictIDHint(err error) error {
+	if ce := (*archive.ConflictIDError)(nil); errors.As(err, &ce) {
+		switch ce.Problem {
+		case archive.IDEmpty:
+			return fmt.Errorf("%w (sillok conflicts --status all lists them)", err)
+		case archive.IDNotHex, archive.IDNoMatch:
+			return fmt.Errorf("%w; sillok conflicts --status all lists them", err)
+		}
+	}
+	return err
 }
 
 // verdictHint is what to type instead, after a verdict was refused.

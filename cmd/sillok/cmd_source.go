@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/sources"
 )
@@ -147,19 +148,20 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		return err
 	}
 	meta := metaFromFlags(c)
-	log, err := a.open(c, true)
+	ar, err := a.openArchive(c, true)
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	var res sources.Added
-	err = a.update(log, func(tx *events.Tx) error {
-		var err error
-		res, err = sources.Add(tx, author(c), raw, meta)
-		return err
-	})
+	defer ar.Close()
+	res, err := ar.AddSource(author(c), raw, meta)
 	if mm := (*sources.MetaMismatch)(nil); errors.As(err, &mm) {
 		return metaMismatchError(name, mm)
+	}
+	if errors.Is(err, sources.ErrIDTaken) {
+		return fmt.Errorf("%s: %w (choose another --id)", name, err)
+	}
+	if fe := (*sources.FieldError)(nil); errors.As(err, &fe) {
+		return fmt.Errorf("%s: --%s: %w", name, fieldFlag(fe.Field), fe.Err)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -184,14 +186,7 @@ type fieldChange struct {
 
 // lookClaim is a claim whose date was resolved against a publication date
 // that a correction changed.
-type lookClaim struct {
-	Claim   events.ClaimID `json:"claim"`
-	Subject string         `json:"subject"`
-	Written string         `json:"written"`
-	Before  string         `json:"before,omitempty"` // the date before the correction (source edit only)
-	Date    string         `json:"date"`
-	Anchor  string         `json:"anchor,omitempty"`
-}
+type lookClaim = archive.Reanchored
 
 func (a *app) sourceEdit(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
@@ -214,44 +209,19 @@ func (a *app) sourceEdit(c *cli.Context) error {
 			}
 		}
 	}
-	log, err := a.open(c, true)
+	ar, err := a.openArchive(c, true)
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	var res sources.Edited
-	var look []lookClaim
-	err = a.update(log, func(tx *events.Tx) error {
-		st, _, err := a.store().Head(tx)
-		if err != nil {
-			return err
-		}
-		before := map[events.ClaimID]string{}
-		for _, cl := range st.Claims {
-			if cl.Source == id && cl.Value.Anchor != "" {
-				before[cl.ID] = cl.Value.Date
-			}
-		}
-		if res, err = sources.EditSource(tx, author(c), id, meta, clear, c.String("note")); err != nil {
-			return err
-		}
-		if st, _, err = a.store().Head(tx); err != nil {
-			return err
-		}
-		if st.Sources[id] != nil && st.Sources[id].Reanchored == res.Revision {
-			for _, cl := range st.NeedsLook(id) {
-				look = append(look, lookClaim{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
-					Before: before[cl.ID], Date: cl.Value.Date, Anchor: cl.Value.Anchor})
-			}
-		}
-		return nil
-	})
+	defer ar.Close()
+	res, err := ar.EditSource(author(c), id, archive.SourceEdit{Set: meta, Clear: clear, Note: c.String("note")})
 	if errors.Is(err, sources.ErrNothingChanged) {
 		return fmt.Errorf("%w; see sillok source show %s", err, id)
 	}
 	if err != nil {
 		return err
 	}
+	look := res.NeedsLook
 	var changes []fieldChange
 	for _, f := range res.Event.Changes() {
 		changes = append(changes, fieldChange{Field: fieldFlag(f), Before: events.SourceField(res.Before, f), After: events.SourceField(res.After, f)})

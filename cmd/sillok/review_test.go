@@ -222,6 +222,23 @@ func (r *reviewArchive) build(t *testing.T) {
 	}
 }
 
+// step runs one step of a story test. The steps of a story share its
+// archive and build on each other in order, so they are not subtests (a
+// subtest run alone, with -run, would find the archive its earlier
+// steps leave); a failed step stops the story. (The review flows, each on
+// an archive of its own, are tested against package archive: see
+// archive/review_test.go.)
+func step(t *testing.T, name string, f func(t *testing.T)) {
+	t.Helper()
+	t.Logf("step %s", name)
+	f(t)
+	if t.Failed() {
+		t.Fatalf("step %s failed", name)
+	}
+}
+
+// TestReview is a story through the command line: reviews of every kind,
+// then time travel and diffs across the revisions they made.
 func TestReview(t *testing.T) {
 	r := newReviewArchive(t)
 	r.build(t)
@@ -246,7 +263,7 @@ func TestReview(t *testing.T) {
 	}
 
 	var acceptRev events.Revision
-	t.Run("OK/Accept", func(t *testing.T) {
+	step(t, "OK/Accept", func(t *testing.T) {
 		var got struct {
 			Conflict string
 			Revision events.Revision
@@ -318,7 +335,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("Diff", func(t *testing.T) {
+	step(t, "Diff", func(t *testing.T) {
 		out := e2eRun(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), strconv.FormatUint(uint64(acceptRev), 10), "--json")
 		checkGolden(t, "diff-review.json", out)
 		var ch struct {
@@ -372,7 +389,7 @@ func TestReview(t *testing.T) {
 		e2eFail(t, r.path, 2, []string{"usage: sillok diff"}, "diff")
 	})
 
-	t.Run("OK/AgreeingClaimDoesNotReopen", func(t *testing.T) {
+	step(t, "OK/AgreeingClaimDoesNotReopen", func(t *testing.T) {
 		r.do(t, "claim", "add", "--id", "g-agree", "--source", "gamma", "--subject", "Tidal Network", "--predicate", "launched", "--value", "August 2023", "--quote", "began work in August 2023")
 		c := r.conflict(t, "value", "Tidal Network", "launched")
 		if c.Status != "resolved" || c.Reopened {
@@ -380,7 +397,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("OK/ContradictingClaimReopens", func(t *testing.T) {
+	step(t, "OK/ContradictingClaimReopens", func(t *testing.T) {
 		r.do(t, "claim", "add", "--id", "g-feb", "--source", "gamma", "--subject", "Tidal Network", "--predicate", "launched", "--value", "February 2023", "--quote", "dates from February 2023")
 		c := r.conflict(t, "value", "Tidal Network", "launched")
 		if c.Status != "open" || !c.Reopened || !slices.Contains(c.Joined, "g-feb") || c.Verdict == nil || c.Verdict.Claim != "b-launched" {
@@ -412,7 +429,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("OK/Dismiss", func(t *testing.T) {
+	step(t, "OK/Dismiss", func(t *testing.T) {
 		r.do(t, "review", budget.ID, "--dismiss", "--note", "different years", "--author", "lee")
 		c := r.conflict(t, "value", "Tidal Network", "budget")
 		if c.Status != "resolved" || c.Verdict == nil || c.Verdict.Decision != "dismiss" || c.Verdict.Note != "different years" || len(c.Verdict.Rejected) != 0 {
@@ -433,7 +450,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("OK/Reject", func(t *testing.T) {
+	step(t, "OK/Reject", func(t *testing.T) {
 		r.do(t, "review", venue.ID, "--reject", "c-venue", "--author", "kim")
 		c := r.conflict(t, "value", "Lisbon summit", "venue")
 		if c.Status != "resolved" || c.Verdict == nil || c.Verdict.Decision != "reject" || !slices.Equal(c.Verdict.Rejected, []string{"c-venue"}) {
@@ -448,7 +465,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("OK/Same", func(t *testing.T) {
+	step(t, "OK/Same", func(t *testing.T) {
 		r.do(t, "review", coalition.ID, "--same", "--note", "word order", "--author", "kim")
 		if c := r.conflict(t, "name", "Online Freedom Coalition", "Freedom Online Coalition"); c.Status != "resolved" || c.Verdict == nil || c.Verdict.Decision != "same" {
 			t.Errorf("after --same: got %+v, want resolved, same", c)
@@ -484,7 +501,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("OK/Distinct", func(t *testing.T) {
+	step(t, "OK/Distinct", func(t *testing.T) {
 		r.do(t, "review", authority.ID, "--distinct", "--author", "kim")
 		if c := r.conflict(t, "name", "Harbour Authority", "Harbor Authority"); c.Status != "resolved" || c.Verdict == nil || c.Verdict.Decision != "distinct" {
 			t.Errorf("after --distinct: got %+v, want resolved, distinct", c)
@@ -507,7 +524,7 @@ func TestReview(t *testing.T) {
 		}
 	})
 
-	t.Run("Errors", func(t *testing.T) {
+	step(t, "Errors", func(t *testing.T) {
 		head := e2eHead(t, r.path)
 		tests := []struct {
 			name string
@@ -536,7 +553,7 @@ func TestReview(t *testing.T) {
 			t.Errorf("after the refused reviews: got head %d, want %d", got, head)
 		}
 
-		t.Run("OK/Override", func(t *testing.T) {
+		step(t, "OK/Override", func(t *testing.T) {
 			r.do(t, "review", venue.ID, "--accept", "c-venue", "--override", "--note", "Porto after all", "--author", "kim")
 			c := r.conflict(t, "value", "Lisbon summit", "venue")
 			if c.Status != "resolved" || c.Verdict == nil || c.Verdict.Decision != "accept" || c.Verdict.Claim != "c-venue" || c.Verdict.Note != "Porto after all" {
@@ -551,7 +568,7 @@ func TestReview(t *testing.T) {
 
 	// Time travel: the view and the conflicts at every revision recorded on
 	// the way are what they were right after that revision was written.
-	t.Run("TimeTravel", func(t *testing.T) {
+	step(t, "TimeTravel", func(t *testing.T) {
 		head := e2eHead(t, r.path)
 		if len(r.snaps) != int(head)+1 {
 			t.Errorf("got snapshots of %d revisions, want every one of 0..%d", len(r.snaps), head)

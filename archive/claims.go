@@ -1,0 +1,342 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/provenance"
+	"github.com/sillok/sillok/provenance/claimsfile"
+)
+
+// MaxClaimsFile is the largest claims file ImportClaims reads.
+const MaxClaimsFile = 64 << 20
+
+// ClaimsFile is one claims file (YAML or JSON) to import: its name, as
+// errors name it, and its content, as Data or, when Data is nil, read
+// from what Open returns (on another goroutine, ahead of its turn).
+type ClaimsFile struct {
+	Name string
+	Data []byte
+	Open func() (io.ReadCloser, error)
+}
+
+// Imported is the outcome of importing one claims file.
+type Imported struct {
+	File     string          `json:"file"`
+	Revision events.Revision `json:"revision"`
+	// Claims counts the file's claims, Created those newly recorded.
+	Claims  int `json:"claims"`
+	Created int `json:"created"`
+	// Predicates and Aliases count the definitions newly added.
+	Predicates int `json:"predicates"`
+	Aliases    int `json:"aliases"`
+}
+
+// ImportClaims imports claims files in order, each in its own
+// transaction: every predicate, alias and claim of a file lands, or none
+// does. Importing a file again adds nothing. It stops at the first file
+// that fails, with that file's error (placed at its line and claim: a
+// *claimsfile.Error); the files before it stay imported and are in the
+// result. done, if not nil, is called after each file lands.
+//
+// The next files are read and parsed on other goroutines while the
+// current one is anchored and appended, so a many-file import keeps every
+// core busy, and while files remain the read model's checkpoints are
+// spaced for a bulk load.
+func (a *Archive) ImportClaims(author string, files []ClaimsFile, done func(Imported)) ([]Imported, error) {
+	if err := checkAuthor(author); err != nil {
+		return nil, err
+	}
+	type parsed struct {
+		f   *claimsfile.File
+		err error
+	}
+	results := make([]chan parsed, len(files))
+	for i := range results {
+		results[i] = make(chan parsed, 1)
+	}
+	slots := make(chan struct{}, parseAhead+1) // the file being imported, and those ahead
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for i, file := range files {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				return
+			}
+			go func() {
+				var p parsed
+				defer func() {
+					if r := recover(); r != nil {
+						p = parsed{err: fmt.Errorf("%s: internal error while parsing (please report it): %v", file.Name, r)}
+					}
+					results[i] <- p
+				}()
+				p.f, p.err = parseClaimsFile(file)
+			}()
+		}
+	}()
+	var out []Imported
+	appended := false
+	for i := range files {
+		p := <-results[i]
+		if p.err != nil {
+			return out, coded(p.err)
+		}
+		res, app, err := a.importParsed(author, p.f, i < len(files)-1)
+		if err != nil {
+			return out, err
+		}
+		appended = app
+		<-slots
+		out = append(out, res)
+		if done != nil {
+			done(res)
+		}
+	}
+	if len(files) > 1 && !appended {
+		// The last file appended nothing (it was imported before), so
+		// its transaction did not bring the checkpoints to the usual
+		// spacing: do it now.
+		a.writeMu.Lock()
+		defer a.writeMu.Unlock()
+		if err := a.log.Update(a.store.CatchUp); err != nil {
+			a.store.Warm = nil
+			return out, coded(err)
+		}
+	}
+	return out, nil
+}
+
+// parseAhead is how many claims files ImportClaims parses ahead of the
+// one it imports.
+const parseAhead = 2
+
+// parseClaimsFile reads (at most MaxClaimsFile bytes) and parses one
+// claims file.
+func parseClaimsFile(file ClaimsFile) (*claimsfile.File, error) {
+	data := file.Data
+	if data == nil && file.Open != nil {
+		rc, err := file.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err = io.ReadAll(io.LimitReader(rc, MaxClaimsFile+1))
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(data) > MaxClaimsFile {
+		return nil, Errorf(Invalid, "%s: a claims file may be at most %d MiB", file.Name, MaxClaimsFile>>20)
+	}
+	return claimsfile.Parse(file.Name, data)
+}
+
+// importParsed imports a parsed claims file in one transaction; bulk says
+// more files follow. appended reports whether it wrote anything.
+func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool) (res Imported, appended bool, err error) {
+	res = Imported{File: f.Name, Claims: len(f.Claims)}
+	appended, err = a.updateBulk(bulk, func(tx *events.Tx) error {
+		r := provenance.NewRecorder(tx, author)
+		defined := map[string]claimsfile.Predicate{} // by this file
+		for _, p := range f.Predicates {
+			kind, err := events.ParseValueKind(p.Kind)
+			if err != nil {
+				return &claimsfile.Error{Pos: p.Pos, Msg: fmt.Sprintf("predicate %q: %v", p.Name, err)}
+			}
+			created, err := r.DefinePredicate(events.PredicateDefined{Name: p.Name, Kind: kind, Many: p.Many})
+			if first, ok := defined[p.Name]; ok && errors.Is(err, provenance.ErrPredicateKind) {
+				return &claimsfile.Error{Pos: p.Pos, Msg: fmt.Sprintf("predicate %q is defined twice in this file, with different kinds: at line %d (%s) and at line %d (%s); keep one",
+					p.Name, first.Pos.Line, predicateWords(first), p.Pos.Line, predicateWords(p))}
+			}
+			if err != nil {
+				return &fileError{pos: &claimsfile.Error{Pos: p.Pos, Msg: err.Error()}, err: err}
+			}
+			if _, ok := defined[p.Name]; !ok {
+				defined[p.Name] = p
+			}
+			if created {
+				res.Predicates++
+			}
+		}
+		aliases := &aliasChecker{tx: tx}
+		for _, al := range f.Aliases {
+			kind, err := events.ParseAliasKind(al.Kind)
+			if err != nil {
+				return &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}
+			}
+			p := events.AliasDeclared{Name: al.Name, Entity: al.Entity, Kind: kind, Note: al.Note}
+			if err := aliases.check(p); err != nil {
+				return &fileError{pos: &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}, err: err}
+			}
+			created, err := r.DeclareAlias(p)
+			if err != nil {
+				return &fileError{pos: &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}, err: err}
+			}
+			aliases.declared(p)
+			if created {
+				res.Aliases++
+			}
+		}
+		// seen is the claim of this file that recorded each id, to name
+		// both places when a later claim reuses the id.
+		seen := map[events.ClaimID]claimsfile.Claim{}
+		for _, cl := range f.Claims {
+			src := cl.Source
+			if src == "" {
+				src = f.Source
+			}
+			in := provenance.ClaimInput{
+				ID: cl.ID, Source: src, Subject: cl.Subject, As: cl.As, Predicate: cl.Predicate,
+				Value: cl.Value.Scalar, Relation: cl.Value.Relation, Quote: cl.Quote,
+				Prefix: cl.Prefix, Suffix: cl.Suffix, Note: cl.Note,
+			}
+			rec, err := r.Assert(in)
+			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {
+				return sameIDError(first, cl)
+			}
+			if err != nil {
+				return claimError(cl, err)
+			}
+			if _, ok := seen[rec.Claim.ID]; !ok {
+				seen[rec.Claim.ID] = cl
+			}
+			if rec.Created {
+				res.Created++
+			}
+		}
+		res.Revision, _ = tx.Head()
+		return nil
+	})
+	if err != nil {
+		return res, false, err
+	}
+	if res.Revision == 0 {
+		if res.Revision, _, err = a.log.Head(); err != nil {
+			return res, false, coded(err)
+		}
+	}
+	return res, appended, nil
+}
+
+// fileError is a *claimsfile.Error (what the user reads: the place in
+// the file and the problem) that keeps the error it reports, so that
+// errors.Is and ErrorCode still see it.
+type fileError struct {
+	pos *claimsfile.Error
+	err error
+}
+
+func (e *fileError) Error() string   { return e.pos.Error() }
+func (e *fileError) Unwrap() []error { return []error{e.pos, e.err} }
+
+// claimError places an import error at the claim (its quote or value when
+// that is what is wrong).
+func claimError(cl claimsfile.Claim, err error) error {
+	who := cl.ID
+	if who == "" {
+		who = fmt.Sprintf("claim #%d", cl.Index)
+	}
+	pos := cl.Pos
+	var qe *provenance.QuoteNotFoundError
+	switch {
+	case errors.As(err, &qe), errors.Is(err, provenance.ErrQuoteTooShort), errors.Is(err, provenance.ErrContextNotFound):
+		pos = cl.QuotePos
+	case errors.Is(err, provenance.ErrWrongKind), errors.Is(err, events.ErrNoAnchor):
+		pos = cl.ValuePos
+	}
+	return &fileError{pos: &claimsfile.Error{Pos: pos, Claim: who, Msg: err.Error()}, err: err}
+}
+
+// predicateWords describes a predicate of a claims file: "date, many
+// values".
+func predicateWords(p claimsfile.Predicate) string {
+	if p.Many {
+		return p.Kind + ", many values"
+	}
+	return p.Kind + ", one value"
+}
+
+// sameIDError reports two claims of one file that have the same id and
+// different content, naming both places in the file.
+func sameIDError(first, second claimsfile.Claim) error {
+	at := func(cl claimsfile.Claim) string {
+		if cl.Pos.Line > 0 {
+			return fmt.Sprintf("claim #%d (line %d)", cl.Index, cl.Pos.Line)
+		}
+		return fmt.Sprintf("claim #%d", cl.Index)
+	}
+	return &claimsfile.Error{Pos: second.Pos, Claim: second.ID, Msg: fmt.Sprintf(
+		"%s and %s of this file both have the id %q, with different content; give one of them another id",
+		at(first), at(second), second.ID)}
+}
+
+// AddClaim records one claim: its quote is anchored in its source, its
+// value parsed by its predicate's kind. The same claim again adds
+// nothing (Created false); another claim with the id of a recorded one
+// is a Conflict.
+func (a *Archive) AddClaim(author string, in provenance.ClaimInput) (provenance.Recorded, error) {
+	if err := checkAuthor(author); err != nil {
+		return provenance.Recorded{}, err
+	}
+	var rec provenance.Recorded
+	err := a.update(func(tx *events.Tx) error {
+		var err error
+		rec, err = provenance.NewRecorder(tx, author).Assert(in)
+		return err
+	})
+	if err != nil && in.ID != "" {
+		return provenance.Recorded{}, &Error{Code: ErrorCode(err), Err: fmt.Errorf("claim %s: %w", in.ID, err)}
+	}
+	if err != nil {
+		return provenance.Recorded{}, err
+	}
+	return rec, nil
+}
+
+// AlreadyRetractedError refuses to retract a claim that is retracted: a
+// Conflict.
+type AlreadyRetractedError struct {
+	Claim  events.ClaimID
+	Reason string // why it was retracted
+}
+
+func (e *AlreadyRetractedError) Error() string {
+	return fmt.Sprintf("claim %s is already retracted (%s)", e.Claim, e.Reason)
+}
+
+// Retract withdraws claim id, with the reason, and returns the revision
+// of the retraction. A claim already retracted is refused with a
+// Conflict error (an *AlreadyRetractedError); an unknown claim is
+// NotFound.
+func (a *Archive) Retract(author string, id events.ClaimID, reason string) (events.Revision, error) {
+	if err := checkAuthor(author); err != nil {
+		return 0, err
+	}
+	if reason == "" {
+		return 0, Errorf(Invalid, "a retraction needs a reason")
+	}
+	if err := events.ValidNote("reason", reason); err != nil {
+		return 0, &Error{Code: Invalid, Err: err}
+	}
+	var e events.Event
+	err := a.update(func(tx *events.Tx) error {
+		st, _, err := a.store.Head(tx)
+		if err != nil {
+			return err
+		}
+		if cl := st.Claims[id]; cl != nil && cl.Retracted {
+			return &Error{Code: Conflict, Err: &AlreadyRetractedError{Claim: id, Reason: cl.RetractReason}}
+		}
+		e, err = provenance.NewRecorder(tx, author).Retract(id, reason)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return e.Revision, nil
+}

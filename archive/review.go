@@ -1,0 +1,156 @@
+package archive
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+)
+
+// ReviewRequest is a reviewer's verdict on a conflict.
+type ReviewRequest struct {
+	// Conflict is the conflict's id, or a unique prefix of at least
+	// MinConflictPrefix hex digits.
+	Conflict string
+	// Decision is the verdict; Claim is the claim accepted or rejected
+	// (events.DecisionAccept, events.DecisionReject).
+	Decision events.Decision
+	Claim    events.ClaimID
+	Note     string
+	// Override replaces the verdict of a conflict that is resolved and
+	// that no claim has joined since; without it such a review is
+	// refused (Conflict, wrapping projections.ErrAlreadyResolved).
+	Override bool
+	// Seen is the revision the reviewer looked at: if the conflict
+	// changed after it (a claim joined or left it, a verdict was
+	// recorded on it, it arose) the review is refused with a Conflict
+	// error that says what changed. 0 does not check.
+	Seen events.Revision
+}
+
+// Reviewed is the outcome of Review.
+type Reviewed struct {
+	// Conflict is the conflict as the reviewer judged it, before the
+	// verdict.
+	Conflict *projections.Conflict
+	// Verdict is what was recorded: with the claims it rejects.
+	Verdict *events.VerdictRecorded
+	// Event is the verdict's event; its Revision is the new head.
+	Event events.Event
+}
+
+// VerdictError is a verdict refused for the conflict it was given on (a
+// verdict that does not fit the conflict's kind, a claim not in it, a
+// conflict already resolved). Its message names the conflict.
+type VerdictError struct {
+	Conflict *projections.Conflict
+	Decision events.Decision
+	Err      error
+}
+
+func (e *VerdictError) Error() string { return fmt.Sprintf("conflict %s: %v", e.Conflict.ID, e.Err) }
+func (e *VerdictError) Unwrap() error { return e.Err }
+
+// Review records a verdict on a conflict: in one write transaction it
+// finds the conflict at the head, checks that it has not changed since
+// req.Seen, builds the verdict (an accept rejects the claims that cannot
+// be true with the accepted one) and appends it.
+func (a *Archive) Review(author string, req ReviewRequest) (Reviewed, error) {
+	if err := checkAuthor(author); err != nil {
+		return Reviewed{}, err
+	}
+	if err := events.ValidNote("note", req.Note); err != nil {
+		return Reviewed{}, &Error{Code: Invalid, Err: err}
+	}
+	var out Reviewed
+	err := a.update(func(tx *events.Tx) error {
+		st, _, err := a.store.Head(tx)
+		if err != nil {
+			return err
+		}
+		an := projections.Analyze(st)
+		cf, err := findConflict(an, req.Conflict)
+		if err != nil {
+			return err
+		}
+		if req.Seen != 0 {
+			if err := a.unchangedSince(tx, an, cf, req.Seen); err != nil {
+				return err
+			}
+		}
+		v, err := an.Verdict(cf, req.Decision, req.Claim, req.Note, req.Override)
+		if err != nil {
+			return &Error{Code: classify(err), Err: &VerdictError{Conflict: cf, Decision: req.Decision, Err: err}}
+		}
+		e, err := tx.Append(author, v)
+		if err != nil {
+			return err
+		}
+		out = Reviewed{Conflict: cf, Verdict: v, Event: e}
+		return nil
+	})
+	if err != nil {
+		return Reviewed{}, err
+	}
+	return out, nil
+}
+
+// unchangedSince refuses, with a Conflict error that says what changed,
+// a review of cf (as analysed at the head, an) by a reviewer who saw the
+// archive at revision seen, when cf changed after seen.
+func (a *Archive) unchangedSince(tx *events.Tx, an *projections.Analysis, cf *projections.Conflict, seen events.Revision) error {
+	if seen > an.Rev {
+		return Errorf(Invalid, "conflict %s: the revision reviewed, %d, is beyond the head revision %d", cf.ID, seen, an.Rev)
+	}
+	if seen == an.Rev {
+		return nil
+	}
+	st, _, err := a.store.At(tx, seen)
+	if err != nil {
+		return err
+	}
+	var then *projections.Conflict
+	for _, c := range projections.Analyze(st).Conflicts {
+		if c.ID == cf.ID {
+			then = c
+		}
+	}
+	if then == nil {
+		return Errorf(Conflict, "conflict %s arose after revision %d, the one reviewed; look at it again", cf.ID, seen)
+	}
+	var changes []string
+	claimIDs := func(c *projections.Conflict) []events.ClaimID {
+		var ids []events.ClaimID
+		for _, cl := range c.Claims {
+			ids = append(ids, cl.ID)
+		}
+		return ids
+	}
+	was, now := claimIDs(then), claimIDs(cf)
+	var joined, left []string
+	for _, id := range now {
+		if !slices.Contains(was, id) {
+			joined = append(joined, string(id))
+		}
+	}
+	for _, id := range was {
+		if !slices.Contains(now, id) {
+			left = append(left, string(id))
+		}
+	}
+	if len(joined) > 0 {
+		changes = append(changes, "claims joined it: "+strings.Join(joined, ", "))
+	}
+	if len(left) > 0 {
+		changes = append(changes, "claims left it: "+strings.Join(left, ", "))
+	}
+	if pv := cf.Verdict; pv != nil && (then.Verdict == nil || then.Verdict.Rev != pv.Rev) {
+		changes = append(changes, fmt.Sprintf("a verdict was recorded on it at revision %d (%s by %s)", pv.Rev, pv.Decision, pv.Author))
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	return Errorf(Conflict, "conflict %s changed after revision %d, the one reviewed: %s; look at it again", cf.ID, seen, strings.Join(changes, "; "))
+}
