@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -88,6 +89,36 @@ func pageWith(t *testing.T, data []byte, flags uint16, minCount int) int {
 // TestDamagedFile checks that a damaged archive file is a DamagedError,
 // from Open or from the transaction that meets the damage, never a
 // signal or a panic.
+// inlinePage returns the offset in the file at path of the page of the
+// inline bucket named key inside the index bucket, whose root must be a
+// leaf: the bucket header (root page 0, a sequence) follows the key in
+// that leaf, and the inline page follows the header.
+func inlinePage(t *testing.T, path, key string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var root int
+	if err := db.View(func(tx *bolt.Tx) error {
+		root = int(tx.Bucket([]byte("index")).Root())
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	page := data[root*4096 : (root+1)*4096]
+	at := bytes.Index(page, append([]byte(key), make([]byte, 8)...))
+	if at < 0 {
+		t.Fatalf("no inline bucket %q in page %d, the index bucket's root", key, root)
+	}
+	return root*4096 + at + len(key) + 16
+}
+
 func TestDamagedFile(t *testing.T) {
 	pristine := damageLog(t, 3000)
 	data, err := os.ReadFile(pristine)
@@ -97,6 +128,7 @@ func TestDamagedFile(t *testing.T) {
 	if problems, err := readAll(pristine); err != nil || len(problems) > 0 {
 		t.Fatalf("the undamaged file: got %v, %v, want no problem", problems, err)
 	}
+	inline := inlinePage(t, pristine, "predicate")
 	tests := []struct {
 		name   string
 		damage func(b []byte) []byte
@@ -113,6 +145,12 @@ func TestDamagedFile(t *testing.T) {
 		{"ErrFlipped/LeafCount", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096+11] ^= 0x40; return b }, "more than fit in it"},
 		{"ErrFlipped/LeafID", func(b []byte) []byte { b[pageWith(t, b, 0x02, 10)*4096] ^= 0x01; return b }, "says it is page"},
 		{"ErrFlipped/RootLeafID", func(b []byte) []byte { b[pageOf(t, b, 0x02)*4096] ^= 0x01; return b }, "says it is page"},
+		// An inline bucket's page, inside its parent's leaf: bbolt reads
+		// it unchecked, and a damaged one sent a cursor round memory
+		// that was not the file's (a hang, or a fault, by the layout of
+		// the address space).
+		{"ErrFlipped/InlineFlags", func(b []byte) []byte { b[inline+8] ^= 0x40; return b }, `the inline bucket "predicate" has the flags`},
+		{"ErrFlipped/InlineCount", func(b []byte) []byte { b[inline+11] ^= 0x40; return b }, "more than fit in it"},
 		{"ErrZeroedMeta/0", func(b []byte) []byte { clear(b[:4096]); return b }, "meta page 0 is not valid"},
 		{"ErrZeroedMeta/1", func(b []byte) []byte { clear(b[4096:8192]); return b }, "meta page 1 is not valid"},
 	}

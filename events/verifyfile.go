@@ -437,15 +437,49 @@ func (c *treeCheck) page(pgid uint64, height, depth int, name string) string {
 		if vsize < boltInBucketBytes {
 			return fmt.Sprintf("page %d of bucket %q: element %d is a bucket with a header of %d bytes", pgid, name, i, vsize)
 		}
-		kv := make([]byte, ksize+boltInBucketBytes)
+		kv := make([]byte, ksize+vsize)
 		if _, err := c.f.ReadAt(kv, int64(pgid*c.m.pageSize+at+pos)); err != nil {
 			return fmt.Sprintf("page %d cannot be read: %v", pgid, err)
 		}
 		key, v := kv[:ksize], kv[ksize:]
-		if root := le.Uint64(v); root != 0 { // 0: an inline bucket, in v
+		if root := le.Uint64(v); root != 0 {
 			if what := c.page(root, 0, depth+1, string(key)); what != "" {
 				return what
 			}
+		} else if what := checkInline(v[boltInBucketBytes:]); what != "" { // 0: an inline bucket, in v
+			return fmt.Sprintf("page %d of bucket %q: the inline bucket %q %s", pgid, name, key, what)
+		}
+	}
+	return ""
+}
+
+// checkInline checks the page of an inline bucket, which is kept in its
+// parent's leaf after the bucket header: a leaf page whose elements lie
+// inside it and hold no buckets (an inline bucket has none). bbolt reads
+// it without a check, and a damaged one can send a cursor round memory
+// that is not the file's.
+func checkInline(p []byte) string {
+	le := binary.LittleEndian
+	if len(p) < boltPageHeader {
+		return fmt.Sprintf("has a page of %d bytes, shorter than a page header", len(p))
+	}
+	flags, count := le.Uint16(p[8:]), uint64(le.Uint16(p[10:]))
+	if flags != boltLeafFlag {
+		return fmt.Sprintf("has the flags %#x, not those of a leaf page", flags)
+	}
+	size := uint64(len(p))
+	if boltPageHeader+count*boltElementSize > size {
+		return fmt.Sprintf("says it holds %d elements, more than fit in it", count)
+	}
+	for i := range count {
+		at := boltPageHeader + i*boltElementSize
+		e := p[at : at+boltElementSize]
+		eflags, pos, ksize, vsize := le.Uint32(e[0:]), uint64(le.Uint32(e[4:])), uint64(le.Uint32(e[8:])), uint64(le.Uint32(e[12:]))
+		if eflags&boltBucketLeaf != 0 {
+			return fmt.Sprintf("element %d is a bucket, which an inline bucket cannot hold", i)
+		}
+		if at+pos+ksize+vsize > size {
+			return fmt.Sprintf("element %d lies outside it", i)
 		}
 	}
 	return ""
