@@ -7,10 +7,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
-	"github.com/sillok/sillok/provenance"
-	"github.com/sillok/sillok/sources"
 )
 
 func (a *app) conflictsCommand() *cli.Command {
@@ -35,23 +34,20 @@ func (a *app) conflictsCommand() *cli.Command {
 			if kind != "" && kind != projections.KindValue && kind != projections.KindTemporal && kind != projections.KindName {
 				return usagef(c, "--kind must be value, temporal or name, not %q", kind)
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			return a.read(log, atFlag(c), func(r *reader) error {
-				an := r.analyze()
-				list := filterConflicts(an.Conflicts, status, kind)
-				if c.Bool("json") {
-					if list == nil {
-						list = []*projections.Conflict{}
-					}
-					return a.printJSON(map[string]any{"revision": an.Rev, "conflicts": list})
-				}
-				a.printf("%s", renderConflicts(list))
-				return nil
-			})
+			defer ar.Close()
+			page, err := ar.Conflicts(archive.ConflictFilter{Status: status, Kind: kind, At: atFlag(c)})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})
+			}
+			a.printf("%s", renderConflicts(page.Conflicts))
+			return nil
 		},
 		Subcommands: []*cli.Command{{
 			Name:      "show",
@@ -62,26 +58,21 @@ func (a *app) conflictsCommand() *cli.Command {
 				if err := wantArgs(c, 1, 1); err != nil {
 					return err
 				}
-				log, err := a.open(c, false)
+				ar, err := a.openArchive(c, false)
 				if err != nil {
 					return err
 				}
-				defer log.Close()
-				return a.read(log, atFlag(c), func(r *reader) error {
-					cf, err := findConflict(r.analyze(), c.Args().First())
-					if err != nil {
-						return err
-					}
-					detail, err := conflictDetail(r, cf)
-					if err != nil {
-						return err
-					}
-					if c.Bool("json") {
-						return a.printJSON(detail)
-					}
-					a.printf("%s", renderConflictDetail(detail))
-					return nil
-				})
+				defer ar.Close()
+				id := c.Args().First()
+				detail, err := ar.ConflictDetail(id, atFlag(c))
+				if err != nil {
+					return conflictIDHint(id, err)
+				}
+				if c.Bool("json") {
+					return a.printJSON(detail)
+				}
+				a.printf("%s", renderConflictDetail(detail))
+				return nil
 			},
 		}},
 	}
@@ -129,65 +120,33 @@ func findConflict(an *projections.Analysis, id string) (*projections.Conflict, e
 	return nil, errors.New(b.String())
 }
 
-// shownClaim is a claim of a conflict with what a reviewer needs to judge
-// it.
-type shownClaim struct {
-	projections.ConflictClaim
-	Predicate   string          `json:"predicate"`
-	Publisher   string          `json:"publisher,omitempty"`
-	Published   string          `json:"published,omitempty"`
-	Lang        string          `json:"lang,omitempty"`
-	Translation string          `json:"translation_of,omitempty"`
-	Before      string          `json:"context_before"`
-	After       string          `json:"context_after"`
-	Resolved    events.Value    `json:"resolved"`
-	Revision    events.Revision `json:"revision"`
-}
-
-type conflictShown struct {
-	*projections.Conflict
-	Revision events.Revision `json:"revision"`
-	Shown    []shownClaim    `json:"details"`
-	NameDiff string          `json:"name_diff,omitempty"`
-}
-
-func conflictDetail(r *reader, cf *projections.Conflict) (*conflictShown, error) {
-	out := &conflictShown{Conflict: cf, Revision: r.state.Rev, Shown: []shownClaim{}}
-	texts := map[events.SourceID]string{}
-	for _, cc := range cf.Claims {
-		cl := r.state.Claims[cc.ID]
-		if cl == nil {
-			continue
-		}
-		sc := shownClaim{ConflictClaim: cc, Predicate: cl.Predicate, Resolved: cl.Value, Revision: cl.Rev}
-		if src := r.state.Sources[cl.Source]; src != nil {
-			sc.Publisher, sc.Published, sc.Lang, sc.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
-		}
-		text, ok := texts[cl.Source]
-		if !ok {
-			src, _, err := sources.Lookup(r.tx, cl.Source)
-			if err != nil {
-				return nil, err
-			}
-			if text, err = sources.StoredText(r.tx, src); err != nil {
-				return nil, err
-			}
-			texts[cl.Source] = text
-		}
-		anchor, err := claimAnchor(r.tx, cl.ID)
-		if err != nil {
-			return nil, err
-		}
-		sc.Before, _, sc.After = provenance.Excerpt(text, anchor, 60)
-		out.Shown = append(out.Shown, sc)
+// conflictDetailIn opens the archive at path and returns the detail of
+// the conflict id at revision at (the demo's step 4).
+func (a *app) conflictDetailIn(path, id string, at events.Revision) (*archive.ConflictDetail, error) {
+	ar, err := archive.Open(path, archive.Options{Timeout: a.lockTimeout, Now: a.now, CheckpointInterval: a.checkpointInterval})
+	if err != nil {
+		return nil, err
 	}
-	if cf.Kind == projections.KindName && len(cf.Names) == 2 {
-		out.NameDiff = provenance.CharDiff(cf.Names[0], cf.Names[1])
-	}
-	return out, nil
+	defer ar.Close()
+	return ar.ConflictDetail(id, at)
 }
 
-func renderConflictDetail(d *conflictShown) string {
+// conflictIDHint adds to an error of a conflict id where to find the
+// ids.
+func conflictIDHint(id string, err error) error {
+	const hint = "sillok conflicts --status all lists them"
+	want := strings.ToLower(strings.TrimSpace(id))
+	switch {
+	case archive.ErrorCode(err) == archive.Invalid && want == "":
+		return fmt.Errorf("%w (%s)", err, hint)
+	case archive.ErrorCode(err) == archive.Invalid && strings.Trim(want, "0123456789abcdef") != "",
+		errors.Is(err, projections.ErrUnknownConflict):
+		return fmt.Errorf("%w; %s", err, hint)
+	}
+	return err
+}
+
+func renderConflictDetail(d *archive.ConflictDetail) string {
 	var b strings.Builder
 	status := d.Status
 	if d.Reopened {
@@ -205,7 +164,7 @@ func renderConflictDetail(d *conflictShown) string {
 	if d.WithinSource {
 		b.WriteString("note:    all claims come from one source: it contradicts itself\n")
 	}
-	for _, s := range d.Shown {
+	for _, s := range d.Details {
 		b.WriteString("\n")
 		role := ""
 		if s.Role != "" {
@@ -266,25 +225,4 @@ func verdictWords(v *projections.Verdict) string {
 		return "declared different things"
 	}
 	return string(v.Decision)
-}
-
-// claimAnchor reads a claim's quote anchor from the log.
-func claimAnchor(tx *events.Tx, id events.ClaimID) (events.Anchor, error) {
-	rev, ok := tx.Lookup(events.IndexClaim, string(id))
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("claim %s is not in the claim index", id)
-	}
-	e, err := tx.Event(rev)
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	p, err := e.Decode()
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	c, ok := p.(*events.ClaimAsserted)
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("revision %d holds a %s, not claim %s", rev, e.Type, id)
-	}
-	return c.Quote, nil
 }

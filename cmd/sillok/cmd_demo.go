@@ -77,7 +77,7 @@ func (a *app) demo(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w (give another --dir, or remove the old demo archive)", err)
 	}
-	defer log.Close()
+	defer func() { log.Close() }() // the log step 4 opens again
 	who := "demo"
 	a.printf("Sillok demo: a throw-away archive at %s\n\n", archive)
 
@@ -140,7 +140,13 @@ func (a *app) demo(c *cli.Context) error {
 		return err
 	}
 	a.printf("3. The checker flags these contradictions (sillok conflicts):\n\n")
-	a.printf("%s\n", indent(renderConflicts(filterConflicts(before.Conflicts, "open", "")), "   "))
+	var open []*projections.Conflict
+	for _, cf := range before.Conflicts {
+		if cf.Status == projections.ConflictOpen {
+			open = append(open, cf)
+		}
+	}
+	a.printf("%s\n", indent(renderConflicts(open), "   "))
 
 	// 4. The launch-date conflict in detail.
 	var review demoReview
@@ -156,15 +162,14 @@ func (a *app) demo(c *cli.Context) error {
 	if target == nil {
 		return fmt.Errorf("demo: the corpus no longer produces the %s / %s conflict", review.Review.Conflict.Subject, review.Review.Conflict.Predicate)
 	}
-	err = log.View(func(tx *events.Tx) error {
-		d, err := conflictDetail(&reader{tx: tx, state: before.State}, target)
-		if err != nil {
-			return err
-		}
-		a.printf("4. The launch-date conflict side by side (sillok conflicts show %s):\n\n%s\n", target.ID, indent(renderConflictDetail(d), "   "))
-		return nil
-	})
+	// (Through the archive API, which opens the file itself.)
+	log.Close()
+	d, err := a.conflictDetailIn(archive, target.ID, before.Rev)
 	if err != nil {
+		return err
+	}
+	a.printf("4. The launch-date conflict side by side (sillok conflicts show %s):\n\n%s\n", target.ID, indent(renderConflictDetail(d), "   "))
+	if log, err = events.Open(archive, events.Options{Timeout: a.lockTimeout, Now: a.now}); err != nil {
 		return err
 	}
 

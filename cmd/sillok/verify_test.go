@@ -11,13 +11,14 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
 
-// serialVerify is verifyArchive done the plain way, one check after the
+// serialVerify is archive.Archive.Verify done the plain way, one check after the
 // other on one goroutine: the reference the concurrent one is held to.
 func serialVerify(a *app, tx *events.Tx) (verifyReport, error) {
 	var rep verifyReport
@@ -193,7 +194,8 @@ func (l *verifyTamperLog) payload(t *testing.T, rev events.Revision, typ events.
 // claims citing it, altered and undecodable source bytes, claims citing
 // no source, moved anchors, a claim in a form the fast decoders refuse),
 // one way at a time, and with and without the hash chain recomputed,
-// and checks that verifyArchive reports exactly what serialVerify does.
+// and checks that archive.Archive.Verify reports exactly what serialVerify
+// does.
 func TestVerifyMatchesSerial(t *testing.T) {
 	pristine, _ := relIntegrityArchive(t)
 	data, err := os.ReadFile(pristine)
@@ -321,29 +323,34 @@ func TestVerifyMatchesSerial(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer log.Close()
 		a := benchApp()
+		var want verifyReport
 		err = log.View(func(tx *events.Tx) error {
-			want, err := serialVerify(a, tx)
-			if err != nil {
-				return err
-			}
-			if len(want.Problems) == 0 {
-				t.Errorf("the tampered archive has no problems")
-			}
-			for range 3 {
-				got, err := a.verifyArchive(tx, false)
-				if err != nil {
-					return err
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("verifyArchive reported\n%+v\nserialVerify\n%+v", got, want)
-				}
-			}
-			return nil
+			want, err = serialVerify(a, tx)
+			_, hash := tx.Head()
+			want.HeadHash = hash.String()
+			return err
 		})
+		log.Close()
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(want.Problems) == 0 {
+			t.Errorf("the tampered archive has no problems")
+		}
+		ar, err := archive.Open(path, archive.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ar.Close()
+		for range 3 {
+			rep, err := ar.Verify(archive.VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cliVerifyReport(rep); !reflect.DeepEqual(got, want) {
+				t.Fatalf("Verify reported\n%+v\nserialVerify\n%+v", got, want)
+			}
 		}
 	}
 	for _, rehash := range []bool{false, true} {
