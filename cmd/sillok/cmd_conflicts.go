@@ -212,17 +212,5 @@ func renderConflictDetail(d *archive.ConflictDetail) string {
 }
 
 func verdictWords(v *projections.Verdict) string {
-	switch v.Decision {
-	case events.DecisionAccept:
-		return "accepted " + string(v.Claim)
-	case events.DecisionReject:
-		return "rejected " + string(v.Claim)
-	case events.DecisionDismiss:
-		return "dismissed (not a contradiction)"
-	case events.DecisionSame:
-		return "declared the same entity"
-	case events.DecisionDistinct:
-		return "declared different things"
-	}
-	return string(v.Decision)
+	return events.DescribeVerdict(v.Decision, v.Claim, nil, events.WordsDone)
 }

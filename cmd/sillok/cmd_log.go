@@ -118,20 +118,7 @@ func summarize(e events.Event) string {
 		}
 		return fmt.Sprintf("alias %q → %q (%s)", p.Name, p.Entity, p.Kind)
 	case *events.VerdictRecorded:
-		s := fmt.Sprintf("review %s by %s: ", p.Conflict, e.Author)
-		switch p.Decision {
-		case events.DecisionAccept:
-			s += "accepted " + string(p.Claim)
-		case events.DecisionReject:
-			s += "rejected " + string(p.Claim)
-		case events.DecisionDismiss:
-			s += "dismissed"
-		case events.DecisionSame:
-			s += fmt.Sprintf("same: %s", strings.Join(p.Names, " = "))
-		case events.DecisionDistinct:
-			s += fmt.Sprintf("distinct: %s", strings.Join(p.Names, " ≠ "))
-		}
-		return s
+		return fmt.Sprintf("review %s by %s: %s", p.Conflict, e.Author, events.DescribeVerdict(p.Decision, p.Claim, p.Names, events.WordsLogged))
 	}
 	return ""
 }
