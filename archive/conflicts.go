@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sillok/sillok/events"
@@ -91,15 +92,13 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 		p := &ConflictPage{Revision: an.Rev, Conflicts: []*projections.Conflict{}}
 		start := 0
 		if after != nil {
-			start = len(an.Conflicts)
-			for i, cf := range an.Conflicts {
-				if cf.ID == after.id {
-					start = i + 1
-					break
-				}
-				if after.before(cf) {
+			// After the cursor's conflict where it is now; else after
+			// its place in the order.
+			start = slices.IndexFunc(an.Conflicts, func(cf *projections.Conflict) bool { return cf.ID == after.id }) + 1
+			if start == 0 {
+				start = len(an.Conflicts)
+				if i := slices.IndexFunc(an.Conflicts, after.before); i >= 0 {
 					start = i
-					break
 				}
 			}
 		}
