@@ -15,13 +15,9 @@ import (
 	"github.com/sillok/sillok/events"
 )
 
-// tamper closes a, changes its file through bbolt, and opens it again.
-func tamper(t *testing.T, a *Archive, fn func(tx *bolt.Tx) error) *Archive {
+// tamperFile changes the closed archive at path through bbolt.
+func tamperFile(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
 	t.Helper()
-	path := a.Path()
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +28,16 @@ func tamper(t *testing.T, a *Archive, fn func(tx *bolt.Tx) error) *Archive {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// tamper closes a, changes its file through bbolt, and opens it again.
+func tamper(t *testing.T, a *Archive, fn func(tx *bolt.Tx) error) *Archive {
+	t.Helper()
+	path := a.Path()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tamperFile(t, path, fn)
 	b, err := Open(path, Options{Now: testClock()})
 	if err != nil {
 		t.Fatal(err)
