@@ -55,6 +55,14 @@ func (e *ConflictIDError) Error() string {
 	return b.String()
 }
 
+// Unwrap makes an id that no conflict has projections.ErrUnknownConflict.
+func (e *ConflictIDError) Unwrap() error {
+	if e.Problem == IDNoMatch {
+		return projections.ErrUnknownConflict
+	}
+	return nil
+}
+
 // findConflict returns the conflict of r's analysis whose id is id or
 // starts with it. A prefix shorter than MinConflictPrefix, or one that is
 // not hex, is refused: the error is a coded *ConflictIDError.

@@ -134,17 +134,5 @@ func (a *Analysis) verdictClaims(cf *Conflict) []events.ClaimID {
 }
 
 func describeDecision(d events.Decision, claim events.ClaimID) string {
-	switch d {
-	case events.DecisionAccept:
-		return "accept " + string(claim)
-	case events.DecisionReject:
-		return "reject " + string(claim)
-	case events.DecisionDismiss:
-		return "dismiss"
-	case events.DecisionSame:
-		return "same entity"
-	case events.DecisionDistinct:
-		return "different things"
-	}
-	return string(d)
+	return events.DescribeVerdict(d, claim, nil, events.WordsAsked)
 }

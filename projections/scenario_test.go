@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sillok/sillok/events"
@@ -706,59 +705,12 @@ func checkGolden(t *testing.T, path string, got any) {
 	}
 }
 
-// lineDiff is a unified-style line diff of want and got, with three lines
-// of context around each change.
+// lineDiff is a unified line diff of want and got.
 func lineDiff(want, got string) string {
-	dmp := diffmatchpatch.New()
-	a, b, lines := dmp.DiffLinesToChars(want, got)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
-	type line struct {
-		op   byte
-		text string
+	if d := provenance.UnifiedDiff("want", "got", want, got); d != "" {
+		return d
 	}
-	var all []line
-	for _, d := range diffs {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				all = append(all, line{op, strings.TrimSuffix(l, "\n")})
-			}
-		}
-	}
-	const context = 3
-	keep := make([]bool, len(all))
-	for i, l := range all {
-		if l.op != ' ' {
-			for j := max(0, i-context); j <= min(len(all)-1, i+context); j++ {
-				keep[j] = true
-			}
-		}
-	}
-	var sb strings.Builder
-	skipped := false
-	for i, l := range all {
-		if !keep[i] {
-			skipped = true
-			continue
-		}
-		if skipped {
-			sb.WriteString("@@ … @@\n")
-			skipped = false
-		}
-		sb.WriteByte(l.op)
-		sb.WriteString(l.text)
-		sb.WriteByte('\n')
-	}
-	if sb.Len() == 0 {
-		return "(no line differences)"
-	}
-	return sb.String()
+	return "(no line differences)"
 }
 
 func conflictClaimIDs(cf *projections.Conflict) []string {

@@ -90,7 +90,7 @@ func (st *Store) Head(tx *events.Tx) (*State, events.Revision, error) {
 // nearest stored checkpoint at or before rev plus a replay of the events
 // after it. It also returns the revision of the checkpoint it started from
 // (0: none). A checkpoint that fails its checksum or does not decode is an
-// error that says to run sillok rebuild.
+// *StoredError: a rebuild from the log replaces it.
 func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision, error) {
 	head, _ := tx.Head()
 	if rev > head {
@@ -110,7 +110,7 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 		if k != nil {
 			r, ok := checkpointRev(k)
 			if !ok {
-				return nil, 0, fmt.Errorf("malformed projection checkpoint key %x (run sillok rebuild)", k)
+				return nil, 0, &StoredError{What: fmt.Sprintf("malformed projection checkpoint key %x", k)}
 			}
 			var release func()
 			if len(v) > 2*releaseBlock {
@@ -121,7 +121,7 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 				err = fmt.Errorf("it holds the state at revision %d", d.Rev)
 			}
 			if err != nil {
-				return nil, 0, fmt.Errorf("projection checkpoint %d: %w (run sillok rebuild)", r, err)
+				return nil, 0, &StoredError{What: fmt.Sprintf("projection checkpoint %d: %v", r, err), Err: err}
 			}
 			s, from = d, r
 		}
@@ -554,6 +554,17 @@ func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
 	return bad, err
 }
 
+// StoredError is a stored projection (a checkpoint, or the head it
+// recorded) that cannot be read or is not what was stored. The log is
+// intact: a rebuild from it replaces the stored projection.
+type StoredError struct {
+	What string
+	Err  error
+}
+
+func (e *StoredError) Error() string { return e.What }
+func (e *StoredError) Unwrap() error { return e.Err }
+
 // CutShortError reports a log that no longer holds events the stored
 // projection was written from: events at its end were removed (and
 // perhaps others appended in their place).
@@ -597,7 +608,7 @@ func (st *Store) CheckHead(tx *events.Tx) error {
 		return nil
 	}
 	if len(v) != 8+len(events.Digest{}) {
-		return fmt.Errorf("the stored projection's head record is %d bytes, not %d (run sillok rebuild)", len(v), 8+len(events.Digest{}))
+		return &StoredError{What: fmt.Sprintf("the stored projection's head record is %d bytes, not %d", len(v), 8+len(events.Digest{}))}
 	}
 	r := events.Revision(binary.BigEndian.Uint64(v))
 	var want events.Digest

@@ -219,6 +219,7 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 	if errors.Is(err, events.ErrDamaged) {
 		msg += " (sillok verify lists what it finds)"
 	}
+	msg += hint(err)
 	fmt.Fprintln(a.stderr, "sillok: "+msg)
 	var ue *usageError
 	if errors.As(err, &ue) {

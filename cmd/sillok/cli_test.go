@@ -21,7 +21,6 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
-	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
@@ -679,51 +678,6 @@ func TestGlobalFlagValueMissing(t *testing.T) {
 	code := run(context.Background(), a, []string{"sillok", "log", "--archive"})
 	if code != 2 {
 		t.Errorf("sillok log --archive: got exit status %d, stdout %q, stderr %q, want 2 and a usage error", code, out.String(), errb.String())
-	}
-}
-
-// TestFindConflict: a conflict is found by its id or a unique prefix of 4
-// or more hex digits; a shorter prefix asks for 4 (even when it matches),
-// a prefix several conflicts share lists them, and what is not hex says so.
-func TestFindConflict(t *testing.T) {
-	an := &projections.Analysis{Rev: 42, Conflicts: []*projections.Conflict{
-		{ID: "abf91dbbdf", Kind: "value", Summary: "launched: 2023-04 vs 2023-08"},
-		{ID: "abf9200000", Kind: "name", Summary: `"DTPN" / "Disruptive Technology Protection Network"`},
-		{ID: "b4432d0319", Kind: "temporal", Summary: "launched after held"},
-	}}
-	tests := []struct {
-		id, wantID string
-		wantErr    []string
-	}{
-		{id: "abf91dbbdf", wantID: "abf91dbbdf"},
-		{id: "b443", wantID: "b4432d0319"},
-		{id: "ABF91", wantID: "abf91dbbdf"},
-		{id: "ab", wantErr: []string{`conflict id "ab" is too short: give at least 4 of its hex digits`}},
-		{id: "b44", wantErr: []string{`conflict id "b44" is too short`}},
-		{id: "abf9", wantErr: []string{"conflict id abf9 matches 2 conflicts; give more digits:",
-			"\n  abf91dbbdf  value  launched: 2023-04 vs 2023-08", "\n  abf9200000  name  "}},
-		{id: "cccc", wantErr: []string{`no conflict "cccc" at revision 42`}},
-		{id: "launch", wantErr: []string{`"launch" is not a conflict id`, "hex digits"}},
-		{id: "", wantErr: []string{"no conflict id given"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			cf, err := findConflict(an, tt.id)
-			if tt.wantID != "" {
-				if err != nil || cf.ID != tt.wantID {
-					t.Fatalf("got %v, %v, want %s", cf, err, tt.wantID)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("got conflict %s, want an error", cf.ID)
-			}
-			for _, w := range tt.wantErr {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("got %q, want it to say %q", err, w)
-				}
-			}
-		})
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/provenance/claimsfile"
 )
@@ -235,73 +234,28 @@ func (a *app) claimRetract(c *cli.Context) error {
 	return nil
 }
 
-type claimRow struct {
-	ID        events.ClaimID  `json:"id"`
-	Revision  events.Revision `json:"revision"`
-	Source    events.SourceID `json:"source"`
-	Subject   string          `json:"subject"`
-	As        string          `json:"as,omitempty"`
-	Predicate string          `json:"predicate"`
-	Value     events.Value    `json:"value"`
-	Quote     string          `json:"quote"`
-	Status    string          `json:"status"` // standing, retracted, rejected
-	Reason    string          `json:"reason,omitempty"`
-	Note      string          `json:"note,omitempty"`
-}
-
 func (a *app) claimList(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
-	log, err := a.open(c, false)
+	ar, err := a.openArchive(c, false)
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	var rows []claimRow
-	err = a.read(log, atFlag(c), func(r *reader) error {
-		var an *projections.Analysis
-		var subject *projections.Entity
-		if s := c.String("subject"); s != "" {
-			an = r.analyze()
-			if subject = an.Entity(s); subject == nil {
-				return fmt.Errorf("no entity named %q at revision %d", s, r.state.Rev)
-			}
-		}
-		if s := c.String("source"); s != "" && r.state.Sources[events.SourceID(s)] == nil {
-			return fmt.Errorf("unknown source %q", s)
-		}
-		for _, cl := range r.state.SortedClaims() {
-			if s := c.String("source"); s != "" && string(cl.Source) != s {
-				continue
-			}
-			if subject != nil && an.Entity(cl.Subject) != subject {
-				continue
-			}
-			row := claimRow{ID: cl.ID, Revision: cl.Rev, Source: cl.Source, Subject: cl.Subject, As: cl.As,
-				Predicate: cl.Predicate, Value: cl.Value, Quote: cl.Quote, Status: "standing", Note: cl.Note}
-			switch {
-			case cl.Retracted:
-				row.Status, row.Reason = "retracted", cl.RetractReason
-			case cl.RejectedBy != "":
-				row.Status, row.Reason = "rejected", "by the verdict on conflict "+cl.RejectedBy
-			}
-			rows = append(rows, row)
-		}
-		return nil
-	})
+	defer ar.Close()
+	rows, err := ar.Claims(archive.ClaimFilter{Source: events.SourceID(c.String("source")), Subject: c.String("subject"), At: atFlag(c)})
 	if err != nil {
 		return err
 	}
 	if c.Bool("json") {
 		if rows == nil {
-			rows = []claimRow{}
+			rows = []archive.ClaimRow{}
 		}
 		return a.printJSON(map[string]any{"claims": rows})
 	}
 	for _, r := range rows {
 		status := ""
-		if r.Status != "standing" {
+		if r.Status != archive.ClaimStanding {
 			status = "  [" + strings.ToUpper(r.Status) + ": " + r.Reason + "]"
 		}
 		val := r.Value.String()

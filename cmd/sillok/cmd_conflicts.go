@@ -1,16 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
-	"github.com/sillok/sillok/provenance"
-	"github.com/sillok/sillok/sources"
 )
 
 func (a *app) conflictsCommand() *cli.Command {
@@ -35,23 +33,20 @@ func (a *app) conflictsCommand() *cli.Command {
 			if kind != "" && kind != projections.KindValue && kind != projections.KindTemporal && kind != projections.KindName {
 				return usagef(c, "--kind must be value, temporal or name, not %q", kind)
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			return a.read(log, atFlag(c), func(r *reader) error {
-				an := r.analyze()
-				list := filterConflicts(an.Conflicts, status, kind)
-				if c.Bool("json") {
-					if list == nil {
-						list = []*projections.Conflict{}
-					}
-					return a.printJSON(map[string]any{"revision": an.Rev, "conflicts": list})
-				}
-				a.printf("%s", renderConflicts(list))
-				return nil
-			})
+			defer ar.Close()
+			page, err := ar.Conflicts(archive.ConflictFilter{Status: status, Kind: kind, At: atFlag(c)})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})
+			}
+			a.printf("%s", renderConflicts(page.Conflicts))
+			return nil
 		},
 		Subcommands: []*cli.Command{{
 			Name:      "show",
@@ -62,132 +57,27 @@ func (a *app) conflictsCommand() *cli.Command {
 				if err := wantArgs(c, 1, 1); err != nil {
 					return err
 				}
-				log, err := a.open(c, false)
+				ar, err := a.openArchive(c, false)
 				if err != nil {
 					return err
 				}
-				defer log.Close()
-				return a.read(log, atFlag(c), func(r *reader) error {
-					cf, err := findConflict(r.analyze(), c.Args().First())
-					if err != nil {
-						return err
-					}
-					detail, err := conflictDetail(r, cf)
-					if err != nil {
-						return err
-					}
-					if c.Bool("json") {
-						return a.printJSON(detail)
-					}
-					a.printf("%s", renderConflictDetail(detail))
-					return nil
-				})
+				defer ar.Close()
+				id := c.Args().First()
+				detail, err := ar.ConflictDetail(id, atFlag(c))
+				if err != nil {
+					return conflictIDHint(err)
+				}
+				if c.Bool("json") {
+					return a.printJSON(detail)
+				}
+				a.printf("%s", renderConflictDetail(detail))
+				return nil
 			},
 		}},
 	}
 }
 
-// minConflictPrefix is the fewest digits of a conflict id that commands
-// accept.
-const minConflictPrefix = 4
-
-// findConflict returns the conflict whose id is id or starts with it. A
-// prefix shorter than minConflictPrefix, or one that is not hex, is
-// refused as such (not reported as "no conflict"); a prefix that several
-// conflicts share lists them.
-func findConflict(an *projections.Analysis, id string) (*projections.Conflict, error) {
-	want := strings.ToLower(strings.TrimSpace(id))
-	if want == "" {
-		return nil, errors.New("no conflict id given: give at least 4 hex digits of one (sillok conflicts --status all lists them)")
-	}
-	if strings.Trim(want, "0123456789abcdef") != "" {
-		return nil, fmt.Errorf("%q is not a conflict id: conflict ids are hex digits (0-9, a-f), like abf91dbbdf; sillok conflicts --status all lists them", id)
-	}
-	var matches []*projections.Conflict
-	for _, cf := range an.Conflicts {
-		if cf.ID == want {
-			return cf, nil
-		}
-		if strings.HasPrefix(cf.ID, want) {
-			matches = append(matches, cf)
-		}
-	}
-	if len(want) < minConflictPrefix {
-		return nil, fmt.Errorf("conflict id %q is too short: give at least %d of its hex digits", id, minConflictPrefix)
-	}
-	switch len(matches) {
-	case 0:
-		return nil, fmt.Errorf("no conflict %q at revision %d; sillok conflicts --status all lists them", id, an.Rev)
-	case 1:
-		return matches[0], nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "conflict id %s matches %d conflicts; give more digits:", want, len(matches))
-	for _, cf := range matches {
-		fmt.Fprintf(&b, "\n  %s  %s  %s", cf.ID, cf.Kind, cf.Summary)
-	}
-	return nil, errors.New(b.String())
-}
-
-// shownClaim is a claim of a conflict with what a reviewer needs to judge
-// it.
-type shownClaim struct {
-	projections.ConflictClaim
-	Predicate   string          `json:"predicate"`
-	Publisher   string          `json:"publisher,omitempty"`
-	Published   string          `json:"published,omitempty"`
-	Lang        string          `json:"lang,omitempty"`
-	Translation string          `json:"translation_of,omitempty"`
-	Before      string          `json:"context_before"`
-	After       string          `json:"context_after"`
-	Resolved    events.Value    `json:"resolved"`
-	Revision    events.Revision `json:"revision"`
-}
-
-type conflictShown struct {
-	*projections.Conflict
-	Revision events.Revision `json:"revision"`
-	Shown    []shownClaim    `json:"details"`
-	NameDiff string          `json:"name_diff,omitempty"`
-}
-
-func conflictDetail(r *reader, cf *projections.Conflict) (*conflictShown, error) {
-	out := &conflictShown{Conflict: cf, Revision: r.state.Rev, Shown: []shownClaim{}}
-	texts := map[events.SourceID]string{}
-	for _, cc := range cf.Claims {
-		cl := r.state.Claims[cc.ID]
-		if cl == nil {
-			continue
-		}
-		sc := shownClaim{ConflictClaim: cc, Predicate: cl.Predicate, Resolved: cl.Value, Revision: cl.Rev}
-		if src := r.state.Sources[cl.Source]; src != nil {
-			sc.Publisher, sc.Published, sc.Lang, sc.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
-		}
-		text, ok := texts[cl.Source]
-		if !ok {
-			src, _, err := sources.Lookup(r.tx, cl.Source)
-			if err != nil {
-				return nil, err
-			}
-			if text, err = sources.StoredText(r.tx, src); err != nil {
-				return nil, err
-			}
-			texts[cl.Source] = text
-		}
-		anchor, err := claimAnchor(r.tx, cl.ID)
-		if err != nil {
-			return nil, err
-		}
-		sc.Before, _, sc.After = provenance.Excerpt(text, anchor, 60)
-		out.Shown = append(out.Shown, sc)
-	}
-	if cf.Kind == projections.KindName && len(cf.Names) == 2 {
-		out.NameDiff = provenance.CharDiff(cf.Names[0], cf.Names[1])
-	}
-	return out, nil
-}
-
-func renderConflictDetail(d *conflictShown) string {
+func renderConflictDetail(d *archive.ConflictDetail) string {
 	var b strings.Builder
 	status := d.Status
 	if d.Reopened {
@@ -205,7 +95,7 @@ func renderConflictDetail(d *conflictShown) string {
 	if d.WithinSource {
 		b.WriteString("note:    all claims come from one source: it contradicts itself\n")
 	}
-	for _, s := range d.Shown {
+	for _, s := range d.Details {
 		b.WriteString("\n")
 		role := ""
 		if s.Role != "" {
@@ -253,38 +143,5 @@ func renderConflictDetail(d *conflictShown) string {
 }
 
 func verdictWords(v *projections.Verdict) string {
-	switch v.Decision {
-	case events.DecisionAccept:
-		return "accepted " + string(v.Claim)
-	case events.DecisionReject:
-		return "rejected " + string(v.Claim)
-	case events.DecisionDismiss:
-		return "dismissed (not a contradiction)"
-	case events.DecisionSame:
-		return "declared the same entity"
-	case events.DecisionDistinct:
-		return "declared different things"
-	}
-	return string(v.Decision)
-}
-
-// claimAnchor reads a claim's quote anchor from the log.
-func claimAnchor(tx *events.Tx, id events.ClaimID) (events.Anchor, error) {
-	rev, ok := tx.Lookup(events.IndexClaim, string(id))
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("claim %s is not in the claim index", id)
-	}
-	e, err := tx.Event(rev)
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	p, err := e.Decode()
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	c, ok := p.(*events.ClaimAsserted)
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("revision %d holds a %s, not claim %s", rev, e.Type, id)
-	}
-	return c.Quote, nil
+	return events.DescribeVerdict(v.Decision, v.Claim, nil, events.WordsDone)
 }

@@ -64,11 +64,7 @@ func (a *app) demo(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w (give another --dir, or remove the old demo archive)", err)
 	}
-	defer func() {
-		if ar != nil {
-			ar.Close()
-		}
-	}()
+	defer ar.Close()
 	who := "demo"
 	a.printf("Sillok demo: a throw-away archive at %s\n\n", dbPath)
 
@@ -115,33 +111,13 @@ func (a *app) demo(c *cli.Context) error {
 		rev = res.Revision
 	}
 	a.printf("2. Imported %d claims from %d claims files, each quote anchored in its source (revision %d).\n\n", claims, len(files), rev)
-	// The reads below go through the log until package archive has them.
-	if err := ar.Close(); err != nil {
-		return err
-	}
-	ar = nil
-	log, err := events.Open(dbPath, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if log != nil {
-			log.Close()
-		}
-	}()
-
 	// 3. The conflicts.
-	var before *projections.Analysis
-	err = log.View(func(tx *events.Tx) error {
-		st, _, err := a.store().Head(tx)
-		before = projections.Analyze(st)
-		return err
-	})
+	before, err := ar.Conflicts(archive.ConflictFilter{Status: "open"})
 	if err != nil {
 		return err
 	}
 	a.printf("3. The checker flags these contradictions (sillok conflicts):\n\n")
-	a.printf("%s\n", indent(renderConflicts(filterConflicts(before.Conflicts, "open", "")), "   "))
+	a.printf("%s\n", indent(renderConflicts(before.Conflicts), "   "))
 
 	// 4. The launch-date conflict in detail.
 	var review demoReview
@@ -157,61 +133,33 @@ func (a *app) demo(c *cli.Context) error {
 	if target == nil {
 		return fmt.Errorf("demo: the corpus no longer produces the %s / %s conflict", review.Review.Conflict.Subject, review.Review.Conflict.Predicate)
 	}
-	err = log.View(func(tx *events.Tx) error {
-		d, err := conflictDetail(&reader{tx: tx, state: before.State}, target)
-		if err != nil {
-			return err
-		}
-		a.printf("4. The launch-date conflict side by side (sillok conflicts show %s):\n\n%s\n", target.ID, indent(renderConflictDetail(d), "   "))
-		return nil
-	})
+	d, err := ar.ConflictDetail(string(target.ID), before.Revision)
 	if err != nil {
 		return err
 	}
+	a.printf("4. The launch-date conflict side by side (sillok conflicts show %s):\n\n%s\n", target.ID, indent(renderConflictDetail(d), "   "))
 
 	// 5. A fact-checker's verdict.
-	err = log.Close()
-	log = nil
+	reviewed, err := ar.Review("fact-checker", archive.ReviewRequest{Conflict: string(target.ID), Decision: events.DecisionAccept,
+		Claim: events.ClaimID(review.Review.Accept), Note: review.Review.Note, Seen: before.Revision})
 	if err != nil {
-		return err
-	}
-	if ar, err = archive.Open(dbPath, a.archiveOptions()); err != nil {
-		return err
-	}
-	reviewed, err := ar.Review("fact-checker", archive.ReviewRequest{Conflict: target.ID, Decision: events.DecisionAccept,
-		Claim: events.ClaimID(review.Review.Accept), Note: review.Review.Note, Seen: before.Rev})
-	if err != nil {
-		return err
-	}
-	if err := ar.Close(); err != nil {
-		return err
-	}
-	ar = nil
-	if log, err = events.Open(dbPath, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now}); err != nil {
 		return err
 	}
 	a.printf("5. A fact-checker records a verdict (sillok review %s --accept %s --note ...):\n   %s\n\n", target.ID, review.Review.Accept, summarize(reviewed.Event))
 
 	// 6. What the verdict changed.
-	err = log.View(func(tx *events.Tx) error {
-		st, _, err := a.store().Head(tx)
-		if err != nil {
-			return err
-		}
-		ch := projections.Diff(before, projections.Analyze(st))
-		a.printf("6. What it changed (sillok diff %d):\n\n%s\n", before.Rev, indent(renderChanges(ch), "   "))
-		return nil
-	})
+	ch, err := ar.Diff(before.Revision, reviewed.Event.Revision)
 	if err != nil {
 		return err
 	}
+	a.printf("6. What it changed (sillok diff %d):\n\n%s\n", before.Revision, indent(renderChanges(ch), "   "))
 	a.printf("Try next:\n")
 	for _, cmd := range []string{
 		"view 'Disruptive Technology Protection Network'",
 		"conflicts --status all",
 		"conflicts show " + target.ID,
-		fmt.Sprintf("diff %d --text", before.Rev),
-		"log --from " + fmt.Sprint(before.Rev),
+		fmt.Sprintf("diff %d --text", before.Revision),
+		"log --from " + fmt.Sprint(before.Revision),
 		"verify",
 	} {
 		a.printf("  sillok --archive %s %s\n", shellQuote(dbPath), cmd)

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
@@ -31,48 +31,61 @@ func (a *app) diffCommand() *cli.Command {
 				}
 				revs[i] = events.Revision(n)
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			return log.View(func(tx *events.Tx) error {
-				head, _ := tx.Head()
-				from, to := revs[0], head
-				if len(revs) == 2 {
-					to = revs[1]
-				}
-				if from > head || to > head {
-					return fmt.Errorf("revision %d is beyond the head revision %d", max(from, to), head)
-				}
-				if from > to {
-					return fmt.Errorf("the first revision (%d) is after the second (%d); write the older one first", from, to)
-				}
-				st := a.store()
-				sa, _, err := st.At(tx, from)
-				if err != nil {
-					return err
-				}
-				sb, _, err := st.At(tx, to)
-				if err != nil {
-					return err
-				}
-				aa, ab := projections.Analyze(sa), projections.Analyze(sb)
-				if c.Bool("text") {
-					ea, _ := viewEntities(aa, "")
-					eb, _ := viewEntities(ab, "")
-					a.printf("%s", unifiedDiff(fmt.Sprintf("view at %d", from), fmt.Sprintf("view at %d", to), renderView(aa, ea), renderView(ab, eb)))
-					return nil
-				}
-				ch := projections.Diff(aa, ab)
-				if c.Bool("json") {
-					return a.printJSON(ch)
-				}
-				a.printf("%s", renderChanges(ch))
-				return nil
-			})
+			defer ar.Close()
+			from, to := revs[0], archive.Head
+			if len(revs) == 2 {
+				to = revs[1]
+			}
+			if c.Bool("text") {
+				return a.diffText(ar, from, to)
+			}
+			ch, err := ar.Diff(from, to)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return a.printJSON(ch)
+			}
+			a.printf("%s", renderChanges(ch))
+			return nil
 		},
 	}
+}
+
+// diffText prints a unified line diff of the rendered views at from and
+// to (archive.Head: the newest).
+func (a *app) diffText(ar *archive.Archive, from, to events.Revision) error {
+	head, _, err := ar.Head()
+	if err != nil {
+		return err
+	}
+	if to == archive.Head {
+		to = head
+	}
+	if from > head || to > head {
+		return archive.Errorf(archive.NotFound, "revision %d is beyond the head revision %d", max(from, to), head)
+	}
+	if from > to {
+		return archive.Errorf(archive.Invalid, "the first revision (%d) is after the second (%d); write the older one first", from, to)
+	}
+	va, err := ar.View("", from)
+	if err != nil {
+		return err
+	}
+	vb, err := ar.View("", to)
+	if err != nil {
+		return err
+	}
+	d := provenance.UnifiedDiff(fmt.Sprintf("view at %d", from), fmt.Sprintf("view at %d", to), renderView(va.Entities), renderView(vb.Entities))
+	if d == "" {
+		d = "the views are the same\n"
+	}
+	a.printf("%s", d)
+	return nil
 }
 
 func renderChanges(ch *projections.Changes) string {
@@ -114,79 +127,4 @@ func renderChanges(ch *projections.Changes) string {
 		fmt.Fprintf(&b, "  %-8s %s  %-8s %s\n", c.Op, c.ID, c.Kind, term(c.Summary))
 	}
 	return b.String()
-}
-
-// unifiedDiff is a unified line diff of two texts (go-diff line mode, no
-// time limit, so the result does not depend on the machine's load), with
-// three lines of context around each change.
-func unifiedDiff(nameA, nameB, a, b string) string {
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	type line struct {
-		op   byte
-		text string
-	}
-	var all []line
-	for _, d := range diffs {
-		op := byte(' ')
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			op = '-'
-		case diffmatchpatch.DiffInsert:
-			op = '+'
-		}
-		for _, l := range strings.SplitAfter(d.Text, "\n") {
-			if l != "" {
-				all = append(all, line{op, strings.TrimSuffix(l, "\n")})
-			}
-		}
-	}
-	const ctx = 3
-	keep := make([]bool, len(all))
-	changed := false
-	for i, l := range all {
-		if l.op != ' ' {
-			changed = true
-			for j := max(0, i-ctx); j <= min(len(all)-1, i+ctx); j++ {
-				keep[j] = true
-			}
-		}
-	}
-	if !changed {
-		return "the views are the same\n"
-	}
-	var out strings.Builder
-	fmt.Fprintf(&out, "--- %s\n+++ %s\n", nameA, nameB)
-	na, nb := 1, 1
-	for i := 0; i < len(all); {
-		if !keep[i] {
-			if all[i].op != '+' {
-				na++
-			}
-			if all[i].op != '-' {
-				nb++
-			}
-			i++
-			continue
-		}
-		j := i
-		ca, cb := 0, 0
-		for ; j < len(all) && keep[j]; j++ {
-			if all[j].op != '+' {
-				ca++
-			}
-			if all[j].op != '-' {
-				cb++
-			}
-		}
-		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", na, ca, nb, cb)
-		for k := i; k < j; k++ {
-			out.WriteString(string(all[k].op) + all[k].text + "\n")
-		}
-		na, nb = na+ca, nb+cb
-		i = j
-	}
-	return out.String()
 }

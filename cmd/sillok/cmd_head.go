@@ -1,10 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 )
 
@@ -23,26 +22,20 @@ func (a *app) headCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			rev, hash, err := log.Head()
+			defer ar.Close()
+			rev, hash, err := ar.Head()
 			if err != nil {
 				return err
 			}
 			if c.Bool("json") {
 				return a.printJSON(headJSON{rev, hash.String()})
 			}
-			a.printf("%s\n", pin(rev, hash))
+			a.printf("%s\n", archive.Pin{Rev: rev, Hash: hash})
 			return nil
 		},
 	}
-}
-
-// pin is the REV:HASH form of a revision and its hash that head prints and
-// verify --expect takes.
-func pin(rev events.Revision, hash events.Digest) string {
-	return fmt.Sprintf("%d:%s", rev, hash)
 }

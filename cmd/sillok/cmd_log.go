@@ -24,23 +24,22 @@ func (a *app) logCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
+			defer ar.Close()
 			from, to := events.Revision(c.Uint64("from")), events.Revision(c.Uint64("to"))
-			var list []events.Event
-			err = log.View(func(tx *events.Tx) error {
-				head, _ := tx.Head()
-				if err := checkRange(from, to, head); err != nil {
-					return err
-				}
-				return tx.Scan(from, to, func(e events.Event) error {
-					list = append(list, e)
-					return nil
-				})
-			})
+			head, _, err := ar.Head()
+			if err != nil {
+				return err
+			}
+			// The range in the flags' terms (Log checks it again, in its
+			// own).
+			if err := checkRange(from, to, head); err != nil {
+				return err
+			}
+			list, err := ar.Log(from, to)
 			if err != nil {
 				return err
 			}
@@ -119,20 +118,7 @@ func summarize(e events.Event) string {
 		}
 		return fmt.Sprintf("alias %q → %q (%s)", p.Name, p.Entity, p.Kind)
 	case *events.VerdictRecorded:
-		s := fmt.Sprintf("review %s by %s: ", p.Conflict, e.Author)
-		switch p.Decision {
-		case events.DecisionAccept:
-			s += "accepted " + string(p.Claim)
-		case events.DecisionReject:
-			s += "rejected " + string(p.Claim)
-		case events.DecisionDismiss:
-			s += "dismissed"
-		case events.DecisionSame:
-			s += fmt.Sprintf("same: %s", strings.Join(p.Names, " = "))
-		case events.DecisionDistinct:
-			s += fmt.Sprintf("distinct: %s", strings.Join(p.Names, " ≠ "))
-		}
-		return s
+		return fmt.Sprintf("review %s by %s: %s", p.Conflict, e.Author, events.DescribeVerdict(p.Decision, p.Claim, p.Names, events.WordsLogged))
 	}
 	return ""
 }

@@ -260,65 +260,22 @@ func orNone(s string) string {
 	return s
 }
 
-type sourceInfo struct {
-	*events.SourceArchived
-	Revision events.Revision `json:"revision"`
-	Claims   int             `json:"claims"`
-	// Corrections counts the source's source.edited events (source list).
-	Corrections int `json:"corrections,omitempty"`
-	// Edits are the corrections, in order (source show).
-	Edits []sources.Edit `json:"edits,omitempty"`
-	// NeedsLook are the claims whose dates were resolved against a
-	// publication date a correction changed (source show).
-	NeedsLook []lookClaim `json:"needs_look,omitempty"`
-}
-
-// listSources reads every archived source in revision order.
-func listSources(tx *events.Tx) ([]sourceInfo, error) {
-	var out []sourceInfo
-	err := tx.IndexKeys(events.IndexSourceID, func(key string, rev events.Revision) error {
-		src, _, err := sources.Lookup(tx, events.SourceID(key))
-		if err != nil {
-			return err
-		}
-		edits, err := sources.Edits(tx, src.ID, 0)
-		if err != nil {
-			return err
-		}
-		out = append(out, sourceInfo{SourceArchived: src, Revision: rev, Corrections: len(edits)})
-		return nil
-	})
-	sortBy(out, func(s sourceInfo) events.Revision { return s.Revision })
-	return out, err
-}
-
 func (a *app) sourceList(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
-	log, err := a.open(c, false)
+	ar, err := a.openArchive(c, false)
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	var list []sourceInfo
-	err = a.read(log, headRev, func(r *reader) error {
-		var err error
-		if list, err = listSources(r.tx); err != nil {
-			return err
-		}
-		counts := r.state.ClaimsCiting()
-		for i := range list {
-			list[i].Claims = counts[list[i].ID]
-		}
-		return nil
-	})
+	defer ar.Close()
+	list, err := ar.Sources()
 	if err != nil {
 		return err
 	}
 	if c.Bool("json") {
 		if list == nil {
-			list = []sourceInfo{}
+			list = []archive.SourceInfo{}
 		}
 		return a.printJSON(map[string]any{"sources": list})
 	}
@@ -340,32 +297,16 @@ func (a *app) sourceShow(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
 		return err
 	}
-	log, err := a.open(c, false)
+	ar, err := a.openArchive(c, false)
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	var info sourceInfo
-	var text string
-	err = a.read(log, headRev, func(r *reader) error {
-		src, rev, err := sources.Lookup(r.tx, events.SourceID(c.Args().First()))
-		if err != nil {
-			return err
-		}
-		info = sourceInfo{SourceArchived: src, Revision: rev, Claims: r.state.ClaimsCiting()[src.ID]}
-		if info.Edits, err = sources.Edits(r.tx, src.ID, 0); err != nil {
-			return err
-		}
-		for _, cl := range r.state.NeedsLook(src.ID) {
-			info.NeedsLook = append(info.NeedsLook, lookClaim{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
-				Date: cl.Value.Date, Anchor: cl.Value.Anchor})
-		}
-		text, err = sources.StoredText(r.tx, src)
-		return err
-	})
+	defer ar.Close()
+	info, err := ar.Source(events.SourceID(c.Args().First()), c.Bool("text"))
 	if err != nil {
 		return err
 	}
+	text := info.Text
 	if c.Bool("text") {
 		if c.Bool("json") {
 			return a.printJSON(map[string]any{"id": info.ID, "normalization": sources.NormalizationVersion, "text": text})
@@ -376,7 +317,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 	if c.Bool("json") {
 		return a.printJSON(info)
 	}
-	s := info
+	s := *info
 	rows := [][2]string{
 		{"id", string(s.ID)}, {"title", s.Title}, {"publisher", s.Publisher}, {"url", s.URL},
 		{"language", s.Lang}, {"published", s.Published}, {"retrieved", s.Retrieved},

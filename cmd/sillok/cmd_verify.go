@@ -8,9 +8,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 )
 
+// verifyReport is what verify --json prints.
 type verifyReport struct {
 	OK       bool             `json:"ok"`
 	Events   int              `json:"events"`
@@ -34,7 +36,7 @@ func (a *app) verifyCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			var pins []expectedPin
+			var pins []archive.Pin
 			for _, v := range c.StringSlice("expect") {
 				p, err := parsePin(v)
 				if err != nil {
@@ -42,7 +44,7 @@ func (a *app) verifyCommand() *cli.Command {
 				}
 				pins = append(pins, p)
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			var damaged *events.DamagedError
 			if errors.As(err, &damaged) {
 				// Nothing can be read: the damage is the report.
@@ -51,35 +53,34 @@ func (a *app) verifyCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			var rep verifyReport
-			err = log.View(func(tx *events.Tx) error {
-				r, err := a.verifyArchive(tx, c.Bool("replay"))
-				rep = r
-				if err != nil {
-					return err
-				}
-				head, hash := tx.Head()
-				rep.HeadHash = hash.String()
-				for _, p := range pins {
-					if msg := p.check(tx, head); msg != "" {
-						rep.Problems = append(rep.Problems, events.Problem{Revision: p.rev, Message: msg})
-					}
-				}
-				return nil
-			})
-			if errors.As(err, &damaged) {
-				// The walk stopped at the damage: report it with what
-				// was found before it.
-				rep.Problems = append(rep.Problems, events.Problem{Message: "the archive file is damaged: " + damaged.What})
-				err = nil
-			}
+			defer ar.Close()
+			rep, err := ar.Verify(archive.VerifyOptions{Replay: c.Bool("replay"), Expect: pins})
 			if err != nil {
 				return err
 			}
-			return a.printVerify(c, rep, log.Path())
+			return a.printVerify(c, cliVerifyReport(rep), ar.Path())
 		},
 	}
+}
+
+// cliVerifyReport is the report as verify prints it: each problem with
+// the command that repairs it, or says it refuses.
+func cliVerifyReport(rep *archive.VerifyReport) verifyReport {
+	out := verifyReport{Events: rep.Events, Sources: rep.Sources, Claims: rep.Claims, Head: rep.Head}
+	if !rep.Damaged {
+		out.HeadHash = rep.HeadHash.String()
+	}
+	for _, p := range rep.Problems {
+		q := p.Problem
+		switch p.Remedy {
+		case archive.RemedyRebuild:
+			q.Message += " (sillok rebuild repairs it)"
+		case archive.RemedyRestore:
+			q.Message += "; restore the archive from a copy (sillok rebuild refuses it)"
+		}
+		out.Problems = append(out.Problems, q)
+	}
+	return out
 }
 
 // printVerify prints the report and returns the exit status's error.
@@ -114,41 +115,10 @@ func (a *app) printVerify(c *cli.Context, rep verifyReport, path string) error {
 	return nil
 }
 
-// expectedPin is a --expect REV:HASH.
-type expectedPin struct {
-	rev  events.Revision
-	hash events.Digest
-}
-
-// parsePin parses REV:HASH, HASH with or without its "sha256:" prefix.
-func parsePin(s string) (expectedPin, error) {
-	revText, hashText, ok := strings.Cut(s, ":")
-	if !ok {
-		return expectedPin{}, errors.New("want REV:HASH, a revision and its hash as sillok head prints them")
+// parsePin parses --expect's REV:HASH.
+func parsePin(s string) (archive.Pin, error) {
+	if !strings.Contains(s, ":") {
+		return archive.Pin{}, errors.New("want REV:HASH, a revision and its hash as sillok head prints them")
 	}
-	rev, err := strconv.ParseUint(revText, 10, 64)
-	if err != nil || rev == 0 {
-		return expectedPin{}, fmt.Errorf("%q is not a revision (a whole number from 1)", revText)
-	}
-	hash, err := events.ParseDigest(hashText)
-	if err != nil {
-		return expectedPin{}, fmt.Errorf("%q is not a hash (64 hex digits, optionally after \"sha256:\")", hashText)
-	}
-	return expectedPin{events.Revision(rev), hash}, nil
-}
-
-// check says what is wrong with the pin in the log ("" when the log holds
-// the event with that hash).
-func (p expectedPin) check(tx *events.Tx, head events.Revision) string {
-	if p.rev > head {
-		return fmt.Sprintf("the log was cut short after revision %d: the expected revision %d (hash %s) is not in it", head, p.rev, p.hash)
-	}
-	e, err := tx.Event(p.rev)
-	if err != nil {
-		return fmt.Sprintf("the expected event (hash %s) cannot be read: %v", p.hash, err)
-	}
-	if e.Hash != p.hash {
-		return fmt.Sprintf("the event's hash is %s, not the expected %s: the log was rewritten", e.Hash, p.hash)
-	}
-	return ""
+	return archive.ParsePin(s)
 }

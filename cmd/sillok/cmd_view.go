@@ -14,27 +14,24 @@ func (a *app) viewCommand() *cli.Command {
 			if err := wantArgs(c, 0, 1); err != nil {
 				return err
 			}
-			log, err := a.open(c, false)
+			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
-			defer log.Close()
-			return a.read(log, atFlag(c), func(r *reader) error {
-				an := r.analyze()
-				ents, err := viewEntities(an, c.Args().First())
-				if err != nil {
-					return err
-				}
-				if c.Bool("json") {
-					return a.printJSON(viewJSON(an, ents))
-				}
-				if len(ents) == 0 {
-					a.printf("no facts at revision %d\n", an.Rev)
-					return nil
-				}
-				a.printf("%s", renderView(an, ents))
+			defer ar.Close()
+			v, err := ar.View(c.Args().First(), atFlag(c))
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return a.printJSON(viewJSON(v))
+			}
+			if len(v.Entities) == 0 {
+				a.printf("no facts at revision %d\n", v.Revision)
 				return nil
-			})
+			}
+			a.printf("%s", renderView(v.Entities))
+			return nil
 		},
 	}
 }

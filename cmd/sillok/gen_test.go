@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sillok/sillok/events"
+	sillokarchive "github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen"
 )
@@ -43,26 +43,20 @@ func TestGenLoad(t *testing.T) {
 	if err := loadGenerated(a, archive, dir); err != nil {
 		t.Fatalf("loadGenerated: %v", err)
 	}
-	log, err := events.Open(archive, events.Options{ReadOnly: true})
+	ar, err := sillokarchive.Open(archive, sillokarchive.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer log.Close()
-	err = log.View(func(tx *events.Tx) error {
-		rep, err := a.verifyArchive(tx, true)
-		if err != nil {
-			return err
-		}
-		if len(rep.Problems) > 0 {
-			t.Errorf("verify found %d problems, first %s", len(rep.Problems), rep.Problems[0])
-		}
-		if rep.Claims != sum.Claims || rep.Sources != sum.Sources {
-			t.Errorf("archive holds %d claims and %d sources, want %d and %d", rep.Claims, rep.Sources, sum.Claims, sum.Sources)
-		}
-		return nil
-	})
+	defer ar.Close()
+	rep, err := ar.Verify(sillokarchive.VerifyOptions{Replay: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(rep.Problems) > 0 {
+		t.Errorf("verify found %d problems, first %s", len(rep.Problems), rep.Problems[0])
+	}
+	if rep.Claims != sum.Claims || rep.Sources != sum.Sources {
+		t.Errorf("archive holds %d claims and %d sources, want %d and %d", rep.Claims, rep.Sources, sum.Claims, sum.Sources)
 	}
 }
 

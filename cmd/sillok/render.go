@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 )
@@ -77,9 +78,9 @@ type jsonEntity struct {
 	Facts        []*projections.Fact      `json:"facts"`
 }
 
-func viewJSON(an *projections.Analysis, ents []*projections.Entity) map[string]any {
-	out := make([]jsonEntity, 0, len(ents))
-	for _, e := range ents {
+func viewJSON(v *archive.View) map[string]any {
+	out := make([]jsonEntity, 0, len(v.Entities))
+	for _, e := range v.Entities {
 		je := jsonEntity{Name: e.Name, Aliases: []string{}, AliasDetails: e.Aliases, Facts: e.Facts}
 		for _, al := range e.Aliases {
 			je.Aliases = append(je.Aliases, al.Name)
@@ -89,30 +90,11 @@ func viewJSON(an *projections.Analysis, ents []*projections.Entity) map[string]a
 		}
 		out = append(out, je)
 	}
-	return map[string]any{"revision": an.Rev, "entities": out}
-}
-
-// viewEntities returns the entities to show: the one named, or all that
-// have facts.
-func viewEntities(an *projections.Analysis, subject string) ([]*projections.Entity, error) {
-	if subject != "" {
-		e := an.Entity(subject)
-		if e == nil {
-			return nil, fmt.Errorf("no entity named %q at revision %d", subject, an.Rev)
-		}
-		return []*projections.Entity{e}, nil
-	}
-	var out []*projections.Entity
-	for _, e := range an.Entities {
-		if len(e.Facts) > 0 {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return map[string]any{"revision": v.Revision, "entities": out}
 }
 
 // renderView is the text form of the view: one block per entity.
-func renderView(an *projections.Analysis, ents []*projections.Entity) string {
+func renderView(ents []*projections.Entity) string {
 	var b strings.Builder
 	for i, e := range ents {
 		if i > 0 {
@@ -172,21 +154,6 @@ func renderFact(f *projections.Fact) string {
 		line += "  (rejected: " + strings.Join(ids, ", ") + ")"
 	}
 	return strings.TrimRight(line, " ")
-}
-
-// filterConflicts applies --status and --kind.
-func filterConflicts(all []*projections.Conflict, status, kind string) []*projections.Conflict {
-	var out []*projections.Conflict
-	for _, c := range all {
-		if status != "all" && c.Status != status {
-			continue
-		}
-		if kind != "" && c.Kind != kind {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // renderConflicts is the conflicts table.

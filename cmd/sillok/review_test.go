@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/provenance"
 )
 
 // End-to-end tests of reviews, time travel and diffs (issue "Review
@@ -52,7 +53,7 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("got output different from %s (go test -update rewrites it):\n%s", path, unifiedDiff(path, "got", string(want), got))
+		t.Errorf("got output different from %s (go test -update rewrites it):\n%s", path, provenance.UnifiedDiff(path, "got", string(want), got))
 	}
 }
 
@@ -580,10 +581,10 @@ func TestReview(t *testing.T) {
 			}
 			at := strconv.FormatUint(uint64(rev), 10)
 			if got := e2eRun(t, r.path, "view", "--json", "--at", at); got != want[0] {
-				t.Errorf("view --at %d --json:\n%s", rev, unifiedDiff("at the time", "--at", want[0], got))
+				t.Errorf("view --at %d --json:\n%s", rev, provenance.UnifiedDiff("at the time", "--at", want[0], got))
 			}
 			if got := e2eRun(t, r.path, "conflicts", "--json", "--status", "all", "--at", at); got != want[1] {
-				t.Errorf("conflicts --at %d --json --status all:\n%s", rev, unifiedDiff("at the time", "--at", want[1], got))
+				t.Errorf("conflicts --at %d --json --status all:\n%s", rev, provenance.UnifiedDiff("at the time", "--at", want[1], got))
 			}
 		}
 		e2eFail(t, r.path, 1, []string{"beyond"}, "view", "--at", strconv.FormatUint(uint64(head+1), 10))

@@ -1,4 +1,4 @@
-package main
+package archive
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -16,14 +17,150 @@ import (
 	"github.com/sillok/sillok/sources"
 )
 
-// verifyArchive checks the hash chain, the fixity of every source, every
+// Pin is a revision and the hash of its event, as Head returns them: a
+// point of the log published or kept elsewhere, which Verify checks the
+// log still holds.
+type Pin struct {
+	Rev  Revision
+	Hash events.Digest
+}
+
+// String is the pin's REV:HASH form.
+func (p Pin) String() string { return fmt.Sprintf("%d:%s", p.Rev, p.Hash) }
+
+// ParsePin parses a pin written REV:HASH, the hash with or without its
+// "sha256:" prefix.
+func ParsePin(s string) (Pin, error) {
+	revText, hashText, ok := strings.Cut(s, ":")
+	if !ok {
+		return Pin{}, Errorf(Invalid, "want REV:HASH, a revision and its hash as Head returns them")
+	}
+	rev, err := strconv.ParseUint(revText, 10, 64)
+	if err != nil || rev == 0 {
+		return Pin{}, Errorf(Invalid, "%q is not a revision (a whole number from 1)", revText)
+	}
+	hash, err := events.ParseDigest(hashText)
+	if err != nil {
+		return Pin{}, Errorf(Invalid, "%q is not a hash (64 hex digits, optionally after \"sha256:\")", hashText)
+	}
+	return Pin{Revision(rev), hash}, nil
+}
+
+// check says what is wrong with the pin in the log ("" when the log holds
+// the event with that hash).
+func (p Pin) check(tx *events.Tx, head events.Revision) string {
+	if p.Rev > head {
+		return fmt.Sprintf("the log was cut short after revision %d: the expected revision %d (hash %s) is not in it", head, p.Rev, p.Hash)
+	}
+	e, err := tx.Event(p.Rev)
+	if err != nil {
+		return fmt.Sprintf("the expected event (hash %s) cannot be read: %v", p.Hash, err)
+	}
+	if e.Hash != p.Hash {
+		return fmt.Sprintf("the event's hash is %s, not the expected %s: the log was rewritten", e.Hash, p.Hash)
+	}
+	return ""
+}
+
+// VerifyOptions are what Verify checks besides what it always does.
+type VerifyOptions struct {
+	// Replay also replays the log and compares every stored projection
+	// checkpoint with it, which costs as much as a rebuild.
+	Replay bool
+	// Expect are pins the log must still hold.
+	Expect []Pin
+}
+
+// Remedy is what repairs a problem Verify finds.
+type Remedy int
+
+// The remedies.
+const (
+	// RemedyNone: none the archive can apply; a copy of the archive is the
+	// way back.
+	RemedyNone Remedy = iota
+	// RemedyRebuild: a stored projection checkpoint is wrong or
+	// unreadable; Rebuild replaces it from the log.
+	RemedyRebuild
+	// RemedyRestore: the log was cut short or rewritten after the stored
+	// projection recorded its head; Rebuild refuses such a log (it would
+	// erase the evidence), and the archive is to be restored from a copy.
+	RemedyRestore
+)
+
+// Problem is one thing Verify finds wrong, and what repairs it.
+type Problem struct {
+	events.Problem
+	Remedy Remedy `json:"-"`
+}
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	// OK is set when there are no problems.
+	OK bool
+	// Events, Sources and Claims count what the log holds.
+	Events, Sources, Claims int
+	// Head is the newest revision and HeadHash its event's hash.
+	Head     Revision
+	HeadHash events.Digest
+	// Damaged is set when the check stopped at damage in the archive
+	// file (the last problem says where): the counts and the head are of
+	// what it read before, and HeadHash is not set.
+	Damaged bool
+	// Problems are in the order a serial check finds them: the hash
+	// chain's, the payloads that do not decode (in log order), each
+	// source's fixity, each claim's quote anchor (in claim order), the
+	// file's, the stored projection's, then the pins'.
+	Problems []Problem
+}
+
+// Verify checks the archive: the hash chain of the log, the fixity of
+// every source (its stored bytes against its digest), every claim's quote
+// anchor against its source's text, the pins of opts, the file's
+// structure, and the checksum of every stored projection checkpoint (with
+// opts.Replay, a replay of the log instead). What it finds is the
+// report's Problems, not an error: an error means the check itself could
+// not run. An archive file damaged where the check reads is a problem
+// too, reported with what was found before it.
+func (a *Archive) Verify(opts VerifyOptions) (*VerifyReport, error) {
+	var rep VerifyReport
+	err := a.log.View(func(tx *events.Tx) error {
+		r, err := a.verify(tx, opts.Replay)
+		rep = r
+		if err != nil {
+			return err
+		}
+		head, hash := tx.Head()
+		rep.HeadHash = hash
+		for _, p := range opts.Expect {
+			if msg := p.check(tx, head); msg != "" {
+				rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Revision: p.Rev, Message: msg}})
+			}
+		}
+		return nil
+	})
+	var damaged *events.DamagedError
+	if errors.As(err, &damaged) {
+		// The walk stopped at the damage: report it with what was found
+		// before it.
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "the archive file is damaged: " + damaged.What}})
+		rep.Damaged, rep.HeadHash = true, events.Digest{}
+		err = nil
+	}
+	if err != nil {
+		return nil, coded(err)
+	}
+	rep.OK = len(rep.Problems) == 0
+	return &rep, nil
+}
+
+// verify checks the hash chain, the fixity of every source, every
 // claim's quote anchor against its source's stored bytes, and the
 // checksum of every stored projection checkpoint. With replay it also
 // compares every checkpoint with a replay of the log, which costs a full
 // rebuild.
 //
 // The checks overlap, on every core:
-//
 //   - the chain walk, on the calling goroutine, recomputes the hash of
 //     every record in order (borrowing the records: see
 //     events.Tx.VerifyChainBorrowed). It reads each source event's id and
@@ -53,8 +190,8 @@ import (
 // check finds them: the chain's, the payloads that do not decode (in log
 // order), the fixity of each source, each claim's anchor (in claim
 // order), then the checkpoints'.
-func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
-	var rep verifyReport
+func (a *Archive) verify(tx *events.Tx, replay bool) (VerifyReport, error) {
+	var rep VerifyReport
 	defer tx.ReadAhead()()
 
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -155,11 +292,12 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 		return rep, err
 	}
 	rep.Events, rep.Head = chain.Events, chain.Head
-	rep.Problems = append(chain.Problems, mergeBySeq(srcErrs, dec.problems)...)
+	rep.Problems = plain(rep.Problems, chain.Problems...)
+	rep.Problems = plain(rep.Problems, mergeBySeq(srcErrs, dec.problems)...)
 	rep.Sources, rep.Claims = len(srcs), dec.n
 	for _, sc := range srcs {
 		if sc.fixity != "" {
-			rep.Problems = append(rep.Problems, events.Problem{Revision: sc.rev, Source: sc.id, Message: sc.fixity})
+			rep.Problems = plain(rep.Problems, events.Problem{Revision: sc.rev, Source: sc.id, Message: sc.fixity})
 		}
 	}
 	if !dec.clean {
@@ -169,18 +307,18 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 	}
 	slices.SortFunc(found.list, func(a, b claimProblem) int { return cmp.Compare(a.index, b.index) })
 	for _, p := range found.list {
-		rep.Problems = append(rep.Problems, p.p)
+		rep.Problems = plain(rep.Problems, p.p)
 	}
 
-	rep.Problems = append(rep.Problems, tx.CheckFile()...)
+	rep.Problems = plain(rep.Problems, tx.CheckFile()...)
 
 	if len(chain.Problems) > 0 {
 		return rep, nil // checkpoints of a broken log are not worth comparing
 	}
-	st := a.store()
+	st := a.store
 	if err := st.CheckHead(tx); err != nil {
 		// Named by the first revision missing (or rewritten).
-		p := events.Problem{Message: err.Error() + "; restore the archive from a copy (sillok rebuild refuses it)"}
+		p := Problem{Problem: events.Problem{Message: err.Error()}, Remedy: RemedyRestore}
 		var cut *projections.CutShortError
 		if !errors.As(err, &cut) {
 			rep.Problems = append(rep.Problems, p)
@@ -197,15 +335,23 @@ func (a *app) verifyArchive(tx *events.Tx, replay bool) (verifyReport, error) {
 	}
 	bad, err := check(tx)
 	if err != nil {
-		rep.Problems = append(rep.Problems, events.Problem{Message: "stored projection: " + err.Error() + " (sillok rebuild repairs it)"})
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "stored projection: " + err.Error()}, Remedy: RemedyRebuild})
 	}
 	for _, r := range bad {
 		if r > rep.Head {
 			continue // the log was cut short: CheckHead said so
 		}
-		rep.Problems = append(rep.Problems, events.Problem{Revision: r, Message: "the stored projection checkpoint: " + what + " (sillok rebuild repairs it)"})
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Revision: r, Message: "the stored projection checkpoint: " + what}, Remedy: RemedyRebuild})
 	}
 	return rep, nil
+}
+
+// plain appends problems without a remedy to list.
+func plain(list []Problem, ps ...events.Problem) []Problem {
+	for _, p := range ps {
+		list = append(list, Problem{Problem: p})
+	}
+	return list
 }
 
 // recheckClaims checks every claim again, as a serial check would, each

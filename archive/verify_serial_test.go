@@ -1,4 +1,4 @@
-package main
+package archive
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,10 +18,10 @@ import (
 	"github.com/sillok/sillok/sources"
 )
 
-// serialVerify is verifyArchive done the plain way, one check after the
+// serialVerify is Verify done the plain way, one check after the
 // other on one goroutine: the reference the concurrent one is held to.
-func serialVerify(a *app, tx *events.Tx) (verifyReport, error) {
-	var rep verifyReport
+func serialVerify(a *Archive, tx *events.Tx) (VerifyReport, error) {
+	var rep VerifyReport
 	type source struct {
 		rev events.Revision
 		p   *events.SourceArchived
@@ -53,7 +54,8 @@ func serialVerify(a *app, tx *events.Tx) (verifyReport, error) {
 		return rep, err
 	}
 	rep.Events, rep.Head = chain.Events, chain.Head
-	rep.Problems = append(chain.Problems, decodeProblems...)
+	rep.Problems = plain(rep.Problems, chain.Problems...)
+	rep.Problems = plain(rep.Problems, decodeProblems...)
 	rep.Sources, rep.Claims = len(srcs), len(claims)
 
 	byID := map[events.SourceID]int{}
@@ -61,7 +63,7 @@ func serialVerify(a *app, tx *events.Tx) (verifyReport, error) {
 	for i, s := range srcs {
 		byID[s.p.ID] = i
 		if msg := tx.VerifyBlob(s.p.Digest); msg != "" {
-			rep.Problems = append(rep.Problems, events.Problem{Revision: s.rev, Source: s.p.ID, Message: msg})
+			rep.Problems = plain(rep.Problems, events.Problem{Revision: s.rev, Source: s.p.ID, Message: msg})
 			continue
 		}
 		intact[i] = true
@@ -99,30 +101,30 @@ func serialVerify(a *app, tx *events.Tx) (verifyReport, error) {
 	}
 	for _, p := range claimProblems {
 		if p != nil {
-			rep.Problems = append(rep.Problems, *p)
+			rep.Problems = plain(rep.Problems, *p)
 		}
 	}
 	if len(chain.Problems) > 0 {
 		return rep, nil
 	}
 	// A log rewritten (or cut short) after the projection recorded its head.
-	if err := a.store().CheckHead(tx); err != nil {
+	if err := a.store.CheckHead(tx); err != nil {
 		var cut *projections.CutShortError
 		if !errors.As(err, &cut) {
 			return rep, err
 		}
-		p := events.Problem{Revision: cut.Head + 1, Message: err.Error() + "; restore the archive from a copy (sillok rebuild refuses it)"}
+		p := Problem{Problem: events.Problem{Revision: cut.Head + 1, Message: err.Error()}, Remedy: RemedyRestore}
 		if cut.Rewritten {
 			p.Revision = cut.Rev
 		}
 		rep.Problems = append(rep.Problems, p)
 	}
-	bad, err := a.store().CheckSums(tx)
+	bad, err := a.store.CheckSums(tx)
 	if err != nil {
-		rep.Problems = append(rep.Problems, events.Problem{Message: "stored projection: " + err.Error() + " (sillok rebuild repairs it)"})
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "stored projection: " + err.Error()}, Remedy: RemedyRebuild})
 	}
 	for _, r := range bad {
-		rep.Problems = append(rep.Problems, events.Problem{Revision: r, Message: "the stored projection checkpoint: its checksum does not match: it was altered or damaged (sillok rebuild repairs it)"})
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Revision: r, Message: "the stored projection checkpoint: its checksum does not match: it was altered or damaged"}, Remedy: RemedyRebuild})
 	}
 	return rep, nil
 }
@@ -138,7 +140,7 @@ type verifyTamperLog struct {
 
 func (l *verifyTamperLog) put(t *testing.T, key events.Revision, e events.Event) {
 	t.Helper()
-	if err := l.tx.Bucket([]byte("log")).Put(relRevKey(key), events.Encode(&e)); err != nil {
+	if err := l.tx.Bucket([]byte("log")).Put(revKey(key), events.Encode(&e)); err != nil {
 		t.Fatal(err)
 	}
 	l.events[key] = e
@@ -193,9 +195,9 @@ func (l *verifyTamperLog) payload(t *testing.T, rev events.Revision, typ events.
 // claims citing it, altered and undecodable source bytes, claims citing
 // no source, moved anchors, a claim in a form the fast decoders refuse),
 // one way at a time, and with and without the hash chain recomputed,
-// and checks that verifyArchive reports exactly what serialVerify does.
+// and checks that Verify reports exactly what serialVerify does.
 func TestVerifyMatchesSerial(t *testing.T) {
-	pristine, _ := relIntegrityArchive(t)
+	pristine := serialFixture(t)
 	data, err := os.ReadFile(pristine)
 	if err != nil {
 		t.Fatal(err)
@@ -285,7 +287,7 @@ func TestVerifyMatchesSerial(t *testing.T) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		relTamper(t, path, func(tx *bolt.Tx) error {
+		tamperFile(t, path, func(tx *bolt.Tx) error {
 			l := &verifyTamperLog{tx: tx, events: map[events.Revision]events.Event{}}
 			err := tx.Bucket([]byte("log")).ForEach(func(k, v []byte) error {
 				e, err := events.Decode(v)
@@ -317,33 +319,32 @@ func TestVerifyMatchesSerial(t *testing.T) {
 			}
 			return nil
 		})
-		log, err := events.Open(path, events.Options{ReadOnly: true})
+		a, err := Open(path, Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer log.Close()
-		a := benchApp()
-		err = log.View(func(tx *events.Tx) error {
-			want, err := serialVerify(a, tx)
-			if err != nil {
-				return err
-			}
-			if len(want.Problems) == 0 {
-				t.Errorf("the tampered archive has no problems")
-			}
-			for range 3 {
-				got, err := a.verifyArchive(tx, false)
-				if err != nil {
-					return err
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("verifyArchive reported\n%+v\nserialVerify\n%+v", got, want)
-				}
-			}
-			return nil
+		defer a.Close()
+		var want VerifyReport
+		err = a.log.View(func(tx *events.Tx) error {
+			want, err = serialVerify(a, tx)
+			_, want.HeadHash = tx.Head()
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(want.Problems) == 0 {
+			t.Errorf("the tampered archive has no problems")
+		}
+		for range 3 {
+			got, err := a.Verify(VerifyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.OK = false // serialVerify leaves it
+			if !reflect.DeepEqual(*got, want) {
+				t.Fatalf("Verify reported\n%+v\nserialVerify\n%+v", *got, want)
+			}
 		}
 	}
 	for _, rehash := range []bool{false, true} {
@@ -352,4 +353,49 @@ func TestVerifyMatchesSerial(t *testing.T) {
 		}
 		t.Run(fmt.Sprintf("All/rehash=%v", rehash), func(t *testing.T) { check(t, all, rehash) })
 	}
+}
+
+// serialFixture writes an archive of 6 sources and 240 claims citing them
+// (archived, like an import, after the sources) and returns its path,
+// closed.
+func serialFixture(t *testing.T) string {
+	t.Helper()
+	a, err := Create(filepath.Join(t.TempDir(), "serial.db"), Options{Now: testClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	const nSources, perSource = 6, 40
+	line := func(s, i int) string {
+		return fmt.Sprintf("Ledger %d entry %d records a balance of %d crowns", s, i, 1000+7*i+s)
+	}
+	mustUpdate(t, a, func(tx *events.Tx) error {
+		for s := range nSources {
+			var b strings.Builder
+			fmt.Fprintf(&b, "The ledger of house %d, as kept in its archive.\n\n", s)
+			for i := range perSource {
+				b.WriteString(line(s, i) + ", the clerk notes.\n")
+			}
+			if _, err := sources.Add(tx, "tester", []byte(b.String()), sources.Meta{ID: events.SourceID(fmt.Sprintf("ledger-%d", s))}); err != nil {
+				return err
+			}
+		}
+		r := provenance.NewRecorder(tx, "tester")
+		if _, err := r.DefinePredicate(events.PredicateDefined{Name: "balance", Kind: events.KindText}); err != nil {
+			return err
+		}
+		for i := range perSource {
+			for s := range nSources {
+				_, err := r.Assert(provenance.ClaimInput{
+					ID: fmt.Sprintf("l%d-e%d", s, i), Source: fmt.Sprintf("ledger-%d", s), Subject: fmt.Sprintf("Entry %d of ledger %d", i, s),
+					Predicate: "balance", Value: fmt.Sprint(1000 + 7*i + s), Quote: line(s, i),
+				})
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return a.Path()
 }

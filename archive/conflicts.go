@@ -1,0 +1,369 @@
+package archive
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/provenance"
+	"github.com/sillok/sillok/sources"
+)
+
+// The statuses a ConflictFilter takes besides a conflict's own
+// (projections.ConflictOpen, projections.ConflictResolved).
+const (
+	// StatusAll asks for conflicts of every status; so does "".
+	StatusAll = "all"
+)
+
+// ConflictFilter says which conflicts of the queue Conflicts returns.
+type ConflictFilter struct {
+	// Status is projections.ConflictOpen, projections.ConflictResolved,
+	// or StatusAll ("" is all too). A reopened conflict is open.
+	Status string
+	// Kind is projections.KindValue, KindTemporal or KindName; "" is
+	// every kind.
+	Kind string
+	// Subject keeps the conflicts about one entity, named by any of its
+	// names: its value and temporal conflicts, and the name conflicts
+	// one of whose names is it. An unknown subject is NotFound.
+	Subject string
+	// At is the revision to read (Head: the newest; the zero value is
+	// the empty archive).
+	At Revision
+	// Limit is the most conflicts in a page; 0 is no limit.
+	Limit int
+	// After is the cursor of a page (ConflictPage.Next): the page starts
+	// after that conflict in the queue's order. A cursor taken at another
+	// revision still works: it means after that conflict's place in the
+	// order, whether the conflict is still there or not.
+	After string
+}
+
+// ConflictPage is a page of the conflict queue.
+type ConflictPage struct {
+	// Revision is the revision read.
+	Revision Revision `json:"revision"`
+	// Conflicts are in the queue's order: by kind (value, temporal,
+	// name), subject, predicate and id.
+	Conflicts []*projections.Conflict `json:"conflicts"`
+	// Next is the cursor of the next page (ConflictFilter.After), or ""
+	// when this page is the last.
+	Next string `json:"next,omitempty"`
+}
+
+// Conflicts returns a page of the conflict queue at a revision, filtered.
+// A bad status, kind or cursor is Invalid; an unknown subject NotFound.
+func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
+	switch f.Status {
+	case "", StatusAll, projections.ConflictOpen, projections.ConflictResolved:
+	default:
+		return nil, Errorf(Invalid, "a conflict's status is open or resolved, not %q", f.Status)
+	}
+	switch f.Kind {
+	case "", projections.KindValue, projections.KindTemporal, projections.KindName:
+	default:
+		return nil, Errorf(Invalid, "a conflict's kind is value, temporal or name, not %q", f.Kind)
+	}
+	if f.Limit < 0 {
+		return nil, Errorf(Invalid, "a page's limit must not be negative, got %d", f.Limit)
+	}
+	var after *cursor
+	if f.After != "" {
+		c, err := parseCursor(f.After)
+		if err != nil {
+			return nil, err
+		}
+		after = &c
+	}
+	var page *ConflictPage
+	err := a.read(f.At, func(r *reader) error {
+		an := r.analyze()
+		var subject *projections.Entity
+		if f.Subject != "" {
+			if subject = an.Entity(f.Subject); subject == nil {
+				return Errorf(NotFound, "no entity named %q at revision %d", f.Subject, an.Rev)
+			}
+		}
+		p := &ConflictPage{Revision: an.Rev, Conflicts: []*projections.Conflict{}}
+		start := 0
+		if after != nil {
+			// After the cursor's conflict where it is now; else after
+			// its place in the order.
+			start = slices.IndexFunc(an.Conflicts, func(cf *projections.Conflict) bool { return cf.ID == after.id }) + 1
+			if start == 0 {
+				start = len(an.Conflicts)
+				if i := slices.IndexFunc(an.Conflicts, after.before); i >= 0 {
+					start = i
+				}
+			}
+		}
+		for _, cf := range an.Conflicts[start:] {
+			if !f.keeps(an, subject, cf) {
+				continue
+			}
+			if f.Limit > 0 && len(p.Conflicts) == f.Limit {
+				p.Next = cursorOf(p.Conflicts[len(p.Conflicts)-1])
+				break
+			}
+			p.Conflicts = append(p.Conflicts, cf)
+		}
+		page = p
+		return nil
+	})
+	return page, err
+}
+
+// keeps reports whether the filter keeps cf.
+func (f ConflictFilter) keeps(an *projections.Analysis, subject *projections.Entity, cf *projections.Conflict) bool {
+	if f.Status != "" && f.Status != StatusAll && cf.Status != f.Status {
+		return false
+	}
+	if f.Kind != "" && cf.Kind != f.Kind {
+		return false
+	}
+	if subject == nil {
+		return true
+	}
+	if cf.Kind == projections.KindName {
+		for _, n := range cf.Names {
+			if an.Entity(n) == subject {
+				return true
+			}
+		}
+		return false
+	}
+	return an.Entity(cf.Subject) == subject
+}
+
+// cursor is a place in the queue's order: after the conflict with these
+// sort keys.
+type cursor struct {
+	kind, subject, predicate, id string
+}
+
+// cursorOf is the cursor after cf: its sort keys, encoded.
+func cursorOf(cf *projections.Conflict) string {
+	s := strings.Join([]string{cf.Kind, cf.Subject, cf.Predicate, cf.ID}, "\x00")
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+func parseCursor(s string) (cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	parts := strings.Split(string(b), "\x00")
+	if err != nil || len(parts) != 4 || parts[3] == "" {
+		return cursor{}, Errorf(Invalid, "%q is not a cursor of the conflict queue (a page's Next)", s)
+	}
+	return cursor{parts[0], parts[1], parts[2], parts[3]}, nil
+}
+
+// before reports whether the conflict cf comes after the cursor in the
+// queue's order (projections.Analyze sorts it so).
+func (c cursor) before(cf *projections.Conflict) bool {
+	if c.kind != cf.Kind {
+		return kindOrder(c.kind) < kindOrder(cf.Kind)
+	}
+	if c.subject != cf.Subject {
+		return c.subject < cf.Subject
+	}
+	if c.predicate != cf.Predicate {
+		return c.predicate < cf.Predicate
+	}
+	return c.id < cf.ID
+}
+
+// kindOrder is the order of the kinds in the queue.
+func kindOrder(k string) int {
+	switch k {
+	case projections.KindValue:
+		return 0
+	case projections.KindTemporal:
+		return 1
+	}
+	return 2
+}
+
+// ClaimFilter says which claims Claims returns.
+type ClaimFilter struct {
+	// Source keeps the claims citing this source; an unknown source is
+	// NotFound.
+	Source events.SourceID
+	// Subject keeps the claims about this entity, named by any of its
+	// names; an unknown one is NotFound.
+	Subject string
+	// At is the revision to read (Head: the newest).
+	At Revision
+}
+
+// Claim statuses (ClaimRow.Status).
+const (
+	ClaimStanding  = "standing"
+	ClaimRetracted = "retracted"
+	ClaimRejected  = "rejected"
+)
+
+// ClaimRow is a recorded claim and its status.
+type ClaimRow struct {
+	ID        events.ClaimID  `json:"id"`
+	Revision  Revision        `json:"revision"`
+	Source    events.SourceID `json:"source"`
+	Subject   string          `json:"subject"`
+	As        string          `json:"as,omitempty"`
+	Predicate string          `json:"predicate"`
+	Value     events.Value    `json:"value"`
+	Quote     string          `json:"quote"`
+	Status    string          `json:"status"` // ClaimStanding, ClaimRetracted, ClaimRejected
+	// Reason says why a claim does not stand: the retraction's reason, or
+	// the conflict whose verdict rejected it.
+	Reason string `json:"reason,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Claims returns the claims recorded at a revision (retracted and
+// rejected ones too, with their status), in the order they were recorded.
+func (a *Archive) Claims(f ClaimFilter) ([]ClaimRow, error) {
+	var rows []ClaimRow
+	err := a.read(f.At, func(r *reader) error {
+		var an *projections.Analysis
+		var subject *projections.Entity
+		if f.Subject != "" {
+			an = r.analyze()
+			if subject = an.Entity(f.Subject); subject == nil {
+				return Errorf(NotFound, "no entity named %q at revision %d", f.Subject, r.state.Rev)
+			}
+		}
+		if f.Source != "" && r.state.Sources[f.Source] == nil {
+			return Errorf(NotFound, "unknown source %q", f.Source)
+		}
+		for _, cl := range r.state.SortedClaims() {
+			if f.Source != "" && cl.Source != f.Source {
+				continue
+			}
+			if subject != nil && an.Entity(cl.Subject) != subject {
+				continue
+			}
+			row := ClaimRow{ID: cl.ID, Revision: cl.Rev, Source: cl.Source, Subject: cl.Subject, As: cl.As,
+				Predicate: cl.Predicate, Value: cl.Value, Quote: cl.Quote, Status: ClaimStanding, Note: cl.Note}
+			switch {
+			case cl.Retracted:
+				row.Status, row.Reason = ClaimRetracted, cl.RetractReason
+			case cl.RejectedBy != "":
+				row.Status, row.Reason = ClaimRejected, "by the verdict on conflict "+cl.RejectedBy
+			}
+			rows = append(rows, row)
+		}
+		return nil
+	})
+	return rows, err
+}
+
+// ConflictDetail is a conflict with what a reviewer needs to judge it.
+type ConflictDetail struct {
+	*projections.Conflict
+	// Revision is the revision read.
+	Revision Revision `json:"revision"`
+	// Details are the conflict's claims, in its order, each with its
+	// source and its quote in context.
+	Details []ClaimDetail `json:"details"`
+	// NameDiff marks where the two names of a name conflict differ.
+	NameDiff string `json:"name_diff,omitempty"`
+}
+
+// ClaimDetail is a claim of a conflict with its source's metadata, its
+// quote in context, and its value as resolved.
+type ClaimDetail struct {
+	projections.ConflictClaim
+	Predicate string `json:"predicate"`
+	// The source's publisher, publication date, language and original.
+	Publisher   string `json:"publisher,omitempty"`
+	Published   string `json:"published,omitempty"`
+	Lang        string `json:"lang,omitempty"`
+	Translation string `json:"translation_of,omitempty"`
+	// Before and After are the source's text around the quote.
+	Before   string       `json:"context_before"`
+	After    string       `json:"context_after"`
+	Resolved events.Value `json:"resolved"`
+	Revision Revision     `json:"revision"`
+}
+
+// detailContext is how many characters of context ClaimDetail gives on
+// each side of a quote.
+const detailContext = 60
+
+// ConflictDetail returns the conflict id at a revision (Head: the newest)
+// with each claim's source and quote in context. The id is a whole
+// conflict id or a unique prefix of 4 or more of its hex digits. No
+// conflict is NotFound (its error wraps projections.ErrUnknownConflict); a
+// malformed, short or ambiguous id is Invalid.
+func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error) {
+	var out *ConflictDetail
+	err := a.read(at, func(r *reader) error {
+		cf, err := findConflict(r.analyze(), id)
+		if err != nil {
+			return err
+		}
+		out, err = conflictDetail(r, cf)
+		return err
+	})
+	return out, err
+}
+
+func conflictDetail(r *reader, cf *projections.Conflict) (*ConflictDetail, error) {
+	out := &ConflictDetail{Conflict: cf, Revision: r.state.Rev, Details: []ClaimDetail{}}
+	texts := map[events.SourceID]string{}
+	for _, cc := range cf.Claims {
+		cl := r.state.Claims[cc.ID]
+		if cl == nil {
+			continue
+		}
+		d := ClaimDetail{ConflictClaim: cc, Predicate: cl.Predicate, Resolved: cl.Value, Revision: cl.Rev}
+		if src := r.state.Sources[cl.Source]; src != nil {
+			d.Publisher, d.Published, d.Lang, d.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
+		}
+		text, ok := texts[cl.Source]
+		if !ok {
+			src, _, err := sources.Lookup(r.tx, cl.Source)
+			if err != nil {
+				return nil, err
+			}
+			if text, err = sources.StoredText(r.tx, src); err != nil {
+				return nil, err
+			}
+			texts[cl.Source] = text
+		}
+		anchor, err := claimAnchor(r.tx, cl.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Before, _, d.After = provenance.Excerpt(text, anchor, detailContext)
+		out.Details = append(out.Details, d)
+	}
+	if cf.Kind == projections.KindName && len(cf.Names) == 2 {
+		out.NameDiff = provenance.CharDiff(cf.Names[0], cf.Names[1])
+	}
+	return out, nil
+}
+
+// claimAnchor reads a claim's quote anchor from the log.
+func claimAnchor(tx *events.Tx, id events.ClaimID) (events.Anchor, error) {
+	rev, ok := tx.Lookup(events.IndexClaim, string(id))
+	if !ok {
+		return events.Anchor{}, fmt.Errorf("claim %s is not in the claim index", id)
+	}
+	e, err := tx.Event(rev)
+	if err != nil {
+		return events.Anchor{}, err
+	}
+	p, err := e.Decode()
+	if err != nil {
+		return events.Anchor{}, err
+	}
+	c, ok := p.(*events.ClaimAsserted)
+	if !ok {
+		return events.Anchor{}, fmt.Errorf("revision %d holds a %s, not claim %s", rev, e.Type, id)
+	}
+	return c.Quote, nil
+}

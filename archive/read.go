@@ -1,0 +1,181 @@
+package archive
+
+import (
+	"sort"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/sources"
+)
+
+// Revision is a position in the log: the revision of an event, counted
+// from 1. Revision 0 is the empty archive, and Head the newest event.
+type Revision = events.Revision
+
+// View is the reconciled view at a revision: what the sources say about
+// each entity, and what agrees.
+type View struct {
+	// Revision is the revision the view is of.
+	Revision Revision
+	// Entities are the entities asked for: the one named, or every entity
+	// with facts, in the view's order.
+	Entities []*projections.Entity
+}
+
+// View returns the reconciled view at revision at (Head: the newest). With
+// a subject, it is that entity alone, found by any of its names (aliases
+// resolve to it); an unknown subject is NotFound. Without one, it is every
+// entity that has facts.
+func (a *Archive) View(subject string, at Revision) (*View, error) {
+	var out *View
+	err := a.read(at, func(r *reader) error {
+		an := r.analyze()
+		v := &View{Revision: an.Rev}
+		if subject != "" {
+			e := an.Entity(subject)
+			if e == nil {
+				return Errorf(NotFound, "no entity named %q at revision %d", subject, an.Rev)
+			}
+			v.Entities = []*projections.Entity{e}
+		} else {
+			for _, e := range an.Entities {
+				if len(e.Facts) > 0 {
+					v.Entities = append(v.Entities, e)
+				}
+			}
+		}
+		out = v
+		return nil
+	})
+	return out, err
+}
+
+// Head returns the revision of the newest event and its hash: together a
+// pin (REV:HASH) that Verify can check later. An empty archive's head is
+// revision 0 with a zero hash.
+func (a *Archive) Head() (Revision, events.Digest, error) {
+	rev, hash, err := a.log.Head()
+	return rev, hash, coded(err)
+}
+
+// SourceInfo is an archived source as it reads now: its metadata with
+// every correction applied, and what cites it.
+type SourceInfo struct {
+	*events.SourceArchived
+	// Revision is the revision the source was archived at.
+	Revision Revision `json:"revision"`
+	// Claims counts the claims citing it that are recorded (retracted
+	// ones too).
+	Claims int `json:"claims"`
+	// Corrections counts its corrections (Sources only).
+	Corrections int `json:"corrections,omitempty"`
+	// Edits are its corrections, in order (Source only).
+	Edits []sources.Edit `json:"edits,omitempty"`
+	// NeedsLook are the claims whose dates were resolved against a
+	// publication date that a correction changed (Source only).
+	NeedsLook []LookClaim `json:"needs_look,omitempty"`
+	// Text is the source's normalized text (Source with withText only).
+	Text string `json:"-"`
+}
+
+// LookClaim is a claim whose date was resolved against a publication date
+// that a correction changed: it may need a look.
+type LookClaim struct {
+	Claim   events.ClaimID `json:"claim"`
+	Subject string         `json:"subject"`
+	Written string         `json:"written"`
+	Date    string         `json:"date"`
+	Anchor  string         `json:"anchor,omitempty"`
+}
+
+// Sources returns every archived source, in the order they were archived,
+// each with its number of corrections and of claims citing it.
+func (a *Archive) Sources() ([]SourceInfo, error) {
+	var out []SourceInfo
+	err := a.read(Head, func(r *reader) error {
+		err := r.tx.IndexKeys(events.IndexSourceID, func(key string, rev events.Revision) error {
+			src, _, err := sources.Lookup(r.tx, events.SourceID(key))
+			if err != nil {
+				return err
+			}
+			edits, err := sources.Edits(r.tx, src.ID, 0)
+			if err != nil {
+				return err
+			}
+			out = append(out, SourceInfo{SourceArchived: src, Revision: rev, Corrections: len(edits)})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Revision < out[j].Revision })
+		counts := r.state.ClaimsCiting()
+		for i := range out {
+			out[i].Claims = counts[out[i].ID]
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Source returns the source id as it reads now, with its corrections and
+// the claims that may need a look after them; with withText, also its
+// normalized text. An unknown id is NotFound.
+func (a *Archive) Source(id events.SourceID, withText bool) (*SourceInfo, error) {
+	var info *SourceInfo
+	err := a.read(Head, func(r *reader) error {
+		src, rev, err := sources.Lookup(r.tx, id)
+		if err != nil {
+			return err
+		}
+		in := &SourceInfo{SourceArchived: src, Revision: rev, Claims: r.state.ClaimsCiting()[src.ID]}
+		if in.Edits, err = sources.Edits(r.tx, src.ID, 0); err != nil {
+			return err
+		}
+		for _, cl := range r.state.NeedsLook(src.ID) {
+			in.NeedsLook = append(in.NeedsLook, LookClaim{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
+				Date: cl.Value.Date, Anchor: cl.Value.Anchor})
+		}
+		if withText {
+			if in.Text, err = sources.StoredText(r.tx, src); err != nil {
+				return err
+			}
+		}
+		info = in
+		return nil
+	})
+	return info, err
+}
+
+// Diff returns what changed in the view and the conflicts from revision
+// from to revision to (Head: the newest). A revision beyond the head is
+// NotFound; from after to is Invalid.
+func (a *Archive) Diff(from, to Revision) (*projections.Changes, error) {
+	var ch *projections.Changes
+	err := a.log.View(func(tx *events.Tx) error {
+		head, _ := tx.Head()
+		if to == Head {
+			to = head
+		}
+		if from == Head {
+			from = head
+		}
+		if from > head || to > head {
+			return Errorf(NotFound, "revision %d is beyond the head revision %d", max(from, to), head)
+		}
+		if from > to {
+			return Errorf(Invalid, "the first revision (%d) is after the second (%d); write the older one first", from, to)
+		}
+		sa, _, err := a.store.At(tx, from)
+		if err != nil {
+			return err
+		}
+		sb, _, err := a.store.At(tx, to)
+		if err != nil {
+			return err
+		}
+		ch = projections.Diff(projections.Analyze(sa), projections.Analyze(sb))
+		return nil
+	})
+	return ch, coded(err)
+}

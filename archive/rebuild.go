@@ -1,0 +1,101 @@
+package archive
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+)
+
+// RebuildReport is what Rebuild did.
+type RebuildReport struct {
+	// Revision is the head the projections were rebuilt to.
+	Revision Revision `json:"revision"`
+	// Repaired are the revisions of the stored checkpoints that differed
+	// from the log (nil when they could not be read at all).
+	Repaired []Revision `json:"repaired"`
+}
+
+// RefusedError is a rebuild refused because the log, or a source's stored
+// bytes, are not what was recorded: the projections would take the
+// damage for history, and a rebuild would erase the evidence. The way
+// back is a copy of the archive. Its code is Internal.
+type RefusedError struct {
+	// Reason says what is wrong and that the rebuild refuses it.
+	Reason string
+	// Err is the error the check found, if any.
+	Err error
+}
+
+func (e *RefusedError) Error() string { return e.Reason }
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// Rebuild replays the whole log into fresh projections, replacing every
+// stored checkpoint, and reports the checkpoints that differed from the
+// log. It first checks the log's hash chain, the fixity of every source
+// and that the log was not cut short or rewritten since the projections
+// recorded its head: any of those is a RefusedError, and nothing is
+// changed. Rebuild holds the whole state in memory; the caller may want
+// to limit the process's memory (runtime/debug.SetMemoryLimit) meanwhile.
+func (a *Archive) Rebuild() (*RebuildReport, error) {
+	a.writeMu.Lock()
+	defer a.writeMu.Unlock()
+	var rep RebuildReport
+	err := a.log.Update(func(tx *events.Tx) error {
+		// Never fold a log whose chain is broken: the projections would
+		// take a forged event for history. The chain walk reads the
+		// whole log through bbolt's mapping: it releases the pages as it
+		// goes, as the replay below does, so that they do not add up to
+		// the log's size in the process's memory.
+		// Nor one whose sources' bytes were altered: the projections read
+		// them (copy detection), and a replay would take the altered text
+		// for the archived one.
+		n := 0
+		var fixity []events.Problem
+		chain, err := tx.VerifyChain(func(e events.Event) error {
+			if n++; n%(1<<16) == 0 {
+				projections.ReleaseMapped(tx)
+			}
+			if e.Type == events.TypeSourceArchived {
+				if id, digest, ok := events.DecodeSourceDigest(e.Payload); ok {
+					if msg := tx.VerifyBlob(digest); msg != "" {
+						fixity = append(fixity, events.Problem{Revision: e.Revision, Source: id, Message: msg})
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(chain.Problems) > 0 {
+			return &Error{Code: Internal, Err: &RefusedError{Reason: fmt.Sprintf("the log's hash chain is broken (%s); rebuild refuses to fold it", chain.Problems[0])}}
+		}
+		if len(fixity) > 0 {
+			return &Error{Code: Internal, Err: &RefusedError{Reason: fmt.Sprintf("a source's stored bytes were altered (%s); rebuild refuses to fold them", fixity[0])}}
+		}
+		if err := a.store.CheckHead(tx); err != nil {
+			return &Error{Code: Internal, Err: &RefusedError{Reason: err.Error() + "; rebuild refuses to fold it, which would erase the evidence", Err: err}}
+		}
+		// One replay compares the stored checkpoints with the log (bad is
+		// nil when they are unreadable: the rebuild replaces them) and
+		// builds the new ones.
+		s, bad, err := a.store.RebuildChecked(tx)
+		if err != nil {
+			return err
+		}
+		rep = RebuildReport{Revision: s.Rev, Repaired: bad}
+		// The state is garbage now, and the commit is about to copy the
+		// new checkpoints into bbolt's pages: collect it first, so that
+		// the copies reuse its memory instead of adding to it.
+		runtime.GC()
+		return nil
+	})
+	// The warm head state is not the rebuilt one.
+	a.store.Warm = nil
+	if err != nil {
+		return nil, coded(err)
+	}
+	return &rep, nil
+}
