@@ -112,7 +112,7 @@ func (a *app) demo(c *cli.Context) error {
 	}
 	a.printf("2. Imported %d claims from %d claims files, each quote anchored in its source (revision %d).\n\n", claims, len(files), rev)
 	// 3. The conflicts.
-	before, err := ar.Conflicts(archive.ConflictFilter{Status: "open"})
+	before, err := ar.Conflicts(archive.ConflictFilter{Status: "open", At: archive.Head})
 	if err != nil {
 		return err
 	}
