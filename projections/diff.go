@@ -31,13 +31,13 @@ type Changes struct {
 
 // FactChange is a fact added, removed or changed.
 type FactChange struct {
-	Op           string  `json:"op"`
-	Subject      string  `json:"subject"`
-	Predicate    string  `json:"predicate"`
-	Before       *string `json:"before"`
-	After        *string `json:"after"`
-	BeforeStatus string  `json:"before_status,omitempty"`
-	AfterStatus  string  `json:"after_status,omitempty"`
+	Op           string     `json:"op"`
+	Subject      string     `json:"subject"`
+	Predicate    string     `json:"predicate"`
+	Before       *string    `json:"before"`
+	After        *string    `json:"after"`
+	BeforeStatus FactStatus `json:"before_status,omitempty"`
+	AfterStatus  FactStatus `json:"after_status,omitempty"`
 	// Text is set when the predicate's values are text, so a character
 	// diff of Before and After means something.
 	Text bool `json:"-"`
@@ -46,12 +46,12 @@ type FactChange struct {
 // ConflictChange is a conflict opened, resolved, reopened or reviewed
 // again.
 type ConflictChange struct {
-	Op        string `json:"op"`
-	ID        string `json:"id"`
-	Kind      string `json:"kind"`
-	Subject   string `json:"subject"`
-	Predicate string `json:"predicate"`
-	Summary   string `json:"summary"`
+	Op        string       `json:"op"`
+	ID        ConflictID   `json:"id"`
+	Kind      ConflictKind `json:"kind"`
+	Subject   string       `json:"subject"`
+	Predicate string       `json:"predicate"`
+	Summary   string       `json:"summary"`
 }
 
 // factID identifies a fact across revisions: entity, predicate, and for

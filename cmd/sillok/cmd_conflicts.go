@@ -29,10 +29,10 @@ func (a *app) conflictsCommand() *cli.Command {
 				return err
 			}
 			status, kind := c.String("status"), c.String("kind")
-			if status != "open" && status != "resolved" && status != "all" {
+			if _, err := projections.ParseConflictStatus(status); err != nil && status != "all" {
 				return usagef(c, "--status must be open, resolved or all, not %q", status)
 			}
-			if kind != "" && kind != projections.KindValue && kind != projections.KindTemporal && kind != projections.KindName {
+			if _, err := projections.ParseConflictKind(kind); err != nil && kind != "" {
 				return usagef(c, "--kind must be value, temporal or name, not %q", kind)
 			}
 			log, err := a.open(c, false)
@@ -105,10 +105,10 @@ func findConflict(an *projections.Analysis, id string) (*projections.Conflict, e
 	}
 	var matches []*projections.Conflict
 	for _, cf := range an.Conflicts {
-		if cf.ID == want {
+		if string(cf.ID) == want {
 			return cf, nil
 		}
-		if strings.HasPrefix(cf.ID, want) {
+		if strings.HasPrefix(string(cf.ID), want) {
 			matches = append(matches, cf)
 		}
 	}
@@ -209,7 +209,7 @@ func renderConflictDetail(d *conflictShown) string {
 		b.WriteString("\n")
 		role := ""
 		if s.Role != "" {
-			role = " (" + s.Role + ")"
+			role = " (" + string(s.Role) + ")"
 		}
 		mark := ""
 		if s.Rejected {

@@ -200,7 +200,7 @@ func (a *app) demo(c *cli.Context) error {
 	for _, cmd := range []string{
 		"view 'Disruptive Technology Protection Network'",
 		"conflicts --status all",
-		"conflicts show " + target.ID,
+		"conflicts show " + string(target.ID),
 		fmt.Sprintf("diff %d --text", before.Rev),
 		"log --from " + fmt.Sprint(before.Rev),
 		"verify",

@@ -155,9 +155,9 @@ func renderFact(f *projections.Fact) string {
 	default:
 		val = "(none standing)"
 	}
-	status := f.Status
+	status := string(f.Status)
 	if f.Conflict != "" {
-		status += " " + f.Conflict
+		status += " " + string(f.Conflict)
 	}
 	srcs := make([]string, len(f.Sources))
 	for i, s := range f.Sources {
@@ -178,10 +178,10 @@ func renderFact(f *projections.Fact) string {
 func filterConflicts(all []*projections.Conflict, status, kind string) []*projections.Conflict {
 	var out []*projections.Conflict
 	for _, c := range all {
-		if status != "all" && c.Status != status {
+		if status != "all" && string(c.Status) != status {
 			continue
 		}
-		if kind != "" && c.Kind != kind {
+		if kind != "" && string(c.Kind) != kind {
 			continue
 		}
 		out = append(out, c)
