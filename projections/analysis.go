@@ -428,7 +428,9 @@ func directClaims(g *group) []*Claim {
 	return out
 }
 
-func valueConflictID(g *group) ConflictID { return conflictID(KindValue, g.key.entity, g.key.predicate) }
+func valueConflictID(g *group) ConflictID {
+	return conflictID(KindValue, g.key.entity, g.key.predicate)
+}
 
 func (a *Analysis) valueConflict(g *group) *Conflict {
 	if g.pred.Many {
