@@ -189,10 +189,8 @@ func Analyze(s *State) *Analysis {
 			}
 			if c.Value.Relation != nil {
 				relations = append(relations, c)
-			} else if c.Value.Kind == events.KindDate {
-				if d, err := events.ParseDate(c.Value.Date); err == nil {
-					dated[g.key] = append(dated[g.key], datedClaim{c, d})
-				}
+			} else if d, ok := c.Date(); ok {
+				dated[g.key] = append(dated[g.key], datedClaim{c, d})
 			}
 		}
 		if cf := a.valueConflict(g); cf != nil {
@@ -351,42 +349,42 @@ func (a *Analysis) display(v events.Value) string {
 	return v.String()
 }
 
-// compatible reports whether two direct values of one kind can both be
-// true.
-func (a *Analysis) compatible(x, y events.Value) bool {
-	switch x.Kind {
+// compatible reports whether the direct values of two claims of one kind
+// can both be true. A value that does not parse (Claim.ValueProblem) is
+// compatible only with the same written value.
+func (a *Analysis) compatible(x, y *Claim) bool {
+	switch x.Value.Kind {
 	case events.KindDate:
-		dx, err1 := events.ParseDate(x.Date)
-		dy, err2 := events.ParseDate(y.Date)
-		if err1 != nil || err2 != nil {
-			return x.Date == y.Date
+		dx, ok1 := x.Date()
+		dy, ok2 := y.Date()
+		if !ok1 || !ok2 {
+			return x.Value.Date == y.Value.Date
 		}
 		return dx.Overlaps(dy)
 	case events.KindQuantity:
-		qx, err1 := events.ParseQuantity(x.Quantity)
-		qy, err2 := events.ParseQuantity(y.Quantity)
-		if err1 != nil || err2 != nil {
-			return x.Quantity == y.Quantity
+		qx, ok1 := x.Quantity()
+		qy, ok2 := y.Quantity()
+		if !ok1 || !ok2 {
+			return x.Value.Quantity == y.Value.Quantity
 		}
 		return qx.Compatible(qy)
 	}
-	return a.valueKey(x) == a.valueKey(y)
+	return a.valueKey(x.Value) == a.valueKey(y.Value)
 }
 
 // incompatible reports whether some two of the claims cannot both be true.
 // Dates are intervals, and intervals pairwise overlap exactly when the
-// latest start is not after the earliest end, so dates take one pass.
+// latest start is not after the earliest end, so dates take one pass
+// (unless one does not parse: then they are compared pairwise, as
+// compatible does).
 func (a *Analysis) incompatible(cs []*Claim) bool {
 	if len(cs) < 2 {
 		return false
 	}
-	if cs[0].Value.Kind == events.KindDate {
+	if cs[0].Value.Kind == events.KindDate && a.allDated(cs) {
 		var lo, hi events.Day
 		for i, c := range cs {
-			d, err := events.ParseDate(c.Value.Date)
-			if err != nil {
-				continue
-			}
+			d, _ := c.Date()
 			f, l := d.Bounds()
 			if i == 0 || f > lo {
 				lo = f
@@ -397,7 +395,7 @@ func (a *Analysis) incompatible(cs []*Claim) bool {
 		}
 		return lo > hi
 	}
-	if cs[0].Value.Kind != events.KindQuantity {
+	if k := cs[0].Value.Kind; k != events.KindQuantity && k != events.KindDate {
 		k := a.valueKey(cs[0].Value)
 		for _, c := range cs[1:] {
 			if a.valueKey(c.Value) != k {
@@ -408,12 +406,22 @@ func (a *Analysis) incompatible(cs []*Claim) bool {
 	}
 	for i := range cs {
 		for j := i + 1; j < len(cs); j++ {
-			if !a.compatible(cs[i].Value, cs[j].Value) {
+			if !a.compatible(cs[i], cs[j]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// allDated reports whether every claim has a parsed date.
+func (a *Analysis) allDated(cs []*Claim) bool {
+	for _, c := range cs {
+		if _, ok := c.Date(); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // directClaims are a group's standing claims that give a value rather
@@ -682,8 +690,8 @@ func (a *Analysis) reconcile(cs []*Claim) string {
 		var bw events.Day = -1
 		bestExact := false
 		for _, c := range cs {
-			d, err := events.ParseDate(c.Value.Date)
-			if err != nil {
+			d, ok := c.Date()
+			if !ok {
 				continue
 			}
 			f, l := d.Bounds()
@@ -696,8 +704,8 @@ func (a *Analysis) reconcile(cs []*Claim) string {
 		var bq events.Quantity
 		found := false
 		for _, c := range cs {
-			q, err := events.ParseQuantity(c.Value.Quantity)
-			if err != nil {
+			q, ok := c.Quantity()
+			if !ok {
 				continue
 			}
 			if !found || q.MorePrecise(bq) {

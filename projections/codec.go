@@ -315,7 +315,7 @@ func (e *encoder) state(s *State, preds []*Predicate, srcs []*Source, claims []*
 			e.str(c.RetractReason)
 		}
 		if flags&flagRejectedBy != 0 {
-			e.str(c.RejectedBy)
+			e.str(string(c.RejectedBy))
 		}
 		if flags&flagRejectedAt != 0 {
 			e.uvarint(uint64(c.RejectedAt))
@@ -628,7 +628,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 				c.RetractReason = d.str()
 			}
 			if flags&flagRejectedBy != 0 {
-				c.RejectedBy = d.str()
+				c.RejectedBy = ConflictID(d.str())
 			}
 			if flags&flagRejectedAt != 0 {
 				c.RejectedAt = d.rev()
@@ -660,6 +660,9 @@ func decodeState(v []byte, release func()) (*State, error) {
 		if d.err != nil {
 			break
 		}
+		// The checkpoint keeps the value as written; it is parsed here,
+		// once per load, as Apply parses it once per event.
+		c.parseValue()
 		s.Claims[c.ID] = c
 	}
 

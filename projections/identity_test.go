@@ -22,8 +22,10 @@ func newIdentityState() *identityState {
 
 func (b *identityState) claim(id, subject, date string) {
 	b.s.Rev++
-	b.s.Claims[events.ClaimID(id)] = &Claim{ID: events.ClaimID(id), Source: "catalog", Subject: subject,
+	c := &Claim{ID: events.ClaimID(id), Source: "catalog", Subject: subject,
 		Predicate: "launched", Value: events.Value{Kind: events.KindDate, Date: date}, Quote: subject, Rev: b.s.Rev}
+	c.parseValue() // as Apply does
+	b.s.Claims[c.ID] = c
 }
 
 func (b *identityState) alias(name, entity string, kind events.AliasKind) {

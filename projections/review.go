@@ -61,7 +61,7 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 			if c == nil || c.ID == claim {
 				continue
 			}
-			if cf.Kind == KindTemporal || c.Value.Relation != nil || chosen.Value.Relation != nil || !a.compatible(chosen.Value, c.Value) {
+			if cf.Kind == KindTemporal || c.Value.Relation != nil || chosen.Value.Relation != nil || !a.compatible(chosen, c) {
 				v.Rejected = append(v.Rejected, c.ID)
 			}
 		}

@@ -515,7 +515,7 @@ func (a *app) claimList(c *cli.Context) error {
 			case cl.Retracted:
 				row.Status, row.Reason = "retracted", cl.RetractReason
 			case cl.RejectedBy != "":
-				row.Status, row.Reason = "rejected", "by the verdict on conflict "+cl.RejectedBy
+				row.Status, row.Reason = "rejected", "by the verdict on conflict "+string(cl.RejectedBy)
 			}
 			rows = append(rows, row)
 		}
