@@ -85,8 +85,8 @@ type Claim struct {
 	// (or a checkpoint decoded): the checks compare these, never the
 	// written strings again. See Date, Quantity and ValueProblem.
 	date     events.Date
-	quantity events.Quantity
-	problem  string
+	bad      bool             // the date or quantity does not parse
+	quantity *events.Quantity // a pointer: most claims have none
 }
 
 // Standing reports whether the claim takes part in the view and checks.
@@ -100,7 +100,12 @@ func (c *Claim) Date() (d events.Date, ok bool) { return c.date, !c.date.IsZero(
 // Quantity returns the parsed quantity of a quantity claim; ok is false
 // for any other claim, and for one whose quantity does not parse (see
 // ValueProblem).
-func (c *Claim) Quantity() (q events.Quantity, ok bool) { return c.quantity, !c.quantity.IsZero() }
+func (c *Claim) Quantity() (q events.Quantity, ok bool) {
+	if c.quantity == nil {
+		return events.Quantity{}, false
+	}
+	return *c.quantity, true
+}
 
 // ValueProblem describes a date or quantity of the claim that does not
 // parse under today's parser ("" when it parses, or the value is of
@@ -111,12 +116,24 @@ func (c *Claim) Quantity() (q events.Quantity, ok bool) { return c.quantity, !c.
 // part in the temporal check), and State.ValueProblems lists it for
 // verification to report. It is never an error of the fold: refusing to
 // read an archive because of one value would hide every other fact.
-func (c *Claim) ValueProblem() string { return c.problem }
+func (c *Claim) ValueProblem() string {
+	if !c.bad {
+		return ""
+	}
+	// Parsed again for the message: this is rare, and the claim need
+	// not carry it.
+	if c.Value.Kind == events.KindDate {
+		_, err := events.ParseDate(c.Value.Date)
+		return fmt.Sprintf("claim %s: date %q does not parse: %v", c.ID, c.Value.Date, err)
+	}
+	_, err := events.ParseQuantity(c.Value.Quantity)
+	return fmt.Sprintf("claim %s: quantity %q does not parse: %v", c.ID, c.Value.Quantity, err)
+}
 
 // parseValue sets the parsed value of c from its written form: once, when
 // the claim enters a state or its value changes.
 func (c *Claim) parseValue() {
-	c.date, c.quantity, c.problem = events.Date{}, events.Quantity{}, ""
+	c.date, c.quantity, c.bad = events.Date{}, nil, false
 	v := &c.Value
 	if v.Relation != nil {
 		return
@@ -124,18 +141,14 @@ func (c *Claim) parseValue() {
 	switch v.Kind {
 	case events.KindDate:
 		d, err := events.ParseDate(v.Date)
-		if err != nil {
-			c.problem = fmt.Sprintf("claim %s: date %q does not parse: %v", c.ID, v.Date, err)
-			return
+		if c.bad = err != nil; !c.bad {
+			c.date = d
 		}
-		c.date = d
 	case events.KindQuantity:
 		q, err := events.ParseQuantity(v.Quantity)
-		if err != nil {
-			c.problem = fmt.Sprintf("claim %s: quantity %q does not parse: %v", c.ID, v.Quantity, err)
-			return
+		if c.bad = err != nil; !c.bad {
+			c.quantity = &q
 		}
-		c.quantity = q
 	}
 }
 
@@ -144,7 +157,7 @@ func (c *Claim) parseValue() {
 func (s *State) ValueProblems() []*Claim {
 	var out []*Claim
 	for _, c := range s.Claims {
-		if c.problem != "" {
+		if c.bad {
 			out = append(out, c)
 		}
 	}
