@@ -107,15 +107,16 @@ func (c *Claim) Quantity() (q events.Quantity, ok bool) {
 	return *c.quantity, true
 }
 
-// ValueProblem describes a date or quantity of the claim that does not
-// parse under today's parser ("" when it parses, or the value is of
-// another kind). The log holds only values that parsed when they were
-// recorded, so a problem means the parser changed since, or the log was
-// altered: the value is kept as written, the checks treat it as equal only
-// to the same string (the view shows it as written, and it does not take
-// part in the temporal check), and State.ValueProblems lists it for
-// verification to report. It is never an error of the fold: refusing to
-// read an archive because of one value would hide every other fact.
+// ValueProblem says why the claim's date or quantity does not parse
+// under today's parser ("" when it parses, or the value is of another
+// kind), in words that follow the claim's id. The log holds only values
+// that parsed when they were recorded, so a problem means the parser
+// changed since, or the log was altered: the value is kept as written, the
+// checks treat it as equal only to the same string (the view shows it as
+// written, and it does not take part in the temporal check), and
+// State.ValueProblems lists it for verification to report (sillok verify
+// --replay). It is never an error of the fold: refusing to read an archive
+// because of one value would hide every other fact.
 func (c *Claim) ValueProblem() string {
 	if !c.bad {
 		return ""
@@ -124,10 +125,10 @@ func (c *Claim) ValueProblem() string {
 	// not carry it.
 	if c.Value.Kind == events.KindDate {
 		_, err := events.ParseDate(c.Value.Date)
-		return fmt.Sprintf("claim %s: date %q does not parse: %v", c.ID, c.Value.Date, err)
+		return fmt.Sprintf("its date %q does not parse: %v", c.Value.Date, err)
 	}
 	_, err := events.ParseQuantity(c.Value.Quantity)
-	return fmt.Sprintf("claim %s: quantity %q does not parse: %v", c.ID, c.Value.Quantity, err)
+	return fmt.Sprintf("its quantity %q does not parse: %v", c.Value.Quantity, err)
 }
 
 // parseValue sets the parsed value of c from its written form: once, when
