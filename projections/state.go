@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/sources"
 )
 
 // State is the fold of the log up to a revision: the base facts every
@@ -365,7 +366,7 @@ func (s *State) editSource(src *Source, p *events.SourceEdited, rev events.Revis
 		return
 	}
 	src.Published, src.Reanchored = meta.Published, rev
-	anchor, ok := publicationAnchor(src.Published)
+	anchor, ok := sources.PublicationAnchor(&meta) // as the claims were resolved when recorded
 	for _, c := range s.Claims {
 		v := &c.Value
 		if c.Source != src.ID || v.Anchor == "" || v.Kind != events.KindDate || v.Relation != nil {
@@ -385,22 +386,6 @@ func (s *State) editSource(src *Source, p *events.SourceEdited, rev events.Revis
 		}
 		c.parseValue()
 	}
-}
-
-// publicationAnchor parses a source's publication time as package sources
-// does (ParseTimestamp): a date, or an RFC 3339 date-time with its zone.
-func publicationAnchor(published string) (time.Time, bool) {
-	p := strings.TrimSpace(published)
-	if p == "" {
-		return time.Time{}, false
-	}
-	if t, err := time.Parse("2006-01-02", p); err == nil {
-		return t, true
-	}
-	if t, err := time.Parse(time.RFC3339, p); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }
 
 // NeedsLook returns the claims of a source, in revision order, whose
