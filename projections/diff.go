@@ -7,14 +7,17 @@ import (
 	"github.com/sillok/sillok/events"
 )
 
+// ChangeOp is what happened to a fact or a conflict between two revisions.
+type ChangeOp string
+
 // Diff operations.
 const (
-	OpAdded    = "added"
-	OpRemoved  = "removed"
-	OpChanged  = "changed"
-	OpOpened   = "opened"
-	OpResolved = "resolved"
-	OpReopened = "reopened"
+	OpAdded    ChangeOp = "added"
+	OpRemoved           = "removed"
+	OpChanged           = "changed"
+	OpOpened            = "opened"
+	OpResolved          = "resolved"
+	OpReopened          = "reopened"
 	// OpReviewed is a conflict that stayed resolved while a new verdict
 	// replaced its verdict.
 	OpReviewed = "reviewed"
@@ -31,7 +34,7 @@ type Changes struct {
 
 // FactChange is a fact added, removed or changed.
 type FactChange struct {
-	Op           string     `json:"op"`
+	Op           ChangeOp   `json:"op"`
 	Subject      string     `json:"subject"`
 	Predicate    string     `json:"predicate"`
 	Before       *string    `json:"before"`
@@ -46,7 +49,7 @@ type FactChange struct {
 // ConflictChange is a conflict opened, resolved, reopened or reviewed
 // again.
 type ConflictChange struct {
-	Op        string       `json:"op"`
+	Op        ChangeOp     `json:"op"`
 	ID        ConflictID   `json:"id"`
 	Kind      ConflictKind `json:"kind"`
 	Subject   string       `json:"subject"`
@@ -127,7 +130,7 @@ func Diff(from, to *Analysis) *Changes {
 	})
 	for _, c := range to.Conflicts {
 		old := from.conflicts[c.ID]
-		op := ""
+		var op ChangeOp
 		switch {
 		case old == nil && c.Status == ConflictOpen:
 			op = OpOpened

@@ -857,12 +857,13 @@ type wantFact struct {
 const nilValue = "<nil>"
 
 type wantFactChange struct {
-	op, subject, predicate string
-	after                  string // "": not checked
+	op                 projections.ChangeOp
+	subject, predicate string
+	after              string // "": not checked
 }
 
 type wantConflictChange struct {
-	op                 string
+	op                 projections.ChangeOp
 	kind               projections.ConflictKind
 	subject, predicate string
 }
