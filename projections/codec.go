@@ -495,19 +495,62 @@ func (d *decoder) str() string {
 }
 
 func (d *decoder) dstr() string {
+	s, _ := d.dstrRef()
+	return s
+}
+
+// dstrRef is dstr, with the string's position in the dictionary (-1 on
+// an error).
+func (d *decoder) dstrRef() (string, int) {
 	i := d.uvarint()
 	if i == 0 {
 		s := d.str()
-		if d.err == nil {
-			d.dict = append(d.dict, s)
+		if d.err != nil {
+			return "", -1
 		}
-		return s
+		d.dict = append(d.dict, s)
+		return s, len(d.dict) - 1
 	}
 	if i > uint64(len(d.dict)) {
 		d.fail("dictionary reference beyond the dictionary")
-		return ""
+		return "", -1
 	}
-	return d.dict[i-1]
+	return d.dict[i-1], int(i - 1)
+}
+
+// parsedValues parses the dates and quantities of the claims of one
+// checkpoint, each distinct one once: claims share their values, and the
+// dictionary (dates) or a map (quantities) finds the ones seen before.
+type parsedValues struct {
+	dates      map[int]*Claim // dictionary position → a claim with that date, parsed
+	quantities map[string]*Claim
+}
+
+// parse sets the parsed value of c, whose date (if any) is at dictionary
+// position ref, from a claim parsed before with the same value, or by
+// parsing it.
+func (pv *parsedValues) parse(c *Claim, ref int) {
+	v := &c.Value
+	switch {
+	case v.Relation != nil:
+		return
+	case v.Kind == events.KindDate && ref >= 0:
+		if o, ok := pv.dates[ref]; ok {
+			c.date, c.bad = o.date, o.bad
+			return
+		}
+		c.parseValue()
+		pv.dates[ref] = c
+	case v.Kind == events.KindQuantity:
+		if o, ok := pv.quantities[v.Quantity]; ok {
+			c.quantity, c.bad = o.quantity, o.bad // shared: a Quantity is never changed
+			return
+		}
+		c.parseValue()
+		pv.quantities[v.Quantity] = c
+	default:
+		c.parseValue()
+	}
 }
 
 func (d *decoder) bool() bool {
@@ -598,6 +641,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 	s.Claims = make(map[events.ClaimID]*Claim, nc)
 	claims := make([]Claim, nc)
 	var rev events.Revision
+	pv := parsedValues{dates: map[int]*Claim{}, quantities: map[string]*Claim{}}
 	for i := range claims {
 		if i%4096 == 0 {
 			d.maybeRelease()
@@ -611,7 +655,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 		c.Predicate = d.dstr()
 		c.Value.Kind = events.ValueKind(d.dstr())
 		c.Quote = d.str()
-		flags := d.uvarint()
+		flags, dateRef := d.uvarint(), -1
 		if flags >= flagLast {
 			d.fail("unknown claim flags")
 		}
@@ -637,7 +681,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 				v.Written = d.str()
 			}
 			if flags&flagDate != 0 {
-				v.Date = d.dstr()
+				v.Date, dateRef = d.dstrRef()
 			}
 			if flags&flagAnchor != 0 {
 				v.Anchor = d.str()
@@ -661,8 +705,9 @@ func decodeState(v []byte, release func()) (*State, error) {
 			break
 		}
 		// The checkpoint keeps the value as written; it is parsed here,
-		// once per load, as Apply parses it once per event.
-		c.parseValue()
+		// once per load (and distinct value), as Apply parses it once per
+		// event.
+		pv.parse(c, dateRef)
 		s.Claims[c.ID] = c
 	}
 

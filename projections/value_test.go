@@ -38,14 +38,23 @@ func TestParsedOnce(t *testing.T) {
 	applyJSON(t, s, valueClaim("d2", "opened", events.Value{Kind: events.KindDate, Date: "2021-05-32"}))
 	applyJSON(t, s, valueClaim("q1", "cost", events.Value{Kind: events.KindQuantity, Quantity: "1.5 million won"}))
 	applyJSON(t, s, valueClaim("q2", "cost", events.Value{Kind: events.KindQuantity, Quantity: "1..5 won"}))
+	// The same values again: a checkpoint parses each distinct one once.
+	applyJSON(t, s, valueClaim("d3", "opened", events.Value{Kind: events.KindDate, Date: "2021-05-32"}))
+	applyJSON(t, s, valueClaim("q3", "cost", events.Value{Kind: events.KindQuantity, Quantity: "1.5 million won"}))
+	applyJSON(t, s, valueClaim("d4", "opened", events.Value{Kind: events.KindDate, Date: "2021-05"}))
+	applyJSON(t, s, valueClaim("q4", "cost", events.Value{Kind: events.KindQuantity, Quantity: "1..5 won"}))
 
 	check := func(what string, s *State) {
 		t.Helper()
-		if d, ok := s.Claims["d1"].Date(); !ok || d.String() != "2021-05" {
-			t.Errorf("%s: d1 date = %v, %v", what, d, ok)
+		for _, id := range []events.ClaimID{"d1", "d4"} {
+			if d, ok := s.Claims[id].Date(); !ok || d.String() != "2021-05" {
+				t.Errorf("%s: %s date = %v, %v", what, id, d, ok)
+			}
 		}
-		if q, ok := s.Claims["q1"].Quantity(); !ok || q.String() != "1.5 million won" {
-			t.Errorf("%s: q1 quantity = %v, %v", what, q, ok)
+		for _, id := range []events.ClaimID{"q1", "q3"} {
+			if q, ok := s.Claims[id].Quantity(); !ok || q.String() != "1.5 million won" {
+				t.Errorf("%s: %s quantity = %v, %v", what, id, q, ok)
+			}
 		}
 		if _, ok := s.Claims["d1"].Quantity(); ok {
 			t.Errorf("%s: a date claim has a quantity", what)
@@ -60,8 +69,8 @@ func TestParsedOnce(t *testing.T) {
 				t.Errorf("%s: problem of %s = %q", what, c.ID, c.ValueProblem())
 			}
 		}
-		if strings.Join(got, " ") != "d2 q2" {
-			t.Errorf("%s: ValueProblems = %v, want [d2 q2]", what, got)
+		if strings.Join(got, " ") != "d2 q2 d3 q4" {
+			t.Errorf("%s: ValueProblems = %v, want [d2 q2 d3 q4]", what, got)
 		}
 		if p := s.Claims["d1"].ValueProblem(); p != "" {
 			t.Errorf("%s: d1 has a problem: %s", what, p)
