@@ -519,38 +519,41 @@ func (d *decoder) dstrRef() (string, int) {
 }
 
 // parsedValues parses the dates and quantities of the claims of one
-// checkpoint, each distinct one once: claims share their values, and the
-// dictionary (dates) or a map (quantities) finds the ones seen before.
+// checkpoint, each distinct one once: claims share their values. The
+// dictionary of the checkpoint's strings numbers the dates; a map finds
+// the quantities.
 type parsedValues struct {
-	dates      map[int]*Claim // dictionary position → a claim with that date, parsed
+	dates      []*Claim // dictionary position → a claim with that date, parsed
 	quantities map[string]*Claim
 }
 
-// parse sets the parsed value of c, whose date (if any) is at dictionary
-// position ref, from a claim parsed before with the same value, or by
-// parsing it.
+// parse sets the parsed value of c, a claim decoded from the checkpoint
+// (zero but for what the checkpoint stores) whose date, if it has one, is
+// at dictionary position ref.
 func (pv *parsedValues) parse(c *Claim, ref int) {
 	v := &c.Value
 	switch {
 	case v.Relation != nil:
-		return
 	case v.Kind == events.KindDate && ref >= 0:
-		if o, ok := pv.dates[ref]; ok {
+		if ref >= len(pv.dates) {
+			pv.dates = append(pv.dates, make([]*Claim, ref+1-len(pv.dates)+len(pv.dates))...)
+		}
+		if o := pv.dates[ref]; o != nil {
 			c.date, c.bad = o.date, o.bad
 			return
 		}
-		c.parseValue()
 		pv.dates[ref] = c
 	case v.Kind == events.KindQuantity:
 		if o, ok := pv.quantities[v.Quantity]; ok {
 			c.quantity, c.bad = o.quantity, o.bad // shared: a Quantity is never changed
 			return
 		}
-		c.parseValue()
+		if pv.quantities == nil {
+			pv.quantities = map[string]*Claim{}
+		}
 		pv.quantities[v.Quantity] = c
-	default:
-		c.parseValue()
 	}
+	c.parseValue()
 }
 
 func (d *decoder) bool() bool {
@@ -641,7 +644,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 	s.Claims = make(map[events.ClaimID]*Claim, nc)
 	claims := make([]Claim, nc)
 	var rev events.Revision
-	pv := parsedValues{dates: map[int]*Claim{}, quantities: map[string]*Claim{}}
+	var pv parsedValues
 	for i := range claims {
 		if i%4096 == 0 {
 			d.maybeRelease()
