@@ -116,7 +116,7 @@ func (a *Analysis) Conflict(id string) (*Conflict, error) {
 		}
 	}
 	if found == nil {
-		return nil, fmt.Errorf("%w: no conflict %q at revision %d (see sillok conflicts --status all)", ErrUnknownConflict, id, a.Rev)
+		return nil, fmt.Errorf("%w: no conflict %q at revision %d", ErrUnknownConflict, id, a.Rev)
 	}
 	return found, nil
 }
