@@ -65,7 +65,7 @@ func readAll(a *Archive, w int) error {
 		return fmt.Errorf("the view at %d is of revision %d", page.Revision, v.Revision)
 	}
 	if len(page.Conflicts) > 0 {
-		if _, err := a.ConflictDetail(page.Conflicts[0].ID, page.Revision); err != nil {
+		if _, err := a.ConflictDetail(string(page.Conflicts[0].ID), page.Revision); err != nil {
 			return err
 		}
 	}

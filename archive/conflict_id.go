@@ -88,10 +88,10 @@ func findConflict(an *projections.Analysis, id string) (*projections.Conflict, e
 	}
 	var matches []*projections.Conflict
 	for _, cf := range an.Conflicts {
-		if cf.ID == want {
+		if string(cf.ID) == want {
 			return cf, nil
 		}
-		if strings.HasPrefix(cf.ID, want) {
+		if strings.HasPrefix(string(cf.ID), want) {
 			matches = append(matches, cf)
 		}
 	}

@@ -36,7 +36,7 @@ func TestFindConflict(t *testing.T) {
 		t.Run(tt.id, func(t *testing.T) {
 			cf, err := findConflict(an, tt.id)
 			if tt.wantID != "" {
-				if err != nil || cf.ID != tt.wantID {
+				if err != nil || string(cf.ID) != tt.wantID {
 					t.Fatalf("got %v, %v, want %s", cf, err, tt.wantID)
 				}
 				return

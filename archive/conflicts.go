@@ -16,17 +16,17 @@ import (
 // (projections.ConflictOpen, projections.ConflictResolved).
 const (
 	// StatusAll asks for conflicts of every status; so does "".
-	StatusAll = "all"
+	StatusAll projections.ConflictStatus = "all"
 )
 
 // ConflictFilter says which conflicts of the queue Conflicts returns.
 type ConflictFilter struct {
 	// Status is projections.ConflictOpen, projections.ConflictResolved,
 	// or StatusAll ("" is all too). A reopened conflict is open.
-	Status string
+	Status projections.ConflictStatus
 	// Kind is projections.KindValue, KindTemporal or KindName; "" is
 	// every kind.
-	Kind string
+	Kind projections.ConflictKind
 	// Subject keeps the conflicts about one entity, named by any of its
 	// names: its value and temporal conflicts, and the name conflicts
 	// one of whose names is it. An unknown subject is NotFound.
@@ -142,12 +142,15 @@ func (f ConflictFilter) keeps(an *projections.Analysis, subject *projections.Ent
 // cursor is a place in the queue's order: after the conflict with these
 // sort keys.
 type cursor struct {
-	kind, subject, predicate, id string
+	kind      projections.ConflictKind
+	subject   string
+	predicate string
+	id        projections.ConflictID
 }
 
 // cursorOf is the cursor after cf: its sort keys, encoded.
 func cursorOf(cf *projections.Conflict) string {
-	s := strings.Join([]string{cf.Kind, cf.Subject, cf.Predicate, cf.ID}, "\x00")
+	s := strings.Join([]string{string(cf.Kind), cf.Subject, cf.Predicate, string(cf.ID)}, "\x00")
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
@@ -157,7 +160,7 @@ func parseCursor(s string) (cursor, error) {
 	if err != nil || len(parts) != 4 || parts[3] == "" {
 		return cursor{}, Errorf(Invalid, "%q is not a cursor of the conflict queue (a page's Next)", s)
 	}
-	return cursor{parts[0], parts[1], parts[2], parts[3]}, nil
+	return cursor{projections.ConflictKind(parts[0]), parts[1], parts[2], projections.ConflictID(parts[3])}, nil
 }
 
 // before reports whether the conflict cf comes after the cursor in the
@@ -176,7 +179,7 @@ func (c cursor) before(cf *projections.Conflict) bool {
 }
 
 // kindOrder is the order of the kinds in the queue.
-func kindOrder(k string) int {
+func kindOrder(k projections.ConflictKind) int {
 	switch k {
 	case projections.KindValue:
 		return 0
@@ -251,7 +254,7 @@ func (a *Archive) Claims(f ClaimFilter) ([]ClaimRow, error) {
 			case cl.Retracted:
 				row.Status, row.Reason = ClaimRetracted, cl.RetractReason
 			case cl.RejectedBy != "":
-				row.Status, row.Reason = ClaimRejected, "by the verdict on conflict "+cl.RejectedBy
+				row.Status, row.Reason = ClaimRejected, "by the verdict on conflict "+string(cl.RejectedBy)
 			}
 			rows = append(rows, row)
 		}

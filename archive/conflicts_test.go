@@ -14,7 +14,7 @@ import (
 func conflictIDs(list []*projections.Conflict) []string {
 	ids := make([]string, len(list))
 	for i, cf := range list {
-		ids[i] = cf.ID
+		ids[i] = string(cf.ID)
 	}
 	return ids
 }
@@ -78,7 +78,7 @@ func TestConflictsFilters(t *testing.T) {
 		var out []string
 		for _, cf := range whole.Conflicts {
 			if fn(cf) {
-				out = append(out, cf.ID)
+				out = append(out, string(cf.ID))
 			}
 		}
 		return out
@@ -191,7 +191,7 @@ func TestConflictDetail(t *testing.T) {
 	if launch == nil {
 		t.Fatalf("no launch-date conflict in %v", conflictIDs(page.Conflicts))
 	}
-	d, err := a.ConflictDetail(launch.ID[:MinConflictPrefix], Head)
+	d, err := a.ConflictDetail(string(launch.ID[:MinConflictPrefix]), Head)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestConflictDetail(t *testing.T) {
 		id   string
 		code Code
 	}{
-		{"ffffffff", NotFound}, {launch.ID[:3], Invalid}, {"", Invalid}, {"xyz1", Invalid},
+		{"ffffffff", NotFound}, {string(launch.ID[:3]), Invalid}, {"", Invalid}, {"xyz1", Invalid},
 	} {
 		_, err := a.ConflictDetail(c.id, Head)
 		if ErrorCode(err) != c.code {
@@ -239,7 +239,7 @@ func TestConflictDetail(t *testing.T) {
 		}
 	}
 	// At a revision before the claims, the conflict is not there.
-	if _, err := a.ConflictDetail(launch.ID, 1); ErrorCode(err) != NotFound {
+	if _, err := a.ConflictDetail(string(launch.ID), 1); ErrorCode(err) != NotFound {
 		t.Errorf("ConflictDetail at revision 1: %v, want NotFound", err)
 	}
 }

@@ -70,7 +70,7 @@ claims:
 		res.Conflict.ID, res.Conflict.Subject, res.Conflict.Predicate, res.Verdict.Claim, res.Verdict.Rejected, res.Event.Revision)
 
 	// The same review again is refused: the conflict is resolved.
-	_, err = a.Review("fact-checker", archive.ReviewRequest{Conflict: res.Conflict.ID, Decision: events.DecisionAccept, Claim: "wire-launched"})
+	_, err = a.Review("fact-checker", archive.ReviewRequest{Conflict: string(res.Conflict.ID), Decision: events.DecisionAccept, Claim: "wire-launched"})
 	fmt.Println(archive.ErrorCode(err))
 
 	// Output:

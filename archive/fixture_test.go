@@ -153,7 +153,7 @@ func head(t *testing.T, a *Archive) events.Revision {
 
 // conflictOf finds the one conflict of kind about subject and predicate
 // (value, temporal) or between the two names (name), at the head.
-func conflictOf(t *testing.T, a *Archive, kind, x, y string) *projections.Conflict {
+func conflictOf(t *testing.T, a *Archive, kind projections.ConflictKind, x, y string) *projections.Conflict {
 	t.Helper()
 	var found []*projections.Conflict
 	err := a.read(Head, func(r *reader) error {

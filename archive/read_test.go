@@ -126,13 +126,13 @@ func TestReadsAreCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := conflictIDs(page.Conflicts)
-	statuses := make([]string, len(page.Conflicts))
+	statuses := make([]projections.ConflictStatus, len(page.Conflicts))
 	for i, cf := range page.Conflicts {
 		statuses[i] = cf.Status
 	}
 	mustVerdict(t, a, "Probe Alpha-2", "operator", events.DecisionDismiss, "")
 	for i, cf := range page.Conflicts {
-		if cf.ID != before[i] || cf.Status != statuses[i] {
+		if string(cf.ID) != before[i] || cf.Status != statuses[i] {
 			t.Errorf("conflict %d changed under the caller: %s %s, was %s %s", i, cf.ID, cf.Status, before[i], statuses[i])
 		}
 	}

@@ -343,6 +343,15 @@ func (a *Archive) verify(tx *events.Tx, replay bool) (VerifyReport, error) {
 		}
 		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Revision: r, Message: "the stored projection checkpoint: " + what}, Remedy: RemedyRebuild})
 	}
+	if replay && err == nil && len(bad) == 0 {
+		// The values the projections parse: one that no longer parses
+		// is kept as written, and listed here.
+		if s, _, err := st.Head(tx); err == nil {
+			for _, c := range s.ValueProblems() {
+				rep.Problems = plain(rep.Problems, events.Problem{Revision: c.Rev, Claim: c.ID, Message: c.ValueProblem()})
+			}
+		}
+	}
 	return rep, nil
 }
 

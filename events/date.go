@@ -399,6 +399,76 @@ func dateError(input, format string, args ...any) error {
 // (2019-21 to 2019-41) are refused. Surrounding white space is ignored.
 // Natural language is not accepted here; see ResolveDate.
 func ParseDate(s string) (Date, error) {
+	if p, ok := plainDatePoint(s); ok {
+		return Date{start: p}, nil
+	}
+	return parseDate(s)
+}
+
+// plainDatePoint parses YYYY, YYYY-MM or YYYY-MM-DD, all digits and a
+// valid date, without qualifier or white space: the form of most stored
+// dates, read without the allocations of the general grammar (parseDate,
+// which gives the same Date for these: TestPlainDate). ok is false for
+// anything else, valid or not.
+func plainDatePoint(s string) (p datePoint, ok bool) {
+	n := len(s)
+	if n != 4 && n != 7 && n != 10 {
+		return p, false
+	}
+	digit := func(i int) int {
+		if c := s[i]; '0' <= c && c <= '9' {
+			return int(c - '0')
+		}
+		return -1
+	}
+	two := func(i int) int {
+		a, b := digit(i), digit(i+1)
+		if a < 0 || b < 0 {
+			return -1
+		}
+		return a*10 + b
+	}
+	hi, lo := two(0), two(2)
+	if hi < 0 || lo < 0 || hi == 0 && lo == 0 {
+		return p, false
+	}
+	year := hi*100 + lo
+	p.year, p.prec = int16(year), PrecisionYear
+	if n == 4 {
+		return p, true
+	}
+	month := two(5)
+	if s[4] != '-' || month < 1 || month > 12 {
+		return p, false
+	}
+	p.month, p.prec = uint8(month), PrecisionMonth
+	if n == 7 {
+		return p, true
+	}
+	day := two(8)
+	if s[7] != '-' || day < 1 || day > plainDaysIn(year, month) {
+		return p, false
+	}
+	p.day, p.prec = uint8(day), PrecisionDay
+	return p, true
+}
+
+// plainDaysIn is daysIn without a time.Time, for years 1 to 9999.
+func plainDaysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// parseDate is ParseDate by the general grammar.
+func parseDate(s string) (Date, error) {
 	in := s
 	s = strings.TrimSpace(s)
 	if s == "" {

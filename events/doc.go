@@ -41,7 +41,11 @@
 // from the typed payload (fields in declaration order, no HTML escaping), and
 // the stored bytes, not a re-encoding, are what is hashed. (Append writes it
 // with a hand-written encoder, jsonenc.go, which tests hold to encoding/json
-// byte for byte.)
+// byte for byte. Its pair, one grammar per payload type in jsondec.go, is
+// how every reader reads a payload: Event.Decode, and verification's
+// DecodeClaimQuote and DecodeSourceDigest, which keep only a few fields.
+// A payload not in that form, valid JSON otherwise, is left to
+// encoding/json, and tests hold the two readers to each other.)
 //
 // # Bucket layout
 //

@@ -8,25 +8,95 @@ import (
 )
 
 // A fast path for decoding claim.asserted payloads, nine events in ten of
-// a log and most of the time of a replay when decoded with encoding/json.
+// a log and most of the time of a replay when decoded with encoding/json,
+// and source.archived payloads, which verification reads on their own.
 //
 // It reads only the form the log writes (encoding/json's compact output
-// of ClaimAsserted: fields in declaration order, omitempty fields
+// of the payload: fields in declaration order, omitempty fields
 // left out when empty, no HTML escaping): strings of valid UTF-8 (escapes
 // are unescaped as encoding/json does, but for surrogates), digests as
 // "sha256:" and 64 hex digits, and plain integers. For those, encoding/
 // json's result is fully determined. Anything else, even valid JSON
 // (another field order, unknown fields, spaces, null, a surrogate escape),
 // is left to encoding/json: Event.Decode returns exactly what encoding/json
-// alone would, for every input (TestFastClaimMatchesJSON and FuzzFastClaim
-// compare the two).
+// alone would, for every input (TestFastClaimMatchesJSON, FuzzFastClaim and
+// TestDecodeSourceDigest compare the two).
+
+// The grammars below are the one reading of each payload type's written
+// form, the pair of its appendJSON (jsonenc.go): Event.Decode (fastClaim,
+// fastSource) and verification (DecodeClaimQuote, DecodeSourceDigest in
+// verifydecode.go) read through them, so that what verification checks of
+// a payload is what every other reader sees.
+
+// decodeWritten decodes a payload of type t in the form the log writes;
+// ok is false for anything else, and for a type it does not know.
+func decodeWritten(t Type, b []byte) (_ Payload, ok bool) {
+	// One string for all the payload's strings.
+	r := jsonReader{s: string(b), ok: true}
+	var p Payload
+	switch t {
+	case TypeClaimAsserted:
+		c := new(ClaimAsserted)
+		r.claim(c)
+		p = c
+	case TypeSourceArchived:
+		src := new(SourceArchived)
+		r.source(src)
+		p = src
+	case TypePredicateDefined:
+		pd := new(PredicateDefined)
+		r.predicate(pd)
+		p = pd
+	case TypeClaimRetracted:
+		cr := new(ClaimRetracted)
+		r.retraction(cr)
+		p = cr
+	case TypeAliasDeclared:
+		al := new(AliasDeclared)
+		r.alias(al)
+		p = al
+	case TypeVerdictRecorded:
+		v := new(VerdictRecorded)
+		r.verdict(v)
+		p = v
+	case TypeSourceEdited:
+		ed := new(SourceEdited)
+		r.sourceEdit(ed)
+		p = ed
+	default:
+		return nil, false
+	}
+	if !r.end() {
+		return nil, false
+	}
+	return p, true
+}
 
 // fastClaim decodes a claim.asserted payload in the form the log writes;
 // ok is false for anything else.
 func fastClaim(b []byte) (_ *ClaimAsserted, ok bool) {
-	// One string for all the payload's strings.
 	r := jsonReader{s: string(b), ok: true}
 	p := new(ClaimAsserted)
+	r.claim(p)
+	if !r.end() {
+		return nil, false
+	}
+	return p, true
+}
+
+// fastSource decodes a source.archived payload in the form the log
+// writes; ok is false for anything else.
+func fastSource(b []byte) (_ *SourceArchived, ok bool) {
+	p, ok := decodeWritten(TypeSourceArchived, b)
+	if !ok {
+		return nil, false
+	}
+	return p.(*SourceArchived), true
+}
+
+// claim reads a ClaimAsserted in the form (*ClaimAsserted).appendJSON
+// writes into p.
+func (r *jsonReader) claim(p *ClaimAsserted) {
 	r.lit(`{"id":`)
 	p.ID = ClaimID(r.str())
 	r.lit(`,"source":`)
@@ -75,11 +145,151 @@ func fastClaim(b []byte) (_ *ClaimAsserted, ok bool) {
 		p.Note = r.nonEmpty()
 	}
 	r.lit(`}`)
-	if !r.ok || r.i != len(r.s) {
-		return nil, false
-	}
-	return p, true
 }
+
+// source reads a SourceArchived in the form (*SourceArchived).appendJSON
+// writes into p.
+func (r *jsonReader) source(p *SourceArchived) {
+	r.lit(`{"id":`)
+	p.ID = SourceID(r.str())
+	r.lit(`,"digest":`)
+	p.Digest = r.digest()
+	r.lit(`,"size":`)
+	p.Size = int64(r.int())
+	r.lit(`,"media_type":`)
+	p.MediaType = r.str()
+	r.omitEmpty(`,"title":`, &p.Title)
+	r.omitEmpty(`,"url":`, &p.URL)
+	r.omitEmpty(`,"publisher":`, &p.Publisher)
+	r.omitEmpty(`,"lang":`, &p.Lang)
+	r.omitEmpty(`,"published":`, &p.Published)
+	r.omitEmpty(`,"retrieved":`, &p.Retrieved)
+	if r.key(`,"translation_of":`) {
+		p.TranslationOf = SourceID(r.nonEmpty())
+	}
+	r.omitEmpty(`,"translator":`, &p.Translator)
+	r.lit(`}`)
+}
+
+// predicate reads a PredicateDefined in the form
+// (*PredicateDefined).appendJSON writes into p.
+func (r *jsonReader) predicate(p *PredicateDefined) {
+	r.lit(`{"name":`)
+	p.Name = r.str()
+	r.lit(`,"kind":`)
+	p.Kind = ValueKind(r.str())
+	if r.key(`,"many":`) {
+		r.lit(`true`) // omitempty: false is left out
+		p.Many = true
+	}
+	r.lit(`}`)
+}
+
+// retraction reads a ClaimRetracted in the form
+// (*ClaimRetracted).appendJSON writes into p.
+func (r *jsonReader) retraction(p *ClaimRetracted) {
+	r.lit(`{"claim":`)
+	p.Claim = ClaimID(r.str())
+	r.lit(`,"reason":`)
+	p.Reason = r.str()
+	r.lit(`}`)
+}
+
+// alias reads an AliasDeclared in the form (*AliasDeclared).appendJSON
+// writes into p.
+func (r *jsonReader) alias(p *AliasDeclared) {
+	r.lit(`{"name":`)
+	p.Name = r.str()
+	r.lit(`,"entity":`)
+	p.Entity = r.str()
+	r.lit(`,"kind":`)
+	p.Kind = AliasKind(r.str())
+	r.omitEmpty(`,"note":`, &p.Note)
+	if r.key(`,"claim":`) {
+		p.Claim = ClaimID(r.nonEmpty())
+	}
+	r.lit(`}`)
+}
+
+// verdict reads a VerdictRecorded in the form
+// (*VerdictRecorded).appendJSON writes into p.
+func (r *jsonReader) verdict(p *VerdictRecorded) {
+	r.lit(`{"conflict":`)
+	p.Conflict = r.str()
+	r.lit(`,"kind":`)
+	p.Kind = r.str()
+	r.lit(`,"decision":`)
+	p.Decision = Decision(r.str())
+	if r.key(`,"claim":`) {
+		p.Claim = ClaimID(r.nonEmpty())
+	}
+	if r.key(`,"rejected":`) {
+		p.Rejected = readStrings[ClaimID](r)
+	}
+	if r.key(`,"claims":`) {
+		p.Claims = readStrings[ClaimID](r)
+	}
+	if r.key(`,"names":`) {
+		p.Names = readStrings[string](r)
+	}
+	r.omitEmpty(`,"note":`, &p.Note)
+	r.lit(`,"seen":`)
+	p.Seen = Revision(r.int())
+	r.lit(`}`)
+}
+
+// sourceEdit reads a SourceEdited in the form (*SourceEdited).appendJSON
+// writes into p.
+func (r *jsonReader) sourceEdit(p *SourceEdited) {
+	r.lit(`{"id":`)
+	p.ID = SourceID(r.str())
+	r.lit(`,"edit":`)
+	p.Edit = r.int()
+	r.omitEmpty(`,"title":`, &p.Title)
+	r.omitEmpty(`,"url":`, &p.URL)
+	r.omitEmpty(`,"publisher":`, &p.Publisher)
+	r.omitEmpty(`,"lang":`, &p.Lang)
+	r.omitEmpty(`,"published":`, &p.Published)
+	r.omitEmpty(`,"retrieved":`, &p.Retrieved)
+	if r.key(`,"translation_of":`) {
+		p.TranslationOf = SourceID(r.nonEmpty())
+	}
+	r.omitEmpty(`,"translator":`, &p.Translator)
+	if r.key(`,"cleared":`) {
+		p.Cleared = readStrings[string](r)
+	}
+	r.omitEmpty(`,"note":`, &p.Note)
+	r.lit(`}`)
+}
+
+// readStrings reads a list of strings that is not empty (omitempty leaves
+// out an empty one).
+func readStrings[S ~string](r *jsonReader) []S {
+	r.lit(`[`)
+	var out []S
+	for r.ok {
+		out = append(out, S(r.str()))
+		if !r.key(`,`) {
+			break
+		}
+	}
+	r.lit(`]`)
+	if !r.ok {
+		return nil
+	}
+	return out
+}
+
+// omitEmpty reads the optional string field key into *s, when it comes
+// next.
+func (r *jsonReader) omitEmpty(key string, s *string) {
+	if r.key(key) {
+		*s = r.nonEmpty()
+	}
+}
+
+// end reports whether everything read was in the form and nothing is left.
+func (r *jsonReader) end() bool { return r.ok && r.i == len(r.s) }
 
 // anchor reads an Anchor in the form the log writes.
 func (r *jsonReader) anchor(a *Anchor) {

@@ -155,6 +155,95 @@ func checkPayloadJSON(t testing.TB, p Payload) {
 	if m, err := marshalPayload(p); err != nil || !bytes.Equal(m, want) {
 		t.Fatalf("marshalPayload(%T) = %s, %v; want %s", p, m, err, want)
 	}
+	checkDecode(t, p.EventType(), want)
+}
+
+// checkDecode checks that Event.Decode returns what encoding/json alone
+// returns for payload b of type typ, and reports whether the grammar of
+// the type (decodeWritten) took it.
+func checkDecode(t testing.TB, typ Type, b []byte) (written bool) {
+	t.Helper()
+	e := Event{Revision: 7, Type: typ, Payload: b}
+	want, wantErr := e.decodeJSON()
+	got, gotErr := e.Decode()
+	if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
+		t.Fatalf("%s payload %q: Event.Decode error %v, encoding/json %v", typ, b, gotErr, wantErr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s payload %q:\nEvent.Decode  %#v\nencoding/json %#v", typ, b, got, want)
+	}
+	_, written = decodeWritten(typ, b)
+	return written
+}
+
+// TestDecodeWritten checks the grammar of every payload type against
+// encoding/json: on what the encoder writes, which it must take when its
+// numbers are plain (no sign, at most 18 digits), and on damaged and
+// altered forms of it.
+func TestDecodeWritten(t *testing.T) {
+	r := randSource{rand.New(rand.NewPCG(3, 4))}
+	rng := rand.New(rand.NewPCG(5, 6))
+	took := map[Type]int{}
+	const n = 3000
+	for range n {
+		for _, p := range payloadTypes() {
+			fill(t, reflect.ValueOf(p).Elem(), r)
+			b, err := marshalPayload(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if checkDecode(t, p.EventType(), b) {
+				took[p.EventType()]++
+			} else if plainNumbers(b) {
+				t.Errorf("the %s grammar did not take %s", p.EventType(), b)
+			}
+			for _, m := range damaged(rng, b, firstKey(b)) {
+				checkDecode(t, p.EventType(), m)
+			}
+		}
+	}
+	for _, p := range payloadTypes() {
+		if took[p.EventType()] < n/50 { // ints are often negative or long
+			t.Errorf("the %s grammar took %d of %d payloads", p.EventType(), took[p.EventType()], n)
+		}
+	}
+}
+
+// plainNumbers reports whether every number in the JSON b (outside
+// strings) is a plain one: no sign, at most 18 digits.
+func plainNumbers(b []byte) bool {
+	in, esc, digits := false, false, 0
+	for _, c := range b {
+		switch {
+		case in:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				in = false
+			}
+		case c == '"':
+			in = true
+		case c == '-':
+			return false
+		case '0' <= c && c <= '9':
+			if digits++; digits > 18 {
+				return false
+			}
+		default:
+			digits = 0
+		}
+	}
+	return true
+}
+
+// firstKey returns the name of the first field of the JSON object b.
+func firstKey(b []byte) string {
+	s := strings.TrimPrefix(string(b), `{"`)
+	k, _, _ := strings.Cut(s, `"`)
+	return k
 }
 
 func TestPayloadJSONMatchesEncodingJSON(t *testing.T) {

@@ -144,12 +144,25 @@ func TestBorrowingDecoderAllocs(t *testing.T) {
 	}
 }
 
-// checkSourceDigest checks DecodeSourceDigest against Event.Decode for
-// payload b, and reports whether DecodeSourceDigest took it.
+// checkSourceDigest checks Event.Decode against encoding/json alone, and
+// DecodeSourceDigest against Event.Decode, for payload b; it reports
+// whether DecodeSourceDigest took it (exactly when the fast path of
+// Event.Decode does: one grammar).
 func checkSourceDigest(t testing.TB, b []byte) bool {
 	t.Helper()
+	e := Event{Revision: 7, Type: TypeSourceArchived, Payload: b}
 	id, d, ok := DecodeSourceDigest(b)
-	p, err := Event{Revision: 7, Type: TypeSourceArchived, Payload: b}.Decode()
+	p, err := e.Decode()
+	want, wantErr := e.decodeJSON()
+	if (wantErr == nil) != (err == nil) || wantErr != nil && wantErr.Error() != err.Error() {
+		t.Fatalf("payload %q: Event.Decode error %v, encoding/json %v", b, err, wantErr)
+	}
+	if !reflect.DeepEqual(p, want) {
+		t.Fatalf("payload %q:\nEvent.Decode  %#v\nencoding/json %#v", b, p, want)
+	}
+	if _, fast := fastSource(b); fast != ok {
+		t.Fatalf("payload %q: DecodeSourceDigest ok %v, the fast path of Event.Decode %v", b, ok, fast)
+	}
 	if !ok {
 		return false
 	}

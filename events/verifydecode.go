@@ -9,8 +9,8 @@ type ClaimQuote struct {
 }
 
 // DecodeClaimQuote reads the ClaimQuote of a claim.asserted payload in the
-// form the log writes, the form Event.Decode's fast path reads (see
-// jsondec.go), without decoding the rest of the claim. ok is false for
+// form the log writes, the grammar Event.Decode reads it with (see
+// jsondec.go), keeping only those three. ok is false for
 // any other payload, valid or not: the caller then uses Event.Decode,
 // which also reports a payload that does not decode. When ok is true,
 // Event.Decode succeeds on the payload and returns a claim with this ID,
@@ -18,87 +18,31 @@ type ClaimQuote struct {
 //
 // The strings of q are substrings of payload, but for strings with escapes.
 func DecodeClaimQuote(payload string) (q ClaimQuote, ok bool) {
-	// The grammar of fastClaim, keeping only the fields of q.
+	// The grammar of Event.Decode (jsondec.go); p does not escape, and its
+	// strings are substrings of payload.
 	r := jsonReader{s: payload, ok: true}
-	r.lit(`{"id":`)
-	q.ID = ClaimID(r.str())
-	r.lit(`,"source":`)
-	q.Source = SourceID(r.str())
-	r.lit(`,"subject":`)
-	r.str()
-	if r.key(`,"as":`) {
-		r.nonEmpty()
-	}
-	r.lit(`,"predicate":`)
-	r.str()
-	r.lit(`,"value":{"kind":`)
-	r.str()
-	if r.key(`,"written":`) {
-		r.nonEmpty()
-	}
-	if r.key(`,"date":`) {
-		r.nonEmpty()
-	}
-	if r.key(`,"anchor":`) {
-		r.nonEmpty()
-	}
-	if r.key(`,"relation":`) {
-		r.lit(`{"op":`)
-		r.str()
-		r.lit(`,"to":{"subject":`)
-		r.str()
-		r.lit(`,"predicate":`)
-		r.str()
-		r.lit(`}}`)
-	}
-	if r.key(`,"quantity":`) {
-		r.nonEmpty()
-	}
-	if r.key(`,"entity":`) {
-		r.nonEmpty()
-	}
-	if r.key(`,"text":`) {
-		r.nonEmpty()
-	}
-	r.lit(`},"quote":`)
-	r.anchor(&q.Quote)
-	if r.key(`,"note":`) {
-		r.nonEmpty()
-	}
-	r.lit(`}`)
-	if !r.ok || r.i != len(r.s) {
+	var p ClaimAsserted
+	r.claim(&p)
+	if !r.end() {
 		return ClaimQuote{}, false
 	}
-	return q, true
+	return ClaimQuote{ID: p.ID, Source: p.Source, Quote: p.Quote}, true
 }
 
 // DecodeSourceDigest reads the ID and Digest of a source.archived payload
-// in the form the log writes (encoding/json's compact output of
-// SourceArchived: fields in declaration order, omitempty fields left out
-// when empty, no HTML escaping; see jsondec.go) without decoding the rest.
+// in the form the log writes, with the grammar Event.Decode reads it with
+// (see jsondec.go), keeping only those two.
 // ok is false for any other payload, valid or not: the caller then uses
 // Event.Decode, which also reports a payload that does not decode. When ok
 // is true, Event.Decode succeeds on the payload and returns a source with
 // this ID and Digest (TestDecodeSourceDigest compares the two).
 func DecodeSourceDigest(payload []byte) (id SourceID, d Digest, ok bool) {
+	// The grammar of Event.Decode (jsondec.go).
 	r := jsonReader{s: string(payload), ok: true}
-	r.lit(`{"id":`)
-	id = SourceID(r.str())
-	r.lit(`,"digest":`)
-	d = r.digest()
-	r.lit(`,"size":`)
-	r.int()
-	r.lit(`,"media_type":`)
-	r.str()
-	for _, key := range []string{`,"title":`, `,"url":`, `,"publisher":`, `,"lang":`, `,"published":`,
-		`,"retrieved":`, `,"translation_of":`, `,"translator":`} {
-		if r.key(key) {
-			r.nonEmpty()
-		}
-	}
-	r.lit(`}`)
-	if !r.ok || r.i != len(r.s) {
+	var p SourceArchived
+	r.source(&p)
+	if !r.end() {
 		return "", Digest{}, false
 	}
-	return id, d, true
+	return p.ID, p.Digest, true
 }

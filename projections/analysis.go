@@ -11,24 +11,6 @@ import (
 	"github.com/sillok/sillok/events"
 )
 
-// Fact statuses.
-const (
-	StatusSingleSource = "single-source"
-	StatusAgreed       = "agreed"
-	StatusConflict     = "conflict"
-	StatusResolved     = "resolved"
-)
-
-// Conflict kinds and statuses.
-const (
-	KindValue    = "value"
-	KindTemporal = "temporal"
-	KindName     = "name"
-
-	ConflictOpen     = "open"
-	ConflictResolved = "resolved"
-)
-
 // Analysis is the reconciled view and the conflict list of a State: a
 // pure function of it, computed in time about linear in the claims.
 type Analysis struct {
@@ -39,7 +21,7 @@ type Analysis struct {
 
 	entityOf  map[string]*Entity // name key → entity
 	sorted    []*Claim           // the state's claims in revision order
-	conflicts map[string]*Conflict
+	conflicts map[ConflictID]*Conflict
 	names     *nameGraph
 	srcGroup  map[events.SourceID]events.SourceID
 }
@@ -67,11 +49,11 @@ type Fact struct {
 	// Value is the reconciled value in canonical written form; nil while
 	// in conflict.
 	Value    *string           `json:"value"`
-	Status   string            `json:"status"`
+	Status   FactStatus        `json:"status"`
 	Claims   []events.ClaimID  `json:"claims"`
 	Sources  []events.SourceID `json:"sources"`
 	Rejected []events.ClaimID  `json:"rejected,omitempty"`
-	Conflict string            `json:"conflict,omitempty"`
+	Conflict ConflictID        `json:"conflict,omitempty"`
 	// Independent counts the sources that are not translations or copies
 	// of each other.
 	Independent int `json:"independent_sources"`
@@ -85,9 +67,9 @@ type Fact struct {
 
 // Conflict is a flagged contradiction.
 type Conflict struct {
-	ID           string          `json:"id"`
-	Kind         string          `json:"kind"`
-	Status       string          `json:"status"`
+	ID           ConflictID      `json:"id"`
+	Kind         ConflictKind    `json:"kind"`
+	Status       ConflictStatus  `json:"status"`
 	Subject      string          `json:"subject"`
 	Predicate    string          `json:"predicate"`
 	WithinSource bool            `json:"within_source"`
@@ -110,10 +92,10 @@ type ConflictClaim struct {
 	Source events.SourceID `json:"source"`
 	Value  string          `json:"value"`
 	Quote  string          `json:"quote"`
-	// Role is "relation" or "date" in a temporal conflict, else "".
-	Role     string `json:"role,omitempty"`
-	Rejected bool   `json:"rejected,omitempty"`
-	Subject  string `json:"subject"`
+	// Role is RoleRelation or RoleDate in a temporal conflict, else "".
+	Role     ClaimRole `json:"role,omitempty"`
+	Rejected bool      `json:"rejected,omitempty"`
+	Subject  string    `json:"subject"`
 }
 
 // Entity returns the entity a name resolves to, or nil.
@@ -121,12 +103,12 @@ func (a *Analysis) Entity(name string) *Entity { return a.entityOf[a.names.key(n
 
 // Conflict returns the conflict with the given id or unique id prefix.
 func (a *Analysis) Conflict(id string) (*Conflict, error) {
-	if c, ok := a.conflicts[id]; ok {
+	if c, ok := a.conflicts[ConflictID(id)]; ok {
 		return c, nil
 	}
 	var found *Conflict
 	for _, c := range a.Conflicts {
-		if len(id) >= 4 && strings.HasPrefix(c.ID, id) {
+		if len(id) >= 4 && strings.HasPrefix(string(c.ID), id) {
 			if found != nil {
 				return nil, fmt.Errorf("conflict id %q is ambiguous: %s and %s", id, found.ID, c.ID)
 			}
@@ -134,7 +116,7 @@ func (a *Analysis) Conflict(id string) (*Conflict, error) {
 		}
 	}
 	if found == nil {
-		return nil, fmt.Errorf("%w: no conflict %q at revision %d (see sillok conflicts --status all)", ErrUnknownConflict, id, a.Rev)
+		return nil, fmt.Errorf("%w: no conflict %q at revision %d", ErrUnknownConflict, id, a.Rev)
 	}
 	return found, nil
 }
@@ -161,14 +143,20 @@ func (a *Analysis) Independent(id events.SourceID) events.SourceID {
 }
 
 // conflictID is a short stable hash of what a conflict concerns.
-func conflictID(parts ...string) string {
-	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(h[:5])
+func conflictID(kind ConflictKind, parts ...string) ConflictID {
+	h := sha256.New()
+	h.Write([]byte(kind))
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	var sum [sha256.Size]byte
+	return ConflictID(hex.EncodeToString(h.Sum(sum[:0])[:5]))
 }
 
 // Analyze computes the reconciled view and the conflicts of s.
 func Analyze(s *State) *Analysis {
-	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[string]*Conflict{}}
+	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{}}
 	// Two parts run beside the rest, on their own data: the independence
 	// groups of the sources from the start, and the name checks once the
 	// entities are known. From then on the name graph is only read (its
@@ -190,7 +178,7 @@ func Analyze(s *State) *Analysis {
 	a.names.frozen = true
 	var nameFound []*Conflict
 	wg.Go(func() { nameFound = a.nameConflicts() })
-	found := map[string]*Conflict{}
+	found := map[ConflictID]*Conflict{}
 	groups := a.groupClaims()
 	dated := map[factKey][]datedClaim{}
 	var relations []*Claim
@@ -201,10 +189,8 @@ func Analyze(s *State) *Analysis {
 			}
 			if c.Value.Relation != nil {
 				relations = append(relations, c)
-			} else if c.Value.Kind == events.KindDate {
-				if d, err := events.ParseDate(c.Value.Date); err == nil {
-					dated[g.key] = append(dated[g.key], datedClaim{c, d})
-				}
+			} else if d, ok := c.Date(); ok {
+				dated[g.key] = append(dated[g.key], datedClaim{c, d})
 			}
 		}
 		if cf := a.valueConflict(g); cf != nil {
@@ -257,7 +243,7 @@ func Analyze(s *State) *Analysis {
 	sort.Slice(a.Conflicts, func(i, j int) bool {
 		x, y := a.Conflicts[i], a.Conflicts[j]
 		if x.Kind != y.Kind {
-			return kindOrder(x.Kind) < kindOrder(y.Kind)
+			return x.Kind.order() < y.Kind.order()
 		}
 		if x.Subject != y.Subject {
 			return x.Subject < y.Subject
@@ -282,22 +268,12 @@ func Analyze(s *State) *Analysis {
 	return a
 }
 
-func kindOrder(k string) int {
-	switch k {
-	case KindValue:
-		return 0
-	case KindTemporal:
-		return 1
-	}
-	return 2
-}
-
 // latestVerdicts returns the latest verdict on each conflict.
-func latestVerdicts(s *State) map[string]*Verdict {
-	m := map[string]*Verdict{}
+func latestVerdicts(s *State) map[ConflictID]*Verdict {
+	m := map[ConflictID]*Verdict{}
 	for i := range s.Verdicts {
 		v := &s.Verdicts[i]
-		m[v.Conflict] = v
+		m[ConflictID(v.Conflict)] = v
 	}
 	return m
 }
@@ -373,42 +349,42 @@ func (a *Analysis) display(v events.Value) string {
 	return v.String()
 }
 
-// compatible reports whether two direct values of one kind can both be
-// true.
-func (a *Analysis) compatible(x, y events.Value) bool {
-	switch x.Kind {
+// compatible reports whether the direct values of two claims of one kind
+// can both be true. A value that does not parse (Claim.ValueProblem) is
+// compatible only with the same written value.
+func (a *Analysis) compatible(x, y *Claim) bool {
+	switch x.Value.Kind {
 	case events.KindDate:
-		dx, err1 := events.ParseDate(x.Date)
-		dy, err2 := events.ParseDate(y.Date)
-		if err1 != nil || err2 != nil {
-			return x.Date == y.Date
+		dx, ok1 := x.Date()
+		dy, ok2 := y.Date()
+		if !ok1 || !ok2 {
+			return x.Value.Date == y.Value.Date
 		}
 		return dx.Overlaps(dy)
 	case events.KindQuantity:
-		qx, err1 := events.ParseQuantity(x.Quantity)
-		qy, err2 := events.ParseQuantity(y.Quantity)
-		if err1 != nil || err2 != nil {
-			return x.Quantity == y.Quantity
+		qx, ok1 := x.Quantity()
+		qy, ok2 := y.Quantity()
+		if !ok1 || !ok2 {
+			return x.Value.Quantity == y.Value.Quantity
 		}
 		return qx.Compatible(qy)
 	}
-	return a.valueKey(x) == a.valueKey(y)
+	return a.valueKey(x.Value) == a.valueKey(y.Value)
 }
 
 // incompatible reports whether some two of the claims cannot both be true.
 // Dates are intervals, and intervals pairwise overlap exactly when the
-// latest start is not after the earliest end, so dates take one pass.
+// latest start is not after the earliest end, so dates take one pass
+// (unless one does not parse: then they are compared pairwise, as
+// compatible does).
 func (a *Analysis) incompatible(cs []*Claim) bool {
 	if len(cs) < 2 {
 		return false
 	}
-	if cs[0].Value.Kind == events.KindDate {
+	if cs[0].Value.Kind == events.KindDate && a.allDated(cs) {
 		var lo, hi events.Day
 		for i, c := range cs {
-			d, err := events.ParseDate(c.Value.Date)
-			if err != nil {
-				continue
-			}
+			d, _ := c.Date()
 			f, l := d.Bounds()
 			if i == 0 || f > lo {
 				lo = f
@@ -419,7 +395,7 @@ func (a *Analysis) incompatible(cs []*Claim) bool {
 		}
 		return lo > hi
 	}
-	if cs[0].Value.Kind != events.KindQuantity {
+	if k := cs[0].Value.Kind; k != events.KindQuantity && k != events.KindDate {
 		k := a.valueKey(cs[0].Value)
 		for _, c := range cs[1:] {
 			if a.valueKey(c.Value) != k {
@@ -430,12 +406,22 @@ func (a *Analysis) incompatible(cs []*Claim) bool {
 	}
 	for i := range cs {
 		for j := i + 1; j < len(cs); j++ {
-			if !a.compatible(cs[i].Value, cs[j].Value) {
+			if !a.compatible(cs[i], cs[j]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// allDated reports whether every claim has a parsed date.
+func (a *Analysis) allDated(cs []*Claim) bool {
+	for _, c := range cs {
+		if _, ok := c.Date(); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // directClaims are a group's standing claims that give a value rather
@@ -450,7 +436,9 @@ func directClaims(g *group) []*Claim {
 	return out
 }
 
-func valueConflictID(g *group) string { return conflictID(KindValue, g.key.entity, g.key.predicate) }
+func valueConflictID(g *group) ConflictID {
+	return conflictID(KindValue, g.key.entity, g.key.predicate)
+}
 
 func (a *Analysis) valueConflict(g *group) *Conflict {
 	if g.pred.Many {
@@ -469,7 +457,7 @@ func (a *Analysis) valueConflict(g *group) *Conflict {
 	return cf
 }
 
-func (a *Analysis) conflictClaim(c *Claim, role string) ConflictClaim {
+func (a *Analysis) conflictClaim(c *Claim, role ClaimRole) ConflictClaim {
 	return ConflictClaim{ID: c.ID, Source: c.Source, Value: a.display(c.Value), Quote: c.Quote,
 		Role: role, Rejected: c.RejectedBy != "", Subject: c.Subject}
 }
@@ -509,7 +497,7 @@ func (a *Analysis) summary(cf *Conflict) string {
 			if c == nil {
 				continue
 			}
-			if cc.Role == "relation" {
+			if cc.Role == RoleRelation {
 				r := c.Value.Relation
 				target := r.To.Predicate
 				if a.entityKey(r.To.Subject) != a.entityKey(c.Subject) {
@@ -545,17 +533,17 @@ func contains(list []string, s string) bool {
 // fromVerdict rebuilds a conflict that checks no longer find because its
 // verdict rejected claims or merged names: it stays listed as resolved.
 func (a *Analysis) fromVerdict(v *Verdict) *Conflict {
-	cf := &Conflict{ID: v.Conflict, Kind: v.Kind, Status: ConflictResolved}
+	cf := &Conflict{ID: ConflictID(v.Conflict), Kind: ConflictKind(v.Kind), Status: ConflictResolved}
 	for i, id := range v.Claims {
 		c := a.State.Claims[id]
 		if c == nil || c.Retracted {
 			continue
 		}
-		role := ""
-		if v.Kind == KindTemporal {
-			role = "date"
+		var role ClaimRole
+		if cf.Kind == KindTemporal {
+			role = RoleDate
 			if c.Value.Relation != nil {
-				role = "relation"
+				role = RoleRelation
 			}
 		}
 		if i == 0 || cf.Subject == "" {
@@ -563,7 +551,7 @@ func (a *Analysis) fromVerdict(v *Verdict) *Conflict {
 		}
 		cf.Claims = append(cf.Claims, a.conflictClaim(c, role))
 	}
-	if v.Kind == KindName {
+	if cf.Kind == KindName {
 		if len(v.Names) != 2 {
 			return nil
 		}
@@ -702,8 +690,8 @@ func (a *Analysis) reconcile(cs []*Claim) string {
 		var bw events.Day = -1
 		bestExact := false
 		for _, c := range cs {
-			d, err := events.ParseDate(c.Value.Date)
-			if err != nil {
+			d, ok := c.Date()
+			if !ok {
 				continue
 			}
 			f, l := d.Bounds()
@@ -716,8 +704,8 @@ func (a *Analysis) reconcile(cs []*Claim) string {
 		var bq events.Quantity
 		found := false
 		for _, c := range cs {
-			q, err := events.ParseQuantity(c.Value.Quantity)
-			if err != nil {
+			q, ok := c.Quantity()
+			if !ok {
 				continue
 			}
 			if !found || q.MorePrecise(bq) {

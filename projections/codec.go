@@ -315,7 +315,7 @@ func (e *encoder) state(s *State, preds []*Predicate, srcs []*Source, claims []*
 			e.str(c.RetractReason)
 		}
 		if flags&flagRejectedBy != 0 {
-			e.str(c.RejectedBy)
+			e.str(string(c.RejectedBy))
 		}
 		if flags&flagRejectedAt != 0 {
 			e.uvarint(uint64(c.RejectedAt))
@@ -495,19 +495,65 @@ func (d *decoder) str() string {
 }
 
 func (d *decoder) dstr() string {
+	s, _ := d.dstrRef()
+	return s
+}
+
+// dstrRef is dstr, with the string's position in the dictionary (-1 on
+// an error).
+func (d *decoder) dstrRef() (string, int) {
 	i := d.uvarint()
 	if i == 0 {
 		s := d.str()
-		if d.err == nil {
-			d.dict = append(d.dict, s)
+		if d.err != nil {
+			return "", -1
 		}
-		return s
+		d.dict = append(d.dict, s)
+		return s, len(d.dict) - 1
 	}
 	if i > uint64(len(d.dict)) {
 		d.fail("dictionary reference beyond the dictionary")
-		return ""
+		return "", -1
 	}
-	return d.dict[i-1]
+	return d.dict[i-1], int(i - 1)
+}
+
+// parsedValues parses the dates and quantities of the claims of one
+// checkpoint, each distinct one once: claims share their values. The
+// dictionary of the checkpoint's strings numbers the dates; a map finds
+// the quantities.
+type parsedValues struct {
+	dates      []*Claim // dictionary position → a claim with that date, parsed
+	quantities map[string]*Claim
+}
+
+// parse sets the parsed value of c, a claim decoded from the checkpoint
+// (zero but for what the checkpoint stores) whose date, if it has one, is
+// at dictionary position ref.
+func (pv *parsedValues) parse(c *Claim, ref int) {
+	v := &c.Value
+	switch {
+	case v.Relation != nil:
+	case v.Kind == events.KindDate && ref >= 0:
+		if ref >= len(pv.dates) {
+			pv.dates = append(pv.dates, make([]*Claim, ref+1-len(pv.dates)+len(pv.dates))...)
+		}
+		if o := pv.dates[ref]; o != nil {
+			c.date, c.bad = o.date, o.bad
+			return
+		}
+		pv.dates[ref] = c
+	case v.Kind == events.KindQuantity:
+		if o, ok := pv.quantities[v.Quantity]; ok {
+			c.quantity, c.bad = o.quantity, o.bad // shared: a Quantity is never changed
+			return
+		}
+		if pv.quantities == nil {
+			pv.quantities = map[string]*Claim{}
+		}
+		pv.quantities[v.Quantity] = c
+	}
+	c.parseValue()
 }
 
 func (d *decoder) bool() bool {
@@ -598,6 +644,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 	s.Claims = make(map[events.ClaimID]*Claim, nc)
 	claims := make([]Claim, nc)
 	var rev events.Revision
+	var pv parsedValues
 	for i := range claims {
 		if i%4096 == 0 {
 			d.maybeRelease()
@@ -611,7 +658,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 		c.Predicate = d.dstr()
 		c.Value.Kind = events.ValueKind(d.dstr())
 		c.Quote = d.str()
-		flags := d.uvarint()
+		flags, dateRef := d.uvarint(), -1
 		if flags >= flagLast {
 			d.fail("unknown claim flags")
 		}
@@ -628,7 +675,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 				c.RetractReason = d.str()
 			}
 			if flags&flagRejectedBy != 0 {
-				c.RejectedBy = d.str()
+				c.RejectedBy = ConflictID(d.str())
 			}
 			if flags&flagRejectedAt != 0 {
 				c.RejectedAt = d.rev()
@@ -637,7 +684,7 @@ func decodeState(v []byte, release func()) (*State, error) {
 				v.Written = d.str()
 			}
 			if flags&flagDate != 0 {
-				v.Date = d.dstr()
+				v.Date, dateRef = d.dstrRef()
 			}
 			if flags&flagAnchor != 0 {
 				v.Anchor = d.str()
@@ -660,6 +707,10 @@ func decodeState(v []byte, release func()) (*State, error) {
 		if d.err != nil {
 			break
 		}
+		// The checkpoint keeps the value as written; it is parsed here,
+		// once per load (and distinct value), as Apply parses it once per
+		// event.
+		pv.parse(c, dateRef)
 		s.Claims[c.ID] = c
 	}
 

@@ -7,14 +7,17 @@ import (
 	"github.com/sillok/sillok/events"
 )
 
+// ChangeOp is what happened to a fact or a conflict between two revisions.
+type ChangeOp string
+
 // Diff operations.
 const (
-	OpAdded    = "added"
-	OpRemoved  = "removed"
-	OpChanged  = "changed"
-	OpOpened   = "opened"
-	OpResolved = "resolved"
-	OpReopened = "reopened"
+	OpAdded    ChangeOp = "added"
+	OpRemoved           = "removed"
+	OpChanged           = "changed"
+	OpOpened            = "opened"
+	OpResolved          = "resolved"
+	OpReopened          = "reopened"
 	// OpReviewed is a conflict that stayed resolved while a new verdict
 	// replaced its verdict.
 	OpReviewed = "reviewed"
@@ -31,13 +34,13 @@ type Changes struct {
 
 // FactChange is a fact added, removed or changed.
 type FactChange struct {
-	Op           string  `json:"op"`
-	Subject      string  `json:"subject"`
-	Predicate    string  `json:"predicate"`
-	Before       *string `json:"before"`
-	After        *string `json:"after"`
-	BeforeStatus string  `json:"before_status,omitempty"`
-	AfterStatus  string  `json:"after_status,omitempty"`
+	Op           ChangeOp   `json:"op"`
+	Subject      string     `json:"subject"`
+	Predicate    string     `json:"predicate"`
+	Before       *string    `json:"before"`
+	After        *string    `json:"after"`
+	BeforeStatus FactStatus `json:"before_status,omitempty"`
+	AfterStatus  FactStatus `json:"after_status,omitempty"`
 	// Text is set when the predicate's values are text, so a character
 	// diff of Before and After means something.
 	Text bool `json:"-"`
@@ -46,12 +49,12 @@ type FactChange struct {
 // ConflictChange is a conflict opened, resolved, reopened or reviewed
 // again.
 type ConflictChange struct {
-	Op        string `json:"op"`
-	ID        string `json:"id"`
-	Kind      string `json:"kind"`
-	Subject   string `json:"subject"`
-	Predicate string `json:"predicate"`
-	Summary   string `json:"summary"`
+	Op        ChangeOp     `json:"op"`
+	ID        ConflictID   `json:"id"`
+	Kind      ConflictKind `json:"kind"`
+	Subject   string       `json:"subject"`
+	Predicate string       `json:"predicate"`
+	Summary   string       `json:"summary"`
 }
 
 // factID identifies a fact across revisions: entity, predicate, and for
@@ -127,7 +130,7 @@ func Diff(from, to *Analysis) *Changes {
 	})
 	for _, c := range to.Conflicts {
 		old := from.conflicts[c.ID]
-		op := ""
+		var op ChangeOp
 		switch {
 		case old == nil && c.Status == ConflictOpen:
 			op = OpOpened

@@ -17,6 +17,14 @@
 // verdict on a conflict replaces the earlier one whole: the claims that one
 // accepted or rejected are settled again by the verdicts that stand.
 //
+// Values are parsed once, at the boundary: a claim's date or quantity
+// when the claim is folded in (or its checkpoint decoded, which stores the
+// written form), and a conflict's kind and status are the types
+// ConflictKind and ConflictStatus (ParseConflictKind, ParseConflictStatus
+// for front ends that take them from users). A stored value that no longer
+// parses is kept as written and listed by State.ValueProblems, never
+// dropped (Claim.ValueProblem).
+//
 // Store.At answers "the state at revision N" from the nearest checkpoint
 // at or before N plus a replay of the events after it. Store.CatchUp, called
 // by every write transaction after it appends, stores a checkpoint when the
@@ -33,8 +41,9 @@
 // A long replay (fold.go) decodes payloads and sketches sources' texts on
 // worker goroutines while the calling goroutine reads the log and the
 // texts, and another applies the events in order; it gives the state and
-// the errors Apply would, one event at a time. (Event.Decode decodes claim
-// payloads on a fast path for the form the log writes: events/jsondec.go.) It releases the pages of the archive
+// the errors Apply would, one event at a time. (Event.Decode reads each
+// payload type with its grammar of the form the log writes:
+// events/jsondec.go.) It releases the pages of the archive
 // file it has read as it goes (ReleaseMapped), so that a rebuild's memory
 // is the state's, not the state's plus the log's.
 //

@@ -129,7 +129,7 @@ func (g *nameGraph) union(a, b string) bool {
 
 // splitKeys returns the IdentityKeys that two names declared distinct
 // share, and so must be told apart by their exact form.
-func splitKeys(s *State, verdicts map[string]*Verdict) map[string]bool {
+func splitKeys(s *State, verdicts map[ConflictID]*Verdict) map[string]bool {
 	split := map[string]bool{}
 	check := func(a, b string) {
 		if k := IdentityKey(a); k == IdentityKey(b) && sources.Normalize(a) != sources.Normalize(b) {

@@ -8,7 +8,7 @@ import (
 // The expectations of testdata/folded-names, kept out of scenario_test.go's
 // table.
 func init() {
-	name := func(status string, a, b string, verdict events.Decision) wantConflict {
+	name := func(status projections.ConflictStatus, a, b string, verdict events.Decision) wantConflict {
 		// One source makes every claim: all conflicts are within it.
 		return wantConflict{kind: projections.KindName, status: status, names: []string{a, b}, verdict: verdict, within: true}
 	}

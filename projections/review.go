@@ -23,7 +23,7 @@ var ErrVerdict = errors.New("verdict does not fit the conflict")
 // one (in a value conflict, those of another value; in a temporal
 // conflict, all the others).
 func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (*events.VerdictRecorded, error) {
-	v := &events.VerdictRecorded{Conflict: cf.ID, Kind: cf.Kind, Decision: d, Claim: claim, Note: note, Seen: a.Rev}
+	v := &events.VerdictRecorded{Conflict: string(cf.ID), Kind: string(cf.Kind), Decision: d, Claim: claim, Note: note, Seen: a.Rev}
 	// The verdict replaces the conflict's earlier verdict whole, so it
 	// settles the claims that one did too, though they no longer take
 	// part in the checks (rejected by it).
@@ -61,7 +61,7 @@ func (a *Analysis) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID
 			if c == nil || c.ID == claim {
 				continue
 			}
-			if cf.Kind == KindTemporal || c.Value.Relation != nil || chosen.Value.Relation != nil || !a.compatible(chosen.Value, c.Value) {
+			if cf.Kind == KindTemporal || c.Value.Relation != nil || chosen.Value.Relation != nil || !a.compatible(chosen, c) {
 				v.Rejected = append(v.Rejected, c.ID)
 			}
 		}

@@ -137,11 +137,11 @@ type reviewStep struct {
 // conflictSelector finds one conflict of the current analysis: by kind and
 // subject and predicate, or names (name conflicts), or claims (temporal).
 type conflictSelector struct {
-	Kind      string   `yaml:"kind"`
-	Subject   string   `yaml:"subject"`
-	Predicate string   `yaml:"predicate"`
-	Names     []string `yaml:"names"`
-	Claims    []string `yaml:"claims"`
+	Kind      projections.ConflictKind `yaml:"kind"`
+	Subject   string                   `yaml:"subject"`
+	Predicate string                   `yaml:"predicate"`
+	Names     []string                 `yaml:"names"`
+	Claims    []string                 `yaml:"claims"`
 }
 
 func (s conflictSelector) matches(cf *projections.Conflict) bool {
@@ -627,30 +627,30 @@ type goldenEntity struct {
 }
 
 type goldenFact struct {
-	Predicate   string            `json:"predicate"`
-	Value       *string           `json:"value"`
-	Status      string            `json:"status"`
-	Claims      []events.ClaimID  `json:"claims"`
-	Sources     []events.SourceID `json:"sources"`
-	Independent int               `json:"independent_sources"`
-	Rejected    []events.ClaimID  `json:"rejected,omitempty"`
-	Values      []string          `json:"values,omitempty"`
-	Relation    bool              `json:"relation,omitempty"`
+	Predicate   string                 `json:"predicate"`
+	Value       *string                `json:"value"`
+	Status      projections.FactStatus `json:"status"`
+	Claims      []events.ClaimID       `json:"claims"`
+	Sources     []events.SourceID      `json:"sources"`
+	Independent int                    `json:"independent_sources"`
+	Rejected    []events.ClaimID       `json:"rejected,omitempty"`
+	Values      []string               `json:"values,omitempty"`
+	Relation    bool                   `json:"relation,omitempty"`
 }
 
 type goldenConflict struct {
-	ID           string           `json:"id"`
-	Kind         string           `json:"kind"`
-	Status       string           `json:"status"`
-	Subject      string           `json:"subject"`
-	Predicate    string           `json:"predicate"`
-	WithinSource bool             `json:"within_source"`
-	Claims       []events.ClaimID `json:"claims"`
-	Names        []string         `json:"names,omitempty"`
-	Summary      string           `json:"summary"`
-	Verdict      string           `json:"verdict,omitempty"`
-	Reopened     bool             `json:"reopened,omitempty"`
-	Joined       []events.ClaimID `json:"joined,omitempty"`
+	ID           projections.ConflictID     `json:"id"`
+	Kind         projections.ConflictKind   `json:"kind"`
+	Status       projections.ConflictStatus `json:"status"`
+	Subject      string                     `json:"subject"`
+	Predicate    string                     `json:"predicate"`
+	WithinSource bool                       `json:"within_source"`
+	Claims       []events.ClaimID           `json:"claims"`
+	Names        []string                   `json:"names,omitempty"`
+	Summary      string                     `json:"summary"`
+	Verdict      string                     `json:"verdict,omitempty"`
+	Reopened     bool                       `json:"reopened,omitempty"`
+	Joined       []events.ClaimID           `json:"joined,omitempty"`
 }
 
 func golden(an *projections.Analysis) goldenView {
@@ -756,13 +756,15 @@ func subset[T ~string, U ~string](sub []T, of []U) bool {
 // written by hand so that the test does not merely echo the golden files.
 
 type wantConflict struct {
-	kind, status, subject, predicate string
-	claims                           []events.ClaimID // the set of claims; nil: not checked
-	names                            []string         // the set of names; nil: not checked
-	within                           bool
-	verdict                          events.Decision // "": no verdict
-	reopened                         bool
-	joined                           []events.ClaimID // must be among Joined
+	kind               projections.ConflictKind
+	status             projections.ConflictStatus
+	subject, predicate string
+	claims             []events.ClaimID // the set of claims; nil: not checked
+	names              []string         // the set of names; nil: not checked
+	within             bool
+	verdict            events.Decision // "": no verdict
+	reopened           bool
+	joined             []events.ClaimID // must be among Joined
 }
 
 func (w wantConflict) String() string {
@@ -796,7 +798,7 @@ type wantFact struct {
 	subject, predicate string
 	relation           bool
 	value              string // nilValue: no reconciled value; "": not checked (see bugs)
-	status             string
+	status             projections.FactStatus
 	claims             []events.ClaimID // set; nil: not checked
 	sources            []events.SourceID
 	rejected           []events.ClaimID // set; nil: none
@@ -807,12 +809,15 @@ type wantFact struct {
 const nilValue = "<nil>"
 
 type wantFactChange struct {
-	op, subject, predicate string
-	after                  string // "": not checked
+	op                 projections.ChangeOp
+	subject, predicate string
+	after              string // "": not checked
 }
 
 type wantConflictChange struct {
-	op, kind, subject, predicate string
+	op                 projections.ChangeOp
+	kind               projections.ConflictKind
+	subject, predicate string
 }
 
 type wantDiff struct {

@@ -45,6 +45,12 @@ func TestSourceEditNeedsLook(t *testing.T) {
 	if got := s.Claims["rel"].Value; got.Date != "2023-08" || got.Anchor != "2024-04-26" || got.Written != "August last year" {
 		t.Errorf("re-resolved value = %+v, want 2023-08 anchored on 2024-04-26", got)
 	}
+	if d, ok := s.Claims["rel"].Date(); !ok || d.String() != "2023-08" {
+		t.Errorf("parsed date of the re-resolved claim = %v, %v; want 2023-08, parsed again with the new value", d, ok)
+	}
+	if d, ok := s.Claims["abs"].Date(); !ok || d.String() != "2021-05" {
+		t.Errorf("parsed date of the absolute claim = %v, %v; want 2021-05", d, ok)
+	}
 	if got := s.Sources["gazette"].Published; got != "2024-04-26" {
 		t.Errorf("published = %q, want the corrected 2024-04-26", got)
 	}

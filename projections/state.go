@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/sources"
 )
 
 // State is the fold of the log up to a revision: the base facts every
@@ -78,12 +79,93 @@ type Claim struct {
 	RetractReason string `json:"retract_reason,omitempty"`
 	// RejectedBy is the conflict whose verdict rejected the claim; a
 	// rejected claim takes no part in checks.
-	RejectedBy string          `json:"rejected_by,omitempty"`
+	RejectedBy ConflictID      `json:"rejected_by,omitempty"`
 	RejectedAt events.Revision `json:"rejected_at,omitempty"`
+
+	// The value parsed, once, when the claim was folded into the state
+	// (or a checkpoint decoded): the checks compare these, never the
+	// written strings again. See Date, Quantity and ValueProblem.
+	date     events.Date
+	bad      bool             // the date or quantity does not parse
+	quantity *events.Quantity // a pointer: most claims have none
 }
 
 // Standing reports whether the claim takes part in the view and checks.
 func (c *Claim) Standing() bool { return !c.Retracted && c.RejectedBy == "" }
+
+// Date returns the parsed date of a date claim that gives a date (not a
+// relation); ok is false for any other claim, and for one whose date does
+// not parse (see ValueProblem).
+func (c *Claim) Date() (d events.Date, ok bool) { return c.date, !c.date.IsZero() }
+
+// Quantity returns the parsed quantity of a quantity claim; ok is false
+// for any other claim, and for one whose quantity does not parse (see
+// ValueProblem).
+func (c *Claim) Quantity() (q events.Quantity, ok bool) {
+	if c.quantity == nil {
+		return events.Quantity{}, false
+	}
+	return *c.quantity, true
+}
+
+// ValueProblem says why the claim's date or quantity does not parse
+// under today's parser ("" when it parses, or the value is of another
+// kind), in words that follow the claim's id. The log holds only values
+// that parsed when they were recorded, so a problem means the parser
+// changed since, or the log was altered: the value is kept as written, the
+// checks treat it as equal only to the same string (the view shows it as
+// written, and it does not take part in the temporal check), and
+// State.ValueProblems lists it for verification to report (sillok verify
+// --replay). It is never an error of the fold: refusing to read an archive
+// because of one value would hide every other fact.
+func (c *Claim) ValueProblem() string {
+	if !c.bad {
+		return ""
+	}
+	// Parsed again for the message: this is rare, and the claim need
+	// not carry it.
+	if c.Value.Kind == events.KindDate {
+		_, err := events.ParseDate(c.Value.Date)
+		return fmt.Sprintf("its date %q does not parse: %v", c.Value.Date, err)
+	}
+	_, err := events.ParseQuantity(c.Value.Quantity)
+	return fmt.Sprintf("its quantity %q does not parse: %v", c.Value.Quantity, err)
+}
+
+// parseValue sets the parsed value of c from its written form: once, when
+// the claim enters a state or its value changes.
+func (c *Claim) parseValue() {
+	c.date, c.quantity, c.bad = events.Date{}, nil, false
+	v := &c.Value
+	if v.Relation != nil {
+		return
+	}
+	switch v.Kind {
+	case events.KindDate:
+		d, err := events.ParseDate(v.Date)
+		if c.bad = err != nil; !c.bad {
+			c.date = d
+		}
+	case events.KindQuantity:
+		q, err := events.ParseQuantity(v.Quantity)
+		if c.bad = err != nil; !c.bad {
+			c.quantity = &q
+		}
+	}
+}
+
+// ValueProblems lists the claims, in revision order, whose date or
+// quantity does not parse under today's parser (Claim.ValueProblem).
+func (s *State) ValueProblems() []*Claim {
+	var out []*Claim
+	for _, c := range s.Claims {
+		if c.bad {
+			out = append(out, c)
+		}
+	}
+	sortByRev(out)
+	return out
+}
 
 // Alias is a declared alias, a distinct declaration, or a claim's "as".
 type Alias struct {
@@ -181,6 +263,7 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 		if pr, ok := s.Predicates[c.Predicate]; ok {
 			c.Predicate = pr.Name
 		}
+		c.parseValue()
 		s.Claims[c.ID] = c
 	case *events.ClaimRetracted:
 		if c, ok := s.Claims[p.Claim]; ok {
@@ -242,7 +325,7 @@ func settle(claims map[events.ClaimID]*Claim, p *events.VerdictRecorded, rev eve
 	}
 	for _, id := range p.Rejected {
 		if c, ok := claims[id]; ok {
-			c.RejectedBy, c.RejectedAt = p.Conflict, rev
+			c.RejectedBy, c.RejectedAt = ConflictID(p.Conflict), rev
 		}
 	}
 }
@@ -283,7 +366,7 @@ func (s *State) editSource(src *Source, p *events.SourceEdited, rev events.Revis
 		return
 	}
 	src.Published, src.Reanchored = meta.Published, rev
-	anchor, ok := publicationAnchor(src.Published)
+	anchor, ok := sources.PublicationAnchor(&meta) // as the claims were resolved when recorded
 	for _, c := range s.Claims {
 		v := &c.Value
 		if c.Source != src.ID || v.Anchor == "" || v.Kind != events.KindDate || v.Relation != nil {
@@ -301,23 +384,8 @@ func (s *State) editSource(src *Source, p *events.SourceEdited, rev events.Revis
 		if v.Written == "" && written != v.Date {
 			v.Written = s.keep(written)
 		}
+		c.parseValue()
 	}
-}
-
-// publicationAnchor parses a source's publication time as package sources
-// does (ParseTimestamp): a date, or an RFC 3339 date-time with its zone.
-func publicationAnchor(published string) (time.Time, bool) {
-	p := strings.TrimSpace(published)
-	if p == "" {
-		return time.Time{}, false
-	}
-	if t, err := time.Parse("2006-01-02", p); err == nil {
-		return t, true
-	}
-	if t, err := time.Parse(time.RFC3339, p); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
 }
 
 // NeedsLook returns the claims of a source, in revision order, whose
@@ -335,13 +403,18 @@ func (s *State) NeedsLook(id events.SourceID) []*Claim {
 			out = append(out, c)
 		}
 	}
+	sortByRev(out)
+	return out
+}
+
+// sortByRev sorts claims in revision order.
+func sortByRev(out []*Claim) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Rev != out[j].Rev {
 			return out[i].Rev < out[j].Rev
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out
 }
 
 // arenaChunk is the size of the blocks keep copies strings into.

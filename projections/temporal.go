@@ -97,17 +97,17 @@ func (a *Analysis) temporalConflicts(dated map[factKey][]datedClaim, relations [
 }
 
 func (a *Analysis) temporalConflict(chain []*Claim, x, y *Claim) *Conflict {
-	parts := []string{KindTemporal}
+	var parts []string
 	for _, r := range chain {
 		parts = append(parts, string(r.ID))
 	}
 	parts = append(parts, string(x.ID), string(y.ID))
-	cf := &Conflict{ID: conflictID(parts...), Kind: KindTemporal, Status: ConflictOpen,
+	cf := &Conflict{ID: conflictID(KindTemporal, parts...), Kind: KindTemporal, Status: ConflictOpen,
 		Subject: a.Canonical(chain[0].Subject), Predicate: chain[0].Predicate}
 	for _, r := range chain {
-		cf.Claims = append(cf.Claims, a.conflictClaim(r, "relation"))
+		cf.Claims = append(cf.Claims, a.conflictClaim(r, RoleRelation))
 	}
-	cf.Claims = append(cf.Claims, a.conflictClaim(x, "date"), a.conflictClaim(y, "date"))
+	cf.Claims = append(cf.Claims, a.conflictClaim(x, RoleDate), a.conflictClaim(y, RoleDate))
 	a.finish(cf)
 	return cf
 }

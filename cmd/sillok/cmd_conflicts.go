@@ -26,19 +26,25 @@ func (a *app) conflictsCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			status, kind := c.String("status"), c.String("kind")
-			if status != "open" && status != "resolved" && status != "all" {
-				return usagef(c, "--status must be open, resolved or all, not %q", status)
+			filter := archive.ConflictFilter{Status: archive.StatusAll, At: atFlag(c)}
+			if s := c.String("status"); s != "all" {
+				var err error
+				if filter.Status, err = projections.ParseConflictStatus(s); err != nil {
+					return usagef(c, "--status must be open, resolved or all, not %q", s)
+				}
 			}
-			if kind != "" && kind != projections.KindValue && kind != projections.KindTemporal && kind != projections.KindName {
-				return usagef(c, "--kind must be value, temporal or name, not %q", kind)
+			if k := c.String("kind"); k != "" {
+				var err error
+				if filter.Kind, err = projections.ParseConflictKind(k); err != nil {
+					return usagef(c, "--kind must be value, temporal or name, not %q", k)
+				}
 			}
 			ar, err := a.openArchive(c, false)
 			if err != nil {
 				return err
 			}
 			defer ar.Close()
-			page, err := ar.Conflicts(archive.ConflictFilter{Status: status, Kind: kind, At: atFlag(c)})
+			page, err := ar.Conflicts(filter)
 			if err != nil {
 				return err
 			}
@@ -99,7 +105,7 @@ func renderConflictDetail(d *archive.ConflictDetail) string {
 		b.WriteString("\n")
 		role := ""
 		if s.Role != "" {
-			role = " (" + s.Role + ")"
+			role = " (" + string(s.Role) + ")"
 		}
 		mark := ""
 		if s.Rejected {

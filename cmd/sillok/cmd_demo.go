@@ -112,7 +112,7 @@ func (a *app) demo(c *cli.Context) error {
 	}
 	a.printf("2. Imported %d claims from %d claims files, each quote anchored in its source (revision %d).\n\n", claims, len(files), rev)
 	// 3. The conflicts.
-	before, err := ar.Conflicts(archive.ConflictFilter{Status: "open", At: archive.Head})
+	before, err := ar.Conflicts(archive.ConflictFilter{Status: projections.ConflictOpen, At: archive.Head})
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func (a *app) demo(c *cli.Context) error {
 	for _, cmd := range []string{
 		"view 'Disruptive Technology Protection Network'",
 		"conflicts --status all",
-		"conflicts show " + target.ID,
+		"conflicts show " + string(target.ID),
 		fmt.Sprintf("diff %d --text", before.Revision),
 		"log --from " + fmt.Sprint(before.Revision),
 		"verify",

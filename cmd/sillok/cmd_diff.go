@@ -95,12 +95,12 @@ func renderChanges(ch *projections.Changes) string {
 		b.WriteString("  nothing changed in the view or the conflicts\n")
 		return b.String()
 	}
-	str := func(s *string, status string) string {
+	str := func(s *string, status projections.FactStatus) string {
 		if s == nil {
 			return "(none)"
 		}
 		if status != "" {
-			return *s + " [" + status + "]"
+			return *s + " [" + string(status) + "]"
 		}
 		return *s
 	}

@@ -299,7 +299,7 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 	summary := func(st *projections.State, an *projections.Analysis) string {
 		var ids []string
 		for _, cf := range an.Conflicts {
-			ids = append(ids, cf.ID+"/"+cf.Status)
+			ids = append(ids, string(cf.ID)+"/"+string(cf.Status))
 		}
 		slices.Sort(ids)
 		return fmt.Sprintf("revision %d, %d claims, %d entities, conflicts %v", st.Rev, len(st.Claims), len(an.Entities), ids)

@@ -137,9 +137,9 @@ func renderFact(f *projections.Fact) string {
 	default:
 		val = "(none standing)"
 	}
-	status := f.Status
+	status := string(f.Status)
 	if f.Conflict != "" {
-		status += " " + f.Conflict
+		status += " " + string(f.Conflict)
 	}
 	srcs := make([]string, len(f.Sources))
 	for i, s := range f.Sources {
