@@ -3,6 +3,7 @@ package archive
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
@@ -56,7 +57,11 @@ func ErrorCode(err error) Code {
 }
 
 // classify maps the sentinel errors and error types of the packages below
-// archive to codes.
+// archive to codes. Damage comes first: whatever else an error says, the
+// archive is broken. Then the most specific cause: a claims-file error
+// wraps the cause it places in the file (a claim id already used is a
+// Conflict, an unknown source NotFound), and only a cause that is none of
+// those makes it plain Invalid. What nothing recognizes is Internal.
 func classify(err error) Code {
 	var (
 		dup  *events.DuplicateError
@@ -67,33 +72,39 @@ func classify(err error) Code {
 		cut  *projections.CutShortError
 		dmg  *events.DamagedError
 	)
-	switch {
-	case errors.As(err, &cut), errors.As(err, &dmg):
+	if errors.As(err, &cut) || errors.As(err, &dmg) {
 		return Internal
-	case errors.As(err, &cf), errors.As(err, &date), errors.As(err, &text):
-		return Invalid
-	case errors.As(err, &dup), errors.As(err, &mm):
-		return Conflict
 	}
 	for _, c := range []struct {
 		code Code
 		errs []error
 	}{
 		{Internal, []error{events.ErrDamaged, events.ErrCorruptRecord}},
-		{NotFound, []error{events.ErrNoArchive, events.ErrNotFound, sources.ErrUnknownSource, provenance.ErrUnknownClaim}},
+		{NotFound, []error{events.ErrNoArchive, events.ErrNotFound, sources.ErrUnknownSource, provenance.ErrUnknownClaim,
+			projections.ErrUnknownConflict, fs.ErrNotExist}},
 		{Conflict, []error{events.ErrExists, events.ErrInUse, sources.ErrIDTaken, sources.ErrMetaDiffers,
 			provenance.ErrPredicateKind, provenance.ErrClaimChanged, projections.ErrAlreadyResolved}},
 		{Forbidden, []error{events.ErrReadOnly}},
-		{Invalid, []error{events.ErrNotArchive, events.ErrTooNew, events.ErrNoAnchor, sources.ErrInvalidSlug,
-			sources.ErrNothingChanged, sources.ErrBinary, sources.ErrEmpty, sources.ErrTooLarge,
-			provenance.ErrQuoteTooShort, provenance.ErrQuoteNotFound, provenance.ErrContextNotFound,
-			provenance.ErrUnknownPredicate, provenance.ErrNoVocabulary, provenance.ErrWrongKind,
-			provenance.ErrSelfRelation, projections.ErrVerdict}},
 	} {
 		for _, target := range c.errs {
 			if errors.Is(err, target) {
 				return c.code
 			}
+		}
+	}
+	if errors.As(err, &dup) || errors.As(err, &mm) {
+		return Conflict
+	}
+	if errors.As(err, &cf) || errors.As(err, &date) || errors.As(err, &text) {
+		return Invalid
+	}
+	for _, target := range []error{events.ErrInvalid, events.ErrNotArchive, events.ErrTooNew, events.ErrNoAnchor,
+		sources.ErrInvalidSlug, sources.ErrNothingChanged, sources.ErrBinary, sources.ErrEmpty, sources.ErrTooLarge,
+		provenance.ErrQuoteTooShort, provenance.ErrQuoteNotFound, provenance.ErrContextNotFound,
+		provenance.ErrUnknownPredicate, provenance.ErrNoVocabulary, provenance.ErrWrongKind,
+		provenance.ErrSelfRelation, projections.ErrVerdict} {
+		if errors.Is(err, target) {
+			return Invalid
 		}
 	}
 	return Internal

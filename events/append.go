@@ -22,7 +22,7 @@ func (tx *Tx) Append(author string, p Payload) (Event, error) {
 		return Event{}, ErrReadOnly
 	}
 	if err := p.Validate(); err != nil {
-		return Event{}, fmt.Errorf("invalid %s: %w", p.EventType(), err)
+		return Event{}, Invalid(err)
 	}
 	if err := validText("author", author, MaxAuthorLn); err != nil {
 		return Event{}, err

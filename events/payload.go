@@ -1,7 +1,6 @@
 package events
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -29,7 +28,7 @@ func ParseValueKind(s string) (ValueKind, error) {
 	case KindDate, KindQuantity, KindEntity, KindText:
 		return k, nil
 	}
-	return "", fmt.Errorf("unknown value kind %q (want date, quantity, entity or text)", s)
+	return "", Invalidf("unknown value kind %q (want date, quantity, entity or text)", s)
 }
 
 // AliasKind says how an alias relates to its entity.
@@ -58,7 +57,7 @@ func ParseAliasKind(s string) (AliasKind, error) {
 	case "distinct-from":
 		return AliasDistinct, nil
 	}
-	return "", fmt.Errorf("unknown alias kind %q (want translation, transliteration, mistranslation, abbreviation, variant or distinct)", s)
+	return "", Invalidf("unknown alias kind %q (want translation, transliteration, mistranslation, abbreviation, variant or distinct)", s)
 }
 
 // RelationOp is how a relation claim relates two dated facts.
@@ -131,16 +130,16 @@ func (v Value) validate() error {
 		set++
 	}
 	if set != 1 {
-		return fmt.Errorf("value must have exactly one of date, relation, quantity, entity, text")
+		return Invalidf("value must have exactly one of date, relation, quantity, entity, text")
 	}
 	switch v.Kind {
 	case KindDate:
 		if v.Date == "" && v.Relation == nil {
-			return fmt.Errorf("date value without a date or relation")
+			return Invalidf("date value without a date or relation")
 		}
 		if r := v.Relation; r != nil {
 			if r.Op != RelAfter && r.Op != RelBefore && r.Op != RelSame {
-				return fmt.Errorf("unknown relation %q (want after, before or same)", r.Op)
+				return Invalidf("unknown relation %q (want after, before or same)", r.Op)
 			}
 			if err := ValidName("relation subject", r.To.Subject); err != nil {
 				return err
@@ -151,17 +150,17 @@ func (v Value) validate() error {
 		}
 	case KindQuantity:
 		if v.Quantity == "" {
-			return fmt.Errorf("quantity value without a quantity")
+			return Invalidf("quantity value without a quantity")
 		}
 	case KindEntity:
 		return ValidName("entity", v.Entity)
 	case KindText:
 		if v.Text == "" {
-			return fmt.Errorf("text value is empty")
+			return Invalidf("text value is empty")
 		}
 		return validFreeText("text", v.Text, MaxTextLen)
 	default:
-		return fmt.Errorf("unknown value kind %q", v.Kind)
+		return Invalidf("unknown value kind %q", v.Kind)
 	}
 	return nil
 }
@@ -189,7 +188,7 @@ func isSlug(s string) bool {
 // single hyphens, 1 to 64 characters.
 func ValidSourceID(s SourceID) error {
 	if len(s) == 0 || len(s) > 64 || !isSlug(string(s)) {
-		return fmt.Errorf("source id %q is not a slug: use 1 to 64 lower-case letters, digits and single hyphens, like readable-2024-06-07", string(s))
+		return Invalidf("source id %q is not a slug: use 1 to 64 lower-case letters, digits and single hyphens, like readable-2024-06-07", string(s))
 	}
 	return nil
 }
@@ -212,7 +211,7 @@ func isClaimID(s string) bool {
 // ':' and '-', starting with a letter or digit.
 func ValidClaimID(s ClaimID) error {
 	if !isClaimID(string(s)) {
-		return fmt.Errorf("claim id %q is not valid: use up to 128 letters, digits, '.', '_', ':' and '-', starting with a letter or digit", string(s))
+		return Invalidf("claim id %q is not valid: use up to 128 letters, digits, '.', '_', ':' and '-', starting with a letter or digit", string(s))
 	}
 	return nil
 }
@@ -244,16 +243,16 @@ func (p *SourceArchived) Validate() error {
 		return err
 	}
 	if p.Digest.IsZero() {
-		return errors.New("source has no digest")
+		return Invalidf("source has no digest")
 	}
-	for what, s := range map[string]string{"title": p.Title, "url": p.URL, "publisher": p.Publisher, "lang": p.Lang, "translator": p.Translator} {
-		if err := validText(what, s, MaxNameLen*4); err != nil {
+	for _, f := range [...]struct{ what, s string }{{"title", p.Title}, {"url", p.URL}, {"publisher", p.Publisher}, {"lang", p.Lang}, {"translator", p.Translator}} {
+		if err := validText(f.what, f.s, MaxNameLen*4); err != nil {
 			return err
 		}
 	}
 	if p.TranslationOf != "" {
 		if err := ValidSourceID(p.TranslationOf); err != nil {
-			return fmt.Errorf("translation-of: %w", err)
+			return Invalidf("translation-of: %w", err)
 		}
 	}
 	return nil
@@ -317,7 +316,7 @@ func (p *ClaimAsserted) Validate() error {
 		return err
 	}
 	if p.Quote.Quote.Exact == "" {
-		return errors.New("claim has no quote")
+		return Invalidf("claim has no quote")
 	}
 	return ValidNote("note", p.Note)
 }
@@ -337,7 +336,7 @@ func (p *ClaimRetracted) Validate() error {
 		return err
 	}
 	if strings.TrimSpace(p.Reason) == "" {
-		return errors.New("a retraction needs a reason")
+		return Invalidf("a retraction needs a reason")
 	}
 	return ValidNote("reason", p.Reason)
 }
@@ -409,20 +408,20 @@ func (*VerdictRecorded) EventType() Type { return TypeVerdictRecorded }
 // Validate implements Payload.
 func (p *VerdictRecorded) Validate() error {
 	if p.Conflict == "" {
-		return errors.New("verdict without a conflict id")
+		return Invalidf("verdict without a conflict id")
 	}
 	switch p.Decision {
 	case DecisionAccept, DecisionReject:
 		if p.Claim == "" {
-			return fmt.Errorf("%s verdict without a claim", p.Decision)
+			return Invalidf("%s verdict without a claim", p.Decision)
 		}
 	case DecisionDismiss:
 	case DecisionSame, DecisionDistinct:
 		if len(p.Names) != 2 {
-			return fmt.Errorf("%s verdict needs the two names", p.Decision)
+			return Invalidf("%s verdict needs the two names", p.Decision)
 		}
 	default:
-		return fmt.Errorf("unknown decision %q", p.Decision)
+		return Invalidf("unknown decision %q", p.Decision)
 	}
 	return ValidNote("note", p.Note)
 }
@@ -518,7 +517,7 @@ func (p *SourceEdited) Validate() error {
 		return err
 	}
 	if p.Edit < 1 || p.Edit > 1<<31 {
-		return fmt.Errorf("edit number %d is out of range", p.Edit)
+		return Invalidf("edit number %d is out of range", p.Edit)
 	}
 	vals := p.fields()
 	for i, f := range vals {
@@ -535,22 +534,22 @@ func (p *SourceEdited) Validate() error {
 		}
 		switch {
 		case k < 0:
-			return fmt.Errorf("cannot clear %q: not a source field (want one of %s)", c, strings.Join(SourceFields, ", "))
+			return Invalidf("cannot clear %q: not a source field (want one of %s)", c, strings.Join(SourceFields, ", "))
 		case *vals[k] != "":
-			return fmt.Errorf("%s is both set and cleared", c)
+			return Invalidf("%s is both set and cleared", c)
 		case slicesContains(p.Cleared[:i], c):
-			return fmt.Errorf("%s is cleared twice", c)
+			return Invalidf("%s is cleared twice", c)
 		}
 	}
 	if len(p.Changes()) == 0 {
-		return errors.New("a source edit changes nothing")
+		return Invalidf("a source edit changes nothing")
 	}
 	if p.TranslationOf != "" {
 		if err := ValidSourceID(p.TranslationOf); err != nil {
-			return fmt.Errorf("translation_of: %w", err)
+			return Invalidf("translation_of: %w", err)
 		}
 		if p.TranslationOf == p.ID {
-			return fmt.Errorf("source %s cannot be a translation of itself", p.ID)
+			return Invalidf("source %s cannot be a translation of itself", p.ID)
 		}
 	}
 	return validText("note", p.Note, MaxTextLen)

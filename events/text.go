@@ -79,7 +79,7 @@ func isBidiControl(r rune) bool {
 // reported as a *TextError.
 func ValidName(what, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("%s is empty", what)
+		return Invalidf("%s is empty", what)
 	}
 	return checkText(what, s, MaxNameLen, rulesName)
 }
@@ -120,10 +120,10 @@ func checkText(what, s string, max int, rules textRules) error {
 		return nil
 	}
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("%s is not valid UTF-8", what)
+		return Invalidf("%s is not valid UTF-8", what)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return fmt.Errorf("%s is %d characters long; the limit is %d", what, n, max)
+		return Invalidf("%s is %d characters long; the limit is %d", what, n, max)
 	}
 	at := 0
 	for _, r := range s {

@@ -268,7 +268,7 @@ func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimI
 	}
 	written := strings.TrimSpace(in.Value)
 	if written == "" {
-		return v, errors.New("value is empty")
+		return v, events.Invalidf("value is empty")
 	}
 	switch pred.Kind {
 	case events.KindDate:
@@ -312,7 +312,7 @@ func sameName(a, b string) bool {
 // source returns a source's context, cached for the recorder's life.
 func (r *Recorder) source(id events.SourceID) (*sourceCtx, error) {
 	if id == "" {
-		return nil, errors.New("no source given")
+		return nil, events.Invalidf("no source given")
 	}
 	if sc, ok := r.sources[id]; ok {
 		return sc, nil

@@ -37,6 +37,10 @@ func (e *FieldError) Error() string {
 }
 func (e *FieldError) Unwrap() error { return e.Err }
 
+// Is makes a FieldError the input's fault (events.ErrInvalid), whatever
+// it wraps.
+func (e *FieldError) Is(target error) bool { return target == events.ErrInvalid }
+
 // Meta is what an archivist says about a source besides its bytes.
 type Meta struct {
 	ID            events.SourceID // "" derives one from the digest
@@ -85,7 +89,7 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 		return Added{}, &FieldError{Field: "lang", Err: err}
 	}
 	if meta.Translator != "" && meta.TranslationOf == "" {
-		return Added{}, fmt.Errorf("a translator (%q) is given, but not the source it translates (translation-of)", meta.Translator)
+		return Added{}, events.Invalidf("a translator (%q) is given, but not the source it translates (translation-of)", meta.Translator)
 	}
 	if meta.TranslationOf != "" {
 		if _, _, err := Lookup(tx, meta.TranslationOf); err != nil {
@@ -93,6 +97,16 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 		}
 	}
 	d := events.DigestOf(raw)
+	// The metadata's text as a first add checks it, before the same
+	// bytes again compare it with what is stored.
+	probe := events.SourceArchived{ID: meta.ID, Digest: d, Title: meta.Title, URL: meta.URL, Publisher: meta.Publisher,
+		Lang: meta.Lang, TranslationOf: meta.TranslationOf, Translator: meta.Translator}
+	if probe.ID == "" {
+		probe.ID = events.SourceID(DerivedID(d))
+	}
+	if err := probe.Validate(); err != nil {
+		return Added{}, err
+	}
 	if rev, ok := tx.Lookup(events.IndexSourceDigest, string(d[:])); ok {
 		// The same bytes again: a no-op, if the metadata given is what
 		// is stored (with its corrections); otherwise nothing of it
@@ -117,7 +131,7 @@ func Add(tx *events.Tx, author string, raw []byte, meta Meta) (Added, error) {
 		return Added{}, fmt.Errorf("source id %q: %w", id, ErrIDTaken)
 	}
 	if meta.TranslationOf == id {
-		return Added{}, fmt.Errorf("source %s cannot be a translation of itself", id)
+		return Added{}, events.Invalidf("source %s cannot be a translation of itself", id)
 	}
 	p := &events.SourceArchived{
 		ID: id, Digest: d, Size: int64(len(raw)), MediaType: doc.MediaType,
@@ -207,7 +221,7 @@ func ParseTimestamp(s string) (t time.Time, hasTime bool, err error) {
 	if err := calendarError(s); err != nil {
 		return time.Time{}, false, err
 	}
-	return time.Time{}, false, fmt.Errorf("%q is neither a date (2023-01-07) nor an RFC 3339 date-time with zone (2024-06-07T20:21:00+09:00)", s)
+	return time.Time{}, false, events.Invalidf("%q is neither a date (2023-01-07) nor an RFC 3339 date-time with zone (2024-06-07T20:21:00+09:00)", s)
 }
 
 // calendarError says what is wrong with a timestamp written in the right
@@ -224,9 +238,9 @@ func calendarError(s string) error {
 	}
 	switch days := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day(); {
 	case m < 1 || m > 12:
-		return fmt.Errorf("%q: month %02d does not exist; months run from 01 to 12", s, m)
+		return events.Invalidf("%q: month %02d does not exist; months run from 01 to 12", s, m)
 	case d < 1 || d > days:
-		return fmt.Errorf("%q: %s %04d has no day %02d (it has %d days)", s, time.Month(m), y, d, days)
+		return events.Invalidf("%q: %s %04d has no day %02d (it has %d days)", s, time.Month(m), y, d, days)
 	}
 	return nil
 }
@@ -240,17 +254,17 @@ const maxZoneOffset = 14 * 60 * 60
 // with 60 minutes or more.
 func checkTimestamp(s string, t time.Time, hasTime bool) error {
 	if y := t.Year(); y < 1 || y > 9999 {
-		return fmt.Errorf("%q: year %04d is out of range; years run from 0001 to 9999", s, y)
+		return events.Invalidf("%q: year %04d is out of range; years run from 0001 to 9999", s, y)
 	}
 	if !hasTime || strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") || len(s) < 6 {
 		return nil
 	}
 	zone := s[len(s)-6:] // ±hh:mm, as time.RFC3339 requires
 	if zone[4:] >= "60" {
-		return fmt.Errorf("%q: the zone offset %s has %s minutes; minutes run from 00 to 59", s, zone, zone[4:])
+		return events.Invalidf("%q: the zone offset %s has %s minutes; minutes run from 00 to 59", s, zone, zone[4:])
 	}
 	if _, off := t.Zone(); off > maxZoneOffset || off < -maxZoneOffset {
-		return fmt.Errorf("%q: the zone offset %s is beyond ±14:00, the largest in use", s, zone)
+		return events.Invalidf("%q: the zone offset %s is beyond ±14:00, the largest in use", s, zone)
 	}
 	return nil
 }

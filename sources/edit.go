@@ -129,7 +129,7 @@ func EditSource(tx *events.Tx, author string, id events.SourceID, change Meta, c
 		return Edited{}, err
 	}
 	if change.ID != "" && change.ID != id {
-		return Edited{}, fmt.Errorf("a source's id cannot be changed (source %s)", id)
+		return Edited{}, events.Invalidf("a source's id cannot be changed (source %s)", id)
 	}
 	if err := checkTimestamps(change); err != nil {
 		return Edited{}, err
@@ -143,10 +143,10 @@ func EditSource(tx *events.Tx, author string, id events.SourceID, change Meta, c
 			known = known || f == c
 		}
 		if !known {
-			return Edited{}, fmt.Errorf("cannot clear %q: the fields are %s", c, strings.Join(events.SourceFields, ", "))
+			return Edited{}, events.Invalidf("cannot clear %q: the fields are %s", c, strings.Join(events.SourceFields, ", "))
 		}
 		if given[c] != "" {
-			return Edited{}, fmt.Errorf("%s is both given and cleared", c)
+			return Edited{}, events.Invalidf("%s is both given and cleared", c)
 		}
 		cleared[c] = true
 	}
@@ -215,7 +215,7 @@ func checkLang(lang string) error {
 		return nil
 	}
 	if _, err := language.Parse(lang); err != nil {
-		return fmt.Errorf("%q is not a BCP 47 language tag (like en, ja, ko, zh-Hant): %w", lang, err)
+		return events.Invalidf("%q is not a BCP 47 language tag (like en, ja, ko, zh-Hant): %w", lang, err)
 	}
 	return nil
 }
@@ -242,20 +242,20 @@ func checkTimestamps(meta Meta) error {
 // source, with no cycle of translations through it.
 func checkTranslation(tx *events.Tx, src *events.SourceArchived) error {
 	if src.Translator != "" && src.TranslationOf == "" {
-		return fmt.Errorf("source %s: a translator (%q) is given, but the source is not a translation: give the source it translates (translation-of) too", src.ID, src.Translator)
+		return events.Invalidf("source %s names a translator (%q) but is not a translation: give the source it translates (translation-of), or clear the translator", src.ID, src.Translator)
 	}
 	if src.TranslationOf == "" {
 		return nil
 	}
 	if src.TranslationOf == src.ID {
-		return fmt.Errorf("source %s cannot be a translation of itself", src.ID)
+		return events.Invalidf("source %s cannot be a translation of itself", src.ID)
 	}
 	chain := []string{string(src.ID)}
 	seen := map[events.SourceID]bool{src.ID: true}
 	for next := src.TranslationOf; next != ""; {
 		chain = append(chain, string(next))
 		if seen[next] {
-			return fmt.Errorf("translation-of: %s would make a cycle of translations: %s", src.TranslationOf, strings.Join(chain, " → "))
+			return events.Invalidf("translation-of: %s would make a cycle of translations: %s", src.TranslationOf, strings.Join(chain, " → "))
 		}
 		seen[next] = true
 		orig, _, err := Lookup(tx, next)

@@ -211,7 +211,7 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(a.stderr, "sillok: "+ee.msg)
+			fmt.Fprintln(a.stderr, "sillok: "+termLines(ee.msg))
 		}
 		return ee.code
 	}
@@ -220,7 +220,7 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 		msg += " (sillok verify lists what it finds)"
 	}
 	msg += hint(err)
-	fmt.Fprintln(a.stderr, "sillok: "+msg)
+	fmt.Fprintln(a.stderr, "sillok: "+termLines(msg))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return 2

@@ -49,6 +49,18 @@ func term(s string) string {
 	return b.String()
 }
 
+// termLines applies term to each line of a message of several lines (an
+// error with the closest passage, a list of ambiguous ids): the line
+// breaks the message is made of stay, whatever else it quotes (a quote,
+// a file name, an argument) is escaped.
+func termLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = term(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // termArgs applies term to the arguments of a format that are text:
 // strings, string types (events.ClaimID) and fmt.Stringers (events.Value).
 func termArgs(args ...any) []any {
