@@ -285,7 +285,7 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer log.Close()
-	store := newApp(nil, nil).store()
+	store := &projections.Store{Text: sources.StoredText}
 	var shared *projections.State
 	if err := log.View(func(tx *events.Tx) error {
 		var err error
