@@ -230,4 +230,3 @@ func BenchmarkReadAfterAppend(b *testing.B) {
 		}
 	}
 }
-
