@@ -78,7 +78,7 @@ func TestBadInput(t *testing.T) {
 			"--value", "April 2023", "--quote", "launched in April 2023"},
 	}
 	for _, args := range setup {
-		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, archive, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -341,7 +341,7 @@ func TestBadInput(t *testing.T) {
 		return fmt.Sprintf("%x", sha256.Sum256(b))
 	}
 	logJSON := func(path string) string {
-		stdout, _, _ := runCLI(t, path, "log", "--json")
+		stdout, _, _ := runInProcess(t, path, "log", "--json")
 		return stdout
 	}
 	wantLog := logJSON(archive)
@@ -360,7 +360,7 @@ func TestBadInput(t *testing.T) {
 			}
 			before := sum(path)
 			start := time.Now()
-			stdout, stderr, code := runCLI(t, path, tt.args...)
+			stdout, stderr, code := runInProcess(t, path, tt.args...)
 			t.Logf("exit status %d: %s", code, stderr)
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("took %s, want a quick refusal", d)

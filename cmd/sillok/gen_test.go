@@ -43,7 +43,7 @@ func TestGenLoad(t *testing.T) {
 // TestGenCommand runs `sillok gen --load` and checks its JSON report.
 func TestGenCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "set")
-	stdout, stderr, code := runCLI(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "400", "--seed", "5", dir, "--load", "--json")
+	stdout, stderr, code := runInProcess(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "400", "--seed", "5", dir, "--load", "--json")
 	if code != 0 {
 		t.Fatalf("sillok gen: exit status %d, stderr %q", code, stderr)
 	}
@@ -62,7 +62,7 @@ func TestGenCommand(t *testing.T) {
 			t.Errorf("gen did not write %s: %v", f, err)
 		}
 	}
-	_, stderr, code = runCLI(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "10", dir)
+	_, stderr, code = runInProcess(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "10", dir)
 	assertCleanError(t, "", stderr, code, 1, dir+" is not empty: give gen a new directory")
 	if !slices.Contains([]int{1}, code) {
 		t.Errorf("gen into a used directory: exit status %d, want 1", code)
