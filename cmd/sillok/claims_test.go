@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
@@ -936,43 +933,4 @@ func TestClaimsSeedArticles(t *testing.T) {
 		}
 	}
 	e2eHead(t, archive) // verify re-checks every quote anchor against the seed bytes
-}
-
-// TestClaimImportBulkCheckpoints imports several files in one command,
-// the last of them one already imported (it appends nothing), and checks
-// that the import still leaves a checkpoint at the head, as the usual
-// spacing asks, and that verify --replay finds the checkpoints equal to
-// the log.
-func TestClaimImportBulkCheckpoints(t *testing.T) {
-	archive, dir := claimsFixture(t, true)
-	file := func(name string, n int) string {
-		var b strings.Builder
-		b.WriteString("source: en-post\nclaims:\n")
-		for i := range n {
-			fmt.Fprintf(&b, "  - {id: %s-%d, subject: Thing %s %d, predicate: place, value: Lisbon, quote: in Lisbon}\n", name, i, name, i)
-		}
-		return e2eWrite(t, dir, name+".yaml", b.String())
-	}
-	f1, f2, f3 := file("one", 1200), file("two", 1200), file("three", 1200)
-	mustRunInProcess(t, archive, "claim", "import", f1, f2, f3, f1)
-	head := e2eHead(t, archive)
-
-	db, err := bolt.Open(archive, 0o644, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var newest events.Revision
-	err = db.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket([]byte("projections")).Bucket([]byte("checkpoints")).Cursor().Last()
-		newest = events.Revision(binary.BigEndian.Uint64(k))
-		return nil
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if newest != head {
-		t.Errorf("the newest checkpoint is at %d, want one at the head %d", newest, head)
-	}
-	mustRunInProcess(t, archive, "verify", "--replay")
 }
