@@ -15,7 +15,6 @@ import (
 
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/projections"
 )
 
 // app holds what the commands share: where output goes and the clock.
@@ -26,11 +25,6 @@ type app struct {
 	lockTimeout    time.Duration
 	// checkpointInterval is projections.Store.Interval (0: the default).
 	checkpointInterval int
-	// projections is the store, made on first use (see store).
-	projections *projections.Store
-	// caughtUp is set when update brings the stored projections up to a
-	// new head (importFiles watches it).
-	caughtUp bool
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
@@ -242,23 +236,8 @@ func author(c *cli.Context) string {
 	return "unknown"
 }
 
-// open opens the archive named by --archive, read-only unless write.
-func (a *app) open(c *cli.Context, write bool) (*events.Log, error) {
-	path := c.String("archive")
-	log, err := events.Open(path, events.Options{
-		ReadOnly: !write,
-		Timeout:  a.lockTimeout,
-		Now:      a.now,
-	})
-	if errors.Is(err, events.ErrNoArchive) {
-		return nil, fmt.Errorf("%w; create it with: sillok init --archive %s", err, path)
-	}
-	return log, err
-}
-
 // openArchive opens the archive named by --archive through the archive
-// API, read-only unless write. Commands that have moved onto package
-// archive use it; it replaces open once every command has.
+// API, read-only unless write.
 func (a *app) openArchive(c *cli.Context, write bool) (*archive.Archive, error) {
 	path := c.String("archive")
 	opts := a.archiveOptions()

@@ -78,7 +78,7 @@ func TestBadInput(t *testing.T) {
 			"--value", "April 2023", "--quote", "launched in April 2023"},
 	}
 	for _, args := range setup {
-		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, archive, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -311,6 +311,10 @@ func TestBadInput(t *testing.T) {
 			wantCode: 1, want: []string{missingDir, "no such file or directory"}},
 		{name: "Archive/NotAnArchive", archive: good, args: []string{"claim", "import", good},
 			wantCode: 1, want: []string{"archive " + good + ": not a Sillok archive"}},
+		{name: "Archive/InitOnNotAnArchive", archive: good, args: []string{"init"},
+			wantCode: 1, want: []string{"archive " + good + ": not a Sillok archive"}},
+		{name: "Archive/InitOnDirectory", archive: subdir, args: []string{"init"},
+			wantCode: 1, want: []string{"archive " + subdir + ": not a Sillok archive: it is a directory"}},
 		{name: "Command/Unknown", args: []string{"frobnicate"},
 			wantCode: 2, want: []string{`unknown command "frobnicate"`}},
 		{name: "Command/UnknownSubcommand", args: []string{"claim", "frobnicate"},
@@ -337,7 +341,7 @@ func TestBadInput(t *testing.T) {
 		return fmt.Sprintf("%x", sha256.Sum256(b))
 	}
 	logJSON := func(path string) string {
-		stdout, _, _ := runCLI(t, path, "log", "--json")
+		stdout, _, _ := runInProcess(t, path, "log", "--json")
 		return stdout
 	}
 	wantLog := logJSON(archive)
@@ -356,7 +360,7 @@ func TestBadInput(t *testing.T) {
 			}
 			before := sum(path)
 			start := time.Now()
-			stdout, stderr, code := runCLI(t, path, tt.args...)
+			stdout, stderr, code := runInProcess(t, path, tt.args...)
 			t.Logf("exit status %d: %s", code, stderr)
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("took %s, want a quick refusal", d)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -141,33 +142,130 @@ func buildSillok(t *testing.T) string {
 	return bin
 }
 
-// runBinary runs the built binary in dir with args and a deadline, and
-// returns its output, exit status and how long it ran.
+// runBinary runs the built binary (buildSillok) as a separate process in
+// dir, with env added to the environment, and returns its output, exit
+// status and how long it ran; a run over 30 seconds fails the test. It is
+// execBinary's wrapper for tests: runInProcess (cli_test.go) runs the
+// program in this process instead.
 func runBinary(t *testing.T, dir string, env []string, args ...string) (stdout, stderr string, code int, elapsed time.Duration) {
 	t.Helper()
 	bin := buildSillok(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), env...)
+	r, err := execBinary(ctx, bin, binOpts{dir: dir, env: env}, args...)
+	if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return r.stdout, r.stderr, r.code, r.elapsed
+}
+
+// binResult is how a run of the sillok binary ended (execBinary).
+type binResult struct {
+	args           []string
+	stdout, stderr string
+	code           int  // exit status; -1 when killed by a signal
+	killed         bool // SIGKILL was delivered while it ran
+	// wrote is how many bytes the process was last seen to have written
+	// (write system calls: the archive's pages, then its output), when
+	// execBinary watched; -1 when unknown.
+	wrote   int64
+	elapsed time.Duration
+}
+
+func (r binResult) String() string {
+	return fmt.Sprintf("sillok %s: exit %d, killed %v, after %s\nstdout: %.2000s\nstderr: %.2000s",
+		strings.Join(r.args, " "), r.code, r.killed, r.elapsed.Round(time.Millisecond), r.stdout, r.stderr)
+}
+
+// binOpts say how execBinary runs the binary: in dir (the test's working
+// directory when ""), with env added to the environment (which holds no
+// SILLOK_ variables otherwise), and whether and when it kills the process
+// with SIGKILL: after a delay, or once it has written at least some bytes
+// (polling /proc/PID/io), if it is still running then. The zero value
+// never kills; watch alone records in binResult.wrote the most the process
+// was seen to have written.
+type binOpts struct {
+	dir string
+	env []string
+
+	after   time.Duration
+	atWrite int64
+	watch   bool
+	// started, when set, is called with the process id once it runs.
+	started func(pid int)
+}
+
+// execBinary runs the binary bin with args as kill says (binOpts) and
+// returns how it ended. ctx bounds the run: when it expires the process is
+// killed and execBinary returns an error, so that nothing can hang. It
+// never calls t methods, so goroutines may use it; runBinary is the
+// test's wrapper.
+func execBinary(ctx context.Context, bin string, kill binOpts, args ...string) (binResult, error) {
+	r := binResult{args: args, wrote: -1}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = kill.dir
+	cmd.Env = append(cleanEnv(), kill.env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err := cmd.Run()
-	elapsed = time.Since(start)
+	if err := cmd.Start(); err != nil {
+		return r, err
+	}
+	if kill.started != nil {
+		kill.started(cmd.Process.Pid)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var timer, poll <-chan time.Time
+	if kill.after > 0 {
+		tm := time.NewTimer(kill.after)
+		defer tm.Stop()
+		timer = tm.C
+	}
+	if kill.atWrite > 0 || kill.watch {
+		tk := time.NewTicker(300 * time.Microsecond)
+		defer tk.Stop()
+		poll = tk.C
+	}
+	var err error
+wait:
+	for {
+		select {
+		case err = <-done:
+			break wait
+		case <-timer:
+			r.wrote = max(r.wrote, relWritten(cmd.Process.Pid))
+			cmd.Process.Signal(syscall.SIGKILL)
+			err = <-done
+			break wait
+		case <-poll:
+			n := relWritten(cmd.Process.Pid)
+			r.wrote = max(r.wrote, n)
+			if kill.atWrite > 0 && n >= kill.atWrite {
+				cmd.Process.Signal(syscall.SIGKILL)
+				err = <-done
+				break wait
+			}
+		case <-ctx.Done():
+			cmd.Process.Kill()
+			<-done
+			return r, fmt.Errorf("sillok %s did not finish in time: %w", strings.Join(args, " "), ctx.Err())
+		}
+	}
+	r.elapsed = time.Since(start)
+	r.stdout, r.stderr = out.String(), errb.String()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
 	case errors.As(err, &ee):
-		code = ee.ExitCode()
+		r.code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			r.killed = true
+		}
 	default:
-		t.Fatalf("run %v: %v", args, err)
+		return r, err
 	}
-	if ctx.Err() != nil {
-		t.Fatalf("sillok %v did not finish within 30s", args)
-	}
-	return out.String(), errb.String(), code, elapsed
+	return r, nil
 }
 
 // cleanEnv is the environment without SILLOK_ variables.

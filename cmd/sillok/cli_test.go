@@ -25,16 +25,43 @@ import (
 	"github.com/sillok/sillok/sources"
 )
 
-// runCLI runs the program in this process on archive with args (flags may
-// go anywhere) and returns what it printed and its exit status.
-func runCLI(t *testing.T, archive string, args ...string) (stdout, stderr string, code int) {
+// The tests run the program in one of two ways:
+//
+//   - runInProcess (and mustRunInProcess, which fails the test unless the
+//     command succeeds quietly) runs it in this test process, through
+//     run and a new app with a stepping clock: fast, and what most CLI
+//     tests use;
+//   - runBinary (binary_test.go) runs the built binary as a separate
+//     process, for what only a real process shows (exit statuses, signals,
+//     the working directory, the environment); execBinary, which it wraps,
+//     can also kill the process at a point (crash_test.go).
+
+// runInProcess runs the program in this process with args (flags may go
+// anywhere), on archive (given as --archive first; "" adds no --archive),
+// and returns what it printed and its exit status.
+func runInProcess(t testing.TB, archive string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	a := newApp(&out, &errb)
 	a.now = eventstest.StepClock(eventstest.Epoch)
 	a.lockTimeout = 200 * time.Millisecond
-	code = run(context.Background(), a, append([]string{"sillok", "--archive", archive}, args...))
+	argv := []string{"sillok"}
+	if archive != "" {
+		argv = append(argv, "--archive", archive)
+	}
+	code = run(context.Background(), a, append(argv, args...))
 	return out.String(), errb.String(), code
+}
+
+// mustRunInProcess runs a command in this process (runInProcess) that
+// must succeed quietly, and returns its stdout.
+func mustRunInProcess(t testing.TB, archive string, args ...string) string {
+	t.Helper()
+	stdout, stderr, code := runInProcess(t, archive, args...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("sillok %s: got exit status %d, stderr %q, want 0 and nothing", strings.Join(args, " "), code, stderr)
+	}
+	return stdout
 }
 
 // assertCleanError checks that a failure was reported as it should be:
@@ -127,7 +154,7 @@ func readFileOrNil(t *testing.T, path string) []byte {
 func TestInit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new.db")
 
-	stdout, stderr, code := runCLI(t, path, "init")
+	stdout, stderr, code := runInProcess(t, path, "init")
 	if code != 0 || stderr != "" {
 		t.Fatalf("first init: got status %d, stderr %q, want 0 and nothing", code, stderr)
 	}
@@ -145,7 +172,7 @@ func TestInit(t *testing.T) {
 	eventstest.MustCheck(t, path)
 	before := readFileOrNil(t, path)
 
-	stdout, stderr, code = runCLI(t, path, "init")
+	stdout, stderr, code = runInProcess(t, path, "init")
 	if code != 0 || stderr != "" {
 		t.Errorf("second init: got status %d, stderr %q, want 0 and nothing", code, stderr)
 	}
@@ -159,7 +186,7 @@ func TestInit(t *testing.T) {
 	t.Run("JSON", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "new.db")
 		for _, want := range []bool{true, false} {
-			stdout, stderr, code := runCLI(t, path, "init", "--json")
+			stdout, stderr, code := runInProcess(t, path, "init", "--json")
 			if code != 0 {
 				t.Fatalf("init --json: got status %d, stderr %q", code, stderr)
 			}
@@ -180,7 +207,7 @@ func TestInit(t *testing.T) {
 
 	t.Run("ExistingWithEvents", func(t *testing.T) {
 		path := newArchive(t, seedThree)
-		stdout, _, code := runCLI(t, path, "init")
+		stdout, _, code := runInProcess(t, path, "init")
 		if want := "archive " + path + " already exists (revision 3); nothing changed\n"; code != 0 || stdout != want {
 			t.Errorf("init on an archive at revision 3: got %d, %q, want 0, %q", code, stdout, want)
 		}
@@ -188,7 +215,7 @@ func TestInit(t *testing.T) {
 
 	t.Run("ErrUsage/ExtraArgument", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "new.db")
-		stdout, stderr, code := runCLI(t, path, "init", "extra")
+		stdout, stderr, code := runInProcess(t, path, "init", "extra")
 		assertCleanError(t, stdout, stderr, code, 2, "usage: sillok init")
 		if _, err := os.Stat(path); err == nil {
 			t.Errorf("init with a usage error created %s", path)
@@ -197,7 +224,7 @@ func TestInit(t *testing.T) {
 
 	t.Run("ErrNoDirectory", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "no", "such", "dir.db")
-		stdout, stderr, code := runCLI(t, path, "init")
+		stdout, stderr, code := runInProcess(t, path, "init")
 		assertCleanError(t, stdout, stderr, code, 1, "sillok: cannot create the archive "+path+": no such file or directory (the directory "+filepath.Dir(path)+" does not exist)\n")
 	})
 }
@@ -235,7 +262,7 @@ func TestInitFullDisk(t *testing.T) {
 				}
 			})
 			path := filepath.Join(dir, "news.db")
-			stdout, stderr, code := runCLI(t, path, "init")
+			stdout, stderr, code := runInProcess(t, path, "init")
 			assertCleanError(t, stdout, stderr, code, 1, "sillok: cannot create the archive "+path+": no space left on device\n")
 			if strings.Contains(stderr, "not a Sillok archive") {
 				t.Errorf("stderr %q calls the file it could not write not an archive", stderr)
@@ -250,11 +277,11 @@ func TestInitFullDisk(t *testing.T) {
 func TestLog(t *testing.T) {
 	t.Run("Empty", func(t *testing.T) {
 		path := newArchive(t, nil)
-		stdout, stderr, code := runCLI(t, path, "log")
+		stdout, stderr, code := runInProcess(t, path, "log")
 		if code != 0 || stdout != "" || stderr != "" {
 			t.Errorf("log on an empty archive: got %d, %q, %q, want 0 and no output", code, stdout, stderr)
 		}
-		stdout, stderr, code = runCLI(t, path, "log", "--json")
+		stdout, stderr, code = runInProcess(t, path, "log", "--json")
 		if code != 0 || stderr != "" {
 			t.Fatalf("log --json: got %d, %q", code, stderr)
 		}
@@ -281,7 +308,7 @@ func TestLog(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runCLI(t, path, tt.args...)
+			stdout, stderr, code := runInProcess(t, path, tt.args...)
 			if code != 0 || stderr != "" {
 				t.Fatalf("%v: got status %d, stderr %q", tt.args, code, stderr)
 			}
@@ -296,7 +323,7 @@ func TestLog(t *testing.T) {
 			}
 
 			// The same with --json, given after the other flags.
-			stdout, stderr, code = runCLI(t, path, append(tt.args, "--json")...)
+			stdout, stderr, code = runInProcess(t, path, append(tt.args, "--json")...)
 			if code != 0 {
 				t.Fatalf("%v --json: got status %d, stderr %q", tt.args, code, stderr)
 			}
@@ -327,7 +354,7 @@ func TestLog(t *testing.T) {
 	}
 
 	t.Run("Summaries", func(t *testing.T) {
-		stdout, _, _ := runCLI(t, path, "log")
+		stdout, _, _ := runInProcess(t, path, "log")
 		for _, want := range []string{
 			"2024-06-07T09:00:00Z", "archivist",
 			"source.archived", "source alpha (text/plain; charset=utf-8, 39 bytes)",
@@ -353,7 +380,7 @@ func TestLog(t *testing.T) {
 	}
 	for _, tt := range errTests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runCLI(t, tt.archive, tt.args...)
+			stdout, stderr, code := runInProcess(t, tt.archive, tt.args...)
 			assertCleanError(t, stdout, stderr, code, 1, tt.wantMsg)
 		})
 	}
@@ -362,12 +389,12 @@ func TestLog(t *testing.T) {
 func TestVerify(t *testing.T) {
 	t.Run("OK/Empty", func(t *testing.T) {
 		path := newArchive(t, nil)
-		stdout, stderr, code := runCLI(t, path, "verify")
+		stdout, stderr, code := runInProcess(t, path, "verify")
 		if want := "0 events (head 0), 0 sources, 0 claims: ok\n"; code != 0 || stdout != want || stderr != "" {
 			t.Errorf("verify: got %d, %q, %q, want 0, %q, nothing", code, stdout, stderr, want)
 		}
 		for _, args := range [][]string{{"verify", "--json"}, {"--json", "verify"}} {
-			stdout, stderr, code := runCLI(t, path, args...)
+			stdout, stderr, code := runInProcess(t, path, args...)
 			if code != 0 || stderr != "" {
 				t.Errorf("%v: got status %d, stderr %q", args, code, stderr)
 			}
@@ -386,7 +413,7 @@ func TestVerify(t *testing.T) {
 
 	t.Run("OK/Events", func(t *testing.T) {
 		path := newArchive(t, seedThree)
-		stdout, stderr, code := runCLI(t, path, "verify")
+		stdout, stderr, code := runInProcess(t, path, "verify")
 		_, hash := relHeadHash(t, path)
 		if want := "3 events (head 3:" + hash.String() + "), 1 sources, 1 claims: ok\n"; code != 0 || stdout != want || stderr != "" {
 			t.Errorf("verify: got %d, %q, %q, want 0, %q, nothing", code, stdout, stderr, want)
@@ -428,7 +455,7 @@ func TestVerify(t *testing.T) {
 			}
 			db.Close()
 
-			stdout, stderr, code := runCLI(t, path, "verify")
+			stdout, stderr, code := runInProcess(t, path, "verify")
 			if code != 1 {
 				t.Errorf("verify of a tampered archive: got status %d, want 1", code)
 			}
@@ -442,7 +469,7 @@ func TestVerify(t *testing.T) {
 				t.Errorf("got stdout %q, want it to end with the count of problems", stdout)
 			}
 
-			stdout, _, code = runCLI(t, path, "--json", "verify")
+			stdout, _, code = runInProcess(t, path, "--json", "verify")
 			if code != 1 {
 				t.Errorf("verify --json of a tampered archive: got status %d, want 1", code)
 			}
@@ -517,7 +544,7 @@ func TestBadArchive(t *testing.T) {
 		for _, tt := range badArchives(t) {
 			t.Run(strings.Join(args, "_")+"/"+tt.name, func(t *testing.T) {
 				before := readFileOrNil(t, tt.path)
-				stdout, stderr, code := runCLI(t, tt.path, args...)
+				stdout, stderr, code := runInProcess(t, tt.path, args...)
 				assertCleanError(t, stdout, stderr, code, 1, "sillok: archive "+tt.path+": ", tt.wantMsg)
 				if after := readFileOrNil(t, tt.path); !bytes.Equal(after, before) {
 					t.Errorf("%v changed %s: %d bytes before, %d after", args, tt.path, len(before), len(after))
@@ -528,7 +555,7 @@ func TestBadArchive(t *testing.T) {
 	for _, cmd := range []string{"log", "verify"} {
 		t.Run(cmd+"/ErrNoArchive", func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "missing.db")
-			stdout, stderr, code := runCLI(t, path, cmd)
+			stdout, stderr, code := runInProcess(t, path, cmd)
 			assertCleanError(t, stdout, stderr, code, 1, "archive "+path+": archive does not exist", "sillok init --archive "+path)
 			if _, err := os.Stat(path); err == nil {
 				t.Errorf("%s created %s, want it left missing", cmd, path)
@@ -566,7 +593,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runCLI(t, path, tt.args...)
+			stdout, stderr, code := runInProcess(t, path, tt.args...)
 			assertCleanError(t, stdout, stderr, code, 2, tt.wantMsg...)
 			// urfave/cli and the flag package name flags with one dash
 			// ("-from"); the user types two.
@@ -576,7 +603,7 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 	t.Run("UnknownCommand", func(t *testing.T) {
-		stdout, stderr, code := runCLI(t, path, "nosuch")
+		stdout, stderr, code := runInProcess(t, path, "nosuch")
 		if code == 0 {
 			t.Errorf("got exit status 0, want non-zero")
 		}
@@ -608,7 +635,7 @@ func TestHelpOfSubcommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			stdout, stderr, code := runCLI(t, path, tt.args...)
+			stdout, stderr, code := runInProcess(t, path, tt.args...)
 			if code != 0 || stderr != "" {
 				t.Fatalf("got exit status %d, stderr %q, want the help", code, stderr)
 			}
@@ -673,11 +700,9 @@ func TestNormalizeArgs(t *testing.T) {
 // must be a usage error, not swallow the command name as its value.
 func TestGlobalFlagValueMissing(t *testing.T) {
 	t.Chdir(t.TempDir())
-	var out, errb bytes.Buffer
-	a := newApp(&out, &errb)
-	code := run(context.Background(), a, []string{"sillok", "log", "--archive"})
+	stdout, stderr, code := runInProcess(t, "", "log", "--archive")
 	if code != 2 {
-		t.Errorf("sillok log --archive: got exit status %d, stdout %q, stderr %q, want 2 and a usage error", code, out.String(), errb.String())
+		t.Errorf("sillok log --archive: got exit status %d, stdout %q, stderr %q, want 2 and a usage error", code, stdout, stderr)
 	}
 }
 
@@ -696,14 +721,14 @@ func TestEmptyVocabularyHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"init"}, {"source", "add", src, "--id", "alpha", "--published", "2024-01-01"}} {
-		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, archive, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
-	stdout, stderr, code := runCLI(t, archive, "claim", "import", claims)
+	stdout, stderr, code := runInProcess(t, archive, "claim", "import", claims)
 	assertCleanError(t, stdout, stderr, code, 1, "c.yaml:3:", `undefined predicate "launched": the vocabulary is empty`,
 		"(a predicates: list in the claims file, or sillok predicate add NAME --kind date|quantity|entity|text)")
-	stdout, stderr, code = runCLI(t, archive, "claim", "add", "--source", "alpha", "--subject", "Net", "--predicate", "launched",
+	stdout, stderr, code = runInProcess(t, archive, "claim", "add", "--source", "alpha", "--subject", "Net", "--predicate", "launched",
 		"--value", "April 2023", "--quote", "launched in April 2023")
 	assertCleanError(t, stdout, stderr, code, 1, `undefined predicate "launched": the vocabulary is empty`,
 		"(sillok predicate add NAME --kind date|quantity|entity|text)\n")

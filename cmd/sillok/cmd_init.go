@@ -26,12 +26,12 @@ func (a *app) initCommand() *cli.Command {
 			ar, err := archive.Create(path, a.archiveOptions())
 			if errors.Is(err, events.ErrExists) {
 				// An existing archive is fine; anything else at that path is not.
-				l, oerr := a.open(c, false)
+				ar, oerr := a.openArchive(c, false)
 				if oerr != nil {
 					return oerr
 				}
-				rev, _, herr := l.Head()
-				l.Close()
+				rev, _, herr := ar.Head()
+				ar.Close()
 				if herr != nil {
 					return herr
 				}

@@ -59,7 +59,7 @@ func relWaitForWriteLock(t *testing.T, path string, pid int, timeout time.Durati
 
 // relOutcome is one reader's run during the concurrency test.
 type relOutcome struct {
-	relResult
+	binResult
 	start, end time.Time
 	rev        events.Revision // the revision it answered for (consistent results)
 	inUse      bool            // it failed, clearly, because the writer held the lock
@@ -71,7 +71,7 @@ type relOutcome struct {
 // error; anything else is returned as an error.
 func relReadRevision(ctx context.Context, bin string, args ...string) relOutcome {
 	o := relOutcome{start: time.Now()}
-	o.relResult, o.err = relExec(ctx, bin, relOpts{}, args...)
+	o.binResult, o.err = execBinary(ctx, bin, binOpts{env: relEnv}, args...)
 	o.end = time.Now()
 	if o.err != nil {
 		return o
@@ -140,13 +140,13 @@ func TestConcurrentProcesses(t *testing.T) {
 
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		pid := make(chan int, 1)
-		var a relResult
+		var a binResult
 		var aErr error
 		var aEnd time.Time
 		aDone := make(chan struct{})
 		go func() {
 			defer close(aDone)
-			a, aErr = relExec(ctx, bin, relOpts{started: func(p int) { pid <- p }}, append(append([]string{"claim", "import"}, aArgs...), "--archive", path)...)
+			a, aErr = execBinary(ctx, bin, binOpts{env: relEnv, started: func(p int) { pid <- p }}, append(append([]string{"claim", "import"}, aArgs...), "--archive", path)...)
 			aEnd = time.Now()
 		}()
 		locked := relWaitForWriteLock(t, path, <-pid, 30*time.Second)
@@ -159,7 +159,7 @@ func TestConcurrentProcesses(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			b.start = time.Now()
-			b.relResult, b.err = relExec(ctx, bin, relOpts{}, "claim", "import", bFile, "--archive", path)
+			b.binResult, b.err = execBinary(ctx, bin, binOpts{env: relEnv}, "claim", "import", bFile, "--archive", path)
 			b.end = time.Now()
 		}()
 		readers := [][]string{
@@ -209,7 +209,7 @@ func TestConcurrentProcesses(t *testing.T) {
 				t.Errorf("writer B gave up after %s, want after the 2s lock timeout", w)
 			}
 		default:
-			t.Fatalf("writer B: got %v, want the in-use error or, after A, success", b.relResult)
+			t.Fatalf("writer B: got %v, want the in-use error or, after A, success", b.binResult)
 		}
 
 		wantFinal := after
@@ -221,7 +221,7 @@ func TestConcurrentProcesses(t *testing.T) {
 			for _, o := range runs {
 				switch {
 				case o.err != nil:
-					t.Errorf("reader %v: %v\n%v", readers[i][:2], o.err, o.relResult)
+					t.Errorf("reader %v: %v\n%v", readers[i][:2], o.err, o.binResult)
 				case o.inUse:
 					inUse = append(inUse, o.elapsed.Round(100*time.Millisecond).String())
 					if o.elapsed < 1900*time.Millisecond || o.elapsed > 10*time.Second {
@@ -262,11 +262,11 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "reads.db")
 	g := relCorpus{ledgers: 4, perLedger: 100, entries: 400, planted: 8}
-	if _, stderr, code := runCLI(t, path, "init"); code != 0 {
+	if _, stderr, code := runInProcess(t, path, "init"); code != 0 {
 		t.Fatalf("init: %s", stderr)
 	}
 	for _, args := range g.writeSources(t, dir) {
-		if _, stderr, code := runCLI(t, path, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, path, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -276,7 +276,7 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 	}
 	claims := filepath.Join(dir, "claims.json")
 	relWriteClaims(t, claims, true, append(g.claims("r", 0, n), g.plantedClaims("r")...))
-	if _, stderr, code := runCLI(t, path, "claim", "import", claims); code != 0 {
+	if _, stderr, code := runInProcess(t, path, "claim", "import", claims); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
 
@@ -285,7 +285,7 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer log.Close()
-	store := newApp(nil, nil).store()
+	store := &projections.Store{Text: sources.StoredText}
 	var shared *projections.State
 	if err := log.View(func(tx *events.Tx) error {
 		var err error

@@ -11,7 +11,7 @@ func TestConflictsFlagValues(t *testing.T) {
 		{"conflicts", "--status", "open"}, {"conflicts", "--status", "resolved"}, {"conflicts", "--status", "all"},
 		{"conflicts", "--kind", "value"}, {"conflicts", "--kind", "temporal"}, {"conflicts", "--kind", "name"},
 	} {
-		if out := e2eRun(t, archive, args...); out != "no conflicts\n" {
+		if out := mustRunInProcess(t, archive, args...); out != "no conflicts\n" {
 			t.Errorf("sillok %v printed %q", args, out)
 		}
 	}

@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -202,106 +198,9 @@ func (g relCorpus) writeSources(t testing.TB, dir string) [][]string {
 	return adds
 }
 
-// relResult is how a run of the sillok binary ended.
-type relResult struct {
-	args           []string
-	stdout, stderr string
-	code           int  // exit status; -1 when killed by a signal
-	killed         bool // SIGKILL was delivered while it ran
-	// wrote is how many bytes the process was last seen to have written
-	// (write system calls: the archive's pages, then its output), when
-	// relExec watched; -1 when unknown.
-	wrote   int64
-	elapsed time.Duration
-}
-
-func (r relResult) String() string {
-	return fmt.Sprintf("sillok %s: exit %d, killed %v, after %s\nstdout: %.2000s\nstderr: %.2000s",
-		strings.Join(r.args, " "), r.code, r.killed, r.elapsed.Round(time.Millisecond), r.stdout, r.stderr)
-}
-
-// relOpts says when relExec kills the process with SIGKILL: after a delay,
-// or once it has written at least some bytes (polling /proc/PID/io), if it
-// is still running then. The zero value never kills; watch alone records
-// in relResult.wrote the most the process was seen to have written.
-type relOpts struct {
-	after   time.Duration
-	atWrite int64
-	watch   bool
-	// started, when set, is called with the process id once it runs.
-	started func(pid int)
-}
-
-// relExec runs the binary with args and returns how it ended, killing it
-// as kill says. ctx bounds the run: when it expires the process is killed
-// and relExec returns an error, so that nothing can hang. It never calls t
-// methods, so goroutines may use it.
-func relExec(ctx context.Context, bin string, kill relOpts, args ...string) (relResult, error) {
-	r := relResult{args: args, wrote: -1}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(cleanEnv(), "SILLOK_AUTHOR=reliability")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return r, err
-	}
-	if kill.started != nil {
-		kill.started(cmd.Process.Pid)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var timer, poll <-chan time.Time
-	if kill.after > 0 {
-		tm := time.NewTimer(kill.after)
-		defer tm.Stop()
-		timer = tm.C
-	}
-	if kill.atWrite > 0 || kill.watch {
-		tk := time.NewTicker(300 * time.Microsecond)
-		defer tk.Stop()
-		poll = tk.C
-	}
-	var err error
-wait:
-	for {
-		select {
-		case err = <-done:
-			break wait
-		case <-timer:
-			r.wrote = max(r.wrote, relWritten(cmd.Process.Pid))
-			cmd.Process.Signal(syscall.SIGKILL)
-			err = <-done
-			break wait
-		case <-poll:
-			n := relWritten(cmd.Process.Pid)
-			r.wrote = max(r.wrote, n)
-			if kill.atWrite > 0 && n >= kill.atWrite {
-				cmd.Process.Signal(syscall.SIGKILL)
-				err = <-done
-				break wait
-			}
-		case <-ctx.Done():
-			cmd.Process.Kill()
-			<-done
-			return r, fmt.Errorf("sillok %s did not finish in time: %w", strings.Join(args, " "), ctx.Err())
-		}
-	}
-	r.elapsed = time.Since(start)
-	r.stdout, r.stderr = out.String(), errb.String()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
-			r.killed = true
-		}
-	default:
-		return r, err
-	}
-	return r, nil
-}
+// relEnv is the environment the reliability tests add for the binary
+// (execBinary): who records.
+var relEnv = []string{"SILLOK_AUTHOR=reliability"}
 
 // relWritten returns the bytes process pid has written so far (wchar in
 // /proc/PID/io), or -1.
@@ -324,11 +223,11 @@ func relWritten(pid int) int64 {
 
 // relMustRun runs the binary to completion and fails the test unless it
 // exits 0.
-func relMustRun(t testing.TB, bin string, args ...string) relResult {
+func relMustRun(t testing.TB, bin string, args ...string) binResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	r, err := relExec(ctx, bin, relOpts{}, args...)
+	r, err := execBinary(ctx, bin, binOpts{env: relEnv}, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +297,7 @@ func relCheckArchive(t testing.TB, bin, path string, want events.Revision) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	r, err := relExec(ctx, bin, relOpts{}, "verify", "--json", "--archive", path)
+	r, err := execBinary(ctx, bin, binOpts{env: relEnv}, "verify", "--json", "--archive", path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +305,7 @@ func relCheckArchive(t testing.TB, bin, path string, want events.Revision) {
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != 0 || !rep.OK || rep.Head != want {
 		t.Fatalf("verify after the command: got ok %v at head %d (%v), want ok at head %d\n%v", rep.OK, rep.Head, err, want, r)
 	}
-	r, err = relExec(ctx, bin, relOpts{}, "rebuild", "--json", "--archive", path)
+	r, err = execBinary(ctx, bin, binOpts{env: relEnv}, "rebuild", "--json", "--archive", path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -561,12 +460,12 @@ func TestCrashConsistency(t *testing.T) {
 		relCopy(t, base, bigs[k])
 		relMustRun(t, bin, append(ops[k].args, "--archive", bigs[k])...)
 	}
-	measure := func(op relCrashOp, from string) (relResult, events.Revision, events.Revision) {
+	measure := func(op relCrashOp, from string) (binResult, events.Revision, events.Revision) {
 		relCopy(t, from, work)
 		before := relHead(t, work)
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		r, err := relExec(ctx, bin, relOpts{watch: true}, append(op.args, "--archive", work)...)
+		r, err := execBinary(ctx, bin, binOpts{env: relEnv, watch: true}, append(op.args, "--archive", work)...)
 		if err != nil || r.code != 0 {
 			t.Fatalf("%v (%v)", r, err)
 		}
@@ -580,7 +479,7 @@ func TestCrashConsistency(t *testing.T) {
 			op.took, op.bigTook, op.bigHead, op.delta, op.wrote = prev.took, prev.bigTook, prev.bigHead, prev.delta, prev.wrote
 			continue
 		}
-		var r relResult
+		var r binResult
 		r, _, op.delta = measure(*op, base)
 		op.took, op.wrote = r.elapsed, r.wrote
 		if op.delta == 0 {
@@ -644,7 +543,7 @@ func TestCrashConsistency(t *testing.T) {
 		// bbolt writes the transaction's pages and meta page, or just
 		// after the commit.
 		took := time.Duration(float64(op.estimate(baseHead, head)) * scale[isImport])
-		var kill relOpts
+		kill := binOpts{env: relEnv}
 		var how string
 		switch u := rng.Float64(); {
 		case op.wrote > 8192 && rng.IntN(3) == 0:
@@ -661,7 +560,7 @@ func TestCrashConsistency(t *testing.T) {
 		}
 
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		r, err := relExec(ctx, bin, kill, append(op.args, "--archive", work)...)
+		r, err := execBinary(ctx, bin, kill, append(op.args, "--archive", work)...)
 		cancel()
 		if err != nil {
 			t.Fatal(err)

@@ -34,7 +34,7 @@ func relHeadHash(t *testing.T, path string) (events.Revision, events.Digest) {
 func demoArchive(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if _, stderr, code := runCLI(t, filepath.Join(dir, "unused.db"), "demo", "--dir", dir); code != 0 {
+	if _, stderr, code := runInProcess(t, filepath.Join(dir, "unused.db"), "demo", "--dir", dir); code != 0 {
 		t.Fatalf("demo: %s", stderr)
 	}
 	return filepath.Join(dir, "demo.db")
@@ -47,11 +47,11 @@ func TestHeadExpect(t *testing.T) {
 	rev, hash := relHeadHash(t, path)
 	pinned := fmt.Sprintf("%d:%s", rev, hash)
 
-	stdout, stderr, code := runCLI(t, path, "head")
+	stdout, stderr, code := runInProcess(t, path, "head")
 	if code != 0 || stdout != pinned+"\n" {
 		t.Fatalf("head: got %d, %q, %q, want 0 and %q", code, stdout, stderr, pinned)
 	}
-	stdout, _, code = runCLI(t, path, "head", "--json")
+	stdout, _, code = runInProcess(t, path, "head", "--json")
 	var got map[string]any
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil || code != 0 {
 		t.Fatalf("head --json: got %d, %q: %v", code, stdout, err)
@@ -62,14 +62,14 @@ func TestHeadExpect(t *testing.T) {
 	if rep, code := relVerify(t, path, "--expect", pinned, "--expect", "1:"+firstHash(t, path).Hex()); code != 0 || rep.Head != rev {
 		t.Errorf("verify --expect %s: got %d, %v, want ok", pinned, code, rep.Problems)
 	}
-	stdout, _, _ = runCLI(t, path, "verify")
+	stdout, _, _ = runInProcess(t, path, "verify")
 	if want := fmt.Sprintf("(head %s), ", pinned); !strings.Contains(stdout, want) || !strings.HasSuffix(stdout, ": ok\n") {
 		t.Errorf("verify: got %q, want its summary to name the head as %q", stdout, want)
 	}
 
 	t.Run("ErrUsage", func(t *testing.T) {
 		for _, bad := range []string{"12", "x:" + hash.Hex(), "0:" + hash.Hex(), "3:abc", "3:"} {
-			stdout, stderr, code := runCLI(t, path, "verify", "--expect", bad)
+			stdout, stderr, code := runInProcess(t, path, "verify", "--expect", bad)
 			assertCleanError(t, stdout, stderr, code, 2, "--expect")
 		}
 	})
@@ -103,13 +103,13 @@ func TestHeadExpect(t *testing.T) {
 			t.Errorf("verify --expect %s: got %v, want the pin reported missing", pinned, rep.Problems)
 		}
 		before, _ := os.ReadFile(cut)
-		stdout, stderr, code := runCLI(t, cut, "rebuild")
+		stdout, stderr, code := runInProcess(t, cut, "rebuild")
 		assertCleanError(t, stdout, stderr, code, 1, "cut short", "rebuild refuses")
 		if after, _ := os.ReadFile(cut); string(after) != string(before) {
 			t.Errorf("a refused rebuild changed the archive")
 		}
 		// A write would bury the evidence: refused too.
-		stdout, stderr, code = runCLI(t, cut, "predicate", "add", "later", "--kind", "text")
+		stdout, stderr, code = runInProcess(t, cut, "predicate", "add", "later", "--kind", "text")
 		assertCleanError(t, stdout, stderr, code, 1, "cut short")
 	})
 }
@@ -197,7 +197,7 @@ func TestDamagedArchive(t *testing.T) {
 	}
 	// A few MB, with checkpoints: sillok gen's archive.
 	dir := filepath.Join(t.TempDir(), "gen")
-	if _, stderr, code := runCLI(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "5000", "--seed", "7", dir, "--load"); code != 0 {
+	if _, stderr, code := runInProcess(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "5000", "--seed", "7", dir, "--load"); code != 0 {
 		t.Fatalf("gen --load: %s", stderr)
 	}
 	large := filepath.Join(dir, "sillok.db")

@@ -22,8 +22,8 @@ import (
 func runDemo(t *testing.T) (stdout, dir, archive string) {
 	t.Helper()
 	dir = filepath.Join(t.TempDir(), "demo")
-	// --archive (added by runCLI) is not the demo's: it makes its own.
-	stdout = e2eRun(t, filepath.Join(dir, "unused.db"), "demo", "--dir", dir)
+	// --archive (added by runInProcess) is not the demo's: it makes its own.
+	stdout = mustRunInProcess(t, filepath.Join(dir, "unused.db"), "demo", "--dir", dir)
 	archive = filepath.Join(dir, "demo.db")
 	if _, err := os.Stat(archive); err != nil {
 		t.Fatalf("demo --dir %s did not make %s: %v", dir, archive, err)
@@ -38,7 +38,7 @@ func e2eVerifyFile(t *testing.T, path string) {
 	if t.Failed() {
 		return
 	}
-	stdout, stderr, code := runCLI(t, path, "verify")
+	stdout, stderr, code := runInProcess(t, path, "verify")
 	if code != 0 {
 		t.Errorf("verify %s: got %d, %q, %q", path, code, stdout, stderr)
 	}
@@ -77,7 +77,7 @@ func TestDemoTryNext(t *testing.T) {
 		}
 		n++
 		t.Run(strings.Join(args[3:], "_"), func(t *testing.T) {
-			if stdout := e2eRun(t, archive, args[3:]...); stdout == "" {
+			if stdout := mustRunInProcess(t, archive, args[3:]...); stdout == "" {
 				t.Errorf("%s: printed nothing", line)
 			}
 		})

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -11,12 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/events/eventstest"
 )
 
 // Flags work in any position (issue "The event log and the sillok
@@ -67,9 +63,9 @@ const (
 func TestFlagsAfterArguments(t *testing.T) {
 	archive := e2eArchive(t)
 	dir := t.TempDir()
-	e2eRun(t, archive, "source", "add", e2eWrite(t, dir, "alpha.txt", flagsAlpha), "--id", "alpha", "--published", "2024-04-26")
-	e2eRun(t, archive, "source", "add", e2eWrite(t, dir, "beta.txt", flagsBeta), "--id", "beta", "--published", "2024-05-01")
-	e2eRun(t, archive, "claim", "import", e2eWrite(t, dir, "claims.yaml", `predicates:
+	mustRunInProcess(t, archive, "source", "add", e2eWrite(t, dir, "alpha.txt", flagsAlpha), "--id", "alpha", "--published", "2024-04-26")
+	mustRunInProcess(t, archive, "source", "add", e2eWrite(t, dir, "beta.txt", flagsBeta), "--id", "beta", "--published", "2024-05-01")
+	mustRunInProcess(t, archive, "claim", "import", e2eWrite(t, dir, "claims.yaml", `predicates:
   - {name: launched, kind: date}
   - {name: opened, kind: date}
   - {name: member, kind: entity, many: true}
@@ -102,7 +98,7 @@ claims:
 		var c struct {
 			Verdict *struct{ Decision, Claim, Note string }
 		}
-		decode(t, e2eRun(t, archive, "conflicts", "show", id, "--json"), &c)
+		decode(t, mustRunInProcess(t, archive, "conflicts", "show", id, "--json"), &c)
 		if c.Verdict == nil {
 			t.Fatalf("conflict %s has no verdict", id)
 		}
@@ -139,7 +135,7 @@ claims:
 				t.Errorf("source add FILE --id x-src: got %+v, want id x-src created", got)
 			}
 			var src map[string]any
-			decode(t, e2eRun(t, archive, "source", "show", "x-src", "--json"), &src)
+			decode(t, mustRunInProcess(t, archive, "source", "show", "x-src", "--json"), &src)
 			for k, v := range map[string]string{"title": "X title", "url": "https://example.com/x", "publisher": "X Daily", "lang": "ko",
 				"published": "2024-04-26T09:10:00+09:00", "retrieved": "2024-06-10", "translation_of": "alpha", "translator": "DeepL"} {
 				if src[k] != v {
@@ -167,7 +163,7 @@ claims:
 					t.Errorf("source edit x-src with every field: got %+v, want 8 changes", got)
 				}
 				var src map[string]any
-				decode(t, e2eRun(t, archive, "source", "show", "x-src", "--json"), &src)
+				decode(t, mustRunInProcess(t, archive, "source", "show", "x-src", "--json"), &src)
 				for k, v := range map[string]string{"title": "X title, corrected", "url": "https://example.com/x2", "publisher": "X Weekly", "lang": "ja",
 					"published": "2024-04-27", "retrieved": "2024-06-11", "translation_of": "beta", "translator": "staff"} {
 					if src[k] != v {
@@ -234,7 +230,7 @@ claims:
 							}
 						}
 					}
-					decode(t, e2eRun(t, archive, "log", "--json"), &log)
+					decode(t, mustRunInProcess(t, archive, "log", "--json"), &log)
 					p := log.Events[len(log.Events)-1].Payload
 					if want := strings.Index(flagsAlpha, "Korea joined again"); p.ID != "fl-add" || p.Quote.Position.Start != want {
 						t.Errorf("claim add --prefix --suffix: got the quote of %s at %d, want the second occurrence at %d", p.ID, p.Quote.Position.Start, want)
@@ -286,7 +282,7 @@ claims:
 					AliasDetails []struct{ Name, Kind, Note string } `json:"alias_details"`
 				}
 			}
-			decode(t, e2eRun(t, archive, "view", "FOC", "--json"), &v)
+			decode(t, mustRunInProcess(t, archive, "view", "FOC", "--json"), &v)
 			if len(v.Entities) != 1 || v.Entities[0].Name != "Freedom Online Coalition" ||
 				!slices.ContainsFunc(v.Entities[0].AliasDetails, func(a struct{ Name, Kind, Note string }) bool {
 					return a.Name == "FOC" && a.Note == "common short form"
@@ -461,7 +457,7 @@ claims:
 						used[strings.TrimPrefix(f, "--")] = true
 					}
 				}
-				stdout, stderr, code := runCLI(t, archive, args...)
+				stdout, stderr, code := runInProcess(t, archive, args...)
 				if code != 0 || stderr != "" {
 					t.Errorf("sillok %q: got exit status %d, stderr %q", args, code, stderr)
 					continue
@@ -482,17 +478,6 @@ claims:
 	}
 }
 
-// runBare runs the program with args as given, no --archive added.
-func runBare(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	a := newApp(&out, &errb)
-	a.now = eventstest.StepClock(eventstest.Epoch)
-	a.lockTimeout = 200 * time.Millisecond
-	code = run(context.Background(), a, append([]string{"sillok"}, args...))
-	return out.String(), errb.String(), code
-}
-
 // TestGlobalFlagsAfterCommand: --archive, --json and --author work after
 // the command and its arguments.
 func TestGlobalFlagsAfterCommand(t *testing.T) {
@@ -510,28 +495,28 @@ func TestGlobalFlagsAfterCommand(t *testing.T) {
 		{"claim", "add", "--source", "beta", "--subject", "Tidal Network", "--predicate", "launched", "--value", "August 2023", "--quote", "launched in August 2023", "--id", "b", "--archive", archive},
 	}
 	for _, args := range steps {
-		if _, stderr, code := runBare(t, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, "", args...); code != 0 {
 			t.Fatalf("sillok %q: got %d, %q", args, code, stderr)
 		}
 	}
 
-	stdout, stderr, code := runBare(t, "view", "Tidal Network", "--archive", archive, "--json")
+	stdout, stderr, code := runInProcess(t, "", "view", "Tidal Network", "--archive", archive, "--json")
 	var v e2eView
 	if code != 0 || json.Unmarshal([]byte(stdout), &v) != nil || len(v.Entities) != 1 {
 		t.Errorf("view SUBJECT --archive X --json: got %d, %q, %q, want the entity as JSON", code, stdout, stderr)
 	}
 	var cf struct{ Conflicts []e2eConflict }
-	stdout, _, _ = runBare(t, "conflicts", "--json", "--archive", archive)
+	stdout, _, _ = runInProcess(t, "", "conflicts", "--json", "--archive", archive)
 	if json.Unmarshal([]byte(stdout), &cf) != nil || len(cf.Conflicts) != 1 {
 		t.Fatalf("conflicts --json --archive X: got %q, want one conflict", stdout)
 	}
-	if _, stderr, code := runBare(t, "review", cf.Conflicts[0].ID, "--dismiss", "--archive", archive, "--author", "zed"); code != 0 {
+	if _, stderr, code := runInProcess(t, "", "review", cf.Conflicts[0].ID, "--dismiss", "--archive", archive, "--author", "zed"); code != 0 {
 		t.Fatalf("review ID --dismiss --archive X --author zed: got %d, %q", code, stderr)
 	}
 	var log struct {
 		Events []struct{ Author, Type string }
 	}
-	stdout, _, _ = runBare(t, "log", "--archive", archive, "--json")
+	stdout, _, _ = runInProcess(t, "", "log", "--archive", archive, "--json")
 	if err := json.Unmarshal([]byte(stdout), &log); err != nil {
 		t.Fatalf("log --archive X --json: got %q: %v", stdout, err)
 	}
@@ -596,8 +581,7 @@ func TestFlagHelpDefaults(t *testing.T) {
 		}
 	}
 	// And as a user sees it.
-	var out bytes.Buffer
-	if code := run(context.Background(), newApp(&out, io.Discard), []string{"sillok", "view", "--help"}); code != 0 || !strings.Contains(out.String(), "--at value  show the view as it was at this revision (default: the head)\n") {
-		t.Errorf("sillok view --help: exit status %d, %q, want --at's default to be the head", code, out.String())
+	if out, _, code := runInProcess(t, "", "view", "--help"); code != 0 || !strings.Contains(out, "--at value  show the view as it was at this revision (default: the head)\n") {
+		t.Errorf("sillok view --help: exit status %d, %q, want --at's default to be the head", code, out)
 	}
 }

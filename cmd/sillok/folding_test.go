@@ -16,8 +16,8 @@ func TestFoldedNamesStayApart(t *testing.T) {
 	dir := t.TempDir()
 	text := "Disney was founded on October 16, 1923. Disney+ launched on November 12, 2019.\n" +
 		"C appeared in 1972, C++ in 1985 and C# in 2000. Net started in 1995 and Net😀 in 2021.\n"
-	e2eRun(t, archive, "source", "add", e2eWrite(t, dir, "catalog.txt", text), "--id", "catalog", "--lang", "en")
-	e2eRun(t, archive, "predicate", "add", "launched", "--kind", "date")
+	mustRunInProcess(t, archive, "source", "add", e2eWrite(t, dir, "catalog.txt", text), "--id", "catalog", "--lang", "en")
+	mustRunInProcess(t, archive, "predicate", "add", "launched", "--kind", "date")
 	for _, c := range [][3]string{
 		{"Disney", "1923-10-16", "Disney was founded on October 16, 1923"},
 		{"Disney+", "2019-11-12", "Disney+ launched on November 12, 2019"},
@@ -27,7 +27,7 @@ func TestFoldedNamesStayApart(t *testing.T) {
 		{"Net", "1995", "Net started in 1995"},
 		{"Net😀", "2021", "Net😀 in 2021"},
 	} {
-		e2eRun(t, archive, "claim", "add", "--source", "catalog", "--subject", c[0], "--predicate", "launched", "--value", c[1], "--quote", c[2])
+		mustRunInProcess(t, archive, "claim", "add", "--source", "catalog", "--subject", c[0], "--predicate", "launched", "--value", c[1], "--quote", c[2])
 	}
 
 	type entity struct {
@@ -88,12 +88,12 @@ func TestFoldedNamesStayApart(t *testing.T) {
 	if !slices.Equal(got, wantAll) {
 		t.Errorf("conflicts: got %q, want %q (name questions, no value conflicts)", got, wantAll)
 	}
-	if out := e2eRun(t, archive, "view", "Disney+"); !strings.Contains(out, "2019-11-12") || strings.Contains(out, "1923") {
+	if out := mustRunInProcess(t, archive, "view", "Disney+"); !strings.Contains(out, "2019-11-12") || strings.Contains(out, "1923") {
 		t.Errorf("view Disney+: got\n%s\nwant Disney+'s launch only", out)
 	}
 
 	// The distinct declaration removes the question and keeps two entities.
-	e2eRun(t, archive, "alias", "add", "Disney+", "--entity", "Disney", "--kind", "distinct")
+	mustRunInProcess(t, archive, "alias", "add", "Disney+", "--entity", "Disney", "--kind", "distinct")
 	got, byNames = conflicts()
 	if want := slices.DeleteFunc(slices.Clone(wantAll), func(s string) bool { return strings.Contains(s, "Disney") }); !slices.Equal(got, want) {
 		t.Errorf("conflicts after the distinct alias: got %q, want %q", got, want)
@@ -104,8 +104,8 @@ func TestFoldedNamesStayApart(t *testing.T) {
 	}
 
 	// A reviewer's --distinct resolves a question; --same joins two names.
-	e2eRun(t, archive, "review", byNames["C / C++"].ID, "--distinct")
-	e2eRun(t, archive, "review", byNames["Net / Net😀"].ID, "--same")
+	mustRunInProcess(t, archive, "review", byNames["C / C++"].ID, "--distinct")
+	mustRunInProcess(t, archive, "review", byNames["Net / Net😀"].ID, "--same")
 	got, _ = conflicts()
 	if want := []string{"name C / C#", "name C# / C++", "value Net"}; !slices.Equal(got, want) {
 		t.Errorf("conflicts after the reviews: got %q, want %q", got, want)
@@ -119,7 +119,7 @@ func TestFoldedNamesStayApart(t *testing.T) {
 	}
 
 	// An alias declared after the distinct declaration does not join them.
-	e2eRun(t, archive, "alias", "add", "Disney+", "--entity", "Disney", "--kind", "variant")
+	mustRunInProcess(t, archive, "alias", "add", "Disney+", "--entity", "Disney", "--kind", "variant")
 	if ents = view(); len(ents["Disney+"].Facts) != 1 || len(ents["Disney"].Facts) != 1 {
 		t.Errorf("view after a variant alias of two names declared distinct: Disney %+v, Disney+ %+v, want them apart",
 			ents["Disney"], ents["Disney+"])

@@ -23,7 +23,7 @@ func TestFrozenFormat1(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out, errOut, code := runCLI(t, archive, "verify", "--json")
+	out, errOut, code := runInProcess(t, archive, "verify", "--json")
 	if code != 0 {
 		t.Fatalf("verify: exit %d, stderr %s", code, errOut)
 	}
@@ -39,7 +39,7 @@ func TestFrozenFormat1(t *testing.T) {
 		t.Errorf("verify = %+v, want ok with 54 events and 29 claims", rep)
 	}
 
-	out, errOut, code = runCLI(t, archive, "conflicts", "--status", "all", "--json")
+	out, errOut, code = runInProcess(t, archive, "conflicts", "--status", "all", "--json")
 	if code != 0 {
 		t.Fatalf("conflicts: exit %d, stderr %s", code, errOut)
 	}

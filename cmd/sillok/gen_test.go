@@ -10,33 +10,13 @@ import (
 	sillokarchive "github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen"
+	"github.com/sillok/sillok/internal/gen/gentest"
 )
-
-// mustGenerate runs the generator into a new temporary directory.
-func mustGenerate(tb testing.TB, claims int, seed uint64) (string, gen.Summary) {
-	tb.Helper()
-	dir := filepath.Join(tb.TempDir(), "gen")
-	sum, err := gen.Generate(dir, gen.Options{Claims: claims, Seed: seed})
-	if err != nil {
-		tb.Fatalf("generate(%d claims, seed %d): %v", claims, seed, err)
-	}
-	return dir, sum
-}
-
-// readTruth reads dir/truth.yaml.
-func readTruth(tb testing.TB, dir string) *gen.Truth {
-	tb.Helper()
-	t, err := gen.ReadTruth(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return t
-}
 
 // TestGenLoad loads a small generated set as the commands would, and
 // checks that every claim landed and verify passes.
 func TestGenLoad(t *testing.T) {
-	dir, sum := mustGenerate(t, 1500, 11)
+	dir, sum := gentest.Generate(t, 1500, 11)
 	archive := filepath.Join(t.TempDir(), "gen.db")
 	a := newApp(nil, nil)
 	a.now = eventstest.StepClock(eventstest.Epoch)
@@ -63,7 +43,7 @@ func TestGenLoad(t *testing.T) {
 // TestGenCommand runs `sillok gen --load` and checks its JSON report.
 func TestGenCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "set")
-	stdout, stderr, code := runCLI(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "400", "--seed", "5", dir, "--load", "--json")
+	stdout, stderr, code := runInProcess(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "400", "--seed", "5", dir, "--load", "--json")
 	if code != 0 {
 		t.Fatalf("sillok gen: exit status %d, stderr %q", code, stderr)
 	}
@@ -82,7 +62,7 @@ func TestGenCommand(t *testing.T) {
 			t.Errorf("gen did not write %s: %v", f, err)
 		}
 	}
-	_, stderr, code = runCLI(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "10", dir)
+	_, stderr, code = runInProcess(t, filepath.Join(t.TempDir(), "unused.db"), "gen", "--claims", "10", dir)
 	assertCleanError(t, "", stderr, code, 1, dir+" is not empty: give gen a new directory")
 	if !slices.Contains([]int{1}, code) {
 		t.Errorf("gen into a used directory: exit status %d, want 1", code)

@@ -27,17 +27,17 @@ func relIntegrityArchive(t *testing.T) (string, events.Revision) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "integrity.db")
 	g := relCorpus{ledgers: 4, perLedger: 100, entries: 400, planted: 8}
-	if _, stderr, code := runCLI(t, path, "init"); code != 0 {
+	if _, stderr, code := runInProcess(t, path, "init"); code != 0 {
 		t.Fatalf("init: %s", stderr)
 	}
 	for _, args := range g.writeSources(t, dir) {
-		if _, stderr, code := runCLI(t, path, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, path, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
 	claims := filepath.Join(dir, "claims.json")
 	relWriteClaims(t, claims, true, append(g.claims("i", 0, 1100), g.plantedClaims("i")...))
-	if _, stderr, code := runCLI(t, path, "claim", "import", claims); code != 0 {
+	if _, stderr, code := runInProcess(t, path, "claim", "import", claims); code != 0 {
 		t.Fatalf("import: %s", stderr)
 	}
 	return path, relHead(t, path)
@@ -46,7 +46,7 @@ func relIntegrityArchive(t *testing.T) (string, events.Revision) {
 // relVerify runs verify --json in this process.
 func relVerify(t *testing.T, path string, flags ...string) (relVerifyReport, int) {
 	t.Helper()
-	stdout, stderr, code := runCLI(t, path, append([]string{"verify", "--json"}, flags...)...)
+	stdout, stderr, code := runInProcess(t, path, append([]string{"verify", "--json"}, flags...)...)
 	var rep relVerifyReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("verify --json printed %q (stderr %q): %v", stdout, stderr, err)
@@ -282,21 +282,21 @@ func TestIntegrity(t *testing.T) {
 				t.Fatalf("verify %v: got exit status %d, ok %v, want 1 and not ok", flags, code, rep.OK)
 			}
 			relWantProblems(t, "verify", rep.Problems, tt.want)
-			stdout, stderr, code := runCLI(t, path, append([]string{"verify"}, flags...)...)
+			stdout, stderr, code := runInProcess(t, path, append([]string{"verify"}, flags...)...)
 			if code != 1 || !strings.Contains(stdout, "PROBLEM revision ") || !strings.Contains(stderr, "verify found") {
 				t.Errorf("verify: got exit status %d, %q, %q, want 1, the problems and a summary", code, stdout, stderr)
 			}
 
 			// A read on a tampered log still answers or fails clearly.
 			for _, args := range [][]string{{"view", "--json"}, {"conflicts", "--json"}, {"log", "--json"}} {
-				stdout, stderr, code := runCLI(t, path, args...)
+				stdout, stderr, code := runInProcess(t, path, args...)
 				if code != 0 {
 					assertCleanError(t, stdout, stderr, code, 1)
 				}
 			}
 
 			before, _ := os.ReadFile(path)
-			stdout, stderr, code = runCLI(t, path, "rebuild", "--json")
+			stdout, stderr, code = runInProcess(t, path, "rebuild", "--json")
 			t.Logf("rebuild: exit status %d, %s%s", code, strings.Join(strings.Fields(stdout), " "), stderr)
 			var reb struct {
 				Revision events.Revision   `json:"revision"`

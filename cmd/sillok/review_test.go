@@ -147,15 +147,15 @@ func newReviewArchive(t *testing.T) *reviewArchive {
 // do runs a command that changes the archive and snapshots the result.
 func (r *reviewArchive) do(t *testing.T, args ...string) string {
 	t.Helper()
-	out := e2eRun(t, r.path, args...)
+	out := mustRunInProcess(t, r.path, args...)
 	r.snap(t)
 	return out
 }
 
 func (r *reviewArchive) snap(t *testing.T) {
 	t.Helper()
-	view := e2eRun(t, r.path, "view", "--json")
-	conflicts := e2eRun(t, r.path, "conflicts", "--json", "--status", "all")
+	view := mustRunInProcess(t, r.path, "view", "--json")
+	conflicts := mustRunInProcess(t, r.path, "conflicts", "--json", "--status", "all")
 	var doc struct{ Revision events.Revision }
 	if err := json.Unmarshal([]byte(view), &doc); err != nil {
 		t.Fatalf("view --json printed %q: %v", view, err)
@@ -288,7 +288,7 @@ func TestReview(t *testing.T) {
 			resolved[0].Verdict.Claim != "b-launched" || resolved[0].Verdict.Author != "kim" || resolved[0].Verdict.Note != "the summit was in August" {
 			t.Errorf("conflicts --status resolved: got %+v, want only %s with the verdict", resolved, launched.ID)
 		}
-		if out := e2eRun(t, r.path, "conflicts", "--status", "resolved"); !strings.Contains(out, launched.ID) || !strings.Contains(out, "resolved") {
+		if out := mustRunInProcess(t, r.path, "conflicts", "--status", "resolved"); !strings.Contains(out, launched.ID) || !strings.Contains(out, "resolved") {
 			t.Errorf("conflicts --status resolved: got\n%s\nwant %s listed as resolved", out, launched.ID)
 		}
 		if c := e2eClaims(t, r.path)["a-launched"]; c.Status != "rejected" || !strings.Contains(c.Reason, launched.ID) {
@@ -297,7 +297,7 @@ func TestReview(t *testing.T) {
 		if c := e2eClaims(t, r.path)["b-launched"]; c.Status != "standing" {
 			t.Errorf("claim list: b-launched: got status %q, want standing", c.Status)
 		}
-		if out := e2eRun(t, r.path, "claim", "list", "--subject", "Tidal Network"); !strings.Contains(out, "[REJECTED: ") {
+		if out := mustRunInProcess(t, r.path, "claim", "list", "--subject", "Tidal Network"); !strings.Contains(out, "[REJECTED: ") {
 			t.Errorf("claim list: got\n%s\nwant a-launched marked rejected", out)
 		}
 
@@ -325,10 +325,10 @@ func TestReview(t *testing.T) {
 			}
 		}
 
-		if out := e2eRun(t, r.path, "log", "--from", strconv.FormatUint(uint64(acceptRev), 10)); !strings.Contains(out, "review "+launched.ID+" by kim: accepted b-launched") {
+		if out := mustRunInProcess(t, r.path, "log", "--from", strconv.FormatUint(uint64(acceptRev), 10)); !strings.Contains(out, "review "+launched.ID+" by kim: accepted b-launched") {
 			t.Errorf("log: got\n%s\nwant \"review %s by kim: accepted b-launched\"", out, launched.ID)
 		}
-		show := e2eRun(t, r.path, "conflicts", "show", launched.ID)
+		show := mustRunInProcess(t, r.path, "conflicts", "show", launched.ID)
 		for _, w := range []string{"resolved", "verdict: accepted b-launched", "by kim", "the summit was in August", "[REJECTED]"} {
 			if !strings.Contains(show, w) {
 				t.Errorf("conflicts show: got\n%s\nwant it to contain %q", show, w)
@@ -337,7 +337,7 @@ func TestReview(t *testing.T) {
 	})
 
 	step(t, "Diff", func(t *testing.T) {
-		out := e2eRun(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), strconv.FormatUint(uint64(acceptRev), 10), "--json")
+		out := mustRunInProcess(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), strconv.FormatUint(uint64(acceptRev), 10), "--json")
 		checkGolden(t, "diff-review.json", out)
 		var ch struct {
 			From, To events.Revision
@@ -363,19 +363,19 @@ func TestReview(t *testing.T) {
 		}
 
 		// The second revision defaults to the head.
-		if got := e2eRun(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), "--json"); got != out {
+		if got := mustRunInProcess(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), "--json"); got != out {
 			t.Errorf("diff %d --json: got\n%s\nwant the same as diff %d %d:\n%s", start, got, start, acceptRev, out)
 		}
-		text := e2eRun(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), "--text")
+		text := mustRunInProcess(t, r.path, "diff", strconv.FormatUint(uint64(start), 10), "--text")
 		for _, w := range []string{"--- view at 21\n", "+++ view at 22\n", "\n@@ -", "\n-  launched:", "\n+  launched:", "2023-08"} {
 			if !strings.Contains(text, w) {
 				t.Errorf("diff --text: got\n%s\nwant it to contain %q", text, w)
 			}
 		}
-		if got := e2eRun(t, r.path, "diff", "5", "5", "--text"); got != "the views are the same\n" {
+		if got := mustRunInProcess(t, r.path, "diff", "5", "5", "--text"); got != "the views are the same\n" {
 			t.Errorf("diff 5 5 --text: got %q, want the views are the same", got)
 		}
-		human := e2eRun(t, r.path, "diff", strconv.FormatUint(uint64(start), 10))
+		human := mustRunInProcess(t, r.path, "diff", strconv.FormatUint(uint64(start), 10))
 		for _, w := range []string{"resolved " + launched.ID, "resolved " + temporal.ID, "~ Tidal Network / launched"} {
 			if !strings.Contains(human, w) {
 				t.Errorf("diff: got\n%s\nwant it to contain %q", human, w)
@@ -404,10 +404,10 @@ func TestReview(t *testing.T) {
 		if c.Status != "open" || !c.Reopened || !slices.Contains(c.Joined, "g-feb") || c.Verdict == nil || c.Verdict.Claim != "b-launched" {
 			t.Errorf("after a contradicting claim: got %+v, want open, reopened, g-feb joined, the earlier verdict kept", c)
 		}
-		if out := e2eRun(t, r.path, "conflicts"); !strings.Contains(out, launched.ID) || !strings.Contains(out, "reopened") {
+		if out := mustRunInProcess(t, r.path, "conflicts"); !strings.Contains(out, launched.ID) || !strings.Contains(out, "reopened") {
 			t.Errorf("conflicts: got\n%s\nwant %s listed as reopened", out, launched.ID)
 		}
-		show := e2eRun(t, r.path, "conflicts", "show", launched.ID)
+		show := mustRunInProcess(t, r.path, "conflicts", "show", launched.ID)
 		for _, w := range []string{"reopened", "verdict: accepted b-launched at revision " + strconv.FormatUint(uint64(acceptRev), 10), "by kim", "g-feb", "joined the conflict"} {
 			if !strings.Contains(show, w) {
 				t.Errorf("conflicts show: got\n%s\nwant it to contain %q", show, w)
@@ -441,7 +441,7 @@ func TestReview(t *testing.T) {
 				t.Errorf("%s after --dismiss: got %s, want standing", id, c.Status)
 			}
 		}
-		if out := e2eRun(t, r.path, "log", "--from", strconv.FormatUint(uint64(e2eHead(t, r.path)), 10)); !strings.Contains(out, "review "+budget.ID+" by lee: dismissed") {
+		if out := mustRunInProcess(t, r.path, "log", "--from", strconv.FormatUint(uint64(e2eHead(t, r.path)), 10)); !strings.Contains(out, "review "+budget.ID+" by lee: dismissed") {
 			t.Errorf("log: got\n%s\nwant the dismissal", out)
 		}
 		// Any new contradicting value reopens a dismissed conflict.
@@ -461,7 +461,7 @@ func TestReview(t *testing.T) {
 		if claims["c-venue"].Status != "rejected" || claims["b-venue"].Status != "standing" {
 			t.Errorf("after --reject c-venue: got c-venue %s, b-venue %s, want rejected, standing", claims["c-venue"].Status, claims["b-venue"].Status)
 		}
-		if out := e2eRun(t, r.path, "view", "Lisbon summit"); !strings.Contains(out, "Lisbon") || !strings.Contains(out, "[resolved") {
+		if out := mustRunInProcess(t, r.path, "view", "Lisbon summit"); !strings.Contains(out, "Lisbon") || !strings.Contains(out, "[resolved") {
 			t.Errorf("view: got\n%s\nwant the venue Lisbon, resolved", out)
 		}
 	})
@@ -497,7 +497,7 @@ func TestReview(t *testing.T) {
 		if n != 1 {
 			t.Errorf("view after --same: got %d coalition entities, want 1", n)
 		}
-		if out := e2eRun(t, r.path, "log", "--from", strconv.FormatUint(uint64(e2eHead(t, r.path)), 10)); !strings.Contains(out, "review "+coalition.ID+" by kim: same: ") {
+		if out := mustRunInProcess(t, r.path, "log", "--from", strconv.FormatUint(uint64(e2eHead(t, r.path)), 10)); !strings.Contains(out, "review "+coalition.ID+" by kim: same: ") {
 			t.Errorf("log: got\n%s\nwant the same-entity verdict", out)
 		}
 	})
@@ -580,10 +580,10 @@ func TestReview(t *testing.T) {
 				continue
 			}
 			at := strconv.FormatUint(uint64(rev), 10)
-			if got := e2eRun(t, r.path, "view", "--json", "--at", at); got != want[0] {
+			if got := mustRunInProcess(t, r.path, "view", "--json", "--at", at); got != want[0] {
 				t.Errorf("view --at %d --json:\n%s", rev, provenance.UnifiedDiff("at the time", "--at", want[0], got))
 			}
-			if got := e2eRun(t, r.path, "conflicts", "--json", "--status", "all", "--at", at); got != want[1] {
+			if got := mustRunInProcess(t, r.path, "conflicts", "--json", "--status", "all", "--at", at); got != want[1] {
 				t.Errorf("conflicts --at %d --json --status all:\n%s", rev, provenance.UnifiedDiff("at the time", "--at", want[1], got))
 			}
 		}
@@ -642,14 +642,14 @@ func TestReviewOverrideDemo(t *testing.T) {
 	accepted := e2eHead(t, archive)
 	e2eFail(t, archive, 1, []string{"already resolved", "accept jp-launched", "dismiss (hl-launched would stand again)", "--override"}, "review", cf.ID, "--dismiss")
 
-	e2eRun(t, archive, "review", cf.ID, "--dismiss", "--override", "--note", "two stages of one launch")
+	mustRunInProcess(t, archive, "review", cf.ID, "--dismiss", "--override", "--note", "two stages of one launch")
 	dismissed := e2eHead(t, archive)
 	value, status, rejected, values := demoLaunched(t, archive)
 	if value != nil || status != "resolved" || len(rejected) != 0 || !slices.Contains(values, "2023-04") || !slices.Contains(values, "2023-08") {
 		t.Errorf("after the dismissal: value %v, status %q, rejected %v, values %v; want no value, resolved, nothing rejected, 2023-04 and 2023-08",
 			strp(value), status, rejected, values)
 	}
-	if out := e2eRun(t, archive, "view", "Disruptive Technology Protection Network"); strings.Contains(out, "rejected: hl-launched") {
+	if out := mustRunInProcess(t, archive, "view", "Disruptive Technology Protection Network"); strings.Contains(out, "rejected: hl-launched") {
 		t.Errorf("after the dismissal the view still shows hl-launched rejected:\n%s", out)
 	}
 	var ch e2eDiff
@@ -674,10 +674,10 @@ func TestReviewOverrideDemo(t *testing.T) {
 	// the summit, and "first meeting on the day of the launch".
 	if !changed || !reviewed || opened == 0 {
 		t.Errorf("diff %d %d: got %s; want the launch date changed 2023-08 → 2023-04 | 2023-08, conflict %s reviewed, temporal conflicts opened",
-			accepted, dismissed, e2eRun(t, archive, "diff", strconv.FormatUint(uint64(accepted), 10), strconv.FormatUint(uint64(dismissed), 10)), cf.ID)
+			accepted, dismissed, mustRunInProcess(t, archive, "diff", strconv.FormatUint(uint64(accepted), 10), strconv.FormatUint(uint64(dismissed), 10)), cf.ID)
 	}
 
-	e2eRun(t, archive, "review", cf.ID, "--accept", "hl-launched", "--override")
+	mustRunInProcess(t, archive, "review", cf.ID, "--accept", "hl-launched", "--override")
 	value, _, rejected, _ = demoLaunched(t, archive)
 	if strp(value) != `"2023-04"` || !slices.Contains(rejected, "jp-launched") || slices.Contains(rejected, "hl-launched") {
 		t.Errorf("after accepting hl-launched: value %v, rejected %v; want 2023-04, jp-launched rejected, hl-launched not", strp(value), rejected)
@@ -689,7 +689,7 @@ func TestReviewOverrideDemo(t *testing.T) {
 func TestReviewSameAliasOrigin(t *testing.T) {
 	_, _, archive := runDemo(t)
 	cf := (&reviewArchive{path: archive}).conflict(t, "name", "Freedom Online Coalition", "Online Freedom Coalition")
-	e2eRun(t, archive, "review", cf.ID, "--same", "--note", "machine translation reordered the words")
+	mustRunInProcess(t, archive, "review", cf.ID, "--same", "--note", "machine translation reordered the words")
 	rev := e2eHead(t, archive)
 	var doc struct {
 		Entities []struct {
@@ -717,7 +717,7 @@ func TestReviewSameAliasOrigin(t *testing.T) {
 		t.Fatalf("view --json: no alias Online Freedom Coalition in %+v", doc)
 	}
 	want := "Online Freedom Coalition (same, by review at revision " + strconv.FormatUint(uint64(rev), 10) + ")"
-	if out := e2eRun(t, archive, "view", "Freedom Online Coalition"); !strings.Contains(out, want) {
+	if out := mustRunInProcess(t, archive, "view", "Freedom Online Coalition"); !strings.Contains(out, want) {
 		t.Errorf("view: got\n%s\nwant it to contain %q", out, want)
 	}
 }
@@ -727,9 +727,9 @@ func TestReviewSameAliasOrigin(t *testing.T) {
 // claim on import, and that nothing is appended.
 func TestReviewSelfRelation(t *testing.T) {
 	archive, dir := e2eArchive(t), t.TempDir()
-	e2eRun(t, archive, "source", "add", e2eWrite(t, dir, "loop.txt", "The Loop launched after the Loop was announced.\n"),
+	mustRunInProcess(t, archive, "source", "add", e2eWrite(t, dir, "loop.txt", "The Loop launched after the Loop was announced.\n"),
 		"--id", "loop-news", "--published", "2024-02-01")
-	e2eRun(t, archive, "predicate", "add", "launched", "--kind", "date")
+	mustRunInProcess(t, archive, "predicate", "add", "launched", "--kind", "date")
 	head := e2eHead(t, archive)
 	claims := e2eWrite(t, dir, "claims.yaml", `source: loop-news
 claims:

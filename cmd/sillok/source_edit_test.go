@@ -39,7 +39,7 @@ claims:
 		{"source", "add", wire, "--id", "wire", "--lang", "en", "--published", "2023-09-01"},
 		{"claim", "import", claims},
 	} {
-		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, archive, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -103,7 +103,7 @@ func TestSourceMetadataRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := fileSum(t, archive)
-			stdout, stderr, code := runCLI(t, archive, tc.args...)
+			stdout, stderr, code := runInProcess(t, archive, tc.args...)
 			if code != tc.code {
 				t.Errorf("exit status %d, want %d; stderr %q", code, tc.code, stderr)
 			}
@@ -124,7 +124,7 @@ func TestSourceMetadataRefused(t *testing.T) {
 		})
 	}
 	// The same bytes with the same (or part of the) metadata: a no-op.
-	stdout, stderr, code := runCLI(t, archive, "--json", "source", "add", gazette, "--published", "2025-01-10", "--lang", "en")
+	stdout, stderr, code := runInProcess(t, archive, "--json", "source", "add", gazette, "--published", "2025-01-10", "--lang", "en")
 	var res struct {
 		ID      string `json:"id"`
 		Created bool   `json:"created"`
@@ -140,12 +140,12 @@ func TestSourceMetadataRefused(t *testing.T) {
 // with the corrected metadata is a no-op.
 func TestSourceEdit(t *testing.T) {
 	archive, gazette := sourceEditArchive(t)
-	out, stderr, code := runCLI(t, archive, "conflicts")
+	out, stderr, code := runInProcess(t, archive, "conflicts")
 	if code != 0 || !strings.Contains(out, "held: 2024-08 (gazette) vs 2023-08-18 (wire)") {
 		t.Fatalf("before the edit: conflicts = %q, %q", out, stderr)
 	}
 	before := relHead(t, archive)
-	out, stderr, code = runCLI(t, archive, "--author", "kim", "source", "edit", "gazette", "--published", "2024-04-26", "--note", "the print edition's date")
+	out, stderr, code = runInProcess(t, archive, "--author", "kim", "source", "edit", "gazette", "--published", "2024-04-26", "--note", "the print edition's date")
 	if code != 0 {
 		t.Fatalf("source edit: %d %s", code, stderr)
 	}
@@ -155,20 +155,20 @@ func TestSourceEdit(t *testing.T) {
 			t.Errorf("source edit printed %q, want %q", out, w)
 		}
 	}
-	if out, _, _ := runCLI(t, archive, "conflicts"); !strings.Contains(out, "no conflicts") {
+	if out, _, _ := runInProcess(t, archive, "conflicts"); !strings.Contains(out, "no conflicts") {
 		t.Errorf("after the edit: conflicts = %q, want none", out)
 	}
-	if out, _, _ := runCLI(t, archive, "conflicts", "--at", fmt.Sprint(before)); !strings.Contains(out, "2024-08 (gazette)") {
+	if out, _, _ := runInProcess(t, archive, "conflicts", "--at", fmt.Sprint(before)); !strings.Contains(out, "2024-08 (gazette)") {
 		t.Errorf("conflicts --at %d = %q, want the conflict as it was", before, out)
 	}
-	out, _, _ = runCLI(t, archive, "source", "show", "gazette")
+	out, _, _ = runInProcess(t, archive, "source", "show", "gazette")
 	for _, w := range []string{"published:        2024-04-26", "corrections:", "by kim: published 2024-04-26 (the print edition's date)",
 		"needs a look:", "gazette-held"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("source show = %q, want %q", out, w)
 		}
 	}
-	out, _, _ = runCLI(t, archive, "--json", "source", "show", "gazette")
+	out, _, _ = runInProcess(t, archive, "--json", "source", "show", "gazette")
 	var shown struct {
 		Published string `json:"published"`
 		Edits     []struct {
@@ -188,15 +188,15 @@ func TestSourceEdit(t *testing.T) {
 		len(shown.NeedsLook) != 1 || shown.NeedsLook[0].Claim != "gazette-held" || shown.NeedsLook[0].Date != "2023-08" {
 		t.Errorf("source show --json = %s", out)
 	}
-	out, _, _ = runCLI(t, archive, "source", "list")
+	out, _, _ = runInProcess(t, archive, "source", "list")
 	if !strings.Contains(out, "2024-04-26") || !strings.Contains(out, "(corrected)") {
 		t.Errorf("source list = %q, want the corrected date, marked", out)
 	}
-	out, _, _ = runCLI(t, archive, "log", "--from", fmt.Sprint(before+1))
+	out, _, _ = runInProcess(t, archive, "log", "--from", fmt.Sprint(before+1))
 	if !strings.Contains(out, "source gazette corrected (edit 1): published") {
 		t.Errorf("log = %q, want the correction summarized", out)
 	}
-	if _, stderr, code := runCLI(t, archive, "source", "add", gazette, "--published", "2024-04-26"); code != 0 {
+	if _, stderr, code := runInProcess(t, archive, "source", "add", gazette, "--published", "2024-04-26"); code != 0 {
 		t.Errorf("re-add with the corrected date: %d %s, want a no-op", code, stderr)
 	}
 	if rep, code := relVerify(t, archive); code != 0 {
@@ -211,7 +211,7 @@ func TestAliasCycleRefused(t *testing.T) {
 		{"alias", "add", "A", "--entity", "B", "--kind", "variant"},
 		{"alias", "add", "B", "--entity", "C", "--kind", "variant"},
 	} {
-		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, archive, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -228,7 +228,7 @@ func TestAliasCycleRefused(t *testing.T) {
 		{[]string{"claim", "import", file}, `aliases.yaml:3:5: alias "Y": declaring "Y" an alias of "X" would make a circular alias chain: Y → X → Y`},
 	} {
 		before := fileSum(t, archive)
-		stdout, stderr, code := runCLI(t, archive, tc.args...)
+		stdout, stderr, code := runInProcess(t, archive, tc.args...)
 		if code != 1 || stdout != "" || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1 and %q", tc.args, code, stdout, stderr, tc.want)
 		}
@@ -236,7 +236,7 @@ func TestAliasCycleRefused(t *testing.T) {
 			t.Errorf("%v: the archive changed", tc.args)
 		}
 	}
-	if out, stderr, code := runCLI(t, archive, "alias", "add", "A", "--entity", "B", "--kind", "variant"); code != 0 || !strings.Contains(out, "already declared") {
+	if out, stderr, code := runInProcess(t, archive, "alias", "add", "A", "--entity", "B", "--kind", "variant"); code != 0 || !strings.Contains(out, "already declared") {
 		t.Errorf("re-declaring: %d %q %q, want a no-op", code, out, stderr)
 	}
 }

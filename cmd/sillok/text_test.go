@@ -74,15 +74,15 @@ func assertNoForgery(t *testing.T, what, out string, wantLines int) {
 
 func TestLogEscapesStoredText(t *testing.T) {
 	archive := newArchive(t, seedForged)
-	out := e2eRun(t, archive, "log")
+	out := mustRunInProcess(t, archive, "log")
 	assertNoForgery(t, "log", out, 6)
 	for _, want := range []string{`Network\n     9  2026`, `launched\u202e`, `Entity\u2028forged`, `misread\n     9`, `"Net\u2029work"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log does not show %s escaped:\n%s", want, out)
 		}
 	}
-	assertNoForgery(t, "claim list", e2eRun(t, archive, "claim", "list"), 2)
-	view := e2eRun(t, archive, "view", "Network"+forgedLine)
+	assertNoForgery(t, "claim list", mustRunInProcess(t, archive, "claim", "list"), 2)
+	view := mustRunInProcess(t, archive, "view", "Network"+forgedLine)
 	assertNoForgery(t, "view", view, -1)
 	if !strings.Contains(view, `launched\u202e:`) || !strings.Contains(view, `Entity\u2028forged`) {
 		t.Errorf("view does not show the escaped predicate and value:\n%s", view)

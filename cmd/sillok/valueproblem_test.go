@@ -42,15 +42,15 @@ func TestVerifyValueProblems(t *testing.T) {
 		}
 		return nil
 	})
-	if out := e2eRun(t, archive, "verify"); !strings.Contains(out, "ok") {
+	if out := mustRunInProcess(t, archive, "verify"); !strings.Contains(out, "ok") {
 		t.Errorf("verify: %s", out)
 	}
-	stdout, stderr, code := runCLI(t, archive, "verify", "--replay")
+	stdout, stderr, code := runInProcess(t, archive, "verify", "--replay")
 	want := `revision 3, claim c1: its date "2021-05-32" does not parse`
 	if code != 1 || !strings.Contains(stdout+stderr, want) {
 		t.Errorf("verify --replay: exit %d, stdout %q, stderr %q; want exit 1 and %q", code, stdout, stderr, want)
 	}
-	if out := e2eRun(t, archive, "view", "Port"); !strings.Contains(out, "2021-05-32") {
+	if out := mustRunInProcess(t, archive, "view", "Port"); !strings.Contains(out, "2021-05-32") {
 		t.Errorf("view Port: %s", out)
 	}
 }

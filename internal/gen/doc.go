@@ -17,9 +17,11 @@
 // vocabulary grows much more slowly than the names. The planted contradictions and
 // non-contradictions are listed in truth.yaml.
 //
-// Generate writes the files; it does not load them: the caller does, as
-// `sillok init`, `sillok source add` for each entry of the manifest
-// (ReadManifest, in load order) and `sillok claim import` for each claims
-// file (ClaimsFiles, in load order) would. ReadTruth reads the ground truth
-// back for accuracy tests.
+// Generate writes the files; it does not load them: Load does, into an
+// archive opened through package archive, as `sillok source add` for each
+// entry of the manifest (ReadManifest, in load order) and `sillok claim
+// import` for each claims file (ClaimsFiles, in load order) would.
+// ReadTruth reads the ground truth back for accuracy tests; package
+// gentest holds the helpers the tests and benchmarks of several packages
+// share.
 package gen

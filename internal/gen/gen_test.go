@@ -11,30 +11,10 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/internal/gen"
+	"github.com/sillok/sillok/internal/gen/gentest"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance/claimsfile"
 )
-
-// mustGenerate runs the generator into a new temporary directory.
-func mustGenerate(tb testing.TB, claims int, seed uint64) (string, gen.Summary) {
-	tb.Helper()
-	dir := filepath.Join(tb.TempDir(), "gen")
-	sum, err := gen.Generate(dir, gen.Options{Claims: claims, Seed: seed})
-	if err != nil {
-		tb.Fatalf("generate(%d claims, seed %d): %v", claims, seed, err)
-	}
-	return dir, sum
-}
-
-// readTruth reads dir/truth.yaml.
-func readTruth(tb testing.TB, dir string) *gen.Truth {
-	tb.Helper()
-	t, err := gen.ReadTruth(dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return t
-}
 
 // treeDigest hashes every file under dir with its relative name.
 func treeDigest(tb testing.TB, dir string) string {
@@ -66,9 +46,9 @@ func treeDigest(tb testing.TB, dir string) string {
 const pinnedDigest = "14eadefe72f69992f2b835c5323c5173084025dc7206f34c49fc60edf0b50977"
 
 func TestGenDeterministic(t *testing.T) {
-	a, sa := mustGenerate(t, 3000, 7)
-	b, sb := mustGenerate(t, 3000, 7)
-	c, _ := mustGenerate(t, 3000, 8)
+	a, sa := gentest.Generate(t, 3000, 7)
+	b, sb := gentest.Generate(t, 3000, 7)
+	c, _ := gentest.Generate(t, 3000, 8)
 	if treeDigest(t, a) != treeDigest(t, b) {
 		t.Errorf("two runs with seed 7 wrote different files")
 	}
@@ -124,14 +104,14 @@ func parseGenerated(tb testing.TB, dir string) []*claimsfile.File {
 // projections.NameIndex finds alike are exactly the planted look-alikes
 // (conflicts, mistranslation aliases and distinct declarations).
 func TestGenNamesLookAlikeOnlyWherePlanted(t *testing.T) {
-	dir, _ := mustGenerate(t, 20000, 3)
+	dir, _ := gentest.Generate(t, 20000, 3)
 	checkGeneratedNames(t, dir)
 }
 
 // checkGeneratedNames checks the names of the set in dir against its
 // planted look-alikes.
 func checkGeneratedNames(t *testing.T, dir string) {
-	truth := readTruth(t, dir)
+	truth := gentest.Truth(t, dir)
 	ix := projections.NewNameIndex()
 	var n int
 	for _, f := range parseGenerated(t, dir) {

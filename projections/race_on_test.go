@@ -1,6 +1,6 @@
 //go:build race
 
-package main
+package projections_test
 
 // raceDetector is true when the tests run with -race, which slows them
 // several times over.

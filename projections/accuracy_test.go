@@ -1,27 +1,22 @@
-package main
+package projections_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen"
+	"github.com/sillok/sillok/internal/gen/gentest"
 	"github.com/sillok/sillok/projections"
 )
 
-// benchLarge reports whether the large sizes (1M claims in benchmarks,
-// 100k in the accuracy test) are asked for, with SILLOK_BENCH_LARGE=1.
-func benchLarge() bool { return os.Getenv("SILLOK_BENCH_LARGE") == "1" }
-
-// TestAccuracy generates a set with planted contradictions, loads it as the
-// commands would, and checks the conflicts of the head revision against the
-// generator's ground truth (truth.yaml):
+// TestAccuracy generates a set with planted contradictions, loads it
+// through package archive (gen.Load: each source added, each claims file
+// imported, one transaction each), and checks the conflicts of the head
+// revision against the generator's ground truth (truth.yaml):
 //
 //   - every planted conflict is found, by kind and identity (value: subject
 //     and predicate; temporal: the relation claim and the two date claims;
@@ -36,30 +31,24 @@ func benchLarge() bool { return os.Getenv("SILLOK_BENCH_LARGE") == "1" }
 // is left out with -short, and under the race detector unless
 // SILLOK_BENCH_LARGE=1 (CI runs it once more without -race).
 //
-// The check is gen.Check's. The test stays in cmd/sillok only because
-// loading the set needs the claims import, which is the command's until
-// package archive has it; then it moves beside the projection.
+// The check is gen.Check's.
 func TestAccuracy(t *testing.T) {
 	sizes := []int{10_000, 100_000}
 	switch {
 	case testing.Short():
 		sizes = []int{2_000}
-	case raceDetector && !benchLarge():
+	case raceDetector && !gentest.Large():
 		sizes = []int{10_000}
 	}
 	for _, n := range sizes {
 		t.Run(fmt.Sprintf("claims=%d", n), func(t *testing.T) {
 			start := time.Now()
-			dir, sum := mustGenerate(t, n, 1)
-			archive := filepath.Join(t.TempDir(), "accuracy.db")
-			a := newApp(nil, nil)
-			a.now = eventstest.StepClock(eventstest.Epoch)
-			if err := loadGenerated(a, archive, dir); err != nil {
-				t.Fatalf("loadGenerated: %v", err)
-			}
+			dir, sum := gentest.Generate(t, n, 1)
+			path := filepath.Join(t.TempDir(), "accuracy.db")
+			gentest.Load(t, path, dir)
 			loaded := time.Now()
-			an := analyzeArchive(t, a, archive)
-			truth := readTruth(t, dir)
+			an := projections.Analyze(gentest.HeadState(t, path))
+			truth := gentest.Truth(t, dir)
 			rep := gen.Check(an, truth)
 			t.Logf("%d claims, %d sources: generated and loaded in %s, analyzed in %s",
 				sum.Claims, sum.Sources, loaded.Sub(start).Round(time.Millisecond), time.Since(loaded).Round(time.Millisecond))
@@ -75,42 +64,15 @@ func TestAccuracy(t *testing.T) {
 	}
 }
 
-// analyzeArchive analyzes the head state of an archive.
-func analyzeArchive(tb testing.TB, a *app, archive string) *projections.Analysis {
-	tb.Helper()
-	log, err := events.Open(archive, events.Options{ReadOnly: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer log.Close()
-	var an *projections.Analysis
-	err = log.View(func(tx *events.Tx) error {
-		st, _, err := a.store().Head(tx)
-		if err != nil {
-			return err
-		}
-		an = projections.Analyze(st)
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return an
-}
-
 // TestAccuracyChecker makes sure the checker itself fails when it should:
 // a conflict removed from the analysis is reported missing, and one added
 // is reported unexpected.
 func TestAccuracyChecker(t *testing.T) {
-	dir, _ := mustGenerate(t, 3000, 2)
-	archive := filepath.Join(t.TempDir(), "checker.db")
-	a := newApp(nil, nil)
-	a.now = eventstest.StepClock(eventstest.Epoch)
-	if err := loadGenerated(a, archive, dir); err != nil {
-		t.Fatal(err)
-	}
-	an := analyzeArchive(t, a, archive)
-	truth := readTruth(t, dir)
+	dir, _ := gentest.Generate(t, 3000, 2)
+	path := filepath.Join(t.TempDir(), "checker.db")
+	gentest.Load(t, path, dir)
+	an := projections.Analyze(gentest.HeadState(t, path))
+	truth := gentest.Truth(t, dir)
 	if rep := gen.Check(an, truth); len(rep.Problems) > 0 || rep.Unexpected > 0 {
 		t.Fatalf("the unchanged analysis does not check out: %v", rep.Problems)
 	}

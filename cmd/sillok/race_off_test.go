@@ -1,7 +1,0 @@
-//go:build !race
-
-package main
-
-// raceDetector is true when the tests run with -race, which slows them
-// several times over.
-const raceDetector = false

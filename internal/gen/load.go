@@ -1,0 +1,62 @@
+package gen
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/sillok/sillok/archive"
+)
+
+// Load loads the set Generate wrote in dir into ar, as `sillok source add`
+// for each entry of the manifest (one transaction each) and `sillok claim
+// import` of every claims file (one transaction each) would, recording as
+// author. It returns the number of claims imported.
+func Load(ar *archive.Archive, author, dir string) (claims int, err error) {
+	if err := AddSources(ar, author, dir); err != nil {
+		return 0, err
+	}
+	return ImportClaims(ar, author, dir)
+}
+
+// AddSources archives the sources of dir/sources.yaml into ar in load
+// order, one transaction per source.
+func AddSources(ar *archive.Archive, author, dir string) error {
+	manifest, err := ReadManifest(dir)
+	if err != nil {
+		return err
+	}
+	for _, m := range manifest {
+		raw, err := os.ReadFile(filepath.Join(dir, m.File))
+		if err != nil {
+			return err
+		}
+		if _, err := ar.AddSource(author, raw, m.Meta()); err != nil {
+			return fmt.Errorf("source %s: %w", m.File, err)
+		}
+	}
+	return nil
+}
+
+// ImportClaims imports dir's claims files into ar in load order, one
+// transaction each, and returns the number of claims.
+func ImportClaims(ar *archive.Archive, author, dir string) (int, error) {
+	names, err := ClaimsFiles(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	_, err = ar.ImportClaims(author, ArchiveFiles(names), func(res archive.Imported) { n += res.Claims })
+	return n, err
+}
+
+// ArchiveFiles names claims files for archive.Archive.ImportClaims, which
+// reads each (ahead of its turn) when it needs it.
+func ArchiveFiles(names []string) []archive.ClaimsFile {
+	files := make([]archive.ClaimsFile, len(names))
+	for i, name := range names {
+		files[i] = archive.ClaimsFile{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(name) }}
+	}
+	return files
+}
