@@ -23,7 +23,7 @@ func TestErrorsEscapeWhatTheyQuote(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"init"}, {"source", "add", src, "--id", "alpha", "--published", "2024-01-01"}} {
-		if _, stderr, code := runCLI(t, archive, args...); code != 0 {
+		if _, stderr, code := runInProcess(t, archive, args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
 		}
 	}
@@ -40,7 +40,7 @@ func TestErrorsEscapeWhatTheyQuote(t *testing.T) {
 		{[]string{"claim", "import", claims}, `\x1b[31m`},
 		{[]string{"source", "add", filepath.Join(dir, "no\x1bsuch.txt")}, `no\x1bsuch.txt`},
 	} {
-		stdout, stderr, code := runCLI(t, archive, tc.args...)
+		stdout, stderr, code := runInProcess(t, archive, tc.args...)
 		if code != 1 || stdout != "" {
 			t.Errorf("%q: got exit status %d and %q on stdout, want 1 and nothing", tc.args, code, stdout)
 		}
