@@ -151,6 +151,9 @@ func TestDamagedFile(t *testing.T) {
 		// the address space).
 		{"ErrFlipped/InlineFlags", func(b []byte) []byte { b[inline+8] ^= 0x40; return b }, `the inline bucket "predicate" has the flags`},
 		{"ErrFlipped/InlineCount", func(b []byte) []byte { b[inline+11] ^= 0x40; return b }, "more than fit in it"},
+		// Both meta pages garbled past the magic number: a damaged
+		// archive, not "not a Sillok archive".
+		{"ErrFlippedMeta/Both", func(b []byte) []byte { b[32] ^= 0x40; b[4096+32] ^= 0x40; return b }, "both meta pages are damaged"},
 		{"ErrZeroedMeta/0", func(b []byte) []byte { clear(b[:4096]); return b }, "meta page 0 is not valid"},
 		{"ErrZeroedMeta/1", func(b []byte) []byte { clear(b[4096:8192]); return b }, "meta page 1 is not valid"},
 	}

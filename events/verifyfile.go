@@ -84,6 +84,14 @@ func parseMeta(b []byte) (boltMeta, string) {
 	return meta, ""
 }
 
+// boltDamaged reports whether a meta page, refused by parseMeta for the
+// reason given, was a bbolt meta page once: it has the magic number and
+// the version, and what follows them is garbled.
+func boltDamaged(reason string) bool {
+	return reason != "the file ends before it" && reason != "it does not start with bbolt's magic number" &&
+		!strings.HasPrefix(reason, "it has bbolt format version")
+}
+
 // fileCheck is what checkFile found.
 type fileCheck struct {
 	// damaged is set when the file cannot be read safely: no page may be
@@ -128,6 +136,13 @@ func checkFile(f io.ReaderAt, size int64, leaves bool) fileCheck {
 	var m boltMeta
 	switch {
 	case bad0 != "" && bad1 != "":
+		// A meta page with bbolt's magic number and version whose
+		// fields fail their checksum is a damaged archive; a file with
+		// neither is no bbolt file at all, as bbolt will say.
+		if boltDamaged(bad0) || boltDamaged(bad1) {
+			fc.damaged = fmt.Sprintf("both meta pages are damaged (meta page 0: %s; meta page 1: %s)", bad0, bad1)
+			return fc
+		}
 		fc.bolt = true
 		return fc
 	case bad0 != "":
