@@ -24,8 +24,11 @@ type ClaimsFile struct {
 
 // Imported is the outcome of importing one claims file.
 type Imported struct {
-	File     string          `json:"file"`
-	Revision events.Revision `json:"revision"`
+	// File is the file's name, as ClaimsFile.Name gave it.
+	File string `json:"file"`
+	// Revision is the head once the file landed (or the head it found,
+	// when the file added nothing).
+	Revision Revision `json:"revision"`
 	// Claims counts the file's claims, Created those newly recorded.
 	Claims  int `json:"claims"`
 	Created int `json:"created"`

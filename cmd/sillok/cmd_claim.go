@@ -256,7 +256,7 @@ func (a *app) claimList(c *cli.Context) error {
 	for _, r := range rows {
 		status := ""
 		if r.Status != archive.ClaimStanding {
-			status = "  [" + strings.ToUpper(r.Status) + ": " + r.Reason + "]"
+			status = "  [" + strings.ToUpper(string(r.Status)) + ": " + r.Reason + "]"
 		}
 		val := r.Value.String()
 		if r.Value.Written != "" {
