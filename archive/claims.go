@@ -316,7 +316,7 @@ func (e *AlreadyRetractedError) Error() string {
 // of the retraction. A claim already retracted is refused with a
 // Conflict error (an *AlreadyRetractedError); an unknown claim is
 // NotFound.
-func (a *Archive) Retract(author string, id events.ClaimID, reason string) (events.Revision, error) {
+func (a *Archive) Retract(author string, id events.ClaimID, reason string) (Revision, error) {
 	if err := checkAuthor(author); err != nil {
 		return 0, err
 	}

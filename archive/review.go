@@ -28,7 +28,7 @@ type ReviewRequest struct {
 	// recorded on it, it arose) the review is refused with a Conflict
 	// error that says what changed. 0 does not check (revision 0,
 	// the empty archive, has no conflict to have seen).
-	Seen events.Revision
+	Seen Revision
 }
 
 // Reviewed is the outcome of Review.
