@@ -56,11 +56,12 @@
 // # The methods
 //
 // Sources: AddSource archives a source file's bytes with its metadata
-// (the same bytes again add nothing); EditSource corrects the metadata;
-// Sources and Source read them.
+// (the same bytes again add nothing; ReadSourceFile reads a file on disk
+// for it), AddSources the sources a manifest lists; EditSource corrects
+// the metadata; Sources and Source read them.
 //
-// Claims: ImportClaims imports claims files (YAML or JSON), each file
-// whole or not at all; AddClaim records one claim; Retract withdraws one;
+// Claims: ImportClaims imports claims files (YAML or JSON; ClaimsFileAt
+// names one on disk), each file whole or not at all; AddClaim records one claim; Retract withdraws one;
 // Claims lists them with their status. Every claim's quote is anchored in
 // its source's text, and its value parsed by its predicate's kind, when it
 // is recorded.
@@ -80,7 +81,8 @@
 //
 // Integrity: Verify checks the hash chain, every source's fixity, every
 // quote anchor, the file and the stored read model, and reports problems
-// (with the Remedy for each); Rebuild replays the log into a fresh read
+// (with the Remedy for each; VerifyFile does it by path, and reports a
+// file too damaged to open as its problem); Rebuild replays the log into a fresh read
 // model, and refuses to when the log itself is damaged.
 //
 // # Errors
