@@ -61,10 +61,11 @@
 // the metadata; Sources and Source read them.
 //
 // Claims: ImportClaims imports claims files (YAML or JSON; ClaimsFileAt
-// names one on disk), each file whole or not at all; AddClaim records one claim; Retract withdraws one;
-// Claims lists them with their status. Every claim's quote is anchored in
-// its source's text, and its value parsed by its predicate's kind, when it
-// is recorded.
+// names one on disk), each file whole or not at all; AddClaim records one
+// claim (ParseRelation reads a relation value written on one line, as
+// after:SUBJECT/PREDICATE); Retract withdraws one; Claims lists them with
+// their status. Every claim's quote is anchored in its source's text, and
+// its value parsed by its predicate's kind, when it is recorded.
 //
 // Vocabulary: DefinePredicate adds a predicate (its name, the kind of its
 // values, whether an entity may have several), Predicates lists them;
