@@ -22,8 +22,9 @@
 // Create makes a new, empty archive; Open opens an existing one (with
 // Options.ReadOnly, for reading only: every write is then Forbidden).
 // Open an archive once and share the *Archive: it is safe for concurrent
-// use by many goroutines, and the file is locked while it is open, so a
-// second process waits up to Options.Timeout and then gets a Conflict
+// use by many goroutines. The file is locked while it is open (a shared
+// lock when read-only): another process that opens it meanwhile, unless
+// both only read, waits up to Options.Timeout and then gets a Conflict
 // error. Close it when done; Close lets the reads and writes under way
 // finish first.
 //
