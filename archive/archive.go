@@ -124,9 +124,10 @@ func (a *Archive) updateBulk(bulk bool, fn func(tx *events.Tx) error) (appended 
 	return appended, nil
 }
 
-// Head is the revision of the newest event. It reads the log, not the
-// read model.
-const Head = ^events.Revision(0)
+// Head, given as a revision to read at, means the newest: the revision of
+// the newest event when the read starts. (Revision 0, the zero value, is
+// the empty archive.)
+const Head = ^Revision(0)
 
 // reader is a read transaction with the projected state at a revision.
 type reader struct {

@@ -24,8 +24,11 @@ type ClaimsFile struct {
 
 // Imported is the outcome of importing one claims file.
 type Imported struct {
-	File     string          `json:"file"`
-	Revision events.Revision `json:"revision"`
+	// File is the file's name, as ClaimsFile.Name gave it.
+	File string `json:"file"`
+	// Revision is the head once the file landed (or the head it found,
+	// when the file added nothing).
+	Revision Revision `json:"revision"`
 	// Claims counts the file's claims, Created those newly recorded.
 	Claims  int `json:"claims"`
 	Created int `json:"created"`
@@ -313,7 +316,7 @@ func (e *AlreadyRetractedError) Error() string {
 // of the retraction. A claim already retracted is refused with a
 // Conflict error (an *AlreadyRetractedError); an unknown claim is
 // NotFound.
-func (a *Archive) Retract(author string, id events.ClaimID, reason string) (events.Revision, error) {
+func (a *Archive) Retract(author string, id events.ClaimID, reason string) (Revision, error) {
 	if err := checkAuthor(author); err != nil {
 		return 0, err
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 )
 
@@ -31,7 +30,7 @@ type ConflictIDError struct {
 	ID      string
 	Problem ConflictIDProblem
 	// Rev is the revision the conflicts were looked up at.
-	Rev events.Revision
+	Rev Revision
 	// Matches are the conflicts an ambiguous prefix matches.
 	Matches []*projections.Conflict
 }

@@ -31,8 +31,8 @@ type ConflictFilter struct {
 	// names: its value and temporal conflicts, and the name conflicts
 	// one of whose names is it. An unknown subject is NotFound.
 	Subject string
-	// At is the revision to read (Head: the newest; the zero value is
-	// the empty archive).
+	// At is the revision to read. Head is the newest; the zero value is
+	// revision 0, the empty archive, which has no conflicts.
 	At Revision
 	// Limit is the most conflicts in a page; 0 is no limit.
 	Limit int
@@ -197,15 +197,19 @@ type ClaimFilter struct {
 	// Subject keeps the claims about this entity, named by any of its
 	// names; an unknown one is NotFound.
 	Subject string
-	// At is the revision to read (Head: the newest).
+	// At is the revision to read. Head is the newest; the zero value is
+	// revision 0, the empty archive, which has no claims.
 	At Revision
 }
 
-// Claim statuses (ClaimRow.Status).
+// ClaimStatus says whether a recorded claim stands.
+type ClaimStatus string
+
+// The statuses of a claim.
 const (
-	ClaimStanding  = "standing"
-	ClaimRetracted = "retracted"
-	ClaimRejected  = "rejected"
+	ClaimStanding  ClaimStatus = "standing"  // neither retracted nor rejected
+	ClaimRetracted ClaimStatus = "retracted" // withdrawn (Retract)
+	ClaimRejected  ClaimStatus = "rejected"  // rejected by a verdict on a conflict
 )
 
 // ClaimRow is a recorded claim and its status.
@@ -218,7 +222,7 @@ type ClaimRow struct {
 	Predicate string          `json:"predicate"`
 	Value     events.Value    `json:"value"`
 	Quote     string          `json:"quote"`
-	Status    string          `json:"status"` // ClaimStanding, ClaimRetracted, ClaimRejected
+	Status    ClaimStatus     `json:"status"`
 	// Reason says why a claim does not stand: the retraction's reason, or
 	// the conflict whose verdict rejected it.
 	Reason string `json:"reason,omitempty"`

@@ -37,7 +37,9 @@ type Error struct {
 func (e *Error) Error() string { return e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf makes an *Error with code and a formatted message (%w wraps).
+// Errorf makes an *Error with code and a formatted message (%w wraps). A
+// front end uses it for errors of its own that should answer as the
+// archive's do.
 func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
 }

@@ -9,14 +9,13 @@ import (
 
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 )
 
 // A small program against the API: archive two sources, import the claims
-// they make, and review the conflict between them.
-//
-// (The conflict list and the diff, archive's reads, are not in the API
-// yet: the example names the conflict by its id.)
+// they make, list the conflicts between them, review one, and see what the
+// verdict changed.
 func Example_review() {
 	dir, err := os.MkdirTemp("", "sillok-example-")
 	if err != nil {
@@ -55,28 +54,64 @@ claims:
 	}
 	fmt.Printf("%s: %d claims, %d predicate; revision %d\n", imported[0].File, imported[0].Claims, imported[0].Predicates, imported[0].Revision)
 
-	// Review the conflict about the launch date (01379286 is its id, as
-	// sillok conflicts lists it; 4 hex digits or more of it will do):
-	// accept the wire's date. Seen says what the reviewer looked at: had
-	// the conflict changed since, the review would be refused.
+	// List the open conflicts at the head. (At is a revision: its zero
+	// value is the empty archive, so the newest is asked for as Head.)
+	page, err := a.Conflicts(archive.ConflictFilter{Status: projections.ConflictOpen, At: archive.Head})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, cf := range page.Conflicts {
+		fmt.Printf("open at revision %d: %s %s conflict %s: %s\n", page.Revision, cf.Kind, cf.Predicate, cf.ID, cf.Summary)
+	}
+
+	// Review the first: accept the wire's date. Seen says what the
+	// reviewer looked at: had the conflict changed since, the review
+	// would be refused.
+	cf := page.Conflicts[0]
 	res, err := a.Review("fact-checker", archive.ReviewRequest{
-		Conflict: "01379286", Decision: events.DecisionAccept, Claim: "wire-launched",
-		Note: "the founders' statement", Seen: imported[0].Revision,
+		Conflict: string(cf.ID), Decision: events.DecisionAccept, Claim: "wire-launched",
+		Note: "the founders' statement", Seen: page.Revision,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("conflict %s (%s / %s): accepted %s, rejected %v at revision %d\n",
-		res.Conflict.ID, res.Conflict.Subject, res.Conflict.Predicate, res.Verdict.Claim, res.Verdict.Rejected, res.Event.Revision)
+	fmt.Printf("accepted %s, rejected %v at revision %d\n", res.Verdict.Claim, res.Verdict.Rejected, res.Event.Revision)
 
 	// The same review again is refused: the conflict is resolved.
-	_, err = a.Review("fact-checker", archive.ReviewRequest{Conflict: string(res.Conflict.ID), Decision: events.DecisionAccept, Claim: "wire-launched"})
-	fmt.Println(archive.ErrorCode(err))
+	_, err = a.Review("fact-checker", archive.ReviewRequest{Conflict: string(cf.ID), Decision: events.DecisionAccept, Claim: "wire-launched"})
+	fmt.Println("again:", archive.ErrorCode(err))
+
+	// What the verdict changed, from the revision the reviewer saw to the
+	// newest.
+	ch, err := a.Diff(page.Revision, archive.Head)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range ch.Facts {
+		fmt.Printf("fact %s: %s / %s: %s → %s\n", f.Op, f.Subject, f.Predicate, show(f.Before, f.BeforeStatus), show(f.After, f.AfterStatus))
+	}
+	for _, c := range ch.Conflicts {
+		fmt.Printf("conflict %s: %s\n", c.Op, c.ID)
+	}
 
 	// Output:
 	// archived wire at revision 1
 	// archived blog at revision 2
 	// claims.yaml: 2 claims, 1 predicate; revision 5
-	// conflict 0137928659 (Tidal Network / launched): accepted wire-launched, rejected [blog-launched] at revision 6
-	// conflict
+	// open at revision 5: value launched conflict 0137928659: launched: 2023-08 (wire) vs 2023-04 (blog)
+	// accepted wire-launched, rejected [blog-launched] at revision 6
+	// again: conflict
+	// fact changed: Tidal Network / launched: 2023-08 | 2023-04 [conflict] → 2023-08 [resolved]
+	// conflict resolved: 0137928659
+}
+
+// show writes a fact's value and status, as a diff gives them.
+func show(v *string, status projections.FactStatus) string {
+	if v == nil {
+		return "(none)"
+	}
+	if status != "" {
+		return *v + " [" + string(status) + "]"
+	}
+	return *v
 }

@@ -72,20 +72,11 @@ type SourceInfo struct {
 	// Edits are its corrections, in order (Source only).
 	Edits []sources.Edit `json:"edits,omitempty"`
 	// NeedsLook are the claims whose dates were resolved against a
-	// publication date that a correction changed (Source only).
-	NeedsLook []LookClaim `json:"needs_look,omitempty"`
+	// publication date that a correction changed, and may need a look
+	// (Source only; Before is not set).
+	NeedsLook []Reanchored `json:"needs_look,omitempty"`
 	// Text is the source's normalized text (Source with withText only).
 	Text string `json:"-"`
-}
-
-// LookClaim is a claim whose date was resolved against a publication date
-// that a correction changed: it may need a look.
-type LookClaim struct {
-	Claim   events.ClaimID `json:"claim"`
-	Subject string         `json:"subject"`
-	Written string         `json:"written"`
-	Date    string         `json:"date"`
-	Anchor  string         `json:"anchor,omitempty"`
 }
 
 // Sources returns every archived source, in the order they were archived,
@@ -133,7 +124,7 @@ func (a *Archive) Source(id events.SourceID, withText bool) (*SourceInfo, error)
 			return err
 		}
 		for _, cl := range r.state.NeedsLook(src.ID) {
-			in.NeedsLook = append(in.NeedsLook, LookClaim{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
+			in.NeedsLook = append(in.NeedsLook, Reanchored{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
 				Date: cl.Value.Date, Anchor: cl.Value.Anchor})
 		}
 		if withText {

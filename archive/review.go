@@ -26,8 +26,9 @@ type ReviewRequest struct {
 	// Seen is the revision the reviewer looked at: if the conflict
 	// changed after it (a claim joined or left it, a verdict was
 	// recorded on it, it arose) the review is refused with a Conflict
-	// error that says what changed. 0 does not check.
-	Seen events.Revision
+	// error that says what changed. 0 does not check (revision 0,
+	// the empty archive, has no conflict to have seen).
+	Seen Revision
 }
 
 // Reviewed is the outcome of Review.

@@ -54,6 +54,17 @@ type SourceEdited struct {
 	// resolved against the new one, and a person should check that the
 	// words still mean these dates.
 	NeedsLook []Reanchored
+	// Changes are the fields the correction changed, in the order of
+	// events.SourceFields, each with its value before and after.
+	Changes []FieldChange
+}
+
+// FieldChange is one metadata field a correction changed; a value that
+// was empty, or is cleared, is "".
+type FieldChange struct {
+	Field  string `json:"field"` // one of events.SourceFields
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 // Reanchored is a claim whose date a correction of its source's
@@ -90,6 +101,9 @@ func (a *Archive) EditSource(author string, id events.SourceID, edit SourceEdit)
 		}
 		if res.Edited, err = sources.EditSource(tx, author, id, edit.Set, edit.Clear, edit.Note); err != nil {
 			return err
+		}
+		for _, f := range res.Event.Changes() {
+			res.Changes = append(res.Changes, FieldChange{Field: f, Before: events.SourceField(res.Before, f), After: events.SourceField(res.After, f)})
 		}
 		if st, _, err = a.store.Head(tx); err != nil {
 			return err

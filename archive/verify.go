@@ -154,6 +154,25 @@ func (a *Archive) Verify(opts VerifyOptions) (*VerifyReport, error) {
 	return &rep, nil
 }
 
+// VerifyFile opens the archive at path for reading, verifies it (Verify)
+// and closes it. A file too damaged to open is not an error but the
+// report: Damaged, with that damage its one problem. Any other failure
+// to open (no archive there, the archive in use) is the error.
+func VerifyFile(path string, opts Options, v VerifyOptions) (*VerifyReport, error) {
+	opts.ReadOnly = true
+	a, err := Open(path, opts)
+	var damaged *events.DamagedError
+	if errors.As(err, &damaged) {
+		// Nothing can be read: the damage is the report.
+		return &VerifyReport{Damaged: true, Problems: []Problem{{Problem: events.Problem{Message: "the archive file is damaged: " + damaged.What}}}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	return a.Verify(v)
+}
+
 // verify checks the hash chain, the fixity of every source, every
 // claim's quote anchor against its source's stored bytes, and the
 // checksum of every stored projection checkpoint. With replay it also

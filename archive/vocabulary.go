@@ -11,7 +11,7 @@ import (
 // Written is the outcome of a write that may find its work already done.
 type Written struct {
 	// Revision is the head after the write.
-	Revision events.Revision
+	Revision Revision
 	// Created is false when the same thing was already recorded (nothing
 	// was written).
 	Created bool

@@ -44,8 +44,9 @@
 // byte for byte. Its pair, one grammar per payload type in jsondec.go, is
 // how every reader reads a payload: Event.Decode, and verification's
 // DecodeClaimQuote and DecodeSourceDigest, which keep only a few fields.
-// A payload not in that form, valid JSON otherwise, is left to
-// encoding/json, and tests hold the two readers to each other.)
+// A payload not in that form, even valid JSON, was not written by Append:
+// Decode refuses it as a corrupt record. Tests hold the grammars to
+// encoding/json, the reference, on written, damaged and altered forms.)
 //
 // # Bucket layout
 //

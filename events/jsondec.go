@@ -7,20 +7,23 @@ import (
 	"unicode/utf8"
 )
 
-// A fast path for decoding claim.asserted payloads, nine events in ten of
-// a log and most of the time of a replay when decoded with encoding/json,
-// and source.archived payloads, which verification reads on their own.
+// The reading of payloads: claim.asserted payloads are nine events in ten
+// of a log and most of the time of a replay when decoded with
+// encoding/json, and source.archived payloads are what verification reads
+// on their own.
 //
 // It reads only the form the log writes (encoding/json's compact output
 // of the payload: fields in declaration order, omitempty fields
 // left out when empty, no HTML escaping): strings of valid UTF-8 (escapes
-// are unescaped as encoding/json does, but for surrogates), digests as
-// "sha256:" and 64 hex digits, and plain integers. For those, encoding/
-// json's result is fully determined. Anything else, even valid JSON
-// (another field order, unknown fields, spaces, null, a surrogate escape),
-// is left to encoding/json: Event.Decode returns exactly what encoding/json
-// alone would, for every input (TestFastClaimMatchesJSON, FuzzFastClaim and
-// TestDecodeSourceDigest compare the two).
+// are unescaped as encoding/json does; the encoder never writes a
+// surrogate escape), digests as "sha256:" and 64 hex digits, and plain
+// integers. For those, encoding/json's result is fully determined.
+// Anything else, even valid JSON (another field order, unknown fields,
+// spaces, null, a surrogate escape), was not written by Append, and
+// Event.Decode refuses it as a corrupt record. What it takes, it returns
+// exactly as encoding/json would (TestDecodeWritten, TestFastClaimMatchesJSON,
+// FuzzFastClaim and TestDecodeSourceDigest compare the two, encoding/json
+// being the reference in tests only).
 
 // The grammars below are the one reading of each payload type's written
 // form, the pair of its appendJSON (jsonenc.go): Event.Decode (fastClaim,

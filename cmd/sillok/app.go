@@ -243,10 +243,19 @@ func (a *app) openArchive(c *cli.Context, write bool) (*archive.Archive, error) 
 	opts := a.archiveOptions()
 	opts.ReadOnly = !write
 	ar, err := archive.Open(path, opts)
-	if errors.Is(err, events.ErrNoArchive) {
-		return nil, fmt.Errorf("%w; create it with: sillok init --archive %s", err, path)
+	if err != nil {
+		return nil, noArchiveHint(err, path)
 	}
-	return ar, err
+	return ar, nil
+}
+
+// noArchiveHint adds to an error for an archive that is not there how to
+// create it.
+func noArchiveHint(err error, path string) error {
+	if errors.Is(err, events.ErrNoArchive) {
+		return fmt.Errorf("%w; create it with: sillok init --archive %s", err, path)
+	}
+	return err
 }
 
 // archiveOptions are the options the app opens archives with (for

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -66,21 +64,6 @@ func (a *app) claimCommand() *cli.Command {
 	}
 }
 
-// parseRelation reads "after:SUBJECT/PREDICATE" (before:, same:).
-func parseRelation(s string) (*events.Relation, bool) {
-	op, rest, ok := strings.Cut(s, ":")
-	switch events.RelationOp(op) {
-	case events.RelAfter, events.RelBefore, events.RelSame:
-	default:
-		return nil, false
-	}
-	i := strings.LastIndex(rest, "/")
-	if !ok || i <= 0 || i == len(rest)-1 {
-		return nil, false
-	}
-	return &events.Relation{Op: events.RelationOp(op), To: events.FactRef{Subject: strings.TrimSpace(rest[:i]), Predicate: strings.TrimSpace(rest[i+1:])}}, true
-}
-
 func (a *app) claimAdd(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
@@ -93,7 +76,7 @@ func (a *app) claimAdd(c *cli.Context) error {
 		Predicate: c.String("predicate"), Value: c.String("value"), Quote: c.String("quote"),
 		Note: c.String("note"), Prefix: c.String("prefix"), Suffix: c.String("suffix"),
 	}
-	if rel, ok := parseRelation(in.Value); ok {
+	if rel, ok := archive.ParseRelation(in.Value); ok {
 		in.Relation, in.Value = rel, ""
 	}
 	ar, err := a.openArchive(c, true)
@@ -171,37 +154,13 @@ func claimsFileHint(err error) error {
 	return err
 }
 
-// claimsFiles are the named files for archive.ImportClaims, opened (and
-// refused when they are directories or too large) when their turn comes.
+// claimsFiles are the named files for archive.ImportClaims.
 func claimsFiles(names []string) []archive.ClaimsFile {
 	files := make([]archive.ClaimsFile, len(names))
 	for i, name := range names {
-		files[i] = archive.ClaimsFile{Name: name, Open: func() (io.ReadCloser, error) { return openClaimsFile(name) }}
+		files[i] = archive.ClaimsFileAt(name)
 	}
 	return files
-}
-
-// openClaimsFile opens a claims file, refusing directories and files over
-// the limit before reading them.
-func openClaimsFile(name string) (io.ReadCloser, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s is a directory, not a claims file", name)
-	}
-	if fi.Size() > archive.MaxClaimsFile {
-		f.Close()
-		return nil, fmt.Errorf("%s is %d MiB; a claims file may be at most %d MiB: split it into several files", name, fi.Size()>>20, archive.MaxClaimsFile>>20)
-	}
-	return f, nil
 }
 
 func (a *app) claimRetract(c *cli.Context) error {
@@ -256,7 +215,7 @@ func (a *app) claimList(c *cli.Context) error {
 	for _, r := range rows {
 		status := ""
 		if r.Status != archive.ClaimStanding {
-			status = "  [" + strings.ToUpper(r.Status) + ": " + r.Reason + "]"
+			status = "  [" + strings.ToUpper(string(r.Status)) + ": " + r.Reason + "]"
 		}
 		val := r.Value.String()
 		if r.Value.Written != "" {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -73,15 +72,11 @@ func (a *app) demo(c *cli.Context) error {
 	if err := readCorpusYAML("corpus/sources.yaml", &manifest); err != nil {
 		return err
 	}
+	if _, err := ar.AddSources(who, corpus, "corpus", manifest); err != nil {
+		return fmt.Errorf("the corpus: %w", err)
+	}
 	langs := map[string]int{}
 	for _, m := range manifest {
-		raw, err := corpus.ReadFile(path.Join("corpus", m.File))
-		if err != nil {
-			return err
-		}
-		if _, err := ar.AddSource(who, raw, m.Meta()); err != nil {
-			return fmt.Errorf("corpus source %s: %w", m.File, err)
-		}
 		langs[m.Lang]++
 	}
 	a.printf("1. Archived %d sources (%d English, %d Japanese, %d Korean), among them a machine translation,\n   a wire story and an outlet's copy of it, and an undated explainer.\n",

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -108,16 +109,8 @@ func addGeneratedSources(ar *archive.Archive, dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range manifest {
-		raw, err := readSourceFile(filepath.Join(dir, m.File))
-		if err != nil {
-			return err
-		}
-		if _, err := ar.AddSource("gen", raw, m.Meta()); err != nil {
-			return fmt.Errorf("source %s: %w", m.File, err)
-		}
-	}
-	return nil
+	_, err = ar.AddSources("gen", os.DirFS(dir), ".", manifest)
+	return err
 }
 
 // importGeneratedClaims imports dir's claims files, one transaction each,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 )
 
@@ -38,6 +39,9 @@ func (a *app) logCommand() *cli.Command {
 			// own).
 			if err := checkRange(from, to, head); err != nil {
 				return err
+			}
+			if to == 0 {
+				to = archive.Head // --to's default
 			}
 			list, err := ar.Log(from, to)
 			if err != nil {

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -118,32 +116,12 @@ func metaMismatchError(name string, mm *sources.MetaMismatch) error {
 	return errors.New(b.String())
 }
 
-// readSourceFile reads at most MaxSourceBytes+1 bytes of a file.
-func readSourceFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory, not a source file", name)
-	}
-	raw, err := io.ReadAll(io.LimitReader(f, sources.MaxSourceBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > sources.MaxSourceBytes {
-		return nil, fmt.Errorf("%s: %w", name, sources.ErrTooLarge)
-	}
-	return raw, nil
-}
-
 func (a *app) sourceAdd(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
 		return err
 	}
 	name := c.Args().First()
-	raw, err := readSourceFile(name)
+	raw, err := archive.ReadSourceFile(name)
 	if err != nil {
 		return err
 	}
@@ -176,17 +154,6 @@ func (a *app) sourceAdd(c *cli.Context) error {
 	}
 	return nil
 }
-
-// fieldChange is one field a source edit changed.
-type fieldChange struct {
-	Field  string `json:"field"`
-	Before string `json:"before"`
-	After  string `json:"after"`
-}
-
-// lookClaim is a claim whose date was resolved against a publication date
-// that a correction changed.
-type lookClaim = archive.Reanchored
 
 func (a *app) sourceEdit(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
@@ -222,13 +189,13 @@ func (a *app) sourceEdit(c *cli.Context) error {
 		return err
 	}
 	look := res.NeedsLook
-	var changes []fieldChange
-	for _, f := range res.Event.Changes() {
-		changes = append(changes, fieldChange{Field: fieldFlag(f), Before: events.SourceField(res.Before, f), After: events.SourceField(res.After, f)})
+	changes := res.Changes
+	for i := range changes {
+		changes[i].Field = fieldFlag(changes[i].Field)
 	}
 	if c.Bool("json") {
 		if look == nil {
-			look = []lookClaim{}
+			look = []archive.Reanchored{}
 		}
 		return a.printJSON(map[string]any{"id": id, "revision": res.Revision, "edit": res.Event.Edit, "changes": changes, "needs_look": look})
 	}

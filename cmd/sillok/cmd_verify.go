@@ -44,21 +44,12 @@ func (a *app) verifyCommand() *cli.Command {
 				}
 				pins = append(pins, p)
 			}
-			ar, err := a.openArchive(c, false)
-			var damaged *events.DamagedError
-			if errors.As(err, &damaged) {
-				// Nothing can be read: the damage is the report.
-				return a.printVerify(c, verifyReport{Problems: []events.Problem{{Message: "the archive file is damaged: " + damaged.What}}}, c.String("archive"))
-			}
+			path := c.String("archive")
+			rep, err := archive.VerifyFile(path, a.archiveOptions(), archive.VerifyOptions{Replay: c.Bool("replay"), Expect: pins})
 			if err != nil {
-				return err
+				return noArchiveHint(err, path)
 			}
-			defer ar.Close()
-			rep, err := ar.Verify(archive.VerifyOptions{Replay: c.Bool("replay"), Expect: pins})
-			if err != nil {
-				return err
-			}
-			return a.printVerify(c, cliVerifyReport(rep), ar.Path())
+			return a.printVerify(c, cliVerifyReport(rep), path)
 		},
 	}
 }
