@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -95,32 +94,6 @@ func loadGenerated(a *app, path, dir string) error {
 		return err
 	}
 	defer ar.Close()
-	if err := addGeneratedSources(ar, dir); err != nil {
-		return err
-	}
-	_, err = importGeneratedClaims(ar, dir)
+	_, err = gen.Load(ar, "gen", dir)
 	return err
-}
-
-// addGeneratedSources archives the sources of dir/sources.yaml, one
-// transaction per source.
-func addGeneratedSources(ar *archive.Archive, dir string) error {
-	manifest, err := gen.ReadManifest(dir)
-	if err != nil {
-		return err
-	}
-	_, err = ar.AddSources("gen", os.DirFS(dir), ".", manifest)
-	return err
-}
-
-// importGeneratedClaims imports dir's claims files, one transaction each,
-// and returns the number of claims.
-func importGeneratedClaims(ar *archive.Archive, dir string) (int, error) {
-	files, err := gen.ClaimsFiles(dir)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	_, err = ar.ImportClaims("gen", claimsFiles(files), func(res archive.Imported) { n += res.Claims })
-	return n, err
 }

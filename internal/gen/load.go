@@ -1,10 +1,7 @@
 package gen
 
 import (
-	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/sillok/sillok/archive"
 )
@@ -27,16 +24,8 @@ func AddSources(ar *archive.Archive, author, dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range manifest {
-		raw, err := os.ReadFile(filepath.Join(dir, m.File))
-		if err != nil {
-			return err
-		}
-		if _, err := ar.AddSource(author, raw, m.Meta()); err != nil {
-			return fmt.Errorf("source %s: %w", m.File, err)
-		}
-	}
-	return nil
+	_, err = ar.AddSources(author, os.DirFS(dir), ".", manifest)
+	return err
 }
 
 // ImportClaims imports dir's claims files into ar in load order, one
@@ -56,7 +45,7 @@ func ImportClaims(ar *archive.Archive, author, dir string) (int, error) {
 func ArchiveFiles(names []string) []archive.ClaimsFile {
 	files := make([]archive.ClaimsFile, len(names))
 	for i, name := range names {
-		files[i] = archive.ClaimsFile{Name: name, Open: func() (io.ReadCloser, error) { return os.Open(name) }}
+		files[i] = archive.ClaimsFileAt(name)
 	}
 	return files
 }
