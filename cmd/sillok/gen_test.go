@@ -7,38 +7,8 @@ import (
 	"slices"
 	"testing"
 
-	sillokarchive "github.com/sillok/sillok/archive"
-	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen"
-	"github.com/sillok/sillok/internal/gen/gentest"
 )
-
-// TestGenLoad loads a small generated set as the commands would, and
-// checks that every claim landed and verify passes.
-func TestGenLoad(t *testing.T) {
-	dir, sum := gentest.Generate(t, 1500, 11)
-	archive := filepath.Join(t.TempDir(), "gen.db")
-	a := newApp(nil, nil)
-	a.now = eventstest.StepClock(eventstest.Epoch)
-	if err := loadGenerated(a, archive, dir); err != nil {
-		t.Fatalf("loadGenerated: %v", err)
-	}
-	ar, err := sillokarchive.Open(archive, sillokarchive.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ar.Close()
-	rep, err := ar.Verify(sillokarchive.VerifyOptions{Replay: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Problems) > 0 {
-		t.Errorf("verify found %d problems, first %s", len(rep.Problems), rep.Problems[0])
-	}
-	if rep.Claims != sum.Claims || rep.Sources != sum.Sources {
-		t.Errorf("archive holds %d claims and %d sources, want %d and %d", rep.Claims, rep.Sources, sum.Claims, sum.Sources)
-	}
-}
 
 // TestGenCommand runs `sillok gen --load` and checks its JSON report.
 func TestGenCommand(t *testing.T) {
