@@ -33,9 +33,20 @@ type Archive struct {
 	log  *events.Log
 
 	// writeMu serializes writes, and guards store's warm head state and
-	// its Bulk switch.
+	// its Bulk switch, and the alias graph below.
 	writeMu sync.Mutex
 	store   *projections.Store
+
+	// aliases is the graph of the archive's alias declarations as of
+	// revision aliasesAt, kept from one write to the next so that an
+	// import of many files reads the archive's aliases once, not once a
+	// file (aliasChecker). txBase is the head a write transaction
+	// started from; aliasAdds counts the declarations the transaction
+	// added to the graph.
+	aliases   *projections.AliasGraph
+	aliasesAt events.Revision
+	txBase    events.Revision
+	aliasAdds int
 }
 
 // Open opens the existing archive at path.
@@ -106,9 +117,19 @@ func (a *Archive) updateBulk(bulk bool, fn func(tx *events.Tx) error) (appended 
 	defer a.writeMu.Unlock()
 	a.store.Bulk = bulk
 	defer func() { a.store.Bulk = false }()
+	var head events.Revision
+	aliasEvents := 0
 	err = a.log.Update(func(tx *events.Tx) error {
+		a.txBase, _ = tx.Head()
+		a.aliasAdds = 0
 		if err := fn(tx); err != nil {
 			return err
+		}
+		head, _ = tx.Head()
+		for _, e := range tx.Appended() {
+			if e.Type == events.TypeAliasDeclared {
+				aliasEvents++
+			}
 		}
 		if len(tx.Appended()) == 0 {
 			return nil
@@ -117,10 +138,13 @@ func (a *Archive) updateBulk(bulk bool, fn func(tx *events.Tx) error) (appended 
 		return a.store.CatchUp(tx)
 	})
 	if err != nil {
-		// The warm state may hold events that were rolled back.
+		// The warm state and the alias graph may hold events that were
+		// rolled back.
 		a.store.Warm = nil
+		a.aliases = nil
 		return false, coded(err)
 	}
+	a.keepAliases(head, aliasEvents)
 	return appended, nil
 }
 

@@ -166,7 +166,7 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool) (re
 				res.Predicates++
 			}
 		}
-		aliases := &aliasChecker{tx: tx}
+		aliases := &aliasChecker{tx: tx, ar: a}
 		for _, al := range f.Aliases {
 			kind, err := events.ParseAliasKind(al.Kind)
 			if err != nil {
@@ -180,7 +180,7 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool) (re
 			if err != nil {
 				return &fileError{pos: &claimsfile.Error{Pos: al.Pos, Msg: fmt.Sprintf("alias %q: %v", al.Name, err)}, err: err}
 			}
-			aliases.declared(p)
+			aliases.declared(p, created)
 			if created {
 				res.Aliases++
 			}

@@ -68,12 +68,14 @@ func (a *Archive) DeclareAlias(author string, p events.AliasDeclared) (Written, 
 	}
 	var w Written
 	err := a.update(func(tx *events.Tx) error {
-		if err := (&aliasChecker{tx: tx}).check(p); err != nil {
+		ac := &aliasChecker{tx: tx, ar: a}
+		if err := ac.check(p); err != nil {
 			return err
 		}
 		var err error
 		w.Created, err = provenance.NewRecorder(tx, author).DeclareAlias(p)
 		w.Revision, _ = tx.Head()
+		ac.declared(p, w.Created)
 		return err
 	})
 	if err != nil {
@@ -84,41 +86,78 @@ func (a *Archive) DeclareAlias(author string, p events.AliasDeclared) (Written, 
 
 // aliasChecker refuses alias declarations that would leave an entity
 // without a canonical name (projections.AliasGraph), against the
-// declarations in the archive and those made through it.
+// archive's declarations and those the transaction made before.
 type aliasChecker struct {
 	tx *events.Tx
-	g  *projections.AliasGraph // read on first use
+	ar *Archive
 }
 
-// check reports why p cannot be declared; a declaration already in the
-// archive is let through (recording it again is a no-op). A refusal is
-// Invalid.
+// check reports why p cannot be declared, or nil. A declaration already
+// recorded is fine (it adds nothing).
 func (ac *aliasChecker) check(p events.AliasDeclared) error {
 	if _, ok := ac.tx.Lookup(events.IndexAlias, events.AliasKey(&p)); ok {
 		return nil
 	}
-	if ac.g == nil {
-		g := projections.NewAliasGraph()
-		err := ac.tx.IndexKeys(events.IndexAlias, func(key string, _ events.Revision) error {
-			if f := strings.SplitN(key, "\x00", 3); len(f) == 3 {
-				g.Add(events.AliasDeclared{Name: f[0], Entity: f[1], Kind: events.AliasKind(f[2])})
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		ac.g = g
+	g, err := ac.ar.aliasGraph(ac.tx)
+	if err != nil {
+		return err
 	}
-	if err := ac.g.Check(p); err != nil {
+	if err := g.Check(p); err != nil {
 		return &Error{Code: Invalid, Err: err}
 	}
 	return nil
 }
 
-// declared adds a declaration just recorded.
-func (ac *aliasChecker) declared(p events.AliasDeclared) {
-	if ac.g != nil {
-		ac.g.Add(p)
+// declared adds a declaration the transaction just recorded (created: it
+// was not recorded before).
+func (ac *aliasChecker) declared(p events.AliasDeclared, created bool) {
+	if created && ac.ar.aliases != nil {
+		ac.ar.aliases.Add(p)
+		ac.ar.aliasAdds++
+	}
+}
+
+// aliasGraph returns the graph of the archive's alias declarations for the
+// write transaction tx: the one kept from the write before when it is of
+// the head tx started from, else read from the alias index. Called with
+// writeMu held (inside update).
+func (a *Archive) aliasGraph(tx *events.Tx) (*projections.AliasGraph, error) {
+	if a.aliases != nil && a.aliasesAt == a.txBase {
+		return a.aliases, nil
+	}
+	g := projections.NewAliasGraph()
+	err := tx.IndexKeys(events.IndexAlias, func(key string, _ events.Revision) error {
+		if f := strings.SplitN(key, "\x00", 3); len(f) == 3 {
+			g.Add(events.AliasDeclared{Name: f[0], Entity: f[1], Kind: events.AliasKind(f[2])})
+		}
+		return nil
+	})
+	if err != nil {
+		a.aliases = nil
+		return nil, err
+	}
+	// Read inside tx, the index holds what tx appended before: the graph
+	// is of the head tx started from only while tx appended no alias.
+	a.aliases, a.aliasesAt = g, a.txBase
+	for _, e := range tx.Appended() {
+		if e.Type == events.TypeAliasDeclared {
+			a.aliases = nil
+			break
+		}
+	}
+	return g, nil
+}
+
+// keepAliases carries the alias graph over a committed write that moved
+// the head to head and appended aliasEvents alias declarations: the graph
+// holds them only if each went through aliasChecker.declared; otherwise
+// the next write reads the index again.
+func (a *Archive) keepAliases(head events.Revision, aliasEvents int) {
+	switch {
+	case a.aliases == nil:
+	case a.aliasesAt != a.txBase || aliasEvents != a.aliasAdds:
+		a.aliases = nil
+	default:
+		a.aliasesAt = head
 	}
 }
