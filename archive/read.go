@@ -170,3 +170,77 @@ func (a *Archive) Diff(from, to Revision) (*projections.Changes, error) {
 	})
 	return ch, coded(err)
 }
+
+// SourceText is an archived source's normalized text, set in the lines
+// the source has, with the quotes anchored in it.
+type SourceText struct {
+	ID events.SourceID `json:"id"`
+	// Text is the normalized text quotes are anchored in.
+	Text string `json:"text"`
+	// Lines are the source's lines, as byte offsets in Text.
+	Lines []sources.Line `json:"lines"`
+	// Quotes are the quotes of the claims citing the source (retracted
+	// and rejected ones too), in the order they were recorded.
+	Quotes []AnchoredQuote `json:"quotes"`
+}
+
+// AnchoredQuote is a claim's quote: where its anchor places it in a
+// source's normalized text, as byte offsets (the anchor counts code
+// points).
+type AnchoredQuote struct {
+	Claim  events.ClaimID `json:"claim"`
+	Start  int            `json:"start"`
+	End    int            `json:"end"`
+	Status ClaimStatus    `json:"status"`
+}
+
+// SourceText returns source id's normalized text, its lines and the
+// quotes anchored in it. An unknown id is NotFound.
+func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
+	var out *SourceText
+	err := a.read(Head, func(r *reader) error {
+		src, _, err := sources.Lookup(r.tx, id)
+		if err != nil {
+			return err
+		}
+		text, lines, err := sources.StoredLines(r.tx, src)
+		if err != nil {
+			return err
+		}
+		st := &SourceText{ID: src.ID, Text: text, Lines: lines, Quotes: []AnchoredQuote{}}
+		var runeAt []int // byte offset of each code point, built on the first quote
+		for _, cl := range r.state.SortedClaims() {
+			if cl.Source != src.ID {
+				continue
+			}
+			anchor, err := claimAnchor(r.tx, cl.ID)
+			if err != nil {
+				return err
+			}
+			if anchor.Digest != src.Digest {
+				continue
+			}
+			if runeAt == nil {
+				runeAt = make([]int, 0, len(text)+1)
+				for i := range text {
+					runeAt = append(runeAt, i)
+				}
+				runeAt = append(runeAt, len(text))
+			}
+			n := len(runeAt) - 1
+			start := min(max(anchor.Position.Start, 0), n)
+			end := min(max(anchor.Position.End, start), n)
+			q := AnchoredQuote{Claim: cl.ID, Start: runeAt[start], End: runeAt[end], Status: ClaimStanding}
+			switch {
+			case cl.Retracted:
+				q.Status = ClaimRetracted
+			case cl.RejectedBy != "":
+				q.Status = ClaimRejected
+			}
+			st.Quotes = append(st.Quotes, q)
+		}
+		out = st
+		return nil
+	})
+	return out, err
+}
