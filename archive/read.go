@@ -2,6 +2,7 @@ package archive
 
 import (
 	"sort"
+	"unicode/utf8"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
@@ -208,7 +209,6 @@ func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
 			return err
 		}
 		st := &SourceText{ID: src.ID, Text: text, Lines: lines, Quotes: []AnchoredQuote{}}
-		var runeAt []int // byte offset of each code point, built on the first quote
 		for _, cl := range r.state.SortedClaims() {
 			if cl.Source != src.ID {
 				continue
@@ -220,17 +220,8 @@ func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
 			if anchor.Digest != src.Digest {
 				continue
 			}
-			if runeAt == nil {
-				runeAt = make([]int, 0, len(text)+1)
-				for i := range text {
-					runeAt = append(runeAt, i)
-				}
-				runeAt = append(runeAt, len(text))
-			}
-			n := len(runeAt) - 1
-			start := min(max(anchor.Position.Start, 0), n)
-			end := min(max(anchor.Position.End, start), n)
-			q := AnchoredQuote{Claim: cl.ID, Start: runeAt[start], End: runeAt[end], Status: ClaimStanding}
+			// Code points for now; bytes below.
+			q := AnchoredQuote{Claim: cl.ID, Start: max(anchor.Position.Start, 0), End: max(anchor.Position.End, anchor.Position.Start, 0), Status: ClaimStanding}
 			switch {
 			case cl.Retracted:
 				q.Status = ClaimRetracted
@@ -239,8 +230,28 @@ func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
 			}
 			st.Quotes = append(st.Quotes, q)
 		}
+		bytesOffsets(text, st.Quotes)
 		out = st
 		return nil
 	})
 	return out, err
+}
+
+// bytesOffsets turns the quotes' offsets from code points into bytes of
+// text in one pass (an offset past the end is the end).
+func bytesOffsets(text string, quotes []AnchoredQuote) {
+	var at []*int
+	for i := range quotes {
+		at = append(at, &quotes[i].Start, &quotes[i].End)
+	}
+	sort.Slice(at, func(i, j int) bool { return *at[i] < *at[j] })
+	cp, b := 0, 0
+	for _, p := range at {
+		for cp < *p && b < len(text) {
+			_, size := utf8.DecodeRuneInString(text[b:])
+			b += size
+			cp++
+		}
+		*p = b
+	}
 }

@@ -207,9 +207,11 @@ func (a *app) sourceEdit(c *cli.Context) error {
 	}
 	if len(look) > 0 {
 		a.printf("%s resolved against the old publication date; now against %s (check that the words still mean these dates):\n", claimsWere(len(look)), orNone(res.After.Published))
+		t := &table{indent: "  ", sep: " ", cols: []column{{min: 20}, {}}}
 		for _, l := range look {
-			a.printf("  %-20s %q: %s → %s\n", l.Claim, l.Written, l.Before, l.Date)
+			t.add(plain(term(string(l.Claim)), fmt.Sprintf("%q: %s → %s", l.Written, l.Before, l.Date))...)
 		}
+		a.printf("%s", t.render(layout{}))
 	}
 	return nil
 }
@@ -329,9 +331,11 @@ func (a *app) sourceShow(c *cli.Context) error {
 	}
 	if len(s.NeedsLook) > 0 {
 		a.printf("needs a look:     %s resolved against an earlier publication date, now against %s:\n", claimsWere(len(s.NeedsLook)), orNone(s.Published))
+		t := &table{indent: "  ", sep: " ", cols: []column{{min: 20}, {}}}
 		for _, l := range s.NeedsLook {
-			a.printf("  %-20s %q → %s\n", l.Claim, l.Written, l.Date)
+			t.add(plain(term(string(l.Claim)), fmt.Sprintf("%q → %s", l.Written, l.Date))...)
 		}
+		a.printf("%s", t.render(layout{}))
 	}
 	return nil
 }

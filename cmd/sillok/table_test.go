@@ -224,3 +224,46 @@ func TestSourceShowText(t *testing.T) {
 		t.Errorf("source show wire --quotes --color=always: got %q", en)
 	}
 }
+
+// TestDisplayWidth: wide characters count two, combining marks and
+// joiners none; cutting and wrapping never split a wide character over
+// the width.
+func TestDisplayWidth(t *testing.T) {
+	for s, want := range map[string]int{
+		"abc": 3, "会場": 4, "회장": 4, "Ｈａｌｌ": 8, "ﾊﾙ": 2, "e\u0301": 1, "\u1112\u1161\u11ab": 2, "🙂": 2, "": 0,
+	} {
+		if got := dispWidth(s); got != want {
+			t.Errorf("dispWidth(%q) = %d, want %d", s, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"会場の開設", 6, "会場…"}, {"会場の開設", 5, "会場…"}, {"会場", 4, "会場"}, {"abcdef", 4, "abc…"}, {"abc", 0, ""},
+	} {
+		if got := truncate(tc.s, tc.w); got != tc.want || dispWidth(got) > tc.w {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tc.s, tc.w, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		s    string
+		w    int
+		want []string
+	}{
+		{"opened: 2024-04-01 (tokyo) vs 2024-04-02 (seoul)", 20, []string{"opened: 2024-04-01", "(tokyo) vs", "2024-04-02 (seoul)"}},
+		{"会場は2024年4月1日に開設", 9, []string{"会場は202", "4年4月1日", "に開設"}},
+		{"short", 20, []string{"short"}},
+	} {
+		got := wrap(tc.s, tc.w)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("wrap(%q, %d) = %q, want %q", tc.s, tc.w, got, tc.want)
+		}
+		for _, l := range got {
+			if dispWidth(l) > tc.w {
+				t.Errorf("wrap(%q, %d): line %q is %d wide", tc.s, tc.w, l, dispWidth(l))
+			}
+		}
+	}
+}
