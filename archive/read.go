@@ -2,6 +2,7 @@ package archive
 
 import (
 	"sort"
+	"unicode/utf8"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
@@ -169,4 +170,88 @@ func (a *Archive) Diff(from, to Revision) (*projections.Changes, error) {
 		return nil
 	})
 	return ch, coded(err)
+}
+
+// SourceText is an archived source's normalized text, set in the lines
+// the source has, with the quotes anchored in it.
+type SourceText struct {
+	ID events.SourceID `json:"id"`
+	// Text is the normalized text quotes are anchored in.
+	Text string `json:"text"`
+	// Lines are the source's lines, as byte offsets in Text.
+	Lines []sources.Line `json:"lines"`
+	// Quotes are the quotes of the claims citing the source (retracted
+	// and rejected ones too), in the order they were recorded.
+	Quotes []AnchoredQuote `json:"quotes"`
+}
+
+// AnchoredQuote is a claim's quote: where its anchor places it in a
+// source's normalized text, as byte offsets (the anchor counts code
+// points).
+type AnchoredQuote struct {
+	Claim  events.ClaimID `json:"claim"`
+	Start  int            `json:"start"`
+	End    int            `json:"end"`
+	Status ClaimStatus    `json:"status"`
+}
+
+// SourceText returns source id's normalized text, its lines and the
+// quotes anchored in it. An unknown id is NotFound.
+func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
+	var out *SourceText
+	err := a.read(Head, func(r *reader) error {
+		src, _, err := sources.Lookup(r.tx, id)
+		if err != nil {
+			return err
+		}
+		text, lines, err := sources.StoredLines(r.tx, src)
+		if err != nil {
+			return err
+		}
+		st := &SourceText{ID: src.ID, Text: text, Lines: lines, Quotes: []AnchoredQuote{}}
+		for _, cl := range r.state.SortedClaims() {
+			if cl.Source != src.ID {
+				continue
+			}
+			anchor, err := claimAnchor(r.tx, cl.ID)
+			if err != nil {
+				return err
+			}
+			if anchor.Digest != src.Digest {
+				continue
+			}
+			// Code points for now; bytes below.
+			q := AnchoredQuote{Claim: cl.ID, Start: max(anchor.Position.Start, 0), End: max(anchor.Position.End, anchor.Position.Start, 0), Status: ClaimStanding}
+			switch {
+			case cl.Retracted:
+				q.Status = ClaimRetracted
+			case cl.RejectedBy != "":
+				q.Status = ClaimRejected
+			}
+			st.Quotes = append(st.Quotes, q)
+		}
+		bytesOffsets(text, st.Quotes)
+		out = st
+		return nil
+	})
+	return out, err
+}
+
+// bytesOffsets turns the quotes' offsets from code points into bytes of
+// text in one pass (an offset past the end is the end).
+func bytesOffsets(text string, quotes []AnchoredQuote) {
+	var at []*int
+	for i := range quotes {
+		at = append(at, &quotes[i].Start, &quotes[i].End)
+	}
+	sort.Slice(at, func(i, j int) bool { return *at[i] < *at[j] })
+	cp, b := 0, 0
+	for _, p := range at {
+		for cp < *p && b < len(text) {
+			_, size := utf8.DecodeRuneInString(text[b:])
+			b += size
+			cp++
+		}
+		*p = b
+	}
 }

@@ -25,6 +25,8 @@ type app struct {
 	lockTimeout    time.Duration
 	// checkpointInterval is projections.Store.Interval (0: the default).
 	checkpointInterval int
+	// getenv reads the environment: COLUMNS, NO_COLOR (nil: os.Getenv).
+	getenv func(string) string
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
@@ -105,6 +107,7 @@ func (a *app) cli() *cli.App {
 			&cli.StringFlag{Name: "archive", Value: "sillok.db", EnvVars: []string{"SILLOK_ARCHIVE"}, Usage: "the archive file"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document on stdout"},
 			&cli.StringFlag{Name: "author", EnvVars: []string{"SILLOK_AUTHOR"}, Usage: "who is recording (default: the OS user)", Action: checkAuthor},
+			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour statuses and kinds in tables: never, auto (on a terminal, unless NO_COLOR is set) or always", Action: checkColor},
 		},
 		Commands: []*cli.Command{
 			a.initCommand(),

@@ -57,6 +57,7 @@ func (a *app) claimCommand() *cli.Command {
 					&cli.StringFlag{Name: "source"},
 					&cli.StringFlag{Name: "subject", Usage: "an entity name or any of its aliases"},
 					&cli.Uint64Flag{Name: "at", Usage: "list the claims as they were at this revision", DefaultText: "the head"},
+					wideFlag(),
 				},
 				Action: a.claimList,
 			},
@@ -212,6 +213,7 @@ func (a *app) claimList(c *cli.Context) error {
 		}
 		return a.printJSON(map[string]any{"claims": rows})
 	}
+	t := &table{sep: " ", cols: []column{{min: 24, max: 40}, {min: 22, max: 32}, {}}}
 	for _, r := range rows {
 		status := ""
 		if r.Status != archive.ClaimStanding {
@@ -221,7 +223,9 @@ func (a *app) claimList(c *cli.Context) error {
 		if r.Value.Written != "" {
 			val += fmt.Sprintf(" (%q)", r.Value.Written)
 		}
-		a.printf("%-24s %-22s %s / %s = %s%s\n", termArgs(r.ID, r.Source, r.Subject, r.Predicate, val, status)...)
+		rest := fmt.Sprintf("%s / %s = %s", termArgs(r.Subject, r.Predicate, val)...)
+		t.add(cell{text: term(string(r.ID))}, cell{text: term(string(r.Source))}, cell{text: rest + term(status), style: statusStyle(string(r.Status)), from: len(rest)})
 	}
+	a.printf("%s", t.render(a.layout(c)))
 	return nil
 }

@@ -21,6 +21,7 @@ func (a *app) conflictsCommand() *cli.Command {
 			&cli.StringFlag{Name: "status", Value: "open", Usage: "open, resolved or all"},
 			&cli.StringFlag{Name: "kind", Usage: "value, temporal or name"},
 			at,
+			wideFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 0); err != nil {
@@ -51,7 +52,7 @@ func (a *app) conflictsCommand() *cli.Command {
 			if c.Bool("json") {
 				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})
 			}
-			a.printf("%s", renderConflicts(page.Conflicts))
+			a.printf("%s", renderConflicts(page.Conflicts, a.layout(c)))
 			return nil
 		},
 		Subcommands: []*cli.Command{{

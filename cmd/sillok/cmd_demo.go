@@ -112,7 +112,7 @@ func (a *app) demo(c *cli.Context) error {
 		return err
 	}
 	a.printf("3. The checker flags these contradictions (sillok conflicts):\n\n")
-	a.printf("%s\n", indent(renderConflicts(before.Conflicts), "   "))
+	a.printf("%s\n", indent(renderConflicts(before.Conflicts, layout{}), "   "))
 
 	// 4. The launch-date conflict in detail.
 	var review demoReview

@@ -80,7 +80,7 @@ func (a *app) diffText(ar *archive.Archive, from, to events.Revision) error {
 	if err != nil {
 		return err
 	}
-	d := provenance.UnifiedDiff(fmt.Sprintf("view at %d", from), fmt.Sprintf("view at %d", to), renderView(va.Entities), renderView(vb.Entities))
+	d := provenance.UnifiedDiff(fmt.Sprintf("view at %d", from), fmt.Sprintf("view at %d", to), renderView(va.Entities, layout{}), renderView(vb.Entities, layout{}))
 	if d == "" {
 		d = "the views are the same\n"
 	}

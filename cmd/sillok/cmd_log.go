@@ -20,6 +20,7 @@ func (a *app) logCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.Uint64Flag{Name: "from", Usage: "first revision to show", DefaultText: "the first"},
 			&cli.Uint64Flag{Name: "to", Usage: "last revision to show", DefaultText: "the head"},
+			wideFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 0); err != nil {
@@ -50,9 +51,11 @@ func (a *app) logCommand() *cli.Command {
 			if c.Bool("json") {
 				return a.printJSON(map[string]any{"events": jsonEvents(list)})
 			}
+			t := &table{lastMin: 16, sep: " ", cols: []column{{min: 7, right: true, keep: true}, {min: 21, keep: true}, {min: 12, max: 20, keep: true}, {min: 18, max: 24, keep: true}, {}}}
 			for _, e := range list {
-				a.printf("%6d  %s  %-12s %-18s %s\n", e.Revision, e.RecordedAt.Format(time.RFC3339), term(e.Author), e.Type, term(summarize(e)))
+				t.add(plain(fmt.Sprintf("%d ", e.Revision), e.RecordedAt.Format(time.RFC3339)+" ", term(e.Author), term(string(e.Type)), term(summarize(e)))...)
 			}
+			a.printf("%s", t.render(a.layout(c)))
 			return nil
 		},
 	}

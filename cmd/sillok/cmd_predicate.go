@@ -56,6 +56,7 @@ func (a *app) predicateCommand() *cli.Command {
 				Name:      "list",
 				Usage:     "list the predicates",
 				ArgsUsage: " ",
+				Flags:     []cli.Flag{wideFlag()},
 				Action: func(c *cli.Context) error {
 					if err := wantArgs(c, 0, 0); err != nil {
 						return err
@@ -75,9 +76,11 @@ func (a *app) predicateCommand() *cli.Command {
 						}
 						return a.printJSON(map[string]any{"predicates": list})
 					}
+					t := &table{sep: " ", cols: []column{{min: 32, max: 48}, {}}}
 					for _, p := range list {
-						a.printf("%-32s %s\n", term(p.Name), describeKind(p.Kind, p.Many))
+						t.add(cell{text: term(p.Name)}, cell{text: describeKind(p.Kind, p.Many)})
 					}
+					a.printf("%s", t.render(a.layout(c)))
 					return nil
 				},
 			},

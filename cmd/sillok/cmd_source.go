@@ -40,14 +40,16 @@ func (a *app) sourceCommand() *cli.Command {
 				Name:      "list",
 				Usage:     "list archived sources",
 				ArgsUsage: " ",
+				Flags:     []cli.Flag{wideFlag()},
 				Action:    a.sourceList,
 			},
 			{
 				Name:      "show",
 				Usage:     "show a source's metadata (--text: the normalized text quotes are matched against)",
-				ArgsUsage: "ID [--text]",
-				Flags:     []cli.Flag{&cli.BoolFlag{Name: "text", Usage: "print the normalized text"}},
-				Action:    a.sourceShow,
+				ArgsUsage: "ID [--text [--quotes]]",
+				Flags: []cli.Flag{&cli.BoolFlag{Name: "text", Usage: "print the normalized text, in the paragraphs of the source"},
+					&cli.BoolFlag{Name: "quotes", Usage: "with --text, mark every anchored quote: «quote»[claim ids]"}},
+				Action: a.sourceShow,
 			},
 		},
 	}
@@ -205,9 +207,11 @@ func (a *app) sourceEdit(c *cli.Context) error {
 	}
 	if len(look) > 0 {
 		a.printf("%s resolved against the old publication date; now against %s (check that the words still mean these dates):\n", claimsWere(len(look)), orNone(res.After.Published))
+		t := &table{indent: "  ", sep: " ", cols: []column{{min: 20}, {}}}
 		for _, l := range look {
-			a.printf("  %-20s %q: %s → %s\n", l.Claim, l.Written, l.Before, l.Date)
+			t.add(plain(term(string(l.Claim)), fmt.Sprintf("%q: %s → %s", l.Written, l.Before, l.Date))...)
 		}
+		a.printf("%s", t.render(layout{}))
 	}
 	return nil
 }
@@ -246,6 +250,7 @@ func (a *app) sourceList(c *cli.Context) error {
 		}
 		return a.printJSON(map[string]any{"sources": list})
 	}
+	t := &table{sep: " ", cols: []column{{min: 28, max: 40}, {min: 3, max: 8}, {min: 26, max: 30}, {min: 11, right: true}, {}}}
 	for _, s := range list {
 		pub := s.Published
 		if pub == "" {
@@ -255,8 +260,9 @@ func (a *app) sourceList(c *cli.Context) error {
 		if s.Corrections > 0 {
 			title = strings.TrimSpace(title + " (corrected)")
 		}
-		a.printf("%-28s %-3s %-26s %3d claims  %s\n", s.ID, term(s.Lang), pub, s.Claims, term(title))
+		t.add(plain(term(string(s.ID)), term(s.Lang), pub, fmt.Sprintf("%d claims ", s.Claims), term(title))...)
 	}
+	a.printf("%s", t.render(a.layout(c)))
 	return nil
 }
 
@@ -269,17 +275,23 @@ func (a *app) sourceShow(c *cli.Context) error {
 		return err
 	}
 	defer ar.Close()
-	info, err := ar.Source(events.SourceID(c.Args().First()), c.Bool("text"))
+	if c.Bool("text") || c.Bool("quotes") {
+		st, err := ar.SourceText(events.SourceID(c.Args().First()))
+		if err != nil {
+			return err
+		}
+		if c.Bool("json") {
+			out := map[string]any{"id": st.ID, "normalization": sources.NormalizationVersion, "text": st.Text, "lines": st.Lines}
+			if c.Bool("quotes") {
+				out["quotes"] = st.Quotes
+			}
+			return a.printJSON(out)
+		}
+		return writeSourceText(a.stdout, st, c.Bool("quotes"), a.layout(c).color)
+	}
+	info, err := ar.Source(events.SourceID(c.Args().First()), false)
 	if err != nil {
 		return err
-	}
-	text := info.Text
-	if c.Bool("text") {
-		if c.Bool("json") {
-			return a.printJSON(map[string]any{"id": info.ID, "normalization": sources.NormalizationVersion, "text": text})
-		}
-		a.printf("%s\n", text)
-		return nil
 	}
 	if c.Bool("json") {
 		return a.printJSON(info)
@@ -319,9 +331,11 @@ func (a *app) sourceShow(c *cli.Context) error {
 	}
 	if len(s.NeedsLook) > 0 {
 		a.printf("needs a look:     %s resolved against an earlier publication date, now against %s:\n", claimsWere(len(s.NeedsLook)), orNone(s.Published))
+		t := &table{indent: "  ", sep: " ", cols: []column{{min: 20}, {}}}
 		for _, l := range s.NeedsLook {
-			a.printf("  %-20s %q → %s\n", l.Claim, l.Written, l.Date)
+			t.add(plain(term(string(l.Claim)), fmt.Sprintf("%q → %s", l.Written, l.Date))...)
 		}
+		a.printf("%s", t.render(layout{}))
 	}
 	return nil
 }

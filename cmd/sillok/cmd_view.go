@@ -9,7 +9,7 @@ func (a *app) viewCommand() *cli.Command {
 		Name:      "view",
 		Usage:     "the reconciled view: what the sources say about each entity, and what agrees",
 		ArgsUsage: "[SUBJECT] [--at REV]",
-		Flags:     []cli.Flag{&cli.Uint64Flag{Name: "at", Usage: "show the view as it was at this revision", DefaultText: "the head"}},
+		Flags:     []cli.Flag{&cli.Uint64Flag{Name: "at", Usage: "show the view as it was at this revision", DefaultText: "the head"}, wideFlag()},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 1); err != nil {
 				return err
@@ -30,7 +30,7 @@ func (a *app) viewCommand() *cli.Command {
 				a.printf("no facts at revision %d\n", v.Revision)
 				return nil
 			}
-			a.printf("%s", renderView(v.Entities))
+			a.printf("%s", renderView(v.Entities, a.layout(c)))
 			return nil
 		},
 	}

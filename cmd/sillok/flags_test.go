@@ -143,13 +143,14 @@ claims:
 				}
 			}
 		}}}},
-		{"source list", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {
-			var got struct{ Sources []struct{ ID string } }
-			decode(t, out, &got)
-			if len(got.Sources) != 3 || got.Sources[2].ID != "x-src" {
-				t.Errorf("source list --json: got %+v, want alpha, beta, x-src", got)
-			}
-		}}}},
+		{"source list", []flagRun{
+			{nil, []string{"--wide"}, wantLine("source list --wide", "x-src")}, {nil, []string{"--json"}, func(t *testing.T, out string) {
+				var got struct{ Sources []struct{ ID string } }
+				decode(t, out, &got)
+				if len(got.Sources) != 3 || got.Sources[2].ID != "x-src" {
+					t.Errorf("source list --json: got %+v, want alpha, beta, x-src", got)
+				}
+			}}}},
 		{"source edit", []flagRun{
 			{[]string{"x-src"}, []string{"--title", "X title, corrected", "--url", "https://example.com/x2", "--publisher", "X Weekly",
 				"--lang", "ja", "--published", "2024-04-27", "--retrieved", "2024-06-11", "--translation-of", "beta", "--translator", "staff", "--json",
@@ -178,6 +179,11 @@ claims:
 			}},
 		}},
 		{"source show", []flagRun{
+			{[]string{"alpha"}, []string{"--quotes"}, func(t *testing.T, out string) {
+				if !strings.Contains(out, "»[a-launched") || !strings.Contains(out, "«") {
+					t.Errorf("source show alpha --quotes: got %q, want the quote of a-launched marked", out)
+				}
+			}},
 			{[]string{"alpha"}, []string{"--text"}, func(t *testing.T, out string) {
 				if want := strings.TrimSpace(flagsAlpha) + "\n"; out != want {
 					t.Errorf("source show alpha --text: got %q, want %q", out, want)
@@ -201,13 +207,14 @@ claims:
 				t.Errorf("predicate add tag --kind entity --many: got %+v", got)
 			}
 		}}}},
-		{"predicate list", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {
-			var got struct{ Predicates []struct{ Name string } }
-			decode(t, out, &got)
-			if len(got.Predicates) != 4 {
-				t.Errorf("predicate list --json: got %+v, want 4 predicates", got)
-			}
-		}}}},
+		{"predicate list", []flagRun{
+			{nil, []string{"--wide"}, wantLine("predicate list --wide", "tag")}, {nil, []string{"--json"}, func(t *testing.T, out string) {
+				var got struct{ Predicates []struct{ Name string } }
+				decode(t, out, &got)
+				if len(got.Predicates) != 4 {
+					t.Errorf("predicate list --json: got %+v, want 4 predicates", got)
+				}
+			}}}},
 		{"claim add", []flagRun{
 			// The quote occurs twice; --prefix and --suffix pick the second.
 			{nil, []string{"--source", "alpha", "--subject", "Tidal Network", "--as", "the network", "--predicate", "tag", "--value", "Korea",
@@ -252,6 +259,7 @@ claims:
 			}
 		}}}},
 		{"claim list", []flagRun{
+			{nil, []string{"--wide"}, wantLine("claim list --wide", "a-launched")},
 			{nil, []string{"--source", "alpha", "--subject", "Tidal Network", "--json"}, func(t *testing.T, out string) {
 				var got struct{ Claims []struct{ ID string } }
 				decode(t, out, &got)
@@ -290,23 +298,25 @@ claims:
 				t.Errorf("view FOC --json: got %+v, want Freedom Online Coalition with the alias FOC and its note", v)
 			}
 		}}}},
-		{"view", []flagRun{{[]string{"Tidal Network"}, []string{"--at", baseS, "--json"}, func(t *testing.T, out string) {
-			var got e2eView
-			decode(t, out, &got)
-			if got.Revision != base || len(got.Entities) != 1 || got.Entities[0].Name != "Tidal Network" || len(got.Entities[0].Facts) != 1 {
-				t.Errorf("view 'Tidal Network' --at %d --json: got %+v, want the network with one fact at revision %d", base, got, base)
-			}
-		}}}},
-		{"conflicts", []flagRun{{nil, []string{"--status", "all", "--kind", "name", "--at", baseS, "--json"}, func(t *testing.T, out string) {
-			var got struct {
-				Revision  events.Revision
-				Conflicts []e2eConflict
-			}
-			decode(t, out, &got)
-			if got.Revision != base || len(got.Conflicts) != 2 || got.Conflicts[0].Kind != "name" || got.Conflicts[1].Kind != "name" {
-				t.Errorf("conflicts --status all --kind name --at %d --json: got %+v, want the two name conflicts", base, got)
-			}
-		}}}},
+		{"view", []flagRun{
+			{[]string{"Tidal Network"}, []string{"--wide"}, wantLine("view 'Tidal Network' --wide", "Tidal Network")}, {[]string{"Tidal Network"}, []string{"--at", baseS, "--json"}, func(t *testing.T, out string) {
+				var got e2eView
+				decode(t, out, &got)
+				if got.Revision != base || len(got.Entities) != 1 || got.Entities[0].Name != "Tidal Network" || len(got.Entities[0].Facts) != 1 {
+					t.Errorf("view 'Tidal Network' --at %d --json: got %+v, want the network with one fact at revision %d", base, got, base)
+				}
+			}}}},
+		{"conflicts", []flagRun{
+			{nil, []string{"--wide"}, wantLine("conflicts --wide", "ID")}, {nil, []string{"--status", "all", "--kind", "name", "--at", baseS, "--json"}, func(t *testing.T, out string) {
+				var got struct {
+					Revision  events.Revision
+					Conflicts []e2eConflict
+				}
+				decode(t, out, &got)
+				if got.Revision != base || len(got.Conflicts) != 2 || got.Conflicts[0].Kind != "name" || got.Conflicts[1].Kind != "name" {
+					t.Errorf("conflicts --status all --kind name --at %d --json: got %+v, want the two name conflicts", base, got)
+				}
+			}}}},
 		{"conflicts show", []flagRun{{[]string{launched}, []string{"--at", baseS, "--json"}, func(t *testing.T, out string) {
 			var got struct {
 				ID       string
@@ -361,15 +371,16 @@ claims:
 				}
 			}},
 		}},
-		{"log", []flagRun{{nil, []string{"--from", "2", "--to", "3", "--json"}, func(t *testing.T, out string) {
-			var got struct {
-				Events []struct{ Revision events.Revision }
-			}
-			decode(t, out, &got)
-			if len(got.Events) != 2 || got.Events[0].Revision != 2 || got.Events[1].Revision != 3 {
-				t.Errorf("log --from 2 --to 3 --json: got %+v", got)
-			}
-		}}}},
+		{"log", []flagRun{
+			{nil, []string{"--wide"}, wantLine("log --wide", "1  2024-06-07T09:00:00Z")}, {nil, []string{"--from", "2", "--to", "3", "--json"}, func(t *testing.T, out string) {
+				var got struct {
+					Events []struct{ Revision events.Revision }
+				}
+				decode(t, out, &got)
+				if len(got.Events) != 2 || got.Events[0].Revision != 2 || got.Events[1].Revision != 3 {
+					t.Errorf("log --from 2 --to 3 --json: got %+v", got)
+				}
+			}}}},
 		{"verify", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {
 			var got struct{ OK bool }
 			decode(t, out, &got)
@@ -583,5 +594,19 @@ func TestFlagHelpDefaults(t *testing.T) {
 	// And as a user sees it.
 	if out, _, code := runInProcess(t, "", "view", "--help"); code != 0 || !strings.Contains(out, "--at value  show the view as it was at this revision (default: the head)\n") {
 		t.Errorf("sillok view --help: exit status %d, %q, want --at's default to be the head", code, out)
+	}
+}
+
+// wantLine checks that a command's text output has a line starting with
+// want (a cell of the first column).
+func wantLine(cmd, want string) func(t *testing.T, out string) {
+	return func(t *testing.T, out string) {
+		t.Helper()
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), want) {
+				return
+			}
+		}
+		t.Errorf("%s: got %q, want a line starting with %q", cmd, out, want)
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -105,8 +108,16 @@ func viewJSON(v *archive.View) map[string]any {
 	return map[string]any{"revision": v.Revision, "entities": out}
 }
 
-// renderView is the text form of the view: one block per entity.
-func renderView(ents []*projections.Entity) string {
+// renderView is the text form of the view: one block per entity, the
+// facts of every entity set in the same columns.
+func renderView(ents []*projections.Entity, l layout) string {
+	t := &table{indent: "  ", sep: " ", cols: []column{{min: 28, max: 40}, {min: 36, max: 48}, {min: 26, max: 34, keep: true}, {}}}
+	for _, e := range ents {
+		for _, f := range e.Facts {
+			t.add(factRow(f)...)
+		}
+	}
+	facts := t.lines(l)
 	var b strings.Builder
 	for i, e := range ents {
 		if i > 0 {
@@ -120,8 +131,9 @@ func renderView(ents []*projections.Entity) string {
 			}
 			b.WriteString("  also: " + strings.Join(names, "; ") + "\n")
 		}
-		for _, f := range e.Facts {
-			b.WriteString("  " + renderFact(f) + "\n")
+		for range e.Facts {
+			b.WriteString(facts[0] + "\n")
+			facts = facts[1:]
 		}
 	}
 	return b.String()
@@ -139,7 +151,9 @@ func aliasOrigin(al projections.EntityName) string {
 	return string(al.Kind)
 }
 
-func renderFact(f *projections.Fact) string {
+// factRow is a fact's cells in the view: predicate, value, status and
+// sources.
+func factRow(f *projections.Fact) []cell {
 	var val string
 	switch {
 	case f.Value != nil:
@@ -157,24 +171,24 @@ func renderFact(f *projections.Fact) string {
 	for i, s := range f.Sources {
 		srcs[i] = string(s)
 	}
-	line := fmt.Sprintf("%-28s %-36s %-26s %s", term(f.Predicate)+":", term(val), "["+status+"]", strings.Join(srcs, ", "))
+	last := strings.Join(srcs, ", ")
 	if len(f.Rejected) > 0 {
 		ids := make([]string, len(f.Rejected))
 		for i, id := range f.Rejected {
 			ids[i] = string(id)
 		}
-		line += "  (rejected: " + strings.Join(ids, ", ") + ")"
+		last += "  (rejected: " + strings.Join(ids, ", ") + ")"
 	}
-	return strings.TrimRight(line, " ")
+	return []cell{{text: term(f.Predicate) + ":"}, {text: term(val)}, {text: "[" + status + "]", style: statusStyle(string(f.Status))}, {text: term(last)}}
 }
 
 // renderConflicts is the conflicts table.
-func renderConflicts(list []*projections.Conflict) string {
+func renderConflicts(list []*projections.Conflict, l layout) string {
 	if len(list) == 0 {
 		return "no conflicts\n"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-10s  %-8s  %-9s  %s\n", "ID", "KIND", "STATUS", "SUMMARY")
+	t := &table{sep: "  ", cols: []column{{min: 10, max: 24, keep: true}, {min: 8, max: 12, keep: true}, {min: 9, max: 12, keep: true}, {wrap: true}}}
+	t.add(plain("ID", "KIND", "STATUS", "SUMMARY")...)
 	for _, c := range list {
 		status := c.Status
 		if c.Reopened {
@@ -184,9 +198,10 @@ func renderConflicts(list []*projections.Conflict) string {
 		if c.WithinSource {
 			sum += " [within one source]"
 		}
-		fmt.Fprintf(&b, "%-10s  %-8s  %-9s  %s\n", c.ID, c.Kind, status, term(sum))
+		t.add(cell{text: term(string(c.ID))}, cell{text: term(string(c.Kind)), style: statusStyle(string(c.Kind))},
+			cell{text: term(string(status)), style: statusStyle(string(status))}, cell{text: term(sum)})
 	}
-	return b.String()
+	return t.render(l)
 }
 
 // describeValue says how a claim's value was written and resolved.
@@ -199,4 +214,74 @@ func describeValue(v events.Value) string {
 		}
 	}
 	return s
+}
+
+// writeSourceText prints a source's normalized text in the lines the
+// source has, a blank line where it has one or more; with quotes, every
+// anchored quote is marked «…»[claim ids] (coloured when color).
+func writeSourceText(w io.Writer, st *archive.SourceText, quotes, color bool) error {
+	type mark struct {
+		pos, other int // other: the quote's other end
+		open       bool
+		text       string
+	}
+	var marks []mark
+	if quotes {
+		type span struct{ start, end int }
+		ids := map[span][]string{}
+		var order []span
+		for _, q := range st.Quotes {
+			sp := span{q.Start, q.End}
+			if _, ok := ids[sp]; !ok {
+				order = append(order, sp)
+			}
+			id := string(q.Claim)
+			if q.Status != archive.ClaimStanding {
+				id += " (" + string(q.Status) + ")"
+			}
+			ids[sp] = append(ids[sp], id)
+		}
+		for _, sp := range order {
+			marks = append(marks, mark{pos: sp.start, other: sp.end, open: true, text: paint("«", styleCyan, color)},
+				mark{pos: sp.end, other: sp.start, text: paint("»["+term(strings.Join(ids[sp], ", "))+"]", styleCyan, color)})
+		}
+		// In the order they are printed: at one place, the quotes that
+		// end there close (the innermost first) before others open (the
+		// outermost first).
+		sort.SliceStable(marks, func(i, j int) bool {
+			a, b := marks[i], marks[j]
+			switch {
+			case a.pos != b.pos:
+				return a.pos < b.pos
+			case a.open != b.open:
+				return !a.open
+			}
+			return a.other > b.other
+		})
+	}
+	bw := bufio.NewWriter(w)
+	for i, l := range st.Lines {
+		if l.Blank && i > 0 {
+			bw.WriteByte('\n')
+		}
+		cur := l.Start
+		for len(marks) > 0 {
+			m := marks[0]
+			// A mark belongs to this line if it falls inside it; one at
+			// its end only if it closes a quote; the last line takes the
+			// rest.
+			inside := m.pos < l.End || (m.pos == l.End && !m.open)
+			if !inside && i < len(st.Lines)-1 {
+				break
+			}
+			pos := min(max(m.pos, cur), l.End)
+			bw.WriteString(term(st.Text[cur:pos]))
+			bw.WriteString(m.text)
+			cur = pos
+			marks = marks[1:]
+		}
+		bw.WriteString(term(st.Text[cur:l.End]))
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
 }
