@@ -105,6 +105,7 @@ func (a *app) cli() *cli.App {
 			&cli.StringFlag{Name: "archive", Value: "sillok.db", EnvVars: []string{"SILLOK_ARCHIVE"}, Usage: "the archive file"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document on stdout"},
 			&cli.StringFlag{Name: "author", EnvVars: []string{"SILLOK_AUTHOR"}, Usage: "who is recording (default: the OS user)", Action: checkAuthor},
+			&cli.BoolFlag{Name: "quiet", EnvVars: []string{"SILLOK_QUIET"}, Usage: "draw no progress on stderr (it is drawn only when stderr is a terminal)"},
 		},
 		Commands: []*cli.Command{
 			a.initCommand(),
