@@ -182,9 +182,13 @@ func (fb *fileBars) report() func(file, done, total int) {
 		if file != fb.file {
 			fb.cur.finish()
 			fb.file = file
-			what := "importing " + fb.names[file]
+			// A quarter of the width for the name: wide characters
+			// count two, and the bar, count, rate and times take the
+			// rest.
+			name := fitName(fb.names[file], fb.a.stderrWidth()/4)
+			what := "importing " + name
 			if len(fb.names) > 1 {
-				what = fmt.Sprintf("importing %s (file %d of %d)", fb.names[file], file+1, len(fb.names))
+				what = fmt.Sprintf("importing %s (file %d of %d)", name, file+1, len(fb.names))
 			}
 			fb.cur = fb.a.newProgress(fb.c, what, total, "claims")
 		}
@@ -199,4 +203,26 @@ func (fb *fileBars) finish() {
 	}
 	fb.cur.finish()
 	fb.cur = nil
+}
+
+// stderrWidth is the width of the terminal on stderr, 0 when unknown.
+func (a *app) stderrWidth() int {
+	if f, ok := a.stderr.(*os.File); ok {
+		if w, _, err := xterm.GetSize(int(f.Fd())); err == nil {
+			return w
+		}
+	}
+	return 0
+}
+
+// fitName shortens a file name to at most max characters, keeping its
+// end (what says most) after "…", so that the progress line fits the
+// terminal's width and redraws in place rather than wrapping. A max
+// below 8 (the width is unknown, or tiny) keeps the name whole.
+func fitName(what string, max int) string {
+	r := []rune(what)
+	if max < 8 || len(r) <= max {
+		return what
+	}
+	return "…" + string(r[len(r)-max+1:])
 }

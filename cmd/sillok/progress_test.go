@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,7 +146,8 @@ func TestProgressOnTerminal(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("claim import: %d, %q, %q", code, stdout, tty)
 		}
-		wantProgress(t, "claim import", tty, "importing "+files[0]+" (file 1 of", "claims")
+		// The terminal is 100 wide: a file name is shortened to 25.
+		wantProgress(t, "claim import", tty, "importing …"+files[0][len(files[0])-24:]+" (file 1 of "+strconv.Itoa(len(files))+")", "claims")
 		if strings.Count(stdout, "\n") != len(files) || strings.Contains(stdout, "\x1b") {
 			t.Errorf("claim import: stdout is not one line a file: %q", stdout)
 		}
@@ -230,4 +232,21 @@ func TestProgressInProcess(t *testing.T) {
 	var p *progress
 	p.set(1)
 	p.finish()
+}
+
+func TestFitName(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"claims/00001.yaml", 40, "claims/00001.yaml"},
+		{"/tmp/set/claims/00001.yaml", 12, "…/00001.yaml"},
+		{"claims/会場の記録.yaml", 10, "…場の記録.yaml"},
+		{"/a/long/path/name.yaml", 0, "/a/long/path/name.yaml"},
+	} {
+		if got := fitName(c.in, c.max); got != c.want {
+			t.Errorf("fitName(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
 }
