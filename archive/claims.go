@@ -49,6 +49,28 @@ type Imported struct {
 // core busy, and while files remain the read model's checkpoints are
 // spaced for a bulk load.
 func (a *Archive) ImportClaims(author string, files []ClaimsFile, done func(Imported)) ([]Imported, error) {
+	return a.ImportClaimsWith(author, files, ImportOptions{Done: done})
+}
+
+// ImportOptions are ImportClaimsWith's options.
+type ImportOptions struct {
+	// Done, if not nil, is called after each file lands.
+	Done func(Imported)
+	// Progress, if not nil, is called on the calling goroutine as the
+	// claims of a file are recorded: file is the file's index in files,
+	// done of total its claims, every ImportProgressEvery claims and once
+	// when they are all recorded (before the file's transaction commits).
+	Progress func(file, done, total int)
+}
+
+// ImportProgressEvery is how many claims ImportClaimsWith records between
+// two calls of its progress function.
+const ImportProgressEvery = 1 << 8
+
+// ImportClaimsWith is ImportClaims with options: the same import, with a
+// progress function besides the per-file one.
+func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts ImportOptions) ([]Imported, error) {
+	done := opts.Done
 	if err := checkAuthor(author); err != nil {
 		return nil, err
 	}
@@ -89,7 +111,11 @@ func (a *Archive) ImportClaims(author string, files []ClaimsFile, done func(Impo
 		if p.err != nil {
 			return out, coded(p.err)
 		}
-		res, app, err := a.importParsed(author, p.f, i < len(files)-1)
+		var progress func(done, total int)
+		if opts.Progress != nil {
+			progress = func(done, total int) { opts.Progress(i, done, total) }
+		}
+		res, app, err := a.importParsed(author, p.f, i < len(files)-1, progress)
 		if err != nil {
 			return out, err
 		}
@@ -141,7 +167,9 @@ func parseClaimsFile(file ClaimsFile) (*claimsfile.File, error) {
 
 // importParsed imports a parsed claims file in one transaction; bulk says
 // more files follow. appended reports whether it wrote anything.
-func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool) (res Imported, appended bool, err error) {
+// progress, if not nil, is called every ImportProgressEvery claims and
+// once after the last.
+func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
 	res = Imported{File: f.Name, Claims: len(f.Claims)}
 	appended, err = a.updateBulk(bulk, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, author)
@@ -188,7 +216,10 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool) (re
 		// seen is the claim of this file that recorded each id, to name
 		// both places when a later claim reuses the id.
 		seen := map[events.ClaimID]claimsfile.Claim{}
-		for _, cl := range f.Claims {
+		for i, cl := range f.Claims {
+			if i%ImportProgressEvery == 0 && progress != nil {
+				progress(i, len(f.Claims))
+			}
 			src := cl.Source
 			if src == "" {
 				src = f.Source
@@ -211,6 +242,9 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool) (re
 			if rec.Created {
 				res.Created++
 			}
+		}
+		if progress != nil {
+			progress(len(f.Claims), len(f.Claims))
 		}
 		res.Revision, _ = tx.Head()
 		return nil

@@ -31,6 +31,16 @@ type RefusedError struct {
 func (e *RefusedError) Error() string { return e.Reason }
 func (e *RefusedError) Unwrap() error { return e.Err }
 
+// RebuildOptions are Rebuild's options.
+type RebuildOptions struct {
+	// Progress, if not nil, is called on the calling goroutine as the
+	// check of the log goes (before anything is changed): done of total
+	// events (total is the head revision), every ProgressEvery events and
+	// once at the end of the check. The replay that follows reports
+	// nothing further.
+	Progress func(done, total int)
+}
+
 // Rebuild replays the whole log into fresh projections, replacing every
 // stored checkpoint, and reports the checkpoints that differed from the
 // log. It first checks the log's hash chain, the fixity of every source
@@ -39,6 +49,11 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // changed. Rebuild holds the whole state in memory; the caller may want
 // to limit the process's memory (runtime/debug.SetMemoryLimit) meanwhile.
 func (a *Archive) Rebuild() (*RebuildReport, error) {
+	return a.RebuildWith(RebuildOptions{})
+}
+
+// RebuildWith is Rebuild with options.
+func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 	a.writeMu.Lock()
 	defer a.writeMu.Unlock()
 	var rep RebuildReport
@@ -52,10 +67,14 @@ func (a *Archive) Rebuild() (*RebuildReport, error) {
 		// them (copy detection), and a replay would take the altered text
 		// for the archived one.
 		n := 0
+		total, _ := tx.Head()
 		var fixity []events.Problem
 		chain, err := tx.VerifyChain(func(e events.Event) error {
 			if n++; n%(1<<16) == 0 {
 				projections.ReleaseMapped(tx)
+			}
+			if n%ProgressEvery == 0 && opts.Progress != nil {
+				opts.Progress(n, int(total))
 			}
 			if e.Type == events.TypeSourceArchived {
 				if id, digest, ok := events.DecodeSourceDigest(e.Payload); ok {
@@ -68,6 +87,9 @@ func (a *Archive) Rebuild() (*RebuildReport, error) {
 		})
 		if err != nil {
 			return err
+		}
+		if opts.Progress != nil {
+			opts.Progress(n, int(total))
 		}
 		if len(chain.Problems) > 0 {
 			return &Error{Code: Internal, Err: &RefusedError{Reason: fmt.Sprintf("the log's hash chain is broken (%s); rebuild refuses to fold it", chain.Problems[0])}}

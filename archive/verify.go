@@ -69,7 +69,18 @@ type VerifyOptions struct {
 	Replay bool
 	// Expect are pins the log must still hold.
 	Expect []Pin
+	// Progress, if not nil, is called on the calling goroutine as the
+	// walk of the log goes: done of total events (total is the head
+	// revision), every ProgressEvery events and once at the end of the
+	// walk. The checks after the walk (the stored checkpoints, or with
+	// Replay a replay of the log) report nothing further.
+	Progress func(done, total int)
 }
+
+// ProgressEvery is how many events a long operation (Verify, Rebuild)
+// walks between two calls of its progress function: rare enough to cost
+// nothing on the walk, often enough for a display to move.
+const ProgressEvery = 1 << 12
 
 // Remedy is what repairs a problem Verify finds.
 type Remedy int
@@ -125,7 +136,7 @@ type VerifyReport struct {
 func (a *Archive) Verify(opts VerifyOptions) (*VerifyReport, error) {
 	var rep VerifyReport
 	err := a.log.View(func(tx *events.Tx) error {
-		r, err := a.verify(tx, opts.Replay)
+		r, err := a.verify(tx, opts.Replay, opts.Progress)
 		rep = r
 		if err != nil {
 			return err
@@ -209,8 +220,9 @@ func VerifyFile(path string, opts Options, v VerifyOptions) (*VerifyReport, erro
 // check finds them: the chain's, the payloads that do not decode (in log
 // order), the fixity of each source, each claim's anchor (in claim
 // order), then the checkpoints'.
-func (a *Archive) verify(tx *events.Tx, replay bool) (VerifyReport, error) {
+func (a *Archive) verify(tx *events.Tx, replay bool, progress func(done, total int)) (VerifyReport, error) {
 	var rep VerifyReport
+	total, _ := tx.Head()
 	defer tx.ReadAhead()()
 
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -270,7 +282,9 @@ func (a *Archive) verify(tx *events.Tx, replay bool) (VerifyReport, error) {
 		batch   = newClaimBatch()
 	)
 	chain, err := tx.VerifyChainBorrowed(func(e events.Event) error {
-		seq++
+		if seq++; seq%ProgressEvery == 0 && progress != nil {
+			progress(seq, int(total))
+		}
 		switch e.Type {
 		case events.TypeSourceArchived:
 			id, digest, ok := events.DecodeSourceDigest(e.Payload)
@@ -309,6 +323,9 @@ func (a *Archive) verify(tx *events.Tx, replay bool) (VerifyReport, error) {
 	stop()
 	if err != nil {
 		return rep, err
+	}
+	if progress != nil {
+		progress(seq, int(total))
 	}
 	rep.Events, rep.Head = chain.Events, chain.Head
 	rep.Problems = plain(rep.Problems, chain.Problems...)

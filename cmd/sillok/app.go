@@ -108,6 +108,7 @@ func (a *app) cli() *cli.App {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON document on stdout"},
 			&cli.StringFlag{Name: "author", EnvVars: []string{"SILLOK_AUTHOR"}, Usage: "who is recording (default: the OS user)", Action: checkAuthor},
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour statuses and kinds in tables: never, auto (on a terminal, unless NO_COLOR is set) or always", Action: checkColor},
+			&cli.BoolFlag{Name: "quiet", EnvVars: []string{"SILLOK_QUIET"}, Usage: "draw no progress on stderr (it is drawn only when stderr is a terminal)"},
 		},
 		Commands: []*cli.Command{
 			a.initCommand(),

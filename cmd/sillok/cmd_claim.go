@@ -112,7 +112,10 @@ func (a *app) claimImport(c *cli.Context) error {
 		return err
 	}
 	defer ar.Close()
-	results, err := ar.ImportClaims(author(c), claimsFiles(c.Args().Slice()), func(res archive.Imported) {
+	names := c.Args().Slice()
+	bars := a.importProgress(c, names)
+	results, err := ar.ImportClaimsWith(author(c), claimsFiles(names), archive.ImportOptions{Progress: bars.report(), Done: func(res archive.Imported) {
+		bars.finish()
 		if !c.Bool("json") {
 			if res.Created == 0 && res.Predicates == 0 && res.Aliases == 0 {
 				a.printf("%s: all %d claims already recorded; nothing added (revision %d)\n", res.File, res.Claims, res.Revision)
@@ -120,7 +123,8 @@ func (a *app) claimImport(c *cli.Context) error {
 				a.printf("%s: %d claims, %d new, %d predicates and %d aliases defined; revision %d\n", res.File, res.Claims, res.Created, res.Predicates, res.Aliases, res.Revision)
 			}
 		}
-	})
+	}})
+	bars.finish()
 	if err != nil {
 		err = claimsFileHint(err)
 		if len(results) > 0 {

@@ -55,7 +55,7 @@ func (a *app) gen(c *cli.Context) error {
 	archive := ""
 	if c.Bool("load") {
 		archive = filepath.Join(dir, "sillok.db")
-		if err := loadGenerated(a, archive, dir); err != nil {
+		if err := loadGenerated(a, c, archive, dir); err != nil {
 			return err
 		}
 	}
@@ -88,12 +88,25 @@ func (a *app) gen(c *cli.Context) error {
 // dir into it, as `sillok init`, `sillok source add` for each entry of
 // sources.yaml (one transaction each) and `sillok claim import` for each
 // claims file (one transaction each) would.
-func loadGenerated(a *app, path, dir string) error {
+func loadGenerated(a *app, c *cli.Context, path, dir string) error {
 	ar, err := archive.Create(path, a.archiveOptions())
 	if err != nil {
 		return err
 	}
 	defer ar.Close()
-	_, err = gen.Load(ar, "gen", dir)
+	// gen.Load, with progress: the sources, then the claims files.
+	line := a.newProgress(c, "archiving the sources", 0, "")
+	err = gen.AddSources(ar, "gen", dir)
+	line.finish()
+	if err != nil {
+		return err
+	}
+	names, err := gen.ClaimsFiles(dir)
+	if err != nil {
+		return err
+	}
+	bars := a.importProgress(c, names)
+	defer bars.finish()
+	_, err = ar.ImportClaimsWith("gen", gen.ArchiveFiles(names), archive.ImportOptions{Progress: bars.report(), Done: func(archive.Imported) { bars.finish() }})
 	return err
 }

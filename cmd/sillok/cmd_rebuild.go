@@ -27,7 +27,9 @@ func (a *app) rebuildCommand() *cli.Command {
 				return err
 			}
 			defer ar.Close()
-			rep, err := ar.Rebuild()
+			ph := a.newPhases(c, "checking the log", "replaying the log")
+			rep, err := ar.RebuildWith(archive.RebuildOptions{Progress: ph.report()})
+			ph.finish()
 			var refused *archive.RefusedError
 			if errors.As(err, &refused) {
 				return fmt.Errorf("%w: run sillok verify, and restore the archive from a copy", err)

@@ -45,7 +45,13 @@ func (a *app) verifyCommand() *cli.Command {
 				pins = append(pins, p)
 			}
 			path := c.String("archive")
-			rep, err := archive.VerifyFile(path, a.archiveOptions(), archive.VerifyOptions{Replay: c.Bool("replay"), Expect: pins})
+			then := "checking the stored checkpoints"
+			if c.Bool("replay") {
+				then = "replaying the log to compare the stored checkpoints"
+			}
+			ph := a.newPhases(c, "verifying the log", then)
+			rep, err := archive.VerifyFile(path, a.archiveOptions(), archive.VerifyOptions{Replay: c.Bool("replay"), Expect: pins, Progress: ph.report()})
+			ph.finish()
 			if err != nil {
 				return noArchiveHint(err, path)
 			}
