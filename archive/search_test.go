@@ -138,10 +138,10 @@ func TestUnknownNameSuggests(t *testing.T) {
 		name string
 		want []string
 	}{
-		{"Harbor Shield Network", []string{"Harbour Shield Network"}}, // one edit
+		{"Harbor Shield Network", []string{"Harbour Shield Network"}},  // one edit
 		{"harbour sheild network", []string{"Harbour Shield Network"}}, // a transposition, another case
-		{"Kestrel", []string{"Kestrel Bay summit"}},                     // a word of the name
-		{"港湾防護", []string{"港湾防護ネットワーク"}},                                 // the beginning of an alias
+		{"Kestrel", []string{"Kestrel Bay summit"}},                    // a word of the name
+		{"港湾防護", []string{"港湾防護ネットワーク"}},                               // the beginning of an alias
 		{"zzz", nil},
 	} {
 		_, err := a.View(c.name, Head)
