@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -88,8 +89,10 @@ func (a *Archive) AddSources(author string, fsys fs.FS, dir string, manifest []s
 		name := path.Join(dir, m.File)
 		fi, err := fs.Stat(fsys, name)
 		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, &Error{Code: NotFound, Err: fmt.Errorf("%s: %w", m.Where(), fs.ErrNotExist)}
 		case err != nil:
-			return nil, &Error{Code: NotFound, Err: fmt.Errorf("%s: %w", m.Where(), err)}
+			return nil, entryErr(m, err)
 		case fi.IsDir():
 			return nil, entryErr(m, Errorf(Invalid, "%s is a directory, not a source file", name))
 		case fi.Size() > sources.MaxSourceBytes:

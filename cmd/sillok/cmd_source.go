@@ -409,13 +409,33 @@ func (a *app) addEntries(c *cli.Context, fsys fs.FS, entries []sources.ManifestE
 		if manifest != "" {
 			where = manifest
 		}
-		switch {
-		case errors.Is(err, sources.ErrIDTaken) && manifest != "":
-			err = fmt.Errorf("%w (give the entry another id)", err)
-		case errors.As(err, new(*sources.MetaMismatch)) && manifest != "":
-			err = fmt.Errorf("%w\n  sillok source edit ID corrects the stored metadata", err)
+		// The outcome goes on the first line, before the details a
+		// metadata mismatch lists.
+		msg, details, _ := strings.Cut(err.Error(), "\n")
+		msg, colon := strings.CutSuffix(msg, ":")
+		msg += "; nothing of " + where + " was archived"
+		if colon {
+			msg += ":"
 		}
-		return fmt.Errorf("%w\nnothing of %s was archived", err, where)
+		var mm *sources.MetaMismatch
+		switch {
+		case errors.Is(err, sources.ErrIDTaken):
+			msg += " (give the source another id)"
+		case errors.As(err, &mm):
+			var fix []string
+			for _, d := range mm.Diffs {
+				if d.Field != "id" {
+					fix = append(fix, "--"+fieldFlag(d.Field)+" "+shellWord(d.Given))
+				}
+			}
+			if len(fix) > 0 {
+				details += fmt.Sprintf("\n  to correct the stored metadata: sillok source edit %s %s", mm.ID, strings.Join(fix, " "))
+			}
+		}
+		if details != "" {
+			msg += "\n" + details
+		}
+		return archive.Errorf(archive.ErrorCode(err), "%s", msg)
 	}
 	if c.Bool("json") {
 		list := make([]map[string]any, len(added))
