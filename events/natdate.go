@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/sillok/sillok/internal/textdist"
 )
 
 // ErrNoAnchor is returned, wrapped in a *DateError, when a date expression
@@ -719,8 +717,8 @@ func nearestDateWord(word string) string {
 	}
 	best, bestD, ties := "", bound+1, 0
 	for _, w := range spelledDateWords {
-		d, ok := textdist.Distance(lw, w, bound, nil)
-		if !ok {
+		d := editDistance(lw, w)
+		if d > bound {
 			continue
 		}
 		switch {
@@ -734,4 +732,28 @@ func nearestDateWord(word string) string {
 		return ""
 	}
 	return best
+}
+
+// editDistance is the Levenshtein distance between a and b over runes
+// (events imports only the standard library, so not internal/textdist;
+// the words compared here are short).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
