@@ -411,7 +411,12 @@ func (a *app) addEntries(c *cli.Context, fsys fs.FS, entries []sources.ManifestE
 		}
 		// The outcome goes on the first line, before the details a
 		// metadata mismatch lists.
-		msg, details, _ := strings.Cut(err.Error(), "\n")
+		text := err.Error()
+		if fe := (*sources.FieldError)(nil); manifest == "" && errors.As(err, &fe) {
+			// The field's value came from its flag.
+			text = strings.Replace(text, fe.Error(), "--"+fieldFlag(fe.Field)+": "+fe.Err.Error(), 1)
+		}
+		msg, details, _ := strings.Cut(text, "\n")
 		msg, colon := strings.CutSuffix(msg, ":")
 		msg += "; nothing of " + where + " was archived"
 		if colon {

@@ -155,6 +155,9 @@ func TestSourceAddMany(t *testing.T) {
 	if !bytes.Equal(before, readFileOrNil(t, path)) {
 		t.Errorf("the archive changed though a file was missing")
 	}
+	// A bad flag value is named as the flag.
+	stdout, stderr, code = runInProcess(t, path, "source", "add", d, a, "--published", "2024-13-01")
+	assertCleanError(t, stdout, stderr, code, 1, "source "+d+`: --published: "2024-13-01": month 13 does not exist`)
 	// --id names one source.
 	stdout, stderr, code = runInProcess(t, path, "source", "add", a, b, "--id", "x")
 	assertCleanError(t, stdout, stderr, code, 2, "--id names one source")
