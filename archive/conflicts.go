@@ -85,7 +85,7 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 		var subject *projections.Entity
 		if f.Subject != "" {
 			if subject = an.Entity(f.Subject); subject == nil {
-				return Errorf(NotFound, "no entity named %q at revision %d", f.Subject, an.Rev)
+				return unknownName(an, f.Subject)
 			}
 		}
 		p := &ConflictPage{Revision: an.Rev, Conflicts: []*projections.Conflict{}}
@@ -239,7 +239,7 @@ func (a *Archive) Claims(f ClaimFilter) ([]ClaimRow, error) {
 		if f.Subject != "" {
 			an = r.analyze()
 			if subject = an.Entity(f.Subject); subject == nil {
-				return Errorf(NotFound, "no entity named %q at revision %d", f.Subject, r.state.Rev)
+				return unknownName(an, f.Subject)
 			}
 		}
 		if f.Source != "" && r.state.Sources[f.Source] == nil {

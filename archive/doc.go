@@ -58,7 +58,8 @@
 //
 // Sources: AddSource archives a source file's bytes with its metadata
 // (the same bytes again add nothing; ReadSourceFile reads a file on disk
-// for it), AddSources the sources a manifest lists; EditSource corrects
+// for it), AddSources the sources a manifest lists, all in one transaction
+// (sources.ParseManifest reads a YAML, JSON or CSV manifest); EditSource corrects
 // the metadata; Sources and Source read them.
 //
 // Claims: ImportClaims imports claims files (YAML or JSON; ClaimsFileAt
@@ -77,9 +78,11 @@
 // reviewer needs (each claim's source and quote in context), Review
 // records a verdict.
 //
-// Reads: View is the reconciled view of one entity or all; Diff says what
-// changed in the view and the conflicts between two revisions; Log lists
-// the events; Head is the newest revision.
+// Reads: View is the reconciled view of one entity or all; Search finds
+// entities, quotes and sources by words; Diff says what changed in the view
+// and the conflicts between two revisions; Log lists the events; Head is
+// the newest revision. A name no entity has is NotFound, with an
+// *UnknownNameError that suggests the nearest names.
 //
 // Integrity: Verify checks the hash chain, every source's fixity, every
 // quote anchor, the file and the stored read model, and reports problems

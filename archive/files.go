@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -69,28 +70,59 @@ func ClaimsFileAt(name string) ClaimsFile {
 }
 
 // AddSources archives the sources a manifest lists (sources.ManifestEntry,
-// the form of a sources.yaml), in its order, one write each: each entry's
-// file is read from fsys, at the entry's path relative to dir. It stops at
-// the first entry that fails, with an error that names its file; the
-// sources before it stay archived and are in the result.
+// the form of a sources.yaml; sources.ParseManifest reads one), in its
+// order, in one transaction: each entry's file is read from fsys, at the
+// entry's path relative to dir. Every file is looked at (there, not a
+// directory, not too large) before anything is read into the archive, and
+// the first entry that fails stops it with an error that names the entry
+// (sources.ManifestEntry.Where) and keeps the code of its cause: then
+// nothing of the manifest is archived. An entry whose bytes are already
+// archived adds nothing, with Created false, as AddSource.
 func (a *Archive) AddSources(author string, fsys fs.FS, dir string, manifest []sources.ManifestEntry) ([]sources.Added, error) {
-	var out []sources.Added
+	if err := checkAuthor(author); err != nil {
+		return nil, err
+	}
+	entryErr := func(m sources.ManifestEntry, err error) error {
+		return &Error{Code: ErrorCode(err), Err: fmt.Errorf("%s: %w", m.Where(), err)}
+	}
 	for _, m := range manifest {
 		name := path.Join(dir, m.File)
-		f, err := fsys.Open(name)
-		if err != nil {
-			return out, &Error{Code: NotFound, Err: fmt.Errorf("source %s: %w", m.File, err)}
+		fi, err := fs.Stat(fsys, name)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, &Error{Code: NotFound, Err: fmt.Errorf("%s: %w", m.Where(), fs.ErrNotExist)}
+		case err != nil:
+			return nil, entryErr(m, err)
+		case fi.IsDir():
+			return nil, entryErr(m, Errorf(Invalid, "%s is a directory, not a source file", name))
+		case fi.Size() > sources.MaxSourceBytes:
+			return nil, entryErr(m, &Error{Code: Invalid, Err: fmt.Errorf("%s: %w", name, sources.ErrTooLarge)})
 		}
-		raw, err := readSource(name, f)
-		f.Close()
-		if err != nil {
-			return out, fmt.Errorf("source %s: %w", m.File, err)
+	}
+	var out []sources.Added
+	err := a.update(func(tx *events.Tx) error {
+		out = out[:0]
+		for _, m := range manifest {
+			name := path.Join(dir, m.File)
+			f, err := fsys.Open(name)
+			if err != nil {
+				return &Error{Code: NotFound, Err: fmt.Errorf("%s: %w", m.Where(), err)}
+			}
+			raw, err := readSource(name, f)
+			f.Close()
+			if err != nil {
+				return entryErr(m, err)
+			}
+			res, err := sources.Add(tx, author, raw, m.Meta())
+			if err != nil {
+				return entryErr(m, err)
+			}
+			out = append(out, res)
 		}
-		res, err := a.AddSource(author, raw, m.Meta())
-		if err != nil {
-			return out, &Error{Code: ErrorCode(err), Err: fmt.Errorf("source %s: %w", m.File, err)}
-		}
-		out = append(out, res)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

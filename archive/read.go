@@ -35,7 +35,7 @@ func (a *Archive) View(subject string, at Revision) (*View, error) {
 		if subject != "" {
 			e := an.Entity(subject)
 			if e == nil {
-				return Errorf(NotFound, "no entity named %q at revision %d", subject, an.Rev)
+				return unknownName(an, subject)
 			}
 			v.Entities = []*projections.Entity{e}
 		} else {

@@ -359,6 +359,10 @@ type DateError struct {
 	Input  string
 	Reason string
 	Err    error
+	// Suggestion is the expression with its misspelled month or weekday
+	// names put right ("April 2023" for "Apirl 2023"), when that is a date
+	// Sillok reads; else "".
+	Suggestion string
 }
 
 func (e *DateError) Error() string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ErrNoAnchor is returned, wrapped in a *DateError, when a date expression
@@ -66,6 +67,9 @@ func ResolveDate(expr string, anchor time.Time, hasAnchor bool) (Resolved, error
 	}
 	spec, ok := parseNatural(folded)
 	if !ok {
+		if fix := fixDateWords(folded); fix != "" {
+			return Resolved{}, &DateError{Input: expr, Reason: fmt.Sprintf("not a date form Sillok knows; did you mean %q?", fix), Suggestion: fix}
+		}
 		return Resolved{}, dateError(expr, "not a date form Sillok knows; write an EDTF date (2023, 2023-04, 2023-04-25, 2023-04~, 2023-04/2023-06) or an expression such as \"April 2023\", \"Jan. 6, 2023\", \"the 25th\", \"last Thursday\", \"August last year\", \"2023年1月6日\", \"昨年8月\" or \"지난해 8월\"")
 	}
 	r := Resolved{Expression: expr}
@@ -648,4 +652,108 @@ var natForms = map[string]natBuild{
 	"LAST N 月":    all(setMonth(1), setBefore),
 	"N 月 N 日":     all(setMonth(0), setDay(2)),
 	"N 日":         setDay(0),
+}
+
+// spelledDateWords are the month and weekday names a misspelled word of a
+// date expression is compared with (abbreviations are too short to tell a
+// slip of the finger from another word).
+var spelledDateWords = []string{
+	"january", "february", "march", "april", "may", "june", "july", "august",
+	"september", "october", "november", "december",
+	"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+}
+
+// fixDateWords returns s, a folded date expression that does not parse,
+// with each Latin word that is no date word and is within an edit or two
+// of exactly one month or weekday name replaced by that name (capitalized
+// as the word was), if the result parses; else "".
+func fixDateWords(s string) string {
+	var b strings.Builder
+	fixed := false
+	start, prev := 0, classSep
+	flush := func(end int) {
+		piece := s[start:end]
+		if prev != classLatin {
+			b.WriteString(piece)
+			return
+		}
+		if w := nearestDateWord(piece); w != "" {
+			if r, _ := utf8.DecodeRuneInString(piece); unicode.IsUpper(r) {
+				w = strings.ToUpper(w[:1]) + w[1:]
+			}
+			b.WriteString(w)
+			fixed = true
+			return
+		}
+		b.WriteString(piece)
+	}
+	for i, r := range s {
+		if c := classOf(r); c != prev {
+			flush(i)
+			start, prev = i, c
+		}
+	}
+	flush(len(s))
+	if !fixed {
+		return ""
+	}
+	if _, ok := parseNatural(b.String()); !ok {
+		return ""
+	}
+	return b.String()
+}
+
+// nearestDateWord is the one month or weekday name within a bounded edit
+// distance of word, a word of four letters or more that is no date word;
+// "" when there is none or more than one.
+func nearestDateWord(word string) string {
+	lw := strings.ToLower(word)
+	if _, known := natWords[lw]; known || utf8.RuneCountInString(lw) < 4 {
+		return ""
+	}
+	bound := 1
+	if utf8.RuneCountInString(lw) >= 5 {
+		bound = 2 // a transposition ("Apirl") is two edits
+	}
+	best, bestD, ties := "", bound+1, 0
+	for _, w := range spelledDateWords {
+		d := editDistance(lw, w)
+		if d > bound {
+			continue
+		}
+		switch {
+		case d < bestD:
+			best, bestD, ties = w, d, 1
+		case d == bestD:
+			ties++
+		}
+	}
+	if ties != 1 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b over runes
+// (events imports only the standard library, so not internal/textdist;
+// the words compared here are short).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

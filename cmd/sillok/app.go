@@ -117,6 +117,7 @@ func (a *app) cli() *cli.App {
 			a.claimCommand(),
 			a.aliasCommand(),
 			a.viewCommand(),
+			a.searchCommand(),
 			a.conflictsCommand(),
 			a.reviewCommand(),
 			a.diffCommand(),

@@ -209,7 +209,7 @@ func (a *app) claimList(c *cli.Context) error {
 	defer ar.Close()
 	rows, err := ar.Claims(archive.ClaimFilter{Source: events.SourceID(c.String("source")), Subject: c.String("subject"), At: atFlag(c)})
 	if err != nil {
-		return err
+		return didYouMean(err)
 	}
 	if c.Bool("json") {
 		if rows == nil {

@@ -16,10 +16,11 @@ func (a *app) conflictsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "conflicts",
 		Usage:     "list the flagged contradictions",
-		ArgsUsage: "[--status open|resolved|all] [--kind value|temporal|name] [--at REV]",
+		ArgsUsage: "[--status open|resolved|all] [--kind value|temporal|name] [--subject NAME] [--at REV]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "status", Value: "open", Usage: "open, resolved or all"},
 			&cli.StringFlag{Name: "kind", Usage: "value, temporal or name"},
+			&cli.StringFlag{Name: "subject", Usage: "only the conflicts about this entity (any of its names)"},
 			at,
 			wideFlag(),
 		},
@@ -27,7 +28,7 @@ func (a *app) conflictsCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			filter := archive.ConflictFilter{Status: archive.StatusAll, At: atFlag(c)}
+			filter := archive.ConflictFilter{Status: archive.StatusAll, Subject: c.String("subject"), At: atFlag(c)}
 			if s := c.String("status"); s != "all" {
 				var err error
 				if filter.Status, err = projections.ParseConflictStatus(s); err != nil {
@@ -47,7 +48,7 @@ func (a *app) conflictsCommand() *cli.Command {
 			defer ar.Close()
 			page, err := ar.Conflicts(filter)
 			if err != nil {
-				return err
+				return didYouMean(err)
 			}
 			if c.Bool("json") {
 				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})

@@ -3,6 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -19,12 +23,18 @@ func (a *app) sourceCommand() *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "add",
-				Usage:     "archive a source file (plain text or HTML) with its metadata",
-				ArgsUsage: "FILE [--id SLUG] [--title T] [--url U] [--publisher P] [--lang L] [--published DATE] [--retrieved DATE] [--translation-of ID] [--translator NAME]",
+				Usage:     "archive source files (plain text or HTML) with their metadata; several files are one transaction",
+				ArgsUsage: "FILE... [--id SLUG] [--title T] [--url U] [--publisher P] [--lang L] [--published DATE] [--retrieved DATE] [--translation-of ID] [--translator NAME]",
 				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "id", Usage: "a short slug (default: derived from the digest)"},
 				}, metadataFlags()...),
 				Action: a.sourceAdd,
+			},
+			{
+				Name:      "import",
+				Usage:     "archive the sources a manifest (YAML, JSON or CSV) lists, in one transaction",
+				ArgsUsage: "MANIFEST",
+				Action:    a.sourceImport,
 			},
 			{
 				Name:      "edit",
@@ -119,8 +129,11 @@ func metaMismatchError(name string, mm *sources.MetaMismatch) error {
 }
 
 func (a *app) sourceAdd(c *cli.Context) error {
-	if err := wantArgs(c, 1, 1); err != nil {
+	if err := wantArgs(c, 1, -1); err != nil {
 		return err
+	}
+	if c.NArg() > 1 {
+		return a.sourceAddMany(c)
 	}
 	name := c.Args().First()
 	raw, err := archive.ReadSourceFile(name)
@@ -339,3 +352,144 @@ func (a *app) sourceShow(c *cli.Context) error {
 	}
 	return nil
 }
+
+// sourceAddMany is source add of several files: one transaction for all,
+// each with the metadata flags (but --id, which names one source).
+func (a *app) sourceAddMany(c *cli.Context) error {
+	if c.IsSet("id") {
+		return usagef(c, "--id names one source; with %d files, give each its id in a manifest (sillok source import MANIFEST)", c.NArg())
+	}
+	meta := metaFromFlags(c)
+	var entries []sources.ManifestEntry
+	for _, name := range c.Args().Slice() {
+		entries = append(entries, sources.ManifestEntry{File: name, Title: meta.Title, URL: meta.URL, Publisher: meta.Publisher,
+			Lang: meta.Lang, Published: meta.Published, Retrieved: meta.Retrieved, TranslationOf: string(meta.TranslationOf),
+			Translator: meta.Translator})
+	}
+	return a.addEntries(c, filesIn(""), entries, "")
+}
+
+func (a *app) sourceImport(c *cli.Context) error {
+	if err := wantArgs(c, 1, 1); err != nil {
+		return err
+	}
+	name := c.Args().First()
+	data, err := readManifest(name)
+	if err != nil {
+		return err
+	}
+	entries, err := sources.ParseManifest(name, data)
+	if err != nil {
+		return err
+	}
+	return a.addEntries(c, filesIn(filepath.Dir(name)), entries, name)
+}
+
+// readManifest reads the manifest name, refusing a directory or a file
+// over 16 MiB.
+func readManifest(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, archive.Errorf(archive.Invalid, "%s is a directory, not a manifest", name)
+	}
+	const limit = 16 << 20
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > limit {
+		return nil, archive.Errorf(archive.Invalid, "%s: a manifest may be at most %d MiB", name, limit>>20)
+	}
+	return data, nil
+}
+
+// addEntries archives entries in one transaction and says what it did:
+// one line per file (as source add of one file), or in JSON every source
+// with created true or false. manifest is the manifest's name ("" for
+// files named on the command line).
+func (a *app) addEntries(c *cli.Context, fsys fs.FS, entries []sources.ManifestEntry, manifest string) error {
+	ar, err := a.openArchive(c, true)
+	if err != nil {
+		return err
+	}
+	defer ar.Close()
+	added, err := ar.AddSources(author(c), fsys, "", entries)
+	if err != nil {
+		where := "the files named"
+		if manifest != "" {
+			where = manifest
+		}
+		// The outcome goes on the first line, before the details a
+		// metadata mismatch lists.
+		text := err.Error()
+		if fe := (*sources.FieldError)(nil); manifest == "" && errors.As(err, &fe) {
+			// The field's value came from its flag.
+			text = strings.Replace(text, fe.Error(), "--"+fieldFlag(fe.Field)+": "+fe.Err.Error(), 1)
+		}
+		msg, details, _ := strings.Cut(text, "\n")
+		msg, colon := strings.CutSuffix(msg, ":")
+		msg += "; nothing of " + where + " was archived"
+		if colon {
+			msg += ":"
+		}
+		var mm *sources.MetaMismatch
+		switch {
+		case errors.Is(err, sources.ErrIDTaken):
+			msg += " (give the source another id)"
+		case errors.As(err, &mm):
+			var fix []string
+			for _, d := range mm.Diffs {
+				if d.Field != "id" {
+					fix = append(fix, "--"+fieldFlag(d.Field)+" "+shellWord(d.Given))
+				}
+			}
+			if len(fix) > 0 {
+				details += fmt.Sprintf("\n  to correct the stored metadata: sillok source edit %s %s", mm.ID, strings.Join(fix, " "))
+			}
+		}
+		if details != "" {
+			msg += "\n" + details
+		}
+		return archive.Errorf(archive.ErrorCode(err), "%s", msg)
+	}
+	if c.Bool("json") {
+		list := make([]map[string]any, len(added))
+		var rev archive.Revision
+		for i, res := range added {
+			list[i] = map[string]any{"file": entries[i].File, "id": res.Source.ID, "sha256": res.Source.Digest.Hex(), "revision": res.Revision, "created": res.Created}
+			rev = max(rev, res.Revision)
+		}
+		return a.printJSON(map[string]any{"revision": rev, "sources": list})
+	}
+	created := 0
+	for i, res := range added {
+		name := entries[i].File
+		if res.Created {
+			created++
+			a.printf("archived %s as %s (%s, %d bytes) at revision %d\n", termArgs(name, res.Source.ID, res.Source.Digest, res.Source.Size, res.Revision)...)
+		} else {
+			a.printf("%s is already archived as %s (revision %d); nothing added\n", termArgs(name, res.Source.ID, res.Revision)...)
+		}
+	}
+	a.printf("%d sources, %d new, in one transaction\n", len(added), created)
+	return nil
+}
+
+// filesIn is the files on disk for archive.AddSources: a relative name
+// is relative to dir, an absolute one is itself.
+type filesIn string
+
+func (d filesIn) path(name string) string {
+	if filepath.IsAbs(name) || d == "" {
+		return filepath.FromSlash(name)
+	}
+	return filepath.Join(string(d), filepath.FromSlash(name))
+}
+
+func (d filesIn) Open(name string) (fs.File, error) { return os.Open(d.path(name)) }
+
+func (d filesIn) Stat(name string) (fs.FileInfo, error) { return os.Stat(d.path(name)) }

@@ -21,7 +21,7 @@ func (a *app) viewCommand() *cli.Command {
 			defer ar.Close()
 			v, err := ar.View(c.Args().First(), atFlag(c))
 			if err != nil {
-				return err
+				return didYouMean(err)
 			}
 			if c.Bool("json") {
 				return a.printJSON(viewJSON(v))

@@ -151,6 +151,21 @@ claims:
 					t.Errorf("source list --json: got %+v, want alpha, beta, x-src", got)
 				}
 			}}}},
+		{"source import", []flagRun{{[]string{func() string {
+			e2eWrite(t, dir, "y.txt", "Japan joined the network in 2024.\n")
+			return e2eWrite(t, dir, "sources.yaml", "- {file: y.txt, id: y-src, lang: en}\n")
+		}()}, []string{"--json"}, func(t *testing.T, out string) {
+			var got struct {
+				Sources []struct {
+					ID      string
+					Created bool
+				}
+			}
+			decode(t, out, &got)
+			if len(got.Sources) != 1 || got.Sources[0].ID != "y-src" || !got.Sources[0].Created {
+				t.Errorf("source import MANIFEST --json: got %+v, want y-src created", got)
+			}
+		}}}},
 		{"source edit", []flagRun{
 			{[]string{"x-src"}, []string{"--title", "X title, corrected", "--url", "https://example.com/x2", "--publisher", "X Weekly",
 				"--lang", "ja", "--published", "2024-04-27", "--retrieved", "2024-06-11", "--translation-of", "beta", "--translator", "staff", "--json",
@@ -316,7 +331,23 @@ claims:
 				if got.Revision != base || len(got.Conflicts) != 2 || got.Conflicts[0].Kind != "name" || got.Conflicts[1].Kind != "name" {
 					t.Errorf("conflicts --status all --kind name --at %d --json: got %+v, want the two name conflicts", base, got)
 				}
+			}}, {nil, []string{"--subject", "tidal network", "--status", "all", "--json"}, func(t *testing.T, out string) {
+				var got struct{ Conflicts []e2eConflict }
+				decode(t, out, &got)
+				if len(got.Conflicts) == 0 {
+					t.Errorf("conflicts --subject 'tidal network' --json: got none")
+				}
+				for _, cf := range got.Conflicts {
+					if cf.Subject != "Tidal Network" {
+						t.Errorf("conflicts --subject 'tidal network': got a conflict about %q", cf.Subject)
+					}
+				}
 			}}}},
+		{"search", []flagRun{{[]string{"tidal"}, []string{"--limit", "1", "--at", baseS}, func(t *testing.T, out string) {
+			if !strings.HasPrefix(out, "entities (1):\n  Tidal Network  (") {
+				t.Errorf("search tidal --limit 1 --at %d: got %q, want the network first", base, out)
+			}
+		}}}},
 		{"conflicts show", []flagRun{{[]string{launched}, []string{"--at", baseS, "--json"}, func(t *testing.T, out string) {
 			var got struct {
 				ID       string

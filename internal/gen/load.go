@@ -6,8 +6,8 @@ import (
 	"github.com/sillok/sillok/archive"
 )
 
-// Load loads the set Generate wrote in dir into ar, as `sillok source add`
-// for each entry of the manifest (one transaction each) and `sillok claim
+// Load loads the set Generate wrote in dir into ar, as `sillok source
+// import` of the manifest (one transaction) and `sillok claim
 // import` of every claims file (one transaction each) would, recording as
 // author. It returns the number of claims imported.
 func Load(ar *archive.Archive, author, dir string) (claims int, err error) {
@@ -18,7 +18,7 @@ func Load(ar *archive.Archive, author, dir string) (claims int, err error) {
 }
 
 // AddSources archives the sources of dir/sources.yaml into ar in load
-// order, one transaction per source.
+// order, in one transaction (archive.AddSources).
 func AddSources(ar *archive.Archive, author, dir string) error {
 	manifest, err := ReadManifest(dir)
 	if err != nil {
