@@ -25,6 +25,13 @@ type app struct {
 	lockTimeout    time.Duration
 	// checkpointInterval is projections.Store.Interval (0: the default).
 	checkpointInterval int
+	// compWords are the words typed before the one being completed, when
+	// the shell asks for completions (cmd_completion.go).
+	compWords []string
+	// self is how to run this program again ("sillok", "go run
+	// ./cmd/sillok") and how to install it, for the commands the demo
+	// suggests; nil is plain "sillok" (main sets it, see cmd_demo.go).
+	self func() (command, install string)
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
@@ -91,7 +98,7 @@ func (a *app) cli() *cli.App {
 		Usage:                "an event-sourced archive of news sources, their claims, and where they contradict each other",
 		Writer:               a.stdout,
 		ErrWriter:            a.stderr,
-		EnableBashCompletion: false,
+		EnableBashCompletion: true,
 		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
@@ -122,8 +129,12 @@ func (a *app) cli() *cli.App {
 			a.rebuildCommand(),
 			a.demoCommand(),
 			a.genCommand(),
+			a.completionCommand(),
+			a.manCommand(),
 		},
 	}
+	cliApp.BashComplete = a.complete
+	a.setCompletion(cliApp.Commands)
 	setUsageErrors(cliApp.Commands)
 	hideFalseDefaults(cliApp.Flags)
 	return cliApp
@@ -193,6 +204,9 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 		}
 	}()
 	cliApp := a.cli()
+	if isCompletion(args) {
+		return a.runCompletion(ctx, cliApp, args)
+	}
 	err := cliApp.RunContext(ctx, normalizeArgs(cliApp, args))
 	if err == nil {
 		return 0
