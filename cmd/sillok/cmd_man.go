@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -26,8 +27,38 @@ func (a *app) manCommand() *cli.Command {
 					page = th + "\n.nh\n" + body
 				}
 			}
-			_, err = io.WriteString(a.stdout, page)
+			_, err = io.WriteString(a.stdout, page+manEnvironment(c.App.Flags))
 			return err
 		},
 	}
+}
+
+// manEnvironment is the ENVIRONMENT section of the man page: the
+// environment variables the global flags read (urfave's page leaves them
+// out).
+func manEnvironment(flags []cli.Flag) string {
+	var b strings.Builder
+	for _, f := range flags {
+		sf, ok := f.(*cli.StringFlag)
+		if !ok {
+			continue
+		}
+		for _, env := range sf.EnvVars {
+			fmt.Fprintf(&b, ".TP\n\\fB%s\\fP\n%s; \\fB--%s\\fP wins over it\n", env, manEscape(sf.Usage), sf.Name)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "\n.SH ENVIRONMENT\n" + b.String()
+}
+
+// manEscape keeps text from being read as roff: backslashes, and a line
+// that begins with a dot or a quote.
+func manEscape(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\e`)
+	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
+		s = `\&` + s
+	}
+	return s
 }
