@@ -217,3 +217,51 @@ func TestCompletionBash(t *testing.T) {
 		t.Errorf("sillok claim add --predicate first high<TAB>: got %q", got)
 	}
 }
+
+// TestCompletionZshFish completes "sillok conflicts show <TAB>" in zsh and
+// fish, when they are installed, with the built binary on the PATH. (zsh
+// runs the completion function with compadd standing in for the builtin,
+// which only a completion widget may call.)
+func TestCompletionZshFish(t *testing.T) {
+	shells := map[string]func(script string) []string{
+		"zsh": func(script string) []string {
+			return []string{"-f", "-c", "source " + shellQuote(script) + "\n" +
+				`compadd() { shift; print -l -- "${(@P)1}"; }; _files() { print FILES; }` + "\n" +
+				`words=(sillok conflicts show ""); CURRENT=4; _sillok_complete`}
+		},
+		"fish": func(script string) []string {
+			return []string{"--no-config", "-c", "source " + shellQuote(script) + "; complete -C 'sillok conflicts show '"}
+		},
+	}
+	for shell, argv := range shells {
+		t.Run(shell, func(t *testing.T) {
+			path, err := exec.LookPath(shell)
+			if err != nil {
+				t.Skipf("%s is not installed: its completion is not exercised", shell)
+			}
+			bin := buildSillok(t)
+			_, _, archive := runDemo(t)
+			var want []string
+			for _, c := range e2eConflicts(t, archive, "--status", "all") {
+				want = append(want, c.ID)
+			}
+			script := filepath.Join(t.TempDir(), "sillok."+shell)
+			if err := os.WriteFile(script, []byte(mustRunInProcess(t, "", "completion", shell)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, path, argv(script)...)
+			cmd.Dir = t.TempDir()
+			cmd.Env = append(cleanEnv(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "SILLOK_ARCHIVE="+archive, "HOME="+cmd.Dir)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			if err := cmd.Run(); err != nil || errb.Len() > 0 {
+				t.Fatalf("%s: %v\n%s%s", shell, err, out.String(), errb.String())
+			}
+			if got := strings.Fields(out.String()); !slices.Equal(sorted(got), sorted(want)) {
+				t.Errorf("%s: sillok conflicts show <TAB>: got %q, want the demo's conflict ids %q", shell, got, want)
+			}
+		})
+	}
+}
