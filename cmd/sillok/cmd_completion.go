@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -121,6 +122,12 @@ func (a *app) runCompletion(ctx context.Context, cliApp *cli.App, args []string)
 		code = 0
 	}()
 	a.compWords = args[1 : len(args)-1]
+	if slices.Contains(a.compWords, "--") {
+		// After "--" every word is an argument: nothing to complete but
+		// file names, and urfave would run the command with the
+		// completion flag for an argument.
+		return 0
+	}
 	// Setup adds urfave's help command, shared by every app: this app's
 	// completes like the others (a copy, the shared one left alone).
 	cliApp.Setup()

@@ -141,8 +141,23 @@ func TestCompletionCandidates(t *testing.T) {
 	if got := complete(t, other, "conflicts", "show"); len(got) != 0 {
 		t.Errorf("completion without an archive: got %q, want nothing", got)
 	}
+	// After "--": nothing, and the command does not run.
+	for _, words := range [][]string{{"init", "--"}, {"init", "--", "x"}, {"--", "init"}} {
+		if got := complete(t, other, words...); len(got) != 0 {
+			t.Errorf("completion of %q: got %q, want nothing", words, got)
+		}
+	}
 	if _, err := os.Stat(other); err == nil {
 		t.Errorf("completion created %s", other)
+	}
+	// gen takes its directory for an argument: a completion after "--"
+	// must not run it with the completion flag for the directory.
+	t.Chdir(t.TempDir())
+	if got := complete(t, other, "gen", "--claims", "5", "--"); len(got) != 0 {
+		t.Errorf("completion of gen --claims 5 -- : got %q, want nothing", got)
+	}
+	if _, err := os.Stat(completionFlag); err == nil {
+		t.Errorf("completion of gen --claims 5 -- ran gen: it made %s", completionFlag)
 	}
 }
 
