@@ -215,7 +215,7 @@ func (a *app) complete(c *cli.Context) {
 		}
 		if takesValue && !hasValue {
 			// "--source <TAB>": the flag's values.
-			out(a.flagValues(archPath, name, positional))
+			out(a.flagValues(archPath, strings.Join(path, " "), name, positional))
 			return
 		}
 		// "--so<TAB>": the flags of the command and the global ones.
@@ -282,14 +282,31 @@ var completionFlags = map[string]string{
 	"reject":         "claim-of-conflict",
 }
 
+// completionChoices are the fixed values of arguments ("completion") and
+// flags ("conflicts --status").
+var completionChoices = map[string][]string{
+	"completion":           {"bash", "zsh", "fish"},
+	"conflicts --status":   {"open", "resolved", "all"},
+	"conflicts --kind":     {"value", "temporal", "name"},
+	"predicate add --kind": {"date", "quantity", "entity", "text"},
+	"alias add --kind":     {"translation", "transliteration", "mistranslation", "abbreviation", "variant", "distinct"},
+	"source edit --clear":  editFlagNames(),
+}
+
 func (a *app) argValues(path, cmd string) []string {
+	if choices, ok := completionChoices[cmd]; ok {
+		return choices
+	}
 	if kind, ok := completionArgs[cmd]; ok {
 		return a.archiveIDs(path, kind, nil)
 	}
 	return nil
 }
 
-func (a *app) flagValues(path, flag string, positional []string) []string {
+func (a *app) flagValues(path, cmd, flag string, positional []string) []string {
+	if choices, ok := completionChoices[cmd+" --"+flag]; ok {
+		return choices
+	}
 	if kind, ok := completionFlags[flag]; ok {
 		return a.archiveIDs(path, kind, positional)
 	}

@@ -16,7 +16,14 @@ func (a *app) manCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			page, err := c.App.ToManWithSection(1)
+			// From a new app, without urfave's help command: urfave
+			// shares one help command among all apps and, once it has run,
+			// lists it under itself, which the page would recurse into
+			// without end.
+			doc := a.cli()
+			doc.Setup()
+			doc.Commands = withoutHelp(doc.Commands)
+			page, err := doc.ToManWithSection(1)
 			if err != nil {
 				return err
 			}
@@ -27,10 +34,24 @@ func (a *app) manCommand() *cli.Command {
 					page = th + "\n.nh\n" + body
 				}
 			}
-			_, err = io.WriteString(a.stdout, page+manEnvironment(c.App.Flags))
+			_, err = io.WriteString(a.stdout, page+manEnvironment(doc.Flags))
 			return err
 		},
 	}
+}
+
+// withoutHelp copies cmds without the help commands, at every level.
+func withoutHelp(cmds []*cli.Command) []*cli.Command {
+	var out []*cli.Command
+	for _, c := range cmds {
+		if c.Name == "help" {
+			continue
+		}
+		cp := *c
+		cp.Subcommands = withoutHelp(c.Subcommands)
+		out = append(out, &cp)
+	}
+	return out
 }
 
 // manEnvironment is the ENVIRONMENT section of the man page: the

@@ -121,6 +121,18 @@ func TestCompletionCandidates(t *testing.T) {
 	if got := complete(t, archive, "claim", "retract"); !slices.Contains(got, claimIDs[0]) {
 		t.Errorf("sillok claim retract <TAB>: got %q, want the claim ids (%s among them)", got, claimIDs[0])
 	}
+	for words, want := range map[string][]string{
+		"completion":              {"bash", "zsh", "fish"},
+		"conflicts --status":      {"open", "resolved", "all"},
+		"conflicts --at 3 --kind": {"value", "temporal", "name"},
+		"predicate add x --kind":  {"date", "quantity", "entity", "text"},
+		"source edit --clear":     {"title", "url", "publisher", "lang", "published", "retrieved", "translation-of", "translator"},
+		"alias add Foo --kind":    {"translation", "transliteration", "mistranslation", "abbreviation", "variant", "distinct"},
+	} {
+		if got := complete(t, archive, strings.Fields(words)...); !slices.Equal(got, want) {
+			t.Errorf("sillok %s <TAB>: got %q, want %q", words, got, want)
+		}
+	}
 	if got := complete(t, archive, "conflicts", "--st"); !slices.Contains(got, "--status") || !slices.Contains(got, "--archive") {
 		t.Errorf("sillok conflicts --st<TAB>: got %q, want the command's and the global flags", got)
 	}
