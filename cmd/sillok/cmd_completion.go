@@ -175,6 +175,10 @@ func (a *app) complete(c *cli.Context) {
 				takesValue = local[name]
 			}
 			if takesValue && !hasValue && i+1 < len(words) {
+				if words[i+1] == "=" && i+2 < len(words) {
+					// bash splits --archive=PATH into three words.
+					i++
+				}
 				if name == "archive" {
 					archPath = words[i+1]
 				}

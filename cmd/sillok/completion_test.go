@@ -149,6 +149,9 @@ func TestCompletionCandidates(t *testing.T) {
 	if got := complete(t, other, "conflicts", "--archive", archive, "show"); len(got) != len(conflictIDs) {
 		t.Errorf("sillok conflicts --archive DEMO show <TAB>: got %q, want the demo's conflict ids", got)
 	}
+	if got := complete(t, other, "--archive", "=", archive, "conflicts", "show"); len(got) != len(conflictIDs) {
+		t.Errorf("sillok --archive=DEMO conflicts show <TAB> (as bash splits it): got %q, want the demo's conflict ids", got)
+	}
 	// No archive: nothing, and no error.
 	if got := complete(t, other, "conflicts", "show"); len(got) != 0 {
 		t.Errorf("completion without an archive: got %q, want nothing", got)
