@@ -27,6 +27,13 @@ type app struct {
 	checkpointInterval int
 	// getenv reads the environment: COLUMNS, NO_COLOR (nil: os.Getenv).
 	getenv func(string) string
+	// compWords are the words typed before the one being completed, when
+	// the shell asks for completions (cmd_completion.go).
+	compWords []string
+	// self is how to run this program again ("sillok", "go run
+	// ./cmd/sillok") and how to install it, for the commands the demo
+	// suggests; nil is plain "sillok" (main sets it, see cmd_demo.go).
+	self func() (command, install string)
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
@@ -93,7 +100,7 @@ func (a *app) cli() *cli.App {
 		Usage:                "an event-sourced archive of news sources, their claims, and where they contradict each other",
 		Writer:               a.stdout,
 		ErrWriter:            a.stderr,
-		EnableBashCompletion: false,
+		EnableBashCompletion: true,
 		HideHelpCommand:      false,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
@@ -127,8 +134,12 @@ func (a *app) cli() *cli.App {
 			a.rebuildCommand(),
 			a.demoCommand(),
 			a.genCommand(),
+			a.completionCommand(),
+			a.manCommand(),
 		},
 	}
+	cliApp.BashComplete = a.complete
+	a.setCompletion(cliApp.Commands)
 	setUsageErrors(cliApp.Commands)
 	hideFalseDefaults(cliApp.Flags)
 	return cliApp
@@ -198,6 +209,9 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 		}
 	}()
 	cliApp := a.cli()
+	if isCompletion(args) {
+		return a.runCompletion(ctx, cliApp, args)
+	}
 	err := cliApp.RunContext(ctx, normalizeArgs(cliApp, args))
 	if err == nil {
 		return 0

@@ -18,7 +18,9 @@ import (
 // definitions of the app and of the command being called. "--" ends the
 // flags: everything after it stays positional.
 func normalizeArgs(app *cli.App, args []string) []string {
-	if len(args) == 0 {
+	if len(args) == 0 || isCompletion(args) {
+		// A shell asking for completions: urfave/cli reads the words as
+		// they are, the completion flag last (cmd_completion.go).
 		return args
 	}
 	globals := flagArity(app.Flags)

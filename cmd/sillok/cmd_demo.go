@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -148,6 +150,10 @@ func (a *app) demo(c *cli.Context) error {
 		return err
 	}
 	a.printf("6. What it changed (sillok diff %d):\n\n%s\n", before.Revision, indent(renderChanges(ch), "   "))
+	self, install := "sillok", ""
+	if a.self != nil {
+		self, install = a.self()
+	}
 	a.printf("Try next:\n")
 	for _, cmd := range []string{
 		"view 'Disruptive Technology Protection Network'",
@@ -157,9 +163,82 @@ func (a *app) demo(c *cli.Context) error {
 		"log --from " + fmt.Sprint(before.Revision),
 		"verify",
 	} {
-		a.printf("  sillok --archive %s %s\n", shellQuote(dbPath), cmd)
+		a.printf("  %s --archive %s %s\n", self, shellQuote(dbPath), cmd)
+	}
+	if install != "" {
+		a.printf("\n%s\n", install)
 	}
 	return nil
+}
+
+// installHint is the one line that says how to put sillok on the PATH.
+const installHint = "Install sillok once with: go install ./cmd/sillok (from the module's root directory); then it is sillok ..."
+
+// selfCommand says how to run this program again, for the commands the
+// demo suggests, and how to install it when it is not installed. A
+// program built by "go run" lives in a temporary go-build directory that
+// is gone when it exits: from the module's root the suggestions say
+// "go run ./cmd/sillok"; elsewhere "sillok" and how to install it. An
+// installed program is named as it is found on the PATH, or by its path.
+func selfCommand() (command, install string) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "sillok", ""
+	}
+	if isGoRunBuild(exe) {
+		if atModuleRoot() {
+			return "go run ./cmd/sillok", installHint
+		}
+		return "sillok", installHint
+	}
+	name := filepath.Base(exe)
+	if found, err := exec.LookPath(name); err == nil && sameFile(found, exe) {
+		return name, ""
+	}
+	return shellQuote(exe), ""
+}
+
+// isGoRunBuild reports whether exe is where "go run" builds a program:
+// $TMPDIR/go-build.../b001/exe/NAME.
+func isGoRunBuild(exe string) bool {
+	dir := filepath.Dir(exe)
+	if filepath.Base(dir) != "exe" {
+		return false
+	}
+	for d := filepath.Dir(dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+		if strings.HasPrefix(filepath.Base(d), "go-build") {
+			return true
+		}
+	}
+	return false
+}
+
+// atModuleRoot reports whether the working directory is the root of the
+// module sillok is built from, where "go run ./cmd/sillok" works.
+func atModuleRoot() bool {
+	mod := "github.com/sillok/sillok"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path != "" {
+		mod = bi.Main.Path
+	}
+	data, err := os.ReadFile("go.mod")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			if _, err := os.Stat(filepath.Join("cmd", "sillok")); err == nil {
+				return strings.Trim(f[1], `"`) == mod
+			}
+			return false
+		}
+	}
+	return false
+}
+
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 func readCorpusYAML(name string, v any) error {

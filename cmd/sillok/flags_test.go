@@ -479,6 +479,18 @@ claims:
 				t.Errorf("gen DIR --load: the archive is empty")
 			}
 		}}}},
+		// completion and man have no flags of their own; a global one after
+		// the argument.
+		{"completion", []flagRun{{[]string{"bash"}, []string{"--json"}, func(t *testing.T, out string) {
+			if !strings.Contains(out, "complete -o default -F _sillok_complete sillok") {
+				t.Errorf("completion bash --json: got %q, want the bash script", out)
+			}
+		}}}},
+		{"man", []flagRun{{nil, []string{"--json"}, func(t *testing.T, out string) {
+			if !strings.HasPrefix(out, ".TH") && !strings.Contains(out, "\n.TH") {
+				t.Errorf("man --json: got %.80q, want a man page", out)
+			}
+		}}}},
 	}
 
 	commands := appCommands("", newApp(io.Discard, io.Discard).cli().Commands)

@@ -10,7 +10,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, newApp(os.Stdout, os.Stderr), os.Args)
+	a := newApp(os.Stdout, os.Stderr)
+	a.self = selfCommand
+	code := run(ctx, a, os.Args)
 	stop()
 	os.Exit(code)
 }
