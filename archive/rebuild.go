@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -97,7 +98,8 @@ func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 		if len(fixity) > 0 {
 			return &Error{Code: Internal, Err: &RefusedError{Reason: fmt.Sprintf("a source's stored bytes were altered (%s); rebuild refuses to fold them", fixity[0])}}
 		}
-		if err := a.store.CheckHead(tx); err != nil {
+		var cut *projections.CutShortError
+		if err := a.store.CheckHead(tx); errors.As(err, &cut) {
 			return &Error{Code: Internal, Err: &RefusedError{Reason: err.Error() + "; rebuild refuses to fold it, which would erase the evidence", Err: err}}
 		}
 		// One replay compares the stored checkpoints with the log (bad is

@@ -114,3 +114,39 @@ func TestStoreRebuildSmall(t *testing.T) {
 		t.Errorf("CheckSums with a malformed key: got %v, want it reported", err)
 	}
 }
+
+// TestStoreHeadRecordDamaged: a head record whose bytes changed (its
+// revision now beyond the log's head) is a damaged record, not a log cut
+// short, and a rebuild writes it anew.
+func TestStoreHeadRecordDamaged(t *testing.T) {
+	log, text := foldLog(t, 40)
+	st := &Store{Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return text(s) }}
+	if err := log.Update(func(tx *events.Tx) error {
+		if _, err := tx.Append("t", eventstest.Predicate("p1", events.KindText)); err != nil {
+			return err
+		}
+		return st.CatchUp(tx)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Update(func(tx *events.Tx) error {
+		root := tx.Bolt().Bucket(bucketProjections)
+		v := append([]byte(nil), root.Get(keyHead)...)
+		v[2] ^= 0x40 // the revision, now far beyond the head
+		return root.Put(keyHead, v)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var stored *StoredError
+	var cut *CutShortError
+	err := log.View(func(tx *events.Tx) error { return st.CheckHead(tx) })
+	if !errors.As(err, &stored) || errors.As(err, &cut) || !strings.Contains(err.Error(), "head record is damaged") {
+		t.Fatalf("CheckHead: got %v, want a damaged head record, not a log cut short", err)
+	}
+	if err := log.Update(func(tx *events.Tx) error { _, err := st.Rebuild(tx); return err }); err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if err := log.View(func(tx *events.Tx) error { return st.CheckHead(tx) }); err != nil {
+		t.Errorf("CheckHead after the rebuild: %v", err)
+	}
+}

@@ -3,7 +3,9 @@ package projections
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -328,8 +330,10 @@ func (st *Store) RebuildChecked(tx *events.Tx) (s *State, bad []events.Revision,
 
 func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, error) {
 	// A rebuild stores checkpoints of the log as it is: of a log cut short
-	// that would erase the evidence.
-	if err := st.CheckHead(tx); err != nil {
+	// that would erase the evidence. A damaged stored record is the
+	// rebuild's to replace.
+	var cut *CutShortError
+	if err := st.CheckHead(tx); errors.As(err, &cut) {
 		return nil, nil, err
 	}
 	head, _ := tx.Head()
@@ -607,8 +611,14 @@ func (st *Store) CheckHead(tx *events.Tx) error {
 	if v == nil {
 		return nil
 	}
-	if len(v) != 8+len(events.Digest{}) {
-		return &StoredError{What: fmt.Sprintf("the stored projection's head record is %d bytes, not %d", len(v), 8+len(events.Digest{}))}
+	switch len(v) {
+	case headRecord + 4:
+		if crc32.Checksum(v[:headRecord], castagnoli) != binary.LittleEndian.Uint32(v[headRecord:]) {
+			return &StoredError{What: "the stored projection's head record is damaged (its checksum does not match)"}
+		}
+	case headRecord: // written before the record had a checksum
+	default:
+		return &StoredError{What: fmt.Sprintf("the stored projection's head record is %d bytes, not %d", len(v), headRecord+4)}
 	}
 	r := events.Revision(binary.BigEndian.Uint64(v))
 	var want events.Digest
@@ -636,5 +646,11 @@ func putHead(tx *events.Tx) error {
 		return nil
 	}
 	head, hash := tx.Head()
-	return root.Put(keyHead, append(binary.BigEndian.AppendUint64(nil, uint64(head)), hash[:]...))
+	v := append(binary.BigEndian.AppendUint64(make([]byte, 0, headRecord+4), uint64(head)), hash[:]...)
+	return root.Put(keyHead, binary.LittleEndian.AppendUint32(v, crc32.Checksum(v, castagnoli)))
 }
+
+// headRecord is the size of the head record without its checksum: the
+// revision (8 bytes, big-endian) and its hash. A CRC-32C of the two
+// follows, so that a damaged record is told from a log cut short.
+const headRecord = 8 + len(events.Digest{})
