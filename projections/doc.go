@@ -51,8 +51,10 @@
 //
 //	projections                 top-level bucket, owned by this package
 //	  "schema"     → uvarint SchemaVersion
-//	  "head"       → 8-byte BE revision, 32-byte hash: the head of the log
-//	                 when a write last stored the projection (CheckHead)
+//	  "head"       → 8-byte BE revision, 32-byte hash, 4-byte LE CRC-32C
+//	                 of the two: the head of the log when a write last
+//	                 stored the projection (CheckHead); a record written
+//	                 before the checksum has none
 //	  checkpoints               sub-bucket
 //	    8-byte BE revision → checkpoint of the State at that revision
 //
