@@ -88,7 +88,7 @@ func TestCompletionCandidates(t *testing.T) {
 	if got := complete(t, archive); !slices.Contains(got, "conflicts") || !slices.Contains(got, "completion") || !slices.Contains(got, "man") || !slices.Contains(got, "help") {
 		t.Errorf("sillok <TAB>: got %q, want the commands", got)
 	}
-	if got, want := complete(t, archive, "source"), []string{"add", "edit", "list", "show"}; !slices.Equal(got, want) {
+	if got, want := complete(t, archive, "source"), []string{"add", "import", "edit", "list", "show"}; !slices.Equal(got, want) {
 		t.Errorf("sillok source <TAB>: got %q, want %q", got, want)
 	}
 	if got := complete(t, archive, "help"); !slices.Contains(got, "review") {
