@@ -2,7 +2,6 @@ package archive
 
 import (
 	"encoding/base64"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -341,7 +340,7 @@ func conflictDetail(r *reader, cf *projections.Conflict) (*ConflictDetail, error
 			}
 			texts[cl.Source] = text
 		}
-		anchor, err := claimAnchor(r.tx, cl.ID)
+		anchor, err := r.tx.ClaimAnchor(cl.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -352,25 +351,4 @@ func conflictDetail(r *reader, cf *projections.Conflict) (*ConflictDetail, error
 		out.NameDiff = provenance.CharDiff(cf.Names[0], cf.Names[1])
 	}
 	return out, nil
-}
-
-// claimAnchor reads a claim's quote anchor from the log.
-func claimAnchor(tx *events.Tx, id events.ClaimID) (events.Anchor, error) {
-	rev, ok := tx.Lookup(events.IndexClaim, string(id))
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("claim %s is not in the claim index", id)
-	}
-	e, err := tx.Event(rev)
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	p, err := e.Decode()
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	c, ok := p.(*events.ClaimAsserted)
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("revision %d holds a %s, not claim %s", rev, e.Type, id)
-	}
-	return c.Quote, nil
 }

@@ -213,7 +213,7 @@ func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
 			if cl.Source != src.ID {
 				continue
 			}
-			anchor, err := claimAnchor(r.tx, cl.ID)
+			anchor, err := r.tx.ClaimAnchor(cl.ID)
 			if err != nil {
 				return err
 			}

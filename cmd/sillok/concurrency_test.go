@@ -334,7 +334,7 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 						}
 						texts[cl.Source] = text
 					}
-					anchor, err := claimAnchor(tx, cl.ID)
+					anchor, err := tx.ClaimAnchor(cl.ID)
 					if err != nil {
 						return err
 					}
@@ -359,26 +359,4 @@ func TestConcurrentReadsInProcess(t *testing.T) {
 	if !strings.Contains(results[0], fmt.Sprintf("%d claims", n+g.planted)) || !strings.Contains(results[0], "open") {
 		t.Errorf("got %s, want %d claims and the planted open conflicts", results[0], n+g.planted)
 	}
-}
-
-// claimAnchor reads a claim's quote anchor from the log (as package
-// archive does for a conflict's detail).
-func claimAnchor(tx *events.Tx, id events.ClaimID) (events.Anchor, error) {
-	rev, ok := tx.Lookup(events.IndexClaim, string(id))
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("claim %s is not in the claim index", id)
-	}
-	e, err := tx.Event(rev)
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	p, err := e.Decode()
-	if err != nil {
-		return events.Anchor{}, err
-	}
-	c, ok := p.(*events.ClaimAsserted)
-	if !ok {
-		return events.Anchor{}, fmt.Errorf("revision %d holds a %s, not claim %s", rev, e.Type, id)
-	}
-	return c.Quote, nil
 }
