@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	archive "github.com/sillok/sillok/archive"
+	"github.com/sillok/sillok/events"
+)
+
+// review records a verdict from a conflict page's form. The form says
+// the decision either as one button's value "accept:CLAIM" (one form,
+// a button per claim) or as the fields verdict and claim; seen is the
+// revision the page showed. A verdict refused because the conflict
+// changed since shows the conflict again as it is now, with what
+// changed (409).
+func (d *desk) review(w http.ResponseWriter, r *http.Request, u *pageUser) {
+	id := r.PathValue("id")
+	f := r.PostForm
+	verdict, claim := f.Get("verdict"), f.Get("claim")
+	if dc := f.Get("decision"); dc != "" {
+		verdict, claim, _ = strings.Cut(dc, ":")
+	}
+	seen, err := parseRev(f.Get("seen"), 0)
+	if err != nil {
+		d.errorPage(w, r, u, http.StatusBadRequest, "seen: "+err.Error())
+		return
+	}
+	req := archive.ReviewRequest{Conflict: id, Decision: events.Decision(verdict), Claim: events.ClaimID(claim),
+		Note: strings.TrimSpace(f.Get("note")), Seen: seen, Override: f.Get("override") != ""}
+	switch req.Decision {
+	case events.DecisionAccept, events.DecisionReject, events.DecisionDismiss, events.DecisionSame, events.DecisionDistinct:
+	default:
+		d.errorPage(w, r, u, http.StatusBadRequest, "A verdict is accept, reject, dismiss, same or distinct, not "+quoteOr(verdict, "nothing")+".")
+		return
+	}
+	if seen == 0 {
+		d.errorPage(w, r, u, http.StatusBadRequest, "The form does not say which revision you looked at (seen); reload the conflict and try again.")
+		return
+	}
+	rv, err := d.ar.Review(u.Name, req)
+	if err != nil {
+		code := archive.ErrorCode(err)
+		if code != archive.Conflict && code != archive.Invalid {
+			d.archiveError(w, r, u, err)
+			return
+		}
+		p, perr := d.conflictData(id, u)
+		if perr != nil {
+			d.archiveError(w, r, u, perr)
+			return
+		}
+		p.Note = req.Note
+		status := http.StatusUnprocessableEntity
+		if code == archive.Conflict {
+			status = http.StatusConflict
+			p.Changed = err.Error()
+		} else {
+			p.Message = err.Error()
+		}
+		d.render(w, r, status, "conflict", p)
+		return
+	}
+	http.Redirect(w, r, "/conflicts/"+url.PathEscape(string(rv.Conflict.ID))+"?reviewed=1", http.StatusSeeOther)
+}
+
+func quoteOr(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return "\u201c" + s + "\u201d"
+}
+
+// loginPage is the sign-in form.
+type loginPage struct {
+	deskPage
+	Name string
+	Next string
+}
+
+func (d *desk) loginPage(w http.ResponseWriter, r *http.Request) {
+	p := &loginPage{deskPage: deskPage{Title: "Sign in", User: d.auth.pageUser(r)}, Next: safeNext(r.URL.Query().Get("next"))}
+	d.render(w, r, http.StatusOK, "login", p)
+}
+
+// login signs in with the form's name and password and goes on to the
+// page asked for.
+func (d *desk) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		d.errorPage(w, r, nil, http.StatusBadRequest, "The form could not be read: "+err.Error())
+		return
+	}
+	name := strings.TrimSpace(r.PostForm.Get("user"))
+	next := safeNext(r.PostForm.Get("next"))
+	if _, err := d.auth.pageSignIn(w, r, name, r.PostForm.Get("password")); err != nil {
+		p := &loginPage{deskPage: deskPage{Title: "Sign in", Message: err.Error()}, Name: name, Next: next}
+		status := http.StatusUnauthorized
+		if se, ok := err.(interface{ HTTPStatus() int }); ok {
+			status = se.HTTPStatus()
+		}
+		d.render(w, r, status, "login", p)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// logout signs out (a form with the CSRF token, so that another site
+// cannot sign a user out).
+func (d *desk) logout(w http.ResponseWriter, r *http.Request) {
+	u := d.auth.pageUser(r)
+	if u != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("csrf") != u.CSRF {
+			d.errorPage(w, r, u, http.StatusForbidden, "The form's security token is missing or out of date; reload the page and try again.")
+			return
+		}
+		d.auth.pageSignOut(w, r)
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
