@@ -51,7 +51,7 @@ func (a *app) conflictsCommand() *cli.Command {
 				return didYouMean(err)
 			}
 			if c.Bool("json") {
-				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})
+				return a.printJSON(page.Document())
 			}
 			a.printf("%s", renderConflicts(page.Conflicts, a.layout(c)))
 			return nil

@@ -24,7 +24,7 @@ func (a *app) viewCommand() *cli.Command {
 				return didYouMean(err)
 			}
 			if c.Bool("json") {
-				return a.printJSON(viewJSON(v))
+				return a.printJSON(v.Document())
 			}
 			if len(v.Entities) == 0 {
 				a.printf("no facts at revision %d\n", v.Revision)

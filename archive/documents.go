@@ -1,0 +1,108 @@
+package archive
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+)
+
+// The JSON documents of the reads whose results are not already plain
+// values with JSON tags: the command line's --json and the server's API
+// print these same documents. (Fields are in the order of their names, as
+// the command line printed them when they were maps.)
+
+// ViewDocument is the view as JSON.
+type ViewDocument struct {
+	Entities []EntityDocument `json:"entities"`
+	Revision Revision         `json:"revision"`
+}
+
+// EntityDocument is one entity of a ViewDocument: its names, and its
+// facts.
+type EntityDocument struct {
+	Name         string                   `json:"name"`
+	Aliases      []string                 `json:"aliases"`
+	AliasDetails []projections.EntityName `json:"alias_details,omitempty"`
+	Facts        []*projections.Fact      `json:"facts"`
+}
+
+// Document is the view as JSON.
+func (v *View) Document() ViewDocument {
+	out := make([]EntityDocument, 0, len(v.Entities))
+	for _, e := range v.Entities {
+		je := EntityDocument{Name: e.Name, Aliases: []string{}, AliasDetails: e.Aliases, Facts: e.Facts}
+		for _, al := range e.Aliases {
+			je.Aliases = append(je.Aliases, al.Name)
+		}
+		if je.Facts == nil {
+			je.Facts = []*projections.Fact{}
+		}
+		out = append(out, je)
+	}
+	return ViewDocument{Entities: out, Revision: v.Revision}
+}
+
+// View is the view a ViewDocument holds (as a client reads it back).
+func (d ViewDocument) View() *View {
+	v := &View{Revision: d.Revision}
+	for _, e := range d.Entities {
+		v.Entities = append(v.Entities, &projections.Entity{Name: e.Name, Aliases: e.AliasDetails, Facts: e.Facts})
+	}
+	return v
+}
+
+// EventDocument is an event of the log as JSON: its envelope, its payload
+// as stored, and its hashes.
+type EventDocument struct {
+	Revision   events.Revision `json:"revision"`
+	Type       events.Type     `json:"type"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	Author     string          `json:"author"`
+	Payload    json.RawMessage `json:"payload"`
+	Prev       string          `json:"prev"`
+	Hash       string          `json:"hash"`
+}
+
+// EventDocuments are the events of list as JSON.
+func EventDocuments(list []events.Event) []EventDocument {
+	out := make([]EventDocument, 0, len(list))
+	for _, e := range list {
+		out = append(out, EventDocument{e.Revision, e.Type, e.RecordedAt, e.Author, e.Payload, e.Prev.String(), e.Hash.String()})
+	}
+	return out
+}
+
+// ConflictsDocument is a page of the conflict queue as JSON (Next only on
+// a page that is not the last).
+type ConflictsDocument struct {
+	Conflicts []*projections.Conflict `json:"conflicts"`
+	Next      string                  `json:"next,omitempty"`
+	Revision  Revision                `json:"revision"`
+}
+
+// Document is the page as JSON.
+func (p *ConflictPage) Document() ConflictsDocument {
+	list := p.Conflicts
+	if list == nil {
+		list = []*projections.Conflict{}
+	}
+	return ConflictsDocument{Conflicts: list, Next: p.Next, Revision: p.Revision}
+}
+
+// ReviewedDocument is a recorded verdict as JSON.
+type ReviewedDocument struct {
+	Claim    events.ClaimID         `json:"claim"`
+	Conflict projections.ConflictID `json:"conflict"`
+	Decision events.Decision        `json:"decision"`
+	Rejected []events.ClaimID       `json:"rejected"`
+	Revision Revision               `json:"revision"`
+	Seen     Revision               `json:"seen"`
+}
+
+// Document is the verdict recorded as JSON.
+func (r Reviewed) Document() ReviewedDocument {
+	return ReviewedDocument{Claim: r.Verdict.Claim, Conflict: r.Conflict.ID, Decision: r.Verdict.Decision,
+		Rejected: r.Verdict.Rejected, Revision: r.Event.Revision, Seen: r.Verdict.Seen}
+}
