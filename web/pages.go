@@ -6,6 +6,14 @@ import "net/http"
 // entity, a source, the diff, the log, signing in) on mux, with the same
 // helpers as the API (Server.handle with an access level; UserFrom for the
 // signed-in user; Server.SignIn and Server.SignOut for the sign-in form).
-//
-// This file belongs to the pages; this stub registers none.
-func (s *Server) pages(mux *http.ServeMux) {}
+// The pages' own code is in the files pages_*.go, their templates in
+// templates/ and their stylesheet and script in static/.
+func (s *Server) pages(mux *http.ServeMux) {
+	d, err := newDesk(s)
+	if err != nil {
+		// The templates are embedded and parsed by every test: a
+		// template that does not parse is a bug of the build.
+		panic(err)
+	}
+	d.register(mux)
+}

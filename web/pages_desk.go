@@ -30,52 +30,40 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// The roles as the pages know them (the server's accounts name them the
-// same way).
-const (
-	pageRoleReader      = "reader"
-	pageRoleArchivist   = "archivist"
-	pageRoleFactChecker = "fact-checker"
-	pageRoleAdmin       = "admin"
-)
-
 // pageUser is the signed-in user as a page needs it: the name, the role
 // and the session's CSRF token, which every form carries in a hidden
-// field.
+// field (empty for a bearer token, which needs none).
 type pageUser struct {
 	Name string
-	Role string
+	Role archive.Role
 	CSRF string
 }
 
 // CanReview says whether the user may record verdicts.
-func (u *pageUser) CanReview() bool {
-	return u != nil && (u.Role == pageRoleFactChecker || u.Role == pageRoleAdmin)
-}
+func (u *pageUser) CanReview() bool { return u != nil && u.Role.Allows(archive.RoleFactChecker) }
 
 // CanRecord says whether the user may record claims.
-func (u *pageUser) CanRecord() bool {
-	return u != nil && (u.Role == pageRoleArchivist || u.Role == pageRoleAdmin)
-}
+func (u *pageUser) CanRecord() bool { return u != nil && u.Role.Allows(archive.RoleArchivist) }
 
-// deskAuth is what the pages need of the server's accounts and sessions:
-// the user a request is signed in as (nil for none), signing in with a
-// name and password (setting the session cookie), and signing out. The
-// server's session code implements it; the pages never read credentials
-// themselves.
-type deskAuth interface {
-	pageUser(r *http.Request) *pageUser
-	pageSignIn(w http.ResponseWriter, r *http.Request, name, password string) (*pageUser, error)
-	pageSignOut(w http.ResponseWriter, r *http.Request)
+// userOf is the request's signed-in user as the pages see it, or nil.
+func userOf(r *http.Request) *pageUser {
+	u := UserFrom(r.Context())
+	if u == nil {
+		return nil
+	}
+	p := &pageUser{Name: u.Name, Role: u.Role}
+	if u.Session != nil {
+		p.CSRF = u.Session.CSRF
+	}
+	return p
 }
 
 // desk serves the review desk's pages: server-rendered HTML over the
 // archive, usable without JavaScript.
 type desk struct {
-	ar         *archive.Archive
-	auth       deskAuth
-	publicRead bool
-	log        *slog.Logger
+	s   *Server
+	ar  *archive.Archive
+	log *slog.Logger
 
 	pages  map[string]*template.Template
 	assets map[string]deskAsset // by hashed name
@@ -89,11 +77,8 @@ type deskAsset struct {
 }
 
 // newDesk parses the templates and hashes the static files.
-func newDesk(ar *archive.Archive, auth deskAuth, publicRead bool, log *slog.Logger) (*desk, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	d := &desk{ar: ar, auth: auth, publicRead: publicRead, log: log,
+func newDesk(s *Server) (*desk, error) {
+	d := &desk{s: s, ar: s.Archive, log: s.log,
 		pages: map[string]*template.Template{}, assets: map[string]deskAsset{}, hashed: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
@@ -142,66 +127,58 @@ func newDesk(ar *archive.Archive, auth deskAuth, publicRead bool, log *slog.Logg
 	return d, nil
 }
 
-// register adds the pages' routes to mux. Each handler checks the role
-// it needs; reads need a signed-in user unless the server is public.
+// register adds the pages' routes to mux, each behind the access it
+// needs (Server.handle): reads need a signed-in reader unless the server
+// is public, a verdict a fact-checker, a claim an archivist. The server
+// checks the CSRF token of every form posted with a session cookie.
 func (d *desk) register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /static/{file}", d.static)
-	mux.HandleFunc("GET /login", d.loginPage)
-	mux.HandleFunc("POST /login", d.login)
-	mux.HandleFunc("POST /logout", d.logout)
-	mux.HandleFunc("GET /{$}", d.reader(d.queue))
-	mux.HandleFunc("GET /conflicts/{id}", d.reader(d.conflict))
-	mux.HandleFunc("POST /conflicts/{id}/review", d.role(pageRoleFactChecker, d.review))
-	mux.HandleFunc("GET /entities/{name...}", d.reader(d.entity))
-	mux.HandleFunc("GET /sources/{id}", d.reader(d.source))
-	mux.HandleFunc("POST /sources/{id}/claims", d.role(pageRoleArchivist, d.recordClaim))
-	mux.HandleFunc("GET /diff", d.reader(d.diff))
-	mux.HandleFunc("GET /log", d.reader(d.logPage))
+	h := func(method, pattern string, access Access, page deskHandler) {
+		d.s.handle(mux, method, pattern, access, func(w http.ResponseWriter, r *http.Request) { page(w, r, userOf(r)) })
+	}
+	d.s.handle(mux, "GET", "/static/{file}", Anyone, d.static)
+	h("GET", "/login", Anyone, d.loginPage)
+	h("POST", "/login", Anyone, d.login)
+	h("POST", "/logout", SignedIn, d.logout)
+	h("GET", "/{$}", Reader, d.queue)
+	h("GET", "/conflicts/{id}", Reader, d.conflict)
+	h("POST", "/conflicts/{id}/review", FactChecker, d.form(d.review))
+	h("GET", "/entities/{name...}", Reader, d.entity)
+	h("GET", "/sources/{id}", Reader, d.source)
+	h("POST", "/sources/{id}/claims", Archivist, d.form(d.recordClaim))
+	h("GET", "/diff", Reader, d.diff)
+	h("GET", "/log", Reader, d.logPage)
+	d.s.ErrorPage = d.serverError
 }
 
 // deskHandler is a page handler: it is given the user (nil on a public
 // server to an anonymous reader).
 type deskHandler func(w http.ResponseWriter, r *http.Request, u *pageUser)
 
-// reader lets a signed-in user (any role) through, and anyone when the
-// server is public; an anonymous visitor of a private server is sent to
-// the sign-in page.
-func (d *desk) reader(h deskHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u := d.auth.pageUser(r)
-		if u == nil && !d.publicRead {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+// form reads a posted form (at most 1 MiB) before h.
+func (d *desk) form(h deskHandler) deskHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *pageUser) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxJSONBody)
+		if err := r.ParseForm(); err != nil {
+			d.errorPage(w, r, u, http.StatusBadRequest, "The form could not be read: "+err.Error())
 			return
 		}
 		h(w, r, u)
 	}
 }
 
-// role lets through a signed-in user whose role allows the write (an
-// admin may do everything), whose form carries the session's CSRF token.
-func (d *desk) role(want string, h deskHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u := d.auth.pageUser(r)
-		if u == nil {
-			d.errorPage(w, r, nil, http.StatusUnauthorized, "Sign in first: this page records something in the archive.")
-			return
-		}
-		allowed := u.Role == want || u.Role == pageRoleAdmin
-		if !allowed {
-			d.errorPage(w, r, u, http.StatusForbidden, fmt.Sprintf("Your role (%s) may not do this: it takes a %s.", u.Role, want))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		if err := r.ParseForm(); err != nil {
-			d.errorPage(w, r, u, http.StatusBadRequest, "The form could not be read: "+err.Error())
-			return
-		}
-		if u.CSRF == "" || r.PostForm.Get("csrf") != u.CSRF {
-			d.errorPage(w, r, u, http.StatusForbidden, "The form's security token is missing or out of date (were you signed in again meanwhile?). Go back, reload the page and try again.")
-			return
-		}
-		h(w, r, u)
+// serverError answers an error of the server (the access check, the CSRF
+// check) to a browser: an anonymous visitor who asks for a page is sent to
+// the sign-in page, and back after it; anything else is an error page.
+func (d *desk) serverError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	u := userOf(r)
+	if status == http.StatusUnauthorized && u == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
 	}
+	if strings.Contains(msg, CSRFHeader) {
+		msg = "The form's security token is missing or out of date (were you signed in again meanwhile?). Go back, reload the page and try again."
+	}
+	d.errorPage(w, r, u, status, msg)
 }
 
 // deskPage is what every page shows around its content.

@@ -1,7 +1,6 @@
-package web
+package web_test
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,49 +15,14 @@ import (
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
+	"github.com/sillok/sillok/web"
 )
 
-// testAuth signs in the users of a map, one session cookie each.
-type testAuth struct {
-	users map[string]string // name → role; the password is the name
-}
-
-func (a *testAuth) pageUser(r *http.Request) *pageUser {
-	c, err := r.Cookie("test-session")
-	if err != nil {
-		return nil
-	}
-	role, ok := a.users[c.Value]
-	if !ok {
-		return nil
-	}
-	return &pageUser{Name: c.Value, Role: role, CSRF: "csrf-" + c.Value}
-}
-
-func (a *testAuth) pageSignIn(w http.ResponseWriter, r *http.Request, name, password string) (*pageUser, error) {
-	role, ok := a.users[name]
-	if !ok || password != name {
-		return nil, errors.New("wrong name or password")
-	}
-	http.SetCookie(w, &http.Cookie{Name: "test-session", Value: name, Path: "/", HttpOnly: true})
-	return &pageUser{Name: name, Role: role, CSRF: "csrf-" + name}, nil
-}
-
-func (a *testAuth) pageSignOut(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: "test-session", Value: "", Path: "/", MaxAge: -1})
-}
-
-// deskServer serves the pages over ar with a reader, an archivist and a
-// fact-checker (each one's password is the name).
-func deskServer(t *testing.T, ar *archive.Archive) *httptest.Server {
+// deskServer serves the pages over a (mustDemoArchive: an account of
+// each role, named by it), with sign-in limits out of the way.
+func deskServer(t *testing.T, a *archive.Archive) *httptest.Server {
 	t.Helper()
-	d, err := newDesk(ar, &testAuth{users: map[string]string{"rita": pageRoleReader, "arno": pageRoleArchivist, "fern": pageRoleFactChecker}}, false, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	d.register(mux)
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(web.New(a, web.Options{SignInLimit: 1000, SignInAddressLimit: 1000}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -69,34 +33,31 @@ type browser struct {
 	base string
 	c    *http.Client
 	user string
+	csrf string // the session's CSRF token, read from a page's form
 }
 
 func newBrowser(t *testing.T, srv *httptest.Server, user string) *browser {
 	jar, _ := cookiejar.New(nil)
 	b := &browser{t: t, base: srv.URL, user: user, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	if user != "" {
-		status, _, loc := b.post("/login", url.Values{"user": {user}, "password": {user}, "next": {"/"}})
+		status, _, loc := b.post("/login", url.Values{"user": {user}, "password": {"password-" + user}, "next": {"/"}})
 		if status != http.StatusSeeOther || loc != "/" {
 			t.Fatalf("signing in as %s: got %d to %q, want 303 to /", user, status, loc)
 		}
+		_, page := b.get("/")
+		m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("signed in as %s: no csrf field in the queue page", user)
+		}
+		b.csrf = m[1]
 	}
 	return b
 }
 
-func (b *browser) get(path string) (int, string) {
+func (b *browser) do(req *http.Request) (int, string, string) {
 	b.t.Helper()
-	resp, err := b.c.Get(b.base + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
-
-func (b *browser) post(path string, form url.Values) (int, string, string) {
-	b.t.Helper()
-	resp, err := b.c.PostForm(b.base+path, form)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	resp, err := b.c.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -105,7 +66,19 @@ func (b *browser) post(path string, form url.Values) (int, string, string) {
 	return resp.StatusCode, string(body), resp.Header.Get("Location")
 }
 
-func (b *browser) csrf() string { return "csrf-" + b.user }
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	status, body, _ := b.do(req)
+	return status, body
+}
+
+func (b *browser) post(path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
 
 // launchConflict finds the demo's launch-date conflict.
 func launchConflict(t testing.TB, ar *archive.Archive) *projections.Conflict {
@@ -121,15 +94,6 @@ func launchConflict(t testing.TB, ar *archive.Archive) *projections.Conflict {
 	}
 	t.Fatal("the demo corpus has no launch-date conflict")
 	return nil
-}
-
-func head(t testing.TB, ar *archive.Archive) events.Revision {
-	t.Helper()
-	rev, _, err := ar.Head()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rev
 }
 
 func wantContains(t *testing.T, what, body string, wants ...string) {
@@ -151,10 +115,10 @@ func wantNotContains(t *testing.T, what, body string, nots ...string) {
 }
 
 func TestPagesRead(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	srv := deskServer(t, ar)
 	cf := launchConflict(t, ar)
-	b := newBrowser(t, srv, "rita")
+	b := newBrowser(t, srv, "reader")
 	for _, tc := range []struct {
 		name, path string
 		want       []string
@@ -187,9 +151,9 @@ func TestPagesRead(t *testing.T) {
 }
 
 func TestPagesErrors(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	srv := deskServer(t, ar)
-	b := newBrowser(t, srv, "rita")
+	b := newBrowser(t, srv, "reader")
 	for _, tc := range []struct {
 		name, path string
 		status     int
@@ -217,44 +181,41 @@ func TestPagesErrors(t *testing.T) {
 }
 
 func TestPagesSignIn(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	srv := deskServer(t, ar)
 	t.Run("AnonymousToLogin", func(t *testing.T) {
 		b := newBrowser(t, srv, "")
 		for _, p := range []string{"/", "/conflicts/abcd", "/entities/X", "/sources/x", "/diff", "/log"} {
-			resp, err := b.c.Get(srv.URL + p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
-				t.Errorf("GET %s anonymously: got %d to %q, want 303 to /login?next=...", p, resp.StatusCode, loc)
+			req, _ := http.NewRequest("GET", srv.URL+p, nil)
+			status, _, loc := b.do(req)
+			if status != http.StatusSeeOther || loc != "/login?next="+url.QueryEscape(p) {
+				t.Errorf("GET %s anonymously: got %d to %q, want 303 to /login?next=...", p, status, loc)
 			}
 		}
 	})
 	t.Run("WrongPassword", func(t *testing.T) {
 		b := newBrowser(t, srv, "")
-		status, body, _ := b.post("/login", url.Values{"user": {"rita"}, "password": {"nope"}})
+		status, body, _ := b.post("/login", url.Values{"user": {"reader"}, "password": {"nope"}})
 		if status != http.StatusUnauthorized {
 			t.Fatalf("got %d, want 401", status)
 		}
-		wantContains(t, "login", body, "wrong name or password", `value="rita"`)
+		wantContains(t, "login", body, "wrong name or password", `value="reader"`)
 	})
 	t.Run("NextStaysLocal", func(t *testing.T) {
-		b := newBrowser(t, srv, "")
 		for next, want := range map[string]string{"/log": "/log", "https://evil.example/": "/", "//evil.example/": "/", "/\\evil": "/"} {
-			status, _, loc := b.post("/login", url.Values{"user": {"rita"}, "password": {"rita"}, "next": {next}})
+			b := newBrowser(t, srv, "")
+			status, _, loc := b.post("/login", url.Values{"user": {"reader"}, "password": {"password-reader"}, "next": {next}})
 			if status != http.StatusSeeOther || loc != want {
 				t.Errorf("next %q: got %d to %q, want 303 to %q", next, status, loc, want)
 			}
 		}
 	})
 	t.Run("SignOutNeedsToken", func(t *testing.T) {
-		b := newBrowser(t, srv, "rita")
+		b := newBrowser(t, srv, "reader")
 		if status, _, _ := b.post("/logout", url.Values{}); status != http.StatusForbidden {
 			t.Errorf("sign-out without the token: got %d, want 403", status)
 		}
-		if status, _, loc := b.post("/logout", url.Values{"csrf": {b.csrf()}}); status != http.StatusSeeOther || loc != "/login" {
+		if status, _, loc := b.post("/logout", url.Values{"csrf": {b.csrf}}); status != http.StatusSeeOther || loc != "/login" {
 			t.Errorf("sign-out: got %d to %q, want 303 to /login", status, loc)
 		}
 		if status, _ := b.get("/"); status != http.StatusSeeOther {
@@ -264,11 +225,11 @@ func TestPagesSignIn(t *testing.T) {
 }
 
 func TestPagesReview(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	srv := deskServer(t, ar)
 	cf := launchConflict(t, ar)
 	path := "/conflicts/" + string(cf.ID)
-	fern := newBrowser(t, srv, "fern")
+	fern := newBrowser(t, srv, "fact-checker")
 	_, page := fern.get(path)
 	wantContains(t, "fact-checker's conflict page", page, `value="accept:hl-launched"`, `value="dismiss:"`, `name="seen"`)
 	seen := regexp.MustCompile(`name="seen" value="(\d+)"`).FindStringSubmatch(page)[1]
@@ -287,21 +248,21 @@ func TestPagesReview(t *testing.T) {
 	}
 	accept := url.Values{"decision": {"accept:jp-launched"}, "seen": {seen}, "note": {"the summit was in August"}}
 	t.Run("ReaderForbidden", func(t *testing.T) {
-		b := newBrowser(t, srv, "rita")
-		form := url.Values{"csrf": {b.csrf()}}
+		b := newBrowser(t, srv, "reader")
+		form := url.Values{"csrf": {b.csrf}}
 		for k, v := range accept {
 			form[k] = v
 		}
-		refused(t, b, form, http.StatusForbidden, "may not")
+		refused(t, b, form, http.StatusForbidden, "needs the role fact-checker")
 	})
 	t.Run("AnonymousUnauthorized", func(t *testing.T) {
-		refused(t, newBrowser(t, srv, ""), accept, http.StatusUnauthorized, "Sign in")
+		refused(t, newBrowser(t, srv, ""), accept, http.StatusUnauthorized, "sign in first")
 	})
 	t.Run("NoCSRF", func(t *testing.T) {
 		refused(t, fern, accept, http.StatusForbidden, "security token")
 	})
 	withCSRF := func(v url.Values) url.Values {
-		out := url.Values{"csrf": {fern.csrf()}}
+		out := url.Values{"csrf": {fern.csrf}}
 		for k, x := range v {
 			out[k] = x
 		}
@@ -322,14 +283,14 @@ func TestPagesReview(t *testing.T) {
 			t.Fatalf("got %d to %q, want 303 to %s?reviewed=1", status, loc, path)
 		}
 		_, body := fern.get(loc)
-		wantContains(t, "after the verdict", body, "Verdict recorded", "by <strong>fern</strong>", "the summit was in August", `class="badge resolved"`)
+		wantContains(t, "after the verdict", body, "Verdict recorded", "by <strong>fact-checker</strong>", "the summit was in August", `class="badge resolved"`)
 		evs, err := ar.Log(before+1, archive.Head)
-		if err != nil || len(evs) != 1 || evs[0].Author != "fern" || evs[0].Type != "verdict.recorded" {
-			t.Fatalf("the verdict's event: got %+v, %v; want one verdict by fern", evs, err)
+		if err != nil || len(evs) != 1 || evs[0].Author != "fact-checker" || evs[0].Type != "verdict.recorded" {
+			t.Fatalf("the verdict's event: got %+v, %v; want one verdict by fact-checker", evs, err)
 		}
 		before = evs[0].Revision
 		_, queue := fern.get("/?status=resolved")
-		wantContains(t, "resolved queue", queue, string(cf.ID), "accept jp-launched by fern")
+		wantContains(t, "resolved queue", queue, string(cf.ID), "accept jp-launched by fact-checker")
 	})
 	t.Run("StaleSeen", func(t *testing.T) {
 		// A second reviewer who looked at the same revision is refused, and
@@ -350,16 +311,16 @@ func TestPagesReview(t *testing.T) {
 func itoa(r events.Revision) string { return strconv.FormatUint(uint64(r), 10) }
 
 func TestPagesRecordClaim(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	srv := deskServer(t, ar)
 	src := "/sources/pacific-wire-2024-04-26"
-	arno := newBrowser(t, srv, "arno")
+	arno := newBrowser(t, srv, "archivist")
 	_, page := arno.get(src)
 	wantContains(t, "archivist's source page", page, `id="claim-form"`, `data-select="claim-form"`, `<option value="launched">`)
 	wantNotContains(t, "archivist's source page", page, `name="decision"`)
-	fern := newBrowser(t, srv, "fern")
-	_, fpage := fern.get(src)
-	wantNotContains(t, "fact-checker's source page", fpage, `id="claim-form"`)
+	rita := newBrowser(t, srv, "reader")
+	_, rpage := rita.get(src)
+	wantNotContains(t, "reader's source page", rpage, `id="claim-form"`, `data-select=`)
 
 	st, err := ar.SourceText("pacific-wire-2024-04-26")
 	if err != nil {
@@ -370,7 +331,7 @@ func TestPagesRecordClaim(t *testing.T) {
 	line := st.Text[st.Lines[1].Start:st.Lines[1].End]
 	quote := strings.Join(strings.Fields(line)[:6], " ")
 	before := head(t, ar)
-	form := url.Values{"csrf": {arno.csrf()}, "subject": {"Pacific Wire test subject"}, "predicate": {"first high-level meeting"},
+	form := url.Values{"csrf": {arno.csrf}, "subject": {"Pacific Wire test subject"}, "predicate": {"first high-level meeting"},
 		"value": {"the 25th"}, "quote": {quote}}
 
 	t.Run("Preview", func(t *testing.T) {
@@ -412,8 +373,7 @@ func TestPagesRecordClaim(t *testing.T) {
 		}
 	})
 	t.Run("ReaderForbidden", func(t *testing.T) {
-		rita := newBrowser(t, srv, "rita")
-		f := url.Values{"action": {"record"}, "csrf": {rita.csrf()}}
+		f := url.Values{"action": {"record"}, "csrf": {rita.csrf}}
 		for k, v := range form {
 			if k != "csrf" {
 				f[k] = v
@@ -441,8 +401,8 @@ func TestPagesRecordClaim(t *testing.T) {
 		}
 		h := head(t, ar)
 		evs, _ := ar.Log(h, h)
-		if len(evs) != 1 || evs[0].Author != "arno" {
-			t.Errorf("the claim's author: got %+v, want arno", evs)
+		if len(evs) != 1 || evs[0].Author != "archivist" {
+			t.Errorf("the claim's author: got %+v, want archivist", evs)
 		}
 		_, body := arno.get(loc)
 		wantContains(t, "after recording", body, "Claim "+string(rows[0].ID)+" recorded", `id="claim-`+string(rows[0].ID)+`"`, `href="#claim-`+string(rows[0].ID)+`"`)
@@ -452,15 +412,15 @@ func TestPagesRecordClaim(t *testing.T) {
 // TestPagesEscapeHostileSource: a source, a subject and a note that hold
 // markup and script are shown as text on every page.
 func TestPagesEscapeHostileSource(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	raw := []byte("Breaking <script>alert('pwned')</script> news.\n\nThe agency <img src=x onerror=alert(1)> was launched in May 2023.\n")
 	if _, err := ar.AddSource("demo", raw, sources.Meta{ID: "hostile", Title: `<b onmouseover="alert(2)">Hostile</b>`, Lang: "en",
 		Published: "2024-05-01", URL: "javascript:alert(3)"}); err != nil {
 		t.Fatal(err)
 	}
 	srv := deskServer(t, ar)
-	arno := newBrowser(t, srv, "arno")
-	form := url.Values{"csrf": {arno.csrf()}, "action": {"record"}, "subject": {`<script>alert("s")</script> Agency`},
+	arno := newBrowser(t, srv, "archivist")
+	form := url.Values{"csrf": {arno.csrf}, "action": {"record"}, "subject": {`<script>alert("s")</script> Agency`},
 		"predicate": {"launched"}, "value": {"May 2023"}, "quote": {"<img src=x onerror=alert(1)> was launched"}, "note": {`<img src=y onerror=alert(4)>`}}
 	if status, body, _ := arno.post("/sources/hostile/claims", form); status != http.StatusSeeOther {
 		t.Fatalf("recording the hostile claim: got %d\n%s", status, body)
@@ -479,9 +439,9 @@ func TestPagesEscapeHostileSource(t *testing.T) {
 }
 
 func TestPagesStatic(t *testing.T) {
-	ar, _ := demoArchive(t)
+	ar := mustDemoArchive(t)
 	srv := deskServer(t, ar)
-	b := newBrowser(t, srv, "rita")
+	b := newBrowser(t, srv, "reader")
 	_, page := b.get("/")
 	for _, re := range []string{`/static/desk\.[0-9a-f]{12}\.css`, `/static/desk\.[0-9a-f]{12}\.js`} {
 		name := regexp.MustCompile(re).FindString(page)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -79,44 +80,42 @@ type loginPage struct {
 	Next string
 }
 
-func (d *desk) loginPage(w http.ResponseWriter, r *http.Request) {
-	p := &loginPage{deskPage: deskPage{Title: "Sign in", User: d.auth.pageUser(r)}, Next: safeNext(r.URL.Query().Get("next"))}
+func (d *desk) loginPage(w http.ResponseWriter, r *http.Request, u *pageUser) {
+	p := &loginPage{deskPage: deskPage{Title: "Sign in", User: u}, Next: safeNext(r.URL.Query().Get("next"))}
 	d.render(w, r, http.StatusOK, "login", p)
 }
 
-// login signs in with the form's name and password and goes on to the
-// page asked for.
-func (d *desk) login(w http.ResponseWriter, r *http.Request) {
+// login signs in with the form's name and password (Server.SignIn: rate
+// limited per account and address) and goes on to the page asked for.
+func (d *desk) login(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		d.errorPage(w, r, nil, http.StatusBadRequest, "The form could not be read: "+err.Error())
+		d.errorPage(w, r, u, http.StatusBadRequest, "The form could not be read: "+err.Error())
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("user"))
 	next := safeNext(r.PostForm.Get("next"))
-	if _, err := d.auth.pageSignIn(w, r, name, r.PostForm.Get("password")); err != nil {
-		p := &loginPage{deskPage: deskPage{Title: "Sign in", Message: err.Error()}, Name: name, Next: next}
-		status := http.StatusUnauthorized
-		if se, ok := err.(interface{ HTTPStatus() int }); ok {
-			status = se.HTTPStatus()
+	if _, err := d.s.SignIn(w, r, name, r.PostForm.Get("password")); err != nil {
+		status := Status(err)
+		msg := err.Error()
+		if status == http.StatusInternalServerError {
+			d.log.Error("sign-in", "err", err)
+			msg = "internal error: " + msg
 		}
+		var he *httpError
+		if errors.As(err, &he) && he.retry > 0 {
+			w.Header().Set("Retry-After", retryAfter(he.retry))
+		}
+		p := &loginPage{deskPage: deskPage{Title: "Sign in", Message: msg}, Name: name, Next: next}
 		d.render(w, r, status, "login", p)
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// logout signs out (a form with the CSRF token, so that another site
-// cannot sign a user out).
-func (d *desk) logout(w http.ResponseWriter, r *http.Request) {
-	u := d.auth.pageUser(r)
-	if u != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("csrf") != u.CSRF {
-			d.errorPage(w, r, u, http.StatusForbidden, "The form's security token is missing or out of date; reload the page and try again.")
-			return
-		}
-		d.auth.pageSignOut(w, r)
-	}
+// logout signs out (a form with the CSRF token, which the server checks,
+// so that another site cannot sign a user out).
+func (d *desk) logout(w http.ResponseWriter, r *http.Request, u *pageUser) {
+	d.s.SignOut(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
