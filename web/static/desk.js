@@ -93,7 +93,7 @@
   if (window.EventSource && !document.querySelector(".login")) {
     var news = 0, timer = null;
     var es = new EventSource("/api/events");
-    es.onmessage = function (m) {
+    var onEvent = function (m) {
       var ev;
       try { ev = JSON.parse(m.data); } catch (err) { return; }
       if (!ev || !(ev.revision > pageRev)) return;
@@ -101,6 +101,10 @@
       clearTimeout(timer);
       timer = setTimeout(announce, 400);
     };
+    // The stream names its messages "revision"; an unnamed one is taken
+    // too.
+    es.addEventListener("revision", onEvent);
+    es.onmessage = onEvent;
     var announce = function () {
       var done = function (what) {
         var s = document.createElement("span");
@@ -116,7 +120,8 @@
       fetch("/api/conflicts?status=open", { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (page) {
-          var n = (page.conflicts || []).length - parseInt(queue.dataset.open, 10);
+          // A capped page (it has a next) cannot count the queue.
+          var n = page.next ? 0 : (page.conflicts || []).length - parseInt(queue.dataset.open, 10);
           if (n > 0) done(n + (n === 1 ? " new conflict" : " new conflicts") + " (" + events + ")");
           else if (n < 0) done((-n) + (n === -1 ? " conflict resolved" : " conflicts resolved") + " (" + events + ")");
           else done(events);
