@@ -22,9 +22,9 @@ import (
 type app struct {
 	stdout, stderr io.Writer
 	// stdin is where user add --password-stdin reads (nil: os.Stdin).
-	stdin io.Reader
-	now            func() time.Time
-	lockTimeout    time.Duration
+	stdin       io.Reader
+	now         func() time.Time
+	lockTimeout time.Duration
 	// checkpointInterval is projections.Store.Interval (0: the default).
 	checkpointInterval int
 	// getenv reads the environment: COLUMNS, NO_COLOR (nil: os.Getenv).

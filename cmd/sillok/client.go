@@ -103,4 +103,3 @@ func servedHint(err error, path string) error {
 	return archive.Errorf(archive.Conflict, "archive %s is held by sillok serve (pid %d) at %s: run the command through it with --server %s (or SILLOK_SERVER=%s) and an API token in SILLOK_TOKEN",
 		path, info.PID, info.URL, info.URL, shellWord(info.URL))
 }
-
