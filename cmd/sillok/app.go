@@ -21,10 +21,8 @@ import (
 // Tests build their own with a stepping clock.
 type app struct {
 	stdout, stderr io.Writer
-	// stdin is where user add --password-stdin reads (nil: os.Stdin).
-	stdin       io.Reader
-	now         func() time.Time
-	lockTimeout time.Duration
+	now            func() time.Time
+	lockTimeout    time.Duration
 	// checkpointInterval is projections.Store.Interval (0: the default).
 	checkpointInterval int
 	// getenv reads the environment: COLUMNS, NO_COLOR (nil: os.Getenv).
@@ -36,6 +34,8 @@ type app struct {
 	// ./cmd/sillok") and how to install it, for the commands the demo
 	// suggests; nil is plain "sillok" (main sets it, see cmd_demo.go).
 	self func() (command, install string)
+	// stdin is where user add --password-stdin reads (nil: os.Stdin).
+	stdin io.Reader
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
