@@ -107,7 +107,7 @@ func (a *app) claimImport(c *cli.Context) error {
 	if err := wantArgs(c, 1, -1); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, true)
+	ar, err := a.open(c, true)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func (a *app) conflictsCommand() *cli.Command {
 					return usagef(c, "--kind must be value, temporal or name, not %q", k)
 				}
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}
@@ -65,7 +65,7 @@ func (a *app) conflictsCommand() *cli.Command {
 				if err := wantArgs(c, 1, 1); err != nil {
 					return err
 				}
-				ar, err := a.openArchive(c, false)
+				ar, err := a.open(c, false)
 				if err != nil {
 					return err
 				}

@@ -48,7 +48,7 @@ func (a *app) reviewCommand() *cli.Command {
 			if err := events.ValidNote("--note", c.String("note")); err != nil {
 				return err
 			}
-			ar, err := a.openArchive(c, true)
+			ar, err := a.open(c, true)
 			if err != nil {
 				return err
 			}

@@ -141,7 +141,7 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		return err
 	}
 	meta := metaFromFlags(c)
-	ar, err := a.openArchive(c, true)
+	ar, err := a.open(c, true)
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (a *app) sourceList(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}

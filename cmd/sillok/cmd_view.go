@@ -14,7 +14,7 @@ func (a *app) viewCommand() *cli.Command {
 			if err := wantArgs(c, 0, 1); err != nil {
 				return err
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}
