@@ -13,7 +13,6 @@ import (
 
 	archive "github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
-	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 	"github.com/sillok/sillok/web"
 )
@@ -78,22 +77,6 @@ func (b *browser) post(path string, form url.Values) (int, string, string) {
 	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.do(req)
-}
-
-// launchConflict finds the demo's launch-date conflict.
-func launchConflict(t testing.TB, ar *archive.Archive) *projections.Conflict {
-	t.Helper()
-	page, err := ar.Conflicts(archive.ConflictFilter{Status: archive.StatusAll, Kind: projections.KindValue, At: archive.Head})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, cf := range page.Conflicts {
-		if cf.Subject == "Disruptive Technology Protection Network" && cf.Predicate == "launched" {
-			return cf
-		}
-	}
-	t.Fatal("the demo corpus has no launch-date conflict")
-	return nil
 }
 
 func wantContains(t *testing.T, what, body string, wants ...string) {
@@ -169,6 +152,7 @@ func TestPagesErrors(t *testing.T) {
 		{"DiffBeyondHead", "/diff?from=1&to=99999", http.StatusNotFound, "99999"},
 		{"DiffNotANumber", "/diff?from=x", http.StatusBadRequest, "not a revision"},
 		{"UnknownStatic", "/static/nothing.css", http.StatusNotFound, ""},
+		{"NoSuchPage", "/no/such/page", http.StatusNotFound, "no page at /no/such/page"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := b.get(tc.path)
@@ -185,7 +169,7 @@ func TestPagesSignIn(t *testing.T) {
 	srv := deskServer(t, ar)
 	t.Run("AnonymousToLogin", func(t *testing.T) {
 		b := newBrowser(t, srv, "")
-		for _, p := range []string{"/", "/conflicts/abcd", "/entities/X", "/sources/x", "/diff", "/log"} {
+		for _, p := range []string{"/", "/conflicts/abcd", "/entities/X", "/sources/x", "/diff", "/log", "/no/such/page"} {
 			req, _ := http.NewRequest("GET", srv.URL+p, nil)
 			status, _, loc := b.do(req)
 			if status != http.StatusSeeOther || loc != "/login?next="+url.QueryEscape(p) {
@@ -200,6 +184,14 @@ func TestPagesSignIn(t *testing.T) {
 			t.Fatalf("got %d, want 401", status)
 		}
 		wantContains(t, "login", body, "wrong name or password", `value="reader"`)
+	})
+	t.Run("Empty", func(t *testing.T) {
+		b := newBrowser(t, srv, "")
+		status, body, _ := b.post("/login", url.Values{"user": {"reader"}})
+		if status != http.StatusBadRequest {
+			t.Fatalf("got %d, want 400", status)
+		}
+		wantContains(t, "login", body, "Give your name and your password")
 	})
 	t.Run("NextStaysLocal", func(t *testing.T) {
 		for next, want := range map[string]string{"/log": "/log", "https://evil.example/": "/", "//evil.example/": "/", "/\\evil": "/"} {

@@ -95,6 +95,11 @@ func (d *desk) login(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	}
 	name := strings.TrimSpace(r.PostForm.Get("user"))
 	next := safeNext(r.PostForm.Get("next"))
+	if name == "" || r.PostForm.Get("password") == "" {
+		p := &loginPage{deskPage: deskPage{Title: "Sign in", User: u, Message: "Give your name and your password."}, Name: name, Next: next}
+		d.render(w, r, http.StatusBadRequest, "login", p)
+		return
+	}
 	if _, err := d.s.SignIn(w, r, name, r.PostForm.Get("password")); err != nil {
 		status := Status(err)
 		msg := err.Error()
