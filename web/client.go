@@ -119,6 +119,11 @@ func responseError(resp *http.Response, data []byte) error {
 	case http.StatusInternalServerError:
 		msg = strings.TrimPrefix(msg, "internal error: ")
 	}
+	if body.Detail != nil {
+		if err := body.Detail.archiveError(code, msg); err != nil {
+			return err
+		}
+	}
 	return &archive.Error{Code: code, Err: &ResponseError{Status: resp.StatusCode, Msg: msg}}
 }
 
