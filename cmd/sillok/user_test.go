@@ -25,6 +25,29 @@ func runWithStdin(t testing.TB, archive string, stdin io.Reader, args ...string)
 	return out.String(), errb.String(), code
 }
 
+// runInProcessFor is runInProcess with stdin (if not "") and, for a
+// command that runs until it is stopped, a time after which its context
+// ends (if not 0).
+func runInProcessFor(t testing.TB, archive, stdin string, d time.Duration, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	if stdin == "" && d == 0 {
+		return runInProcess(t, archive, args...)
+	}
+	var out, errb bytes.Buffer
+	a := newApp(&out, &errb)
+	a.now = eventstest.StepClock(eventstest.Epoch)
+	a.lockTimeout = 200 * time.Millisecond
+	a.stdin = strings.NewReader(stdin)
+	ctx := context.Background()
+	if d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	code = run(ctx, a, append([]string{"sillok", "--archive", archive}, args...))
+	return out.String(), errb.String(), code
+}
+
 func TestUserCommands(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sillok.db")
 	mustRunInProcess(t, path, "init")
