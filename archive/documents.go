@@ -6,6 +6,7 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/sources"
 )
 
 // The JSON documents of the reads whose results are not already plain
@@ -105,4 +106,53 @@ type ReviewedDocument struct {
 func (r Reviewed) Document() ReviewedDocument {
 	return ReviewedDocument{Claim: r.Verdict.Claim, Conflict: r.Conflict.ID, Decision: r.Verdict.Decision,
 		Rejected: r.Verdict.Rejected, Revision: r.Event.Revision, Seen: r.Verdict.Seen}
+}
+
+// SourceAddedDocument is an archived source (AddSource's result) as JSON.
+type SourceAddedDocument struct {
+	Created  bool            `json:"created"`
+	ID       events.SourceID `json:"id"`
+	Revision Revision        `json:"revision"`
+	SHA256   string          `json:"sha256"`
+}
+
+// SourceAddedDoc is the outcome of AddSource as JSON.
+func SourceAddedDoc(res sources.Added) SourceAddedDocument {
+	return SourceAddedDocument{Created: res.Created, ID: res.Source.ID, Revision: res.Revision, SHA256: res.Source.Digest.Hex()}
+}
+
+// SourceTextDocument is a source's normalized text as JSON: its lines,
+// the normalization's version, and (when asked for) the quotes anchored
+// in it.
+type SourceTextDocument struct {
+	ID            events.SourceID `json:"id"`
+	Lines         []sources.Line  `json:"lines"`
+	Normalization int             `json:"normalization"`
+	Quotes        []AnchoredQuote `json:"quotes,omitempty"`
+	Text          string          `json:"text"`
+}
+
+// Document is the text as JSON, with the quotes if withQuotes.
+func (st *SourceText) Document(withQuotes bool) SourceTextDocument {
+	d := SourceTextDocument{ID: st.ID, Lines: st.Lines, Normalization: sources.NormalizationVersion, Text: st.Text}
+	if withQuotes {
+		d.Quotes = st.Quotes
+		if d.Quotes == nil {
+			d.Quotes = []AnchoredQuote{}
+		}
+	}
+	return d
+}
+
+// SourcesDocument is the list of sources as JSON.
+type SourcesDocument struct {
+	Sources []SourceInfo `json:"sources"`
+}
+
+// SourcesDoc is list as JSON.
+func SourcesDoc(list []SourceInfo) SourcesDocument {
+	if list == nil {
+		list = []SourceInfo{}
+	}
+	return SourcesDocument{Sources: list}
 }

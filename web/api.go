@@ -278,10 +278,7 @@ func (s *Server) getSources(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if list == nil {
-		list = []archive.SourceInfo{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sources": list})
+	writeJSON(w, http.StatusOK, archive.SourcesDoc(list))
 }
 
 func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
@@ -298,11 +295,7 @@ func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		out := map[string]any{"id": st.ID, "normalization": sources.NormalizationVersion, "text": st.Text, "lines": st.Lines}
-		if quotes {
-			out["quotes"] = st.Quotes
-		}
-		writeJSON(w, http.StatusOK, out)
+		writeJSON(w, http.StatusOK, st.Document(quotes))
 		return
 	}
 	info, err := s.Archive.Source(id, false)
@@ -371,7 +364,7 @@ func (s *Server) postSource(w http.ResponseWriter, r *http.Request) {
 	if res.Created {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, map[string]any{"id": res.Source.ID, "sha256": res.Source.Digest.Hex(), "revision": res.Revision, "created": res.Created})
+	writeJSON(w, status, archive.SourceAddedDoc(res))
 }
 
 func contains(list []string, s string) bool {

@@ -580,3 +580,48 @@ func TestUsersStore(t *testing.T) {
 		t.Error("the password is in the file")
 	}
 }
+
+// TestEventStreamOutlivesTimeouts: the stream goes on past the server's
+// read and write timeouts, which end any other request.
+func TestEventStreamOutlivesTimeouts(t *testing.T) {
+	a := mustDemoArchive(t)
+	s := web.New(a, web.Options{Poll: 50 * time.Millisecond})
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ReadTimeout = 300 * time.Millisecond
+	ts.Config.WriteTimeout = 300 * time.Millisecond
+	ts.Start()
+	defer ts.Close()
+	tok, _ := a.NewToken("setup", "reader")
+	req, _ := http.NewRequest("GET", ts.URL+"/api/events", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	time.Sleep(900 * time.Millisecond)
+	if _, err := a.Review("someone", archive.ReviewRequest{Conflict: string(launchConflict(t, a).ID), Decision: "dismiss"}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		var all string
+		buf := make([]byte, 4096)
+		for !strings.Contains(all, "verdict.recorded") {
+			n, err := resp.Body.Read(buf)
+			all += string(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		got <- all
+	}()
+	select {
+	case all := <-got:
+		if !strings.Contains(all, "verdict.recorded") {
+			t.Fatalf("the stream ended before the event: %q", all)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event in 5 s")
+	}
+}

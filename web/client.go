@@ -119,6 +119,11 @@ func responseError(resp *http.Response, data []byte) error {
 	case http.StatusInternalServerError:
 		msg = strings.TrimPrefix(msg, "internal error: ")
 	}
+	if body.Detail != nil {
+		if err := body.Detail.archiveError(code, msg); err != nil {
+			return err
+		}
+	}
 	return &archive.Error{Code: code, Err: &ResponseError{Status: resp.StatusCode, Msg: msg}}
 }
 
@@ -299,9 +304,7 @@ func (c *Client) Log(from, to events.Revision) ([]events.Event, error) {
 
 // Sources lists the archived sources.
 func (c *Client) Sources() ([]archive.SourceInfo, error) {
-	var doc struct {
-		Sources []archive.SourceInfo `json:"sources"`
-	}
+	var doc archive.SourcesDocument
 	if err := c.do("GET", "/api/sources", nil, "", nil, &doc); err != nil {
 		return nil, err
 	}
@@ -349,12 +352,7 @@ func (c *Client) AddSource(_ string, raw []byte, meta sources.Meta) (sources.Add
 	fw, _ := mw.CreateFormFile("file", "source")
 	_, _ = fw.Write(raw)
 	_ = mw.Close()
-	var doc struct {
-		ID       events.SourceID `json:"id"`
-		SHA256   string          `json:"sha256"`
-		Revision events.Revision `json:"revision"`
-		Created  bool            `json:"created"`
-	}
+	var doc archive.SourceAddedDocument
 	if err := c.do("POST", "/api/sources", nil, mw.FormDataContentType(), &buf, &doc); err != nil {
 		return sources.Added{}, err
 	}

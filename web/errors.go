@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/archive"
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/sources"
 )
 
 // httpError is an error of the server's own with its HTTP status.
@@ -54,10 +57,96 @@ func Status(err error) int {
 
 // errorBody is the JSON of every error.
 type errorBody struct {
-	Error string `json:"error"`
-	// Changed says what changed since the revision a review saw (409).
-	Changed string `json:"changed,omitempty"`
+	Error  string       `json:"error"`
+	Detail *ErrorDetail `json:"detail,omitempty"`
 }
+
+// ErrorDetail is what an error answer carries besides its message when
+// the archive's error has details a client may answer in its own terms
+// (a page's "did you mean", the command line's advice): Type says which
+// fields are set.
+type ErrorDetail struct {
+	// Type is "unknown_name" (Name, Revision, Suggestions: the nearest
+	// names), "conflict_id" (ID, Problem, Revision, Matches of an
+	// ambiguous prefix), "verdict" (Conflict, Decision, Cause, and
+	// AlreadyResolved when the conflict has a verdict and no override was
+	// asked), or "meta_mismatch" (Source, Diffs: the same bytes given
+	// again with other metadata).
+	Type            string                    `json:"type"`
+	Name            string                    `json:"name,omitempty"`
+	Revision        events.Revision           `json:"revision,omitempty"`
+	Suggestions     []string                  `json:"suggestions,omitempty"`
+	ID              string                    `json:"id,omitempty"`
+	Problem         archive.ConflictIDProblem `json:"problem,omitempty"`
+	Matches         []*projections.Conflict   `json:"matches,omitempty"`
+	Conflict        *projections.Conflict     `json:"conflict,omitempty"`
+	Decision        events.Decision           `json:"decision,omitempty"`
+	Cause           string                    `json:"cause,omitempty"`
+	AlreadyResolved bool                      `json:"already_resolved,omitempty"`
+	Source          events.SourceID           `json:"source,omitempty"`
+	Diffs           []sources.FieldDiff       `json:"diffs,omitempty"`
+}
+
+// errorDetail is the detail of err, or nil.
+func errorDetail(err error) *ErrorDetail {
+	var (
+		un *archive.UnknownNameError
+		ci *archive.ConflictIDError
+		ve *archive.VerdictError
+		mm *sources.MetaMismatch
+	)
+	switch {
+	case errors.As(err, &un):
+		return &ErrorDetail{Type: "unknown_name", Name: un.Name, Revision: un.Rev, Suggestions: un.Suggestions}
+	case errors.As(err, &ci):
+		return &ErrorDetail{Type: "conflict_id", ID: ci.ID, Problem: ci.Problem, Revision: ci.Rev, Matches: ci.Matches}
+	case errors.As(err, &ve):
+		return &ErrorDetail{Type: "verdict", Conflict: ve.Conflict, Decision: ve.Decision, Cause: ve.Err.Error(),
+			AlreadyResolved: errors.Is(err, projections.ErrAlreadyResolved)}
+	case errors.As(err, &mm):
+		return &ErrorDetail{Type: "meta_mismatch", Source: mm.ID, Diffs: mm.Diffs}
+	}
+	return nil
+}
+
+// archiveError is the archive's error that detail describes, with msg,
+// the message the server sent; nil when the detail does not make msg.
+func (d *ErrorDetail) archiveError(code archive.Code, msg string) error {
+	var err error
+	switch d.Type {
+	case "unknown_name":
+		err = &archive.UnknownNameError{Name: d.Name, Rev: d.Revision, Suggestions: d.Suggestions}
+	case "conflict_id":
+		err = &archive.ConflictIDError{ID: d.ID, Problem: d.Problem, Rev: d.Revision, Matches: d.Matches}
+	case "verdict":
+		if d.Conflict == nil {
+			return nil
+		}
+		target := projections.ErrVerdict
+		if d.AlreadyResolved {
+			target = projections.ErrAlreadyResolved
+		}
+		err = &archive.VerdictError{Conflict: d.Conflict, Decision: d.Decision, Err: &causeError{msg: d.Cause, is: target}}
+	case "meta_mismatch":
+		err = &sources.MetaMismatch{ID: d.Source, Diffs: d.Diffs}
+	default:
+		return nil
+	}
+	if err.Error() != msg {
+		return nil
+	}
+	return &archive.Error{Code: code, Err: err}
+}
+
+// causeError is the cause of a refused verdict as a client gets it: its
+// message, and the sentinel of the lower package it is.
+type causeError struct {
+	msg string
+	is  error
+}
+
+func (e *causeError) Error() string { return e.msg }
+func (e *causeError) Unwrap() error { return e.is }
 
 // Error answers err: {"error": message} with its Status, or a page when
 // the pages set ErrorPage and the request asks for HTML. An internal
@@ -80,7 +169,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		s.ErrorPage(w, r, status, msg)
 		return
 	}
-	writeJSON(w, status, errorBody{Error: msg})
+	writeJSON(w, status, errorBody{Error: msg, Detail: errorDetail(err)})
 }
 
 // writeJSON writes v as the JSON of the command line's --json (indented,

@@ -160,7 +160,7 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if c.Bool("json") {
-		return a.printJSON(map[string]any{"id": res.Source.ID, "sha256": res.Source.Digest.Hex(), "revision": res.Revision, "created": res.Created})
+		return a.printJSON(archive.SourceAddedDoc(res))
 	}
 	if res.Created {
 		a.printf("archived %s as %s (%s, %d bytes) at revision %d\n", name, res.Source.ID, res.Source.Digest, res.Source.Size, res.Revision)
@@ -258,10 +258,7 @@ func (a *app) sourceList(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		if list == nil {
-			list = []archive.SourceInfo{}
-		}
-		return a.printJSON(map[string]any{"sources": list})
+		return a.printJSON(archive.SourcesDoc(list))
 	}
 	t := &table{sep: " ", cols: []column{{min: 28, max: 40}, {min: 3, max: 8}, {min: 26, max: 30}, {min: 11, right: true}, {}}}
 	for _, s := range list {
@@ -294,11 +291,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 			return err
 		}
 		if c.Bool("json") {
-			out := map[string]any{"id": st.ID, "normalization": sources.NormalizationVersion, "text": st.Text, "lines": st.Lines}
-			if c.Bool("quotes") {
-				out["quotes"] = st.Quotes
-			}
-			return a.printJSON(out)
+			return a.printJSON(st.Document(c.Bool("quotes")))
 		}
 		return writeSourceText(a.stdout, st, c.Bool("quotes"), a.layout(c).color)
 	}
