@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -318,6 +319,24 @@ func TestBrowser(t *testing.T) {
 	}
 	if n := eval[int](t, ctx, `[...document.querySelectorAll('#source-text a.q')].filter(a => a.textContent.includes('South Korea')).length`); n == 0 {
 		t.Errorf("the recorded quote is not highlighted in the source's text")
+	}
+
+	// The other pages render, in their language, without an error in the
+	// console.
+	for _, p := range []struct{ name, path, lang string }{
+		{"entity", "/entities/" + url.PathEscape("Disruptive Technology Protection Network"), ""},
+		{"source-ja", "/sources/toto-shimpo-2024-04-26", "ja"},
+		{"source-ko", "/sources/seoul-morning-post-2024-04-27", "ko"},
+		{"diff", fmt.Sprintf("/diff?from=%d", before-1), ""},
+		{"log", "/log", ""},
+	} {
+		step(t, ctx, "the "+p.name+" page", chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if p.lang != "" {
+			if got := eval[string](t, ctx, `document.getElementById('source-text').lang`); got != p.lang {
+				t.Errorf("%s: the text's lang is %q, want %q", p.path, got, p.lang)
+			}
+		}
+		screenshot(t, ctx, p.name)
 	}
 }
 

@@ -63,7 +63,7 @@
     var k = e.key;
     if (k === "?") {
       if (help && help.showModal) help.showModal();
-    } else if (k === "j") {
+    } else if (k === "j" || (k === "n" && rows.length)) {
       select(sel + 1);
     } else if (k === "k") {
       select(sel - 1);
