@@ -100,8 +100,10 @@ type conflictPage struct {
 	NextID string
 	Note   string
 	// Changed is set on a refused verdict: what changed since the
-	// reviewer looked.
-	Changed string
+	// reviewer looked; Resolved when the refusal is that the conflict
+	// already has a verdict.
+	Changed  string
+	Resolved bool
 }
 
 // claimCard is one claim of a conflict, as a card side by side with the
@@ -180,9 +182,11 @@ func conflictTitle(c *projections.Conflict) string {
 // entityPage is an entity's view at /entities/{name}.
 type entityPage struct {
 	deskPage
-	E      *projections.Entity
-	Facts  []entityFact
-	Others []string // other entities with the same name, if any
+	E     *projections.Entity
+	Facts []entityFact
+	// Langs are the languages of the sources the claims cite, for the
+	// lang of their quotes.
+	Langs map[events.SourceID]string
 }
 
 // entityFact is a fact with the claims behind it.
@@ -212,7 +216,18 @@ func (d *desk) entity(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	for _, row := range rows {
 		byID[row.ID] = row
 	}
-	p := &entityPage{deskPage: deskPage{Title: e.Name, User: u, Revision: v.Revision}, E: e}
+	p := &entityPage{deskPage: deskPage{Title: e.Name, User: u, Revision: v.Revision}, E: e, Langs: map[events.SourceID]string{}}
+	for _, row := range rows {
+		if _, ok := p.Langs[row.Source]; ok {
+			continue
+		}
+		info, err := d.ar.Source(row.Source, false)
+		if err != nil {
+			d.archiveError(w, r, u, err)
+			return
+		}
+		p.Langs[row.Source] = info.Lang
+	}
 	for _, f := range e.Facts {
 		ef := entityFact{Fact: f}
 		for _, id := range append(slices.Clone(f.Claims), f.Rejected...) {

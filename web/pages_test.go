@@ -112,7 +112,7 @@ func TestPagesRead(t *testing.T) {
 		{"QueuePaged", "/?limit=2", []string{"Next page", "after="}},
 		{"Conflict", "/conflicts/" + string(cf.ID), []string{"hl-launched", "jp-launched", "<mark>set up in April 2023</mark>", `lang="ja"`, `lang="ko"`}},
 		{"ConflictByPrefix", "/conflicts/" + string(cf.ID)[:8], []string{"hl-launched"}},
-		{"Entity", "/entities/" + url.PathEscape("Disruptive Technology Protection Network"), []string{"launched", "conflict", "hl-launched", "Also called"}},
+		{"Entity", "/entities/" + url.PathEscape("Disruptive Technology Protection Network"), []string{"launched", "conflict", "hl-launched", "Also called", `<q lang="ja">`, `<q lang="ko">`}},
 		{"EntityByAlias", "/entities/" + url.PathEscape("US Canon"), []string{"Camp David summit"}},
 		{"Source", "/sources/toto-shimpo-2024-04-26", []string{`lang="ja"`, `class="q standing"`, `href="#claim-jp-launched"`, `id="claim-jp-launched"`}},
 		{"DiffForm", "/diff", []string{"From revision"}},
@@ -291,7 +291,7 @@ func TestPagesReview(t *testing.T) {
 	})
 	t.Run("ResolvedNeedsOverride", func(t *testing.T) {
 		now := head(t, ar)
-		refused(t, fern, withCSRF(url.Values{"decision": {"dismiss:"}, "seen": {itoa(now)}}), http.StatusConflict, "already")
+		refused(t, fern, withCSRF(url.Values{"decision": {"dismiss:"}, "seen": {itoa(now)}}), http.StatusConflict, "already has a verdict")
 		status, _, _ := fern.post(path+"/review", withCSRF(url.Values{"decision": {"dismiss:"}, "seen": {itoa(now)}, "override": {"1"}}))
 		if status != http.StatusSeeOther {
 			t.Fatalf("override: got %d, want 303", status)

@@ -8,6 +8,7 @@ import (
 
 	archive "github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 )
 
 // review records a verdict from a conflict page's form. The form says
@@ -57,6 +58,7 @@ func (d *desk) review(w http.ResponseWriter, r *http.Request, u *pageUser) {
 		if code == archive.Conflict {
 			status = http.StatusConflict
 			p.Changed = err.Error()
+			p.Resolved = errors.Is(err, projections.ErrAlreadyResolved)
 		} else {
 			p.Message = err.Error()
 		}
