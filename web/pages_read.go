@@ -217,16 +217,19 @@ func (d *desk) entity(w http.ResponseWriter, r *http.Request, u *pageUser) {
 		byID[row.ID] = row
 	}
 	p := &entityPage{deskPage: deskPage{Title: e.Name, User: u, Revision: v.Revision}, E: e, Langs: map[events.SourceID]string{}}
-	for _, row := range rows {
-		if _, ok := p.Langs[row.Source]; ok {
-			continue
-		}
-		info, err := d.ar.Source(row.Source, false)
+	if len(rows) > 0 {
+		// One read for the languages of every source, rather than one
+		// read per source cited.
+		all, err := d.ar.Sources()
 		if err != nil {
 			d.archiveError(w, r, u, err)
 			return
 		}
-		p.Langs[row.Source] = info.Lang
+		for _, src := range all {
+			if src.Lang != "" {
+				p.Langs[src.ID] = src.Lang
+			}
+		}
 	}
 	for _, f := range e.Facts {
 		ef := entityFact{Fact: f}
