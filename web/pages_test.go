@@ -453,3 +453,67 @@ func TestPagesStatic(t *testing.T) {
 		t.Error("the page has an inline script, event handler or style, which the Content-Security-Policy forbids")
 	}
 }
+
+func TestPagesQueuePaging(t *testing.T) {
+	ar := mustDemoArchive(t)
+	srv := deskServer(t, ar)
+	b := newBrowser(t, srv, "reader")
+	ids := regexp.MustCompile(`data-id="([0-9a-f]+)"`)
+	next := regexp.MustCompile(`href="([^"]+)" rel="next"`)
+	var seen []string
+	path := "/?limit=3"
+	for pages := 0; path != ""; pages++ {
+		if pages > 10 {
+			t.Fatal("the queue's pages do not end")
+		}
+		status, body := b.get(path)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, status)
+		}
+		if pages > 0 {
+			wantContains(t, path, body, "First page")
+		}
+		rows := ids.FindAllStringSubmatch(body, -1)
+		if len(rows) == 0 || len(rows) > 3 {
+			t.Errorf("GET %s: %d conflicts on a page of 3", path, len(rows))
+		}
+		for _, m := range rows {
+			seen = append(seen, m[1])
+		}
+		path = ""
+		if m := next.FindStringSubmatch(body); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	page, err := ar.Conflicts(archive.ConflictFilter{Status: "open", At: archive.Head})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, cf := range page.Conflicts {
+		want = append(want, string(cf.ID))
+	}
+	if strings.Join(seen, " ") != strings.Join(want, " ") {
+		t.Errorf("the pages of 3 list\n%v\nwant the open queue\n%v", seen, want)
+	}
+}
+
+func TestPagesPublicRead(t *testing.T) {
+	ar := mustDemoArchive(t)
+	srv := httptest.NewServer(web.New(ar, web.Options{PublicRead: true}))
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, srv, "")
+	cf := launchConflict(t, ar)
+	for _, p := range []string{"/", "/conflicts/" + string(cf.ID), "/sources/pacific-wire-2024-04-26", "/log"} {
+		status, body := b.get(p)
+		if status != http.StatusOK {
+			t.Fatalf("GET %s anonymously on a public server: got %d, want 200", p, status)
+		}
+		wantContains(t, p, body, `href="/login"`)
+		wantNotContains(t, p, body, `name="decision"`, `id="claim-form"`, `name="csrf"`)
+	}
+	status, _, _ := b.post("/conflicts/"+string(cf.ID)+"/review", url.Values{"decision": {"dismiss:"}, "seen": {"1"}})
+	if status != http.StatusUnauthorized {
+		t.Errorf("a verdict posted anonymously on a public server: got %d, want 401", status)
+	}
+}
