@@ -224,7 +224,13 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 	if wait := s.limiter.check("user:"+name, s.opts.SignInLimit); wait > 0 {
 		return nil, tooMany(wait)
 	}
+	select {
+	case s.hashing <- struct{}{}:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
 	acct, err := s.Archive.SignIn(name, password)
+	<-s.hashing
 	if err != nil {
 		if errors.Is(err, archive.ErrBadCredentials) {
 			return nil, statusError(http.StatusUnauthorized, archive.ErrBadCredentials)

@@ -61,6 +61,10 @@ const (
 	ShutdownTimeout   = 30 * time.Second
 )
 
+// MaxConcurrentSignIns is how many sign-ins check a password at once (each
+// argon2id check takes 64 MiB of memory); the others wait their turn.
+const MaxConcurrentSignIns = 4
+
 // Server is the review desk over one archive: an http.Handler.
 type Server struct {
 	// Archive is the archive served.
@@ -78,6 +82,9 @@ type Server struct {
 	sessions *sessions
 	limiter  *limiter
 	feed     *feed
+	// hashing bounds the sign-ins checking a password at once: each
+	// argon2id check takes 64 MiB.
+	hashing chan struct{}
 
 	mu  sync.Mutex
 	ln  net.Listener
@@ -116,6 +123,7 @@ func New(a *archive.Archive, opts Options) *Server {
 		mux:      http.NewServeMux(),
 		sessions: newSessions(opts.Now, opts.SessionTTL),
 		limiter:  newLimiter(opts.Now, opts.SignInWindow),
+		hashing:  make(chan struct{}, MaxConcurrentSignIns),
 	}
 	s.feed = newFeed(a, opts.Poll)
 	s.routesAPI(s.mux)
@@ -123,6 +131,10 @@ func New(a *archive.Archive, opts Options) *Server {
 	s.handler = s.secure(s.logRequests(s.authenticate(s.mux)))
 	return s
 }
+
+// Options returns the options the server was built with (defaults filled
+// in).
+func (s *Server) Options() Options { return s.opts }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
