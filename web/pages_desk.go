@@ -106,7 +106,6 @@ func newDesk(s *Server) (*desk, error) {
 	funcs := template.FuncMap{
 		"asset":   func(name string) string { return "/static/" + d.hashed[name] },
 		"pathesc": url.PathEscape,
-		"add":     func(a, b int) int { return a + b },
 		"rev":     func(r events.Revision) string { return strconv.FormatUint(uint64(r), 10) },
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
