@@ -323,7 +323,12 @@ func TestBrowser(t *testing.T) {
 
 	// The other pages render, in their language, without an error in the
 	// console.
+	names, err := a.Conflicts(archive.ConflictFilter{Kind: "name", At: archive.Head, Limit: 1})
+	if err != nil || len(names.Conflicts) == 0 {
+		t.Fatalf("the demo's name conflicts: %v, %v", names, err)
+	}
 	for _, p := range []struct{ name, path, lang string }{
+		{"name-conflict", "/conflicts/" + string(names.Conflicts[0].ID), ""},
 		{"entity", "/entities/" + url.PathEscape("Disruptive Technology Protection Network"), ""},
 		{"source-ja", "/sources/toto-shimpo-2024-04-26", "ja"},
 		{"source-ko", "/sources/seoul-morning-post-2024-04-27", "ko"},

@@ -517,3 +517,25 @@ func TestPagesPublicRead(t *testing.T) {
 		t.Errorf("a verdict posted anonymously on a public server: got %d, want 401", status)
 	}
 }
+
+func TestPagesNameConflict(t *testing.T) {
+	ar := mustDemoArchive(t)
+	srv := deskServer(t, ar)
+	page, err := ar.Conflicts(archive.ConflictFilter{Kind: "name", At: archive.Head})
+	if err != nil || len(page.Conflicts) == 0 {
+		t.Fatalf("the demo's name conflicts: %v, %v", page, err)
+	}
+	cf := page.Conflicts[0]
+	b := newBrowser(t, srv, "fact-checker")
+	path := "/conflicts/" + string(cf.ID)
+	_, body := b.get(path)
+	wantContains(t, path, body, `value="same:"`, `value="distinct:"`, cf.Names[0], cf.Names[1])
+	wantNotContains(t, path, body, `value="accept:`)
+	seen := regexp.MustCompile(`name="seen" value="(\d+)"`).FindStringSubmatch(body)[1]
+	status, _, loc := b.post(path+"/review", url.Values{"csrf": {b.csrf}, "seen": {seen}, "decision": {"distinct:"}, "note": {"two different coalitions"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("distinct: got %d, want 303", status)
+	}
+	_, body = b.get(loc)
+	wantContains(t, "after the verdict", body, "Verdict:</strong> distinct", "two different coalitions")
+}
