@@ -207,6 +207,27 @@ type deskPage struct {
 	Message string
 	// Notice is a message that something was done.
 	Notice string
+	// Suggestions are the names nearest to an unknown one, as links.
+	Suggestions []deskLink
+}
+
+// deskLink is a link a page offers.
+type deskLink struct {
+	Text, URL string
+}
+
+// suggestions are links to the names an unknown name error suggests,
+// each made into an address by link.
+func suggestions(err error, link func(name string) string) []deskLink {
+	var un *archive.UnknownNameError
+	if !errors.As(err, &un) {
+		return nil
+	}
+	var out []deskLink
+	for _, n := range un.Suggestions {
+		out = append(out, deskLink{Text: n, URL: link(n)})
+	}
+	return out
 }
 
 // render writes the page name with data, or an error page if it fails
@@ -236,24 +257,30 @@ func (d *desk) errorPage(w http.ResponseWriter, r *http.Request, u *pageUser, st
 }
 
 // archiveError shows an error of the archive with the status its code
-// maps to; an internal error is logged and said to be one.
+// maps to (an unknown entity's name with links to the nearest ones); an
+// internal error is logged and said to be one.
 func (d *desk) archiveError(w http.ResponseWriter, r *http.Request, u *pageUser, err error) {
-	status := http.StatusInternalServerError
+	status, msg := d.archiveStatus(r, err)
+	d.render(w, r, status, "error", &deskPage{Title: http.StatusText(status), User: u, Status: status, Message: msg,
+		Suggestions: suggestions(err, func(n string) string { return "/entities/" + url.PathEscape(n) })})
+}
+
+// archiveStatus is the status and the message that answer an error of
+// the archive.
+func (d *desk) archiveStatus(r *http.Request, err error) (int, string) {
 	msg := err.Error()
 	switch archive.ErrorCode(err) {
 	case archive.Invalid:
-		status = http.StatusUnprocessableEntity
+		return http.StatusUnprocessableEntity, msg
 	case archive.NotFound:
-		status = http.StatusNotFound
+		return http.StatusNotFound, msg
 	case archive.Conflict:
-		status = http.StatusConflict
+		return http.StatusConflict, msg
 	case archive.Forbidden:
-		status = http.StatusForbidden
-	default:
-		d.log.Error("page", "path", r.URL.Path, "err", err)
-		msg = "Internal error (nothing was half-written): " + msg
+		return http.StatusForbidden, msg
 	}
-	d.errorPage(w, r, u, status, msg)
+	d.log.Error("page", "path", r.URL.Path, "err", err)
+	return http.StatusInternalServerError, "Internal error (nothing was half-written): " + msg
 }
 
 // static serves an embedded file by its hashed name, cached for ever.

@@ -49,16 +49,28 @@ func (d *desk) queue(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	}
 	page, err := d.ar.Conflicts(archive.ConflictFilter{Status: projections.ConflictStatus(p.Status), Kind: projections.ConflictKind(p.Kind),
 		Subject: p.Subject, At: archive.Head, Limit: p.Limit, After: q.Get("after")})
+	status := http.StatusOK
 	if err != nil {
-		d.archiveError(w, r, u, err)
-		return
+		// A filter the archive refuses (an unknown subject, a bad kind or
+		// cursor) shows the queue's form with what is wrong.
+		code := archive.ErrorCode(err)
+		if code != archive.Invalid && code != archive.NotFound {
+			d.archiveError(w, r, u, err)
+			return
+		}
+		status, p.Message = d.archiveStatus(r, err)
+		p.Suggestions = suggestions(err, func(n string) string {
+			return "/?" + url.Values{"status": {p.Status}, "kind": {p.Kind}, "subject": {n}}.Encode()
+		})
+		page = &archive.ConflictPage{Revision: archive.Head}
 	}
-	p.Revision, p.Conflicts = page.Revision, page.Conflicts
+	p.Conflicts = page.Conflicts
 	all, err := d.ar.Conflicts(archive.ConflictFilter{Status: archive.StatusAll, At: page.Revision})
 	if err != nil {
 		d.archiveError(w, r, u, err)
 		return
 	}
+	p.Revision = all.Revision
 	p.OpenByKind = map[string]int{}
 	for _, cf := range all.Conflicts {
 		if cf.Status == projections.ConflictOpen {
@@ -87,7 +99,7 @@ func (d *desk) queue(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	if q.Get("after") != "" {
 		p.FirstURL = link("")
 	}
-	d.render(w, r, http.StatusOK, "queue", p)
+	d.render(w, r, status, "queue", p)
 }
 
 // conflictPage is one conflict at /conflicts/{id}.
