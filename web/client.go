@@ -200,8 +200,8 @@ func (c *Client) Conflicts(f archive.ConflictFilter) (*archive.ConflictPage, err
 func (c *Client) ConflictDetail(id string, at events.Revision) (*archive.ConflictDetail, error) {
 	q := url.Values{}
 	revParam(q, "at", at)
-	if id == "" {
-		return nil, archive.Errorf(archive.Invalid, "no conflict id given")
+	if strings.TrimSpace(id) == "" {
+		return nil, &archive.Error{Code: archive.Invalid, Err: &archive.ConflictIDError{ID: id, Problem: archive.IDEmpty}}
 	}
 	var d archive.ConflictDetail
 	if err := c.do("GET", "/api/conflicts/"+url.PathEscape(id), q, "", nil, &d); err != nil {
@@ -212,8 +212,8 @@ func (c *Client) ConflictDetail(id string, at events.Revision) (*archive.Conflic
 
 // Review records a verdict, as the token's user.
 func (c *Client) Review(_ string, req archive.ReviewRequest) (archive.Reviewed, error) {
-	if req.Conflict == "" {
-		return archive.Reviewed{}, archive.Errorf(archive.Invalid, "no conflict id given")
+	if strings.TrimSpace(req.Conflict) == "" {
+		return archive.Reviewed{}, &archive.Error{Code: archive.Invalid, Err: &archive.ConflictIDError{ID: req.Conflict, Problem: archive.IDEmpty}}
 	}
 	body, _ := json.Marshal(ReviewBody{Verdict: string(req.Decision), Claim: req.Claim, Note: req.Note, Seen: req.Seen, Override: req.Override})
 	var doc archive.ReviewedDocument
