@@ -6,6 +6,7 @@ import (
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
 
@@ -155,4 +156,81 @@ func SourcesDoc(list []SourceInfo) SourcesDocument {
 		list = []SourceInfo{}
 	}
 	return SourcesDocument{Sources: list}
+}
+
+// ClaimsDocument is a list of claims as JSON.
+type ClaimsDocument struct {
+	Claims []ClaimRow `json:"claims"`
+}
+
+// ClaimsDoc is rows as JSON.
+func ClaimsDoc(rows []ClaimRow) ClaimsDocument {
+	if rows == nil {
+		rows = []ClaimRow{}
+	}
+	return ClaimsDocument{Claims: rows}
+}
+
+// PredicatesDocument is the vocabulary as JSON.
+type PredicatesDocument struct {
+	Predicates []*events.PredicateDefined `json:"predicates"`
+}
+
+// PredicatesDoc is list as JSON.
+func PredicatesDoc(list []*events.PredicateDefined) PredicatesDocument {
+	if list == nil {
+		list = []*events.PredicateDefined{}
+	}
+	return PredicatesDocument{Predicates: list}
+}
+
+// ClaimAddedDocument is a claim recorded (AddClaim's result) as JSON;
+// the server adds Claim, the whole claim as recorded, which a client
+// renders.
+type ClaimAddedDocument struct {
+	Claim    *events.ClaimAsserted `json:"claim,omitempty"`
+	Created  bool                  `json:"created"`
+	ID       events.ClaimID        `json:"id"`
+	Revision Revision              `json:"revision"`
+	Value    events.Value          `json:"value"`
+}
+
+// ClaimAddedDoc is rec as JSON.
+func ClaimAddedDoc(rec provenance.Recorded) ClaimAddedDocument {
+	return ClaimAddedDocument{Created: rec.Created, ID: rec.Claim.ID, Revision: rec.Revision, Value: rec.Claim.Value}
+}
+
+// RetractedDocument is a retraction as JSON.
+type RetractedDocument struct {
+	Claim    events.ClaimID `json:"claim"`
+	Revision Revision       `json:"revision"`
+}
+
+// PredicateDocument is a predicate defined (DefinePredicate's result) as
+// JSON.
+type PredicateDocument struct {
+	Created  bool             `json:"created"`
+	Kind     events.ValueKind `json:"kind"`
+	Many     bool             `json:"many"`
+	Name     string           `json:"name"`
+	Revision Revision         `json:"revision"`
+}
+
+// PredicateDoc is the definition p and its outcome as JSON.
+func PredicateDoc(p events.PredicateDefined, w Written) PredicateDocument {
+	return PredicateDocument{Created: w.Created, Kind: p.Kind, Many: p.Many, Name: p.Name, Revision: w.Revision}
+}
+
+// AliasDocument is an alias declared (DeclareAlias's result) as JSON.
+type AliasDocument struct {
+	Created  bool             `json:"created"`
+	Entity   string           `json:"entity"`
+	Kind     events.AliasKind `json:"kind"`
+	Name     string           `json:"name"`
+	Revision Revision         `json:"revision"`
+}
+
+// AliasDoc is the declaration p and its outcome as JSON.
+func AliasDoc(p events.AliasDeclared, w Written) AliasDocument {
+	return AliasDocument{Created: w.Created, Entity: p.Entity, Kind: p.Kind, Name: p.Name, Revision: w.Revision}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
 
@@ -199,8 +200,8 @@ func (c *Client) Conflicts(f archive.ConflictFilter) (*archive.ConflictPage, err
 func (c *Client) ConflictDetail(id string, at events.Revision) (*archive.ConflictDetail, error) {
 	q := url.Values{}
 	revParam(q, "at", at)
-	if id == "" {
-		return nil, archive.Errorf(archive.Invalid, "no conflict id given")
+	if strings.TrimSpace(id) == "" {
+		return nil, &archive.Error{Code: archive.Invalid, Err: &archive.ConflictIDError{ID: id, Problem: archive.IDEmpty}}
 	}
 	var d archive.ConflictDetail
 	if err := c.do("GET", "/api/conflicts/"+url.PathEscape(id), q, "", nil, &d); err != nil {
@@ -211,8 +212,8 @@ func (c *Client) ConflictDetail(id string, at events.Revision) (*archive.Conflic
 
 // Review records a verdict, as the token's user.
 func (c *Client) Review(_ string, req archive.ReviewRequest) (archive.Reviewed, error) {
-	if req.Conflict == "" {
-		return archive.Reviewed{}, archive.Errorf(archive.Invalid, "no conflict id given")
+	if strings.TrimSpace(req.Conflict) == "" {
+		return archive.Reviewed{}, &archive.Error{Code: archive.Invalid, Err: &archive.ConflictIDError{ID: req.Conflict, Problem: archive.IDEmpty}}
 	}
 	body, _ := json.Marshal(ReviewBody{Verdict: string(req.Decision), Claim: req.Claim, Note: req.Note, Seen: req.Seen, Override: req.Override})
 	var doc archive.ReviewedDocument
@@ -447,3 +448,89 @@ func (c *Client) NewToken(name string) (string, error) {
 
 // String names the client in messages.
 func (c *Client) String() string { return fmt.Sprintf("the server at %s", c.base) }
+
+// AddClaim records one claim, as the token's user.
+func (c *Client) AddClaim(_ string, in provenance.ClaimInput) (provenance.Recorded, error) {
+	body := ClaimBody{ID: in.ID, Source: in.Source, Subject: in.Subject, As: in.As, Predicate: in.Predicate,
+		Value: in.Value, Quote: in.Quote, Prefix: in.Prefix, Suffix: in.Suffix, Note: in.Note}
+	if in.Relation != nil {
+		body.Value = string(in.Relation.Op) + ":" + in.Relation.To.Subject + "/" + in.Relation.To.Predicate
+	}
+	data, _ := json.Marshal(body)
+	var doc archive.ClaimAddedDocument
+	if err := c.do("POST", "/api/claim", nil, "application/json", bytes.NewReader(data), &doc); err != nil {
+		return provenance.Recorded{}, err
+	}
+	if doc.Claim == nil {
+		return provenance.Recorded{}, archive.Errorf(archive.Internal, "the server did not return the claim it recorded")
+	}
+	return provenance.Recorded{Claim: doc.Claim, Revision: doc.Revision, Created: doc.Created}, nil
+}
+
+// Retract withdraws a claim, as the token's user.
+func (c *Client) Retract(_ string, id events.ClaimID, reason string) (events.Revision, error) {
+	data, _ := json.Marshal(map[string]string{"reason": reason})
+	var doc archive.RetractedDocument
+	if err := c.do("POST", "/api/claims/"+url.PathEscape(string(id))+"/retract", nil, "application/json", bytes.NewReader(data), &doc); err != nil {
+		return 0, err
+	}
+	return doc.Revision, nil
+}
+
+// Claims lists the claims recorded at a revision.
+func (c *Client) Claims(f archive.ClaimFilter) ([]archive.ClaimRow, error) {
+	q := url.Values{}
+	if f.Source != "" {
+		q.Set("source", string(f.Source))
+	}
+	if f.Subject != "" {
+		q.Set("subject", f.Subject)
+	}
+	revParam(q, "at", f.At)
+	var doc archive.ClaimsDocument
+	if err := c.do("GET", "/api/claims", q, "", nil, &doc); err != nil {
+		return nil, err
+	}
+	return doc.Claims, nil
+}
+
+// Search finds entities, quotes and sources by words.
+func (c *Client) Search(query string, at events.Revision) (*archive.SearchResult, error) {
+	q := url.Values{}
+	q.Set("q", query)
+	revParam(q, "at", at)
+	var res archive.SearchResult
+	if err := c.do("GET", "/api/search", q, "", nil, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// Predicates lists the vocabulary.
+func (c *Client) Predicates() ([]*events.PredicateDefined, error) {
+	var doc archive.PredicatesDocument
+	if err := c.do("GET", "/api/predicates", nil, "", nil, &doc); err != nil {
+		return nil, err
+	}
+	return doc.Predicates, nil
+}
+
+// DefinePredicate adds a predicate, as the token's user.
+func (c *Client) DefinePredicate(_ string, p events.PredicateDefined) (archive.Written, error) {
+	data, _ := json.Marshal(archive.PredicateDocument{Name: p.Name, Kind: p.Kind, Many: p.Many})
+	var doc archive.PredicateDocument
+	if err := c.do("POST", "/api/predicates", nil, "application/json", bytes.NewReader(data), &doc); err != nil {
+		return archive.Written{}, err
+	}
+	return archive.Written{Revision: doc.Revision, Created: doc.Created}, nil
+}
+
+// DeclareAlias declares an alias, as the token's user.
+func (c *Client) DeclareAlias(_ string, p events.AliasDeclared) (archive.Written, error) {
+	data, _ := json.Marshal(map[string]string{"name": p.Name, "entity": p.Entity, "kind": string(p.Kind), "note": p.Note})
+	var doc archive.AliasDocument
+	if err := c.do("POST", "/api/aliases", nil, "application/json", bytes.NewReader(data), &doc); err != nil {
+		return archive.Written{}, err
+	}
+	return archive.Written{Revision: doc.Revision, Created: doc.Created}, nil
+}

@@ -10,6 +10,8 @@ import (
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/provenance"
+	"github.com/sillok/sillok/provenance/claimsfile"
 	"github.com/sillok/sillok/sources"
 )
 
@@ -71,8 +73,10 @@ type ErrorDetail struct {
 	// ambiguous prefix), "verdict" (Conflict, Decision, Cause, and
 	// AlreadyResolved when the conflict has a verdict and no override was
 	// asked), or "meta_mismatch" (Source, Diffs: the same bytes given
-	// again with other metadata).
-	Type            string                    `json:"type"`
+	// again with other metadata), "already_retracted" (Claim, and the
+	// retraction's reason in Cause), or "claims_file" (Pos, Claim, and
+	// the problem in Cause: a claims file refused at a line).
+	Type            string                    `json:"type,omitempty"`
 	Name            string                    `json:"name,omitempty"`
 	Revision        events.Revision           `json:"revision,omitempty"`
 	Suggestions     []string                  `json:"suggestions,omitempty"`
@@ -85,17 +89,47 @@ type ErrorDetail struct {
 	AlreadyResolved bool                      `json:"already_resolved,omitempty"`
 	Source          events.SourceID           `json:"source,omitempty"`
 	Diffs           []sources.FieldDiff       `json:"diffs,omitempty"`
+	Claim           string                    `json:"claim,omitempty"`
+	Pos             *claimsfile.Pos           `json:"pos,omitempty"`
+	// Is names the conditions of the lower packages the error is, as
+	// errors.Is finds them: "no_vocabulary" (no predicate is defined).
+	Is []string `json:"is,omitempty"`
+}
+
+// sentinels are the conditions an ErrorDetail names in Is.
+var sentinels = map[string]error{
+	"no_vocabulary": provenance.ErrNoVocabulary,
 }
 
 // errorDetail is the detail of err, or nil.
 func errorDetail(err error) *ErrorDetail {
+	d := typedDetail(err)
+	for name, target := range sentinels {
+		if errors.Is(err, target) {
+			if d == nil {
+				d = &ErrorDetail{}
+			}
+			d.Is = append(d.Is, name)
+		}
+	}
+	return d
+}
+
+func typedDetail(err error) *ErrorDetail {
 	var (
 		un *archive.UnknownNameError
 		ci *archive.ConflictIDError
 		ve *archive.VerdictError
 		mm *sources.MetaMismatch
+		ar *archive.AlreadyRetractedError
+		cf *claimsfile.Error
 	)
 	switch {
+	case errors.As(err, &ar):
+		return &ErrorDetail{Type: "already_retracted", Claim: string(ar.Claim), Cause: ar.Reason}
+	case errors.As(err, &cf):
+		pos := cf.Pos
+		return &ErrorDetail{Type: "claims_file", Pos: &pos, Claim: cf.Claim, Cause: cf.Msg}
 	case errors.As(err, &un):
 		return &ErrorDetail{Type: "unknown_name", Name: un.Name, Revision: un.Rev, Suggestions: un.Suggestions}
 	case errors.As(err, &ci):
@@ -129,11 +163,29 @@ func (d *ErrorDetail) archiveError(code archive.Code, msg string) error {
 		err = &archive.VerdictError{Conflict: d.Conflict, Decision: d.Decision, Err: &causeError{msg: d.Cause, is: target}}
 	case "meta_mismatch":
 		err = &sources.MetaMismatch{ID: d.Source, Diffs: d.Diffs}
+	case "already_retracted":
+		err = &archive.AlreadyRetractedError{Claim: events.ClaimID(d.Claim), Reason: d.Cause}
+	case "claims_file":
+		if d.Pos == nil {
+			return nil
+		}
+		err = &claimsfile.Error{Pos: *d.Pos, Claim: d.Claim, Msg: d.Cause}
+	case "":
+		err = errors.New(msg)
 	default:
 		return nil
 	}
 	if err.Error() != msg {
 		return nil
+	}
+	var is []error
+	for _, name := range d.Is {
+		if target := sentinels[name]; target != nil {
+			is = append(is, target)
+		}
+	}
+	if len(is) > 0 {
+		err = &conditionsError{err: err, is: is}
 	}
 	return &archive.Error{Code: code, Err: err}
 }
@@ -147,6 +199,16 @@ type causeError struct {
 
 func (e *causeError) Error() string { return e.msg }
 func (e *causeError) Unwrap() error { return e.is }
+
+// conditionsError is an error as a client gets it, with the conditions
+// (sentinels) it is besides.
+type conditionsError struct {
+	err error
+	is  []error
+}
+
+func (e *conditionsError) Error() string   { return e.err.Error() }
+func (e *conditionsError) Unwrap() []error { return append([]error{e.err}, e.is...) }
 
 // Error answers err: {"error": message} with its Status, or a page when
 // the pages set ErrorPage and the request asks for HTML. An internal

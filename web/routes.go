@@ -23,10 +23,17 @@ func (s *Server) routesAPI(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/api/log", Reader, s.getLog)
 	s.handle(mux, "GET", "/api/head", Reader, s.getHead)
 	s.handle(mux, "GET", "/api/events", Reader, s.getEvents)
+	s.handle(mux, "GET", "/api/search", Reader, s.getSearch)
+	s.handle(mux, "GET", "/api/claims", Reader, s.getClaims)
+	s.handle(mux, "GET", "/api/predicates", Reader, s.getPredicates)
 
 	// Archivists.
 	s.handle(mux, "POST", "/api/sources", Archivist, s.postSource)
 	s.handle(mux, "POST", "/api/claims", Archivist, s.postClaims)
+	s.handle(mux, "POST", "/api/claim", Archivist, s.postClaim)
+	s.handle(mux, "POST", "/api/claims/{id}/retract", Archivist, s.postRetract)
+	s.handle(mux, "POST", "/api/predicates", Archivist, s.postPredicate)
+	s.handle(mux, "POST", "/api/aliases", Archivist, s.postAlias)
 
 	// Fact-checkers.
 	s.handle(mux, "POST", "/api/conflicts/{id}/review", FactChecker, s.postReview)

@@ -12,6 +12,7 @@ import (
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 	"github.com/sillok/sillok/web"
 )
@@ -33,6 +34,13 @@ type backend interface {
 	SourceText(id events.SourceID) (*archive.SourceText, error)
 	AddSource(author string, raw []byte, meta sources.Meta) (sources.Added, error)
 	ImportClaimsWith(author string, files []archive.ClaimsFile, opts archive.ImportOptions) ([]archive.Imported, error)
+	AddClaim(author string, in provenance.ClaimInput) (provenance.Recorded, error)
+	Retract(author string, id events.ClaimID, reason string) (events.Revision, error)
+	Claims(archive.ClaimFilter) ([]archive.ClaimRow, error)
+	Search(query string, at events.Revision) (*archive.SearchResult, error)
+	Predicates() ([]*events.PredicateDefined, error)
+	DefinePredicate(author string, p events.PredicateDefined) (archive.Written, error)
+	DeclareAlias(author string, p events.AliasDeclared) (archive.Written, error)
 }
 
 var (

@@ -349,6 +349,9 @@ func (a *app) sourceShow(c *cli.Context) error {
 // sourceAddMany is source add of several files: one transaction for all,
 // each with the metadata flags (but --id, which names one source).
 func (a *app) sourceAddMany(c *cli.Context) error {
+	if c.String("server") != "" {
+		return fmt.Errorf("through --server, source add takes one file at a time: %d files are one transaction, made on the archive file", c.NArg())
+	}
 	if c.IsSet("id") {
 		return usagef(c, "--id names one source; with %d files, give each its id in a manifest (sillok source import MANIFEST)", c.NArg())
 	}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -160,5 +161,60 @@ func TestServeCrash(t *testing.T) {
 	stdout, stderr, code, _ := runBinary(t, t.TempDir(), []string{"SILLOK_ARCHIVE=" + demo}, "verify")
 	if code != 0 {
 		t.Fatalf("verify after the crashes: %d %s %s", code, stdout, stderr)
+	}
+}
+
+// TestServeGracefulShutdown: SIGTERM while an import is under way lets it
+// finish (its answer arrives, and it is in the archive), then the server
+// exits cleanly, removes its serve file and leaves an archive that passes
+// verify.
+func TestServeGracefulShutdown(t *testing.T) {
+	_, _, demo := runDemo(t)
+	bin := buildSillok(t)
+	ar, err := archive.Open(demo, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ar.AddUser("setup", "ann", archive.RoleArchivist, "password-ann"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := ar.NewToken("setup", "ann")
+	ar.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var big bytes.Buffer
+	big.WriteString("source: harbor-ledger-2024-06-07\npredicates:\n  - {name: shutdown note, kind: text}\nclaims:\n")
+	for i := range 3000 {
+		fmt.Fprintf(&big, "  - id: shutdown-%d\n    subject: Shutdown subject %d\n    predicate: shutdown note\n    value: note\n    quote: its supporters like to stress\n", i, i%50)
+	}
+	srv := startServe(t, context.Background(), bin, demo)
+	hc := &http.Client{Timeout: 60 * time.Second}
+	type answer struct {
+		code int
+		res  struct{ Revision, Created int }
+		err  error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		var a answer
+		a.code, a.err = serveCall(hc, "POST", srv.url+"/api/claims?name=big.yaml", token, "application/yaml", big.Bytes(), &a.res)
+		done <- a
+	}()
+	// Wait until the request is in, then ask the server to stop.
+	time.Sleep(150 * time.Millisecond)
+	srv.stop(t)
+	a := <-done
+	if a.err != nil || a.code != 201 || a.res.Created != 3000 {
+		t.Fatalf("the import under way at SIGTERM: %d %+v %v, want 201 and 3000 claims\n%s", a.code, a.res, a.err, srv.log())
+	}
+	log := srv.log()
+	stop, imp := strings.Index(log, "shutting down"), strings.Index(log, "path=/api/claims status=201")
+	if imp < 0 || stop < 0 || imp < stop {
+		t.Errorf("want the shutdown begun before the import finished, and both in the log:\n%s", log)
+	}
+	stdout, stderr, code, _ := runBinary(t, t.TempDir(), []string{"SILLOK_ARCHIVE=" + demo}, "claim", "list", "--subject", "Shutdown subject 7", "--json")
+	if code != 0 || strings.Count(stdout, `"id": "shutdown-`) != 60 {
+		t.Fatalf("after the shutdown: %d %s %s, want the 60 claims of subject 7", code, stdout, stderr)
 	}
 }

@@ -121,6 +121,9 @@ func TestCommandsThroughServer(t *testing.T) {
 		{"conflicts", "show", launch, "--json"},
 		{"conflicts", "show", launch, "--at", "30"},
 		{"conflicts", "show", "zz"},
+		{"conflicts", "show", ""},
+		{"conflicts", "show", "a"},
+		{"review", "", "--dismiss"},
 		{"conflicts", "show", "0000000"},
 		{"view"},
 		{"view", "Camp David summit", "--json"},
@@ -153,6 +156,26 @@ func TestCommandsThroughServer(t *testing.T) {
 		{"review", name, "--distinct", "--override", "--json"},
 		{"review", launch, "--same"},
 		{"review", launch, "--accept", "nosuch-claim"},
+		{"search", "Camp David"},
+		{"search", "技術", "--json"},
+		{"search", ""},
+		{"claim", "list", "--source", "harbor-ledger-2024-06-07"},
+		{"claim", "list", "--subject", "Camp David summit", "--json"},
+		{"claim", "list", "--subject", "Nobody At All"},
+		{"predicate", "list"},
+		{"predicate", "list", "--json"},
+		{"predicate", "add", "cli note", "--kind", "text"},
+		{"predicate", "add", "cli note", "--kind", "text", "--json"},
+		{"predicate", "add", "cli note", "--kind", "date"},
+		{"alias", "add", "DTPN", "--entity", "Disruptive Technology Protection Network", "--kind", "abbreviation"},
+		{"alias", "add", "DTPN", "--entity", "Disruptive Technology Protection Network", "--kind", "abbreviation", "--json"},
+		{"claim", "add", "--source", "harbor-ledger-2024-06-07", "--subject", "DTPN", "--predicate", "cli note", "--value", "supporters", "--quote", "its supporters like to stress", "--id", "cli-three"},
+		{"claim", "add", "--source", "harbor-ledger-2024-06-07", "--subject", "DTPN", "--predicate", "cli note", "--value", "supporters", "--quote", "its supporters like to stress", "--id", "cli-three", "--json"},
+		{"claim", "add", "--source", "harbor-ledger-2024-06-07", "--subject", "DTPN", "--predicate", "launched", "--value", "after:Camp David summit/held", "--quote", "in the wake of the Camp David summit", "--id", "cli-four"},
+		{"claim", "add", "--source", "harbor-ledger-2024-06-07", "--subject", "DTPN", "--predicate", "cli note", "--value", "x", "--quote", "words that are not there"},
+		{"claim", "retract", "cli-three", "--reason", "a test"},
+		{"claim", "retract", "cli-three", "--reason", "again"},
+		{"claim", "retract", "nosuch", "--reason", "a test"},
 		{"log", "--from", "55"},
 		{"log", "--from", "55", "--json"},
 		{"conflicts", "--status", "all"},
@@ -177,6 +200,34 @@ func TestCommandsThroughServer(t *testing.T) {
 		}
 		if serr != lerr {
 			t.Errorf("%s: stderr differs\nthrough the server: %s\non the file:        %s", what, serr, lerr)
+		}
+	}
+}
+
+// TestCommandsThroughServerEmpty compares the two modes on an empty
+// archive, where the advice about the vocabulary shows.
+func TestCommandsThroughServerEmpty(t *testing.T) {
+	local := filepath.Join(t.TempDir(), "local.db")
+	served := filepath.Join(t.TempDir(), "served.db")
+	mustRunInProcess(t, local, "init")
+	mustRunInProcess(t, served, "init")
+	url, token, _ := serveArchive(t, served)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "s.txt")
+	os.WriteFile(src, []byte("The network was launched in April 2023.\n"), 0o644)
+	claims := filepath.Join(dir, "c.yaml")
+	os.WriteFile(claims, []byte("source: s\nclaims:\n  - subject: The network\n    predicate: launched\n    value: April 2023\n    quote: launched in April 2023\n"), 0o644)
+	for _, args := range [][]string{
+		{"conflicts"}, {"view"}, {"source", "list"}, {"predicate", "list"}, {"log"}, {"head"},
+		{"source", "add", src, "--id", "s", "--published", "2024-01-02"},
+		{"claim", "import", claims},
+		{"claim", "add", "--source", "s", "--subject", "The network", "--predicate", "launched", "--value", "April 2023", "--quote", "launched in April 2023"},
+	} {
+		lout, lerr, lcode := runInProcess(t, local, append([]string{"--author", "fc"}, args...)...)
+		sout, serr, scode := runViaServer(t, url, token, nil, args...)
+		what := "sillok " + strings.Join(args, " ")
+		if lcode != scode || lout != sout || lerr != serr {
+			t.Errorf("%s:\nthrough the server: %d %q %q\non the file:        %d %q %q", what, scode, sout, serr, lcode, lout, lerr)
 		}
 	}
 }
