@@ -34,6 +34,8 @@ type app struct {
 	// ./cmd/sillok") and how to install it, for the commands the demo
 	// suggests; nil is plain "sillok" (main sets it, see cmd_demo.go).
 	self func() (command, install string)
+	// stdin is where user add --password-stdin reads (nil: os.Stdin).
+	stdin io.Reader
 }
 
 // usageError is a mistake in how a command was called: exit status 2.
@@ -116,6 +118,7 @@ func (a *app) cli() *cli.App {
 			&cli.StringFlag{Name: "author", EnvVars: []string{"SILLOK_AUTHOR"}, Usage: "who is recording (default: the OS user)", Action: checkAuthor},
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour statuses and kinds in tables: never, auto (on a terminal, unless NO_COLOR is set) or always", Action: checkColor},
 			&cli.BoolFlag{Name: "quiet", EnvVars: []string{"SILLOK_QUIET"}, Usage: "draw no progress on stderr (it is drawn only when stderr is a terminal)"},
+			&cli.StringFlag{Name: "server", EnvVars: []string{"SILLOK_SERVER"}, Usage: "send the command to the sillok serve at this URL, with the API token in SILLOK_TOKEN (the token's user is the author)"},
 		},
 		Commands: []*cli.Command{
 			a.initCommand(),
@@ -136,6 +139,8 @@ func (a *app) cli() *cli.App {
 			a.genCommand(),
 			a.completionCommand(),
 			a.manCommand(),
+			a.serveCommand(),
+			a.userCommand(),
 		},
 	}
 	cliApp.BashComplete = a.complete
@@ -258,12 +263,15 @@ func author(c *cli.Context) string {
 // openArchive opens the archive named by --archive through the archive
 // API, read-only unless write.
 func (a *app) openArchive(c *cli.Context, write bool) (*archive.Archive, error) {
+	if err := notThroughServer(c); err != nil {
+		return nil, err
+	}
 	path := c.String("archive")
 	opts := a.archiveOptions()
 	opts.ReadOnly = !write
 	ar, err := archive.Open(path, opts)
 	if err != nil {
-		return nil, noArchiveHint(err, path)
+		return nil, servedHint(noArchiveHint(err, path), path)
 	}
 	return ar, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 )
 
@@ -31,7 +32,7 @@ func (a *app) aliasCommand() *cli.Command {
 					return usagef(c, "--kind: %v", err)
 				}
 				p := events.AliasDeclared{Name: c.Args().First(), Entity: c.String("entity"), Kind: kind, Note: c.String("note")}
-				ar, err := a.openArchive(c, true)
+				ar, err := a.open(c, true)
 				if err != nil {
 					return err
 				}
@@ -42,7 +43,7 @@ func (a *app) aliasCommand() *cli.Command {
 				}
 				created, rev := w.Created, w.Revision
 				if c.Bool("json") {
-					return a.printJSON(map[string]any{"name": p.Name, "entity": p.Entity, "kind": p.Kind, "created": created, "revision": rev})
+					return a.printJSON(archive.AliasDoc(p, w))
 				}
 				switch {
 				case !created:

@@ -80,7 +80,7 @@ func (a *app) claimAdd(c *cli.Context) error {
 	if rel, ok := archive.ParseRelation(in.Value); ok {
 		in.Relation, in.Value = rel, ""
 	}
-	ar, err := a.openArchive(c, true)
+	ar, err := a.open(c, true)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (a *app) claimAdd(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		return a.printJSON(map[string]any{"id": rec.Claim.ID, "revision": rec.Revision, "created": rec.Created, "value": rec.Claim.Value})
+		return a.printJSON(archive.ClaimAddedDoc(rec))
 	}
 	if rec.Created {
 		a.printf("recorded claim %s at revision %d: %s / %s = %s\n", termArgs(rec.Claim.ID, rec.Revision, rec.Claim.Subject, rec.Claim.Predicate, rec.Claim.Value)...)
@@ -107,7 +107,7 @@ func (a *app) claimImport(c *cli.Context) error {
 	if err := wantArgs(c, 1, -1); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, true)
+	ar, err := a.open(c, true)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (a *app) claimRetract(c *cli.Context) error {
 	if err := events.ValidNote("--reason", c.String("reason")); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, true)
+	ar, err := a.open(c, true)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (a *app) claimRetract(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		return a.printJSON(map[string]any{"claim": id, "revision": rev})
+		return a.printJSON(archive.RetractedDocument{Claim: id, Revision: rev})
 	}
 	a.printf("retracted claim %s at revision %d\n", id, rev)
 	return nil
@@ -202,7 +202,7 @@ func (a *app) claimList(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}
@@ -212,10 +212,7 @@ func (a *app) claimList(c *cli.Context) error {
 		return didYouMean(err)
 	}
 	if c.Bool("json") {
-		if rows == nil {
-			rows = []archive.ClaimRow{}
-		}
-		return a.printJSON(map[string]any{"claims": rows})
+		return a.printJSON(archive.ClaimsDoc(rows))
 	}
 	t := &table{sep: " ", cols: []column{{min: 24, max: 40}, {min: 22, max: 32}, {}}}
 	for _, r := range rows {

@@ -41,7 +41,7 @@ func (a *app) conflictsCommand() *cli.Command {
 					return usagef(c, "--kind must be value, temporal or name, not %q", k)
 				}
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}
@@ -51,7 +51,7 @@ func (a *app) conflictsCommand() *cli.Command {
 				return didYouMean(err)
 			}
 			if c.Bool("json") {
-				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})
+				return a.printJSON(page.Document())
 			}
 			a.printf("%s", renderConflicts(page.Conflicts, a.layout(c)))
 			return nil
@@ -65,7 +65,7 @@ func (a *app) conflictsCommand() *cli.Command {
 				if err := wantArgs(c, 1, 1); err != nil {
 					return err
 				}
-				ar, err := a.openArchive(c, false)
+				ar, err := a.open(c, false)
 				if err != nil {
 					return err
 				}

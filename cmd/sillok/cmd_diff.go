@@ -31,7 +31,7 @@ func (a *app) diffCommand() *cli.Command {
 				}
 				revs[i] = events.Revision(n)
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}
@@ -58,7 +58,7 @@ func (a *app) diffCommand() *cli.Command {
 
 // diffText prints a unified line diff of the rendered views at from and
 // to (archive.Head: the newest).
-func (a *app) diffText(ar *archive.Archive, from, to events.Revision) error {
+func (a *app) diffText(ar backend, from, to events.Revision) error {
 	head, _, err := ar.Head()
 	if err != nil {
 		return err

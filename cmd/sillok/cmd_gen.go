@@ -89,6 +89,9 @@ func (a *app) gen(c *cli.Context) error {
 // sources.yaml (one transaction each) and `sillok claim import` for each
 // claims file (one transaction each) would.
 func loadGenerated(a *app, c *cli.Context, path, dir string) error {
+	if err := notThroughServer(c); err != nil {
+		return err
+	}
 	ar, err := archive.Create(path, a.archiveOptions())
 	if err != nil {
 		return err

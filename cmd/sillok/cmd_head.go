@@ -22,7 +22,7 @@ func (a *app) headCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}

@@ -22,6 +22,9 @@ func (a *app) initCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
+			if err := notThroughServer(c); err != nil {
+				return err
+			}
 			path := c.String("archive")
 			ar, err := archive.Create(path, a.archiveOptions())
 			if errors.Is(err, events.ErrExists) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -26,7 +25,7 @@ func (a *app) logCommand() *cli.Command {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}
@@ -49,7 +48,7 @@ func (a *app) logCommand() *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				return a.printJSON(map[string]any{"events": jsonEvents(list)})
+				return a.printJSON(map[string]any{"events": archive.EventDocuments(list)})
 			}
 			t := &table{lastMin: 16, sep: " ", cols: []column{{min: 7, right: true, keep: true}, {min: 21, keep: true}, {min: 12, max: 20, keep: true}, {min: 18, max: 24, keep: true}, {}}}
 			for _, e := range list {
@@ -73,24 +72,6 @@ func checkRange(from, to, head events.Revision) error {
 		return fmt.Errorf("--from %d is after --to %d", from, to)
 	}
 	return nil
-}
-
-type jsonEvent struct {
-	Revision   events.Revision `json:"revision"`
-	Type       events.Type     `json:"type"`
-	RecordedAt time.Time       `json:"recorded_at"`
-	Author     string          `json:"author"`
-	Payload    json.RawMessage `json:"payload"`
-	Prev       string          `json:"prev"`
-	Hash       string          `json:"hash"`
-}
-
-func jsonEvents(list []events.Event) []jsonEvent {
-	out := make([]jsonEvent, 0, len(list))
-	for _, e := range list {
-		out = append(out, jsonEvent{e.Revision, e.Type, e.RecordedAt, e.Author, e.Payload, e.Prev.String(), e.Hash.String()})
-	}
-	return out
 }
 
 // summarize says in a few words what an event records, with names, notes

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
 )
 
@@ -31,7 +32,7 @@ func (a *app) predicateCommand() *cli.Command {
 						return usagef(c, "--kind: %v", err)
 					}
 					p := events.PredicateDefined{Name: c.Args().First(), Kind: kind, Many: c.Bool("many")}
-					ar, err := a.openArchive(c, true)
+					ar, err := a.open(c, true)
 					if err != nil {
 						return err
 					}
@@ -42,7 +43,7 @@ func (a *app) predicateCommand() *cli.Command {
 					}
 					created, rev := w.Created, w.Revision
 					if c.Bool("json") {
-						return a.printJSON(map[string]any{"name": p.Name, "kind": p.Kind, "many": p.Many, "created": created, "revision": rev})
+						return a.printJSON(archive.PredicateDoc(p, w))
 					}
 					if created {
 						a.printf("defined predicate %q (%s) at revision %d\n", p.Name, describeKind(p.Kind, p.Many), rev)
@@ -61,7 +62,7 @@ func (a *app) predicateCommand() *cli.Command {
 					if err := wantArgs(c, 0, 0); err != nil {
 						return err
 					}
-					ar, err := a.openArchive(c, false)
+					ar, err := a.open(c, false)
 					if err != nil {
 						return err
 					}
@@ -71,10 +72,7 @@ func (a *app) predicateCommand() *cli.Command {
 						return err
 					}
 					if c.Bool("json") {
-						if list == nil {
-							list = []*events.PredicateDefined{}
-						}
-						return a.printJSON(map[string]any{"predicates": list})
+						return a.printJSON(archive.PredicatesDoc(list))
 					}
 					t := &table{sep: " ", cols: []column{{min: 32, max: 48}, {}}}
 					for _, p := range list {

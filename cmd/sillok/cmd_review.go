@@ -48,7 +48,7 @@ func (a *app) reviewCommand() *cli.Command {
 			if err := events.ValidNote("--note", c.String("note")); err != nil {
 				return err
 			}
-			ar, err := a.openArchive(c, true)
+			ar, err := a.open(c, true)
 			if err != nil {
 				return err
 			}
@@ -58,9 +58,9 @@ func (a *app) reviewCommand() *cli.Command {
 			if err != nil {
 				return reviewError(err)
 			}
-			cf, v, e := res.Conflict, res.Verdict, res.Event
+			v, e := res.Verdict, res.Event
 			if c.Bool("json") {
-				return a.printJSON(map[string]any{"conflict": cf.ID, "revision": e.Revision, "decision": v.Decision, "claim": v.Claim, "rejected": v.Rejected, "seen": v.Seen})
+				return a.printJSON(res.Document())
 			}
 			a.printf("%s\n", term(summarize(e)))
 			if len(v.Rejected) > 0 {

@@ -28,7 +28,7 @@ func (a *app) searchCommand() *cli.Command {
 			if limit < 0 {
 				return usagef(c, "--limit must be 0 or more, not %d", limit)
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}

@@ -141,7 +141,7 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		return err
 	}
 	meta := metaFromFlags(c)
-	ar, err := a.openArchive(c, true)
+	ar, err := a.open(c, true)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (a *app) sourceAdd(c *cli.Context) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if c.Bool("json") {
-		return a.printJSON(map[string]any{"id": res.Source.ID, "sha256": res.Source.Digest.Hex(), "revision": res.Revision, "created": res.Created})
+		return a.printJSON(archive.SourceAddedDoc(res))
 	}
 	if res.Created {
 		a.printf("archived %s as %s (%s, %d bytes) at revision %d\n", name, res.Source.ID, res.Source.Digest, res.Source.Size, res.Revision)
@@ -248,7 +248,7 @@ func (a *app) sourceList(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}
@@ -258,10 +258,7 @@ func (a *app) sourceList(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("json") {
-		if list == nil {
-			list = []archive.SourceInfo{}
-		}
-		return a.printJSON(map[string]any{"sources": list})
+		return a.printJSON(archive.SourcesDoc(list))
 	}
 	t := &table{sep: " ", cols: []column{{min: 28, max: 40}, {min: 3, max: 8}, {min: 26, max: 30}, {min: 11, right: true}, {}}}
 	for _, s := range list {
@@ -283,7 +280,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
 		return err
 	}
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}
@@ -294,11 +291,7 @@ func (a *app) sourceShow(c *cli.Context) error {
 			return err
 		}
 		if c.Bool("json") {
-			out := map[string]any{"id": st.ID, "normalization": sources.NormalizationVersion, "text": st.Text, "lines": st.Lines}
-			if c.Bool("quotes") {
-				out["quotes"] = st.Quotes
-			}
-			return a.printJSON(out)
+			return a.printJSON(st.Document(c.Bool("quotes")))
 		}
 		return writeSourceText(a.stdout, st, c.Bool("quotes"), a.layout(c).color)
 	}
@@ -356,6 +349,9 @@ func (a *app) sourceShow(c *cli.Context) error {
 // sourceAddMany is source add of several files: one transaction for all,
 // each with the metadata flags (but --id, which names one source).
 func (a *app) sourceAddMany(c *cli.Context) error {
+	if c.String("server") != "" {
+		return fmt.Errorf("through --server, source add takes one file at a time: %d files are one transaction, made on the archive file", c.NArg())
+	}
 	if c.IsSet("id") {
 		return usagef(c, "--id names one source; with %d files, give each its id in a manifest (sillok source import MANIFEST)", c.NArg())
 	}

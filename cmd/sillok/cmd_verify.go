@@ -44,6 +44,9 @@ func (a *app) verifyCommand() *cli.Command {
 				}
 				pins = append(pins, p)
 			}
+			if err := notThroughServer(c); err != nil {
+				return err
+			}
 			path := c.String("archive")
 			then := "checking the stored checkpoints"
 			if c.Bool("replay") {
@@ -53,7 +56,7 @@ func (a *app) verifyCommand() *cli.Command {
 			rep, err := archive.VerifyFile(path, a.archiveOptions(), archive.VerifyOptions{Replay: c.Bool("replay"), Expect: pins, Progress: ph.report()})
 			ph.finish()
 			if err != nil {
-				return noArchiveHint(err, path)
+				return servedHint(noArchiveHint(err, path), path)
 			}
 			return a.printVerify(c, cliVerifyReport(rep), path)
 		},

@@ -14,7 +14,7 @@ func (a *app) viewCommand() *cli.Command {
 			if err := wantArgs(c, 0, 1); err != nil {
 				return err
 			}
-			ar, err := a.openArchive(c, false)
+			ar, err := a.open(c, false)
 			if err != nil {
 				return err
 			}
@@ -24,7 +24,7 @@ func (a *app) viewCommand() *cli.Command {
 				return didYouMean(err)
 			}
 			if c.Bool("json") {
-				return a.printJSON(viewJSON(v))
+				return a.printJSON(v.Document())
 			}
 			if len(v.Entities) == 0 {
 				a.printf("no facts at revision %d\n", v.Revision)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,6 +25,16 @@ import (
 type flagRun struct {
 	pos, flags []string
 	check      func(t *testing.T, stdout string)
+}
+
+// flagRunInput is, for the commands that need it, their standard input,
+// or how long a command that runs until it is stopped (serve) runs.
+var flagRunInput = map[string]struct {
+	stdin string
+	for_  time.Duration
+}{
+	"serve":    {for_: 500 * time.Millisecond},
+	"user add": {stdin: "a-long-password\n"},
 }
 
 // appCommands returns the full names ("claim add") of every command of the
@@ -479,6 +490,40 @@ claims:
 				t.Errorf("gen DIR --load: the archive is empty")
 			}
 		}}}},
+		{"serve", []flagRun{{nil, []string{"--addr", "127.0.0.1:0", "--public-read", "--trust-proxy"}, func(t *testing.T, out string) {
+			if !strings.HasPrefix(out, "serving "+archive+" at http://127.0.0.1:") {
+				t.Errorf("serve --addr 127.0.0.1:0: got %q", out)
+			}
+		}}}},
+		{"user add", []flagRun{{[]string{"flags-admin"}, []string{"--role", "admin", "--password-stdin", "--json"}, func(t *testing.T, out string) {
+			var got struct{ Name, Role string }
+			decode(t, out, &got)
+			if got.Name != "flags-admin" || got.Role != "admin" {
+				t.Errorf("user add NAME --role admin --password-stdin --json: got %s", out)
+			}
+		}}}},
+		{"user token", []flagRun{{[]string{"flags-admin"}, []string{"--json"}, func(t *testing.T, out string) {
+			var got struct{ Name, Token string }
+			decode(t, out, &got)
+			if got.Name != "flags-admin" || !strings.HasPrefix(got.Token, "sillok_") {
+				t.Errorf("user token NAME --json: got %s", out)
+			}
+		}}}},
+		{"user list", []flagRun{{nil, []string{"--audit", "--json"}, func(t *testing.T, out string) {
+			var got struct {
+				Users []struct{ Name string }
+				Audit []struct{ Action string }
+			}
+			decode(t, out, &got)
+			if len(got.Users) == 0 || len(got.Audit) < 2 {
+				t.Errorf("user list --audit --json: got %s", out)
+			}
+		}}}},
+		{"user disable", []flagRun{{[]string{"flags-admin"}, []string{"--json"}, func(t *testing.T, out string) {
+			if !strings.Contains(out, `"disabled": true`) {
+				t.Errorf("user disable NAME --json: got %s", out)
+			}
+		}}}},
 		// completion and man have no flags of their own; a global one after
 		// the argument.
 		{"completion", []flagRun{{[]string{"bash"}, []string{"--json"}, func(t *testing.T, out string) {
@@ -511,8 +556,9 @@ claims:
 						used[strings.TrimPrefix(f, "--")] = true
 					}
 				}
-				stdout, stderr, code := runInProcess(t, archive, args...)
-				if code != 0 || stderr != "" {
+				in := flagRunInput[tc.name]
+				stdout, stderr, code := runInProcessFor(t, archive, in.stdin, in.for_, args...)
+				if code != 0 || (stderr != "" && in.for_ == 0 && tc.name != "user token") {
 					t.Errorf("sillok %q: got exit status %d, stderr %q", args, code, stderr)
 					continue
 				}

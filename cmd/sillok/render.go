@@ -85,29 +85,6 @@ func termArgs(args ...any) []any {
 	return out
 }
 
-// jsonEntity is an entity in `view --json`.
-type jsonEntity struct {
-	Name         string                   `json:"name"`
-	Aliases      []string                 `json:"aliases"`
-	AliasDetails []projections.EntityName `json:"alias_details,omitempty"`
-	Facts        []*projections.Fact      `json:"facts"`
-}
-
-func viewJSON(v *archive.View) map[string]any {
-	out := make([]jsonEntity, 0, len(v.Entities))
-	for _, e := range v.Entities {
-		je := jsonEntity{Name: e.Name, Aliases: []string{}, AliasDetails: e.Aliases, Facts: e.Facts}
-		for _, al := range e.Aliases {
-			je.Aliases = append(je.Aliases, al.Name)
-		}
-		if je.Facts == nil {
-			je.Facts = []*projections.Fact{}
-		}
-		out = append(out, je)
-	}
-	return map[string]any{"revision": v.Revision, "entities": out}
-}
-
 // renderView is the text form of the view: one block per entity, the
 // facts of every entity set in the same columns.
 func renderView(ents []*projections.Entity, l layout) string {
