@@ -43,105 +43,117 @@ import (
 // archive that holds its sources (one transaction per file, as `claim
 // import` does), then puts the same records, in the same transactions,
 // into a new bucket of a copy of the same sources archive with bare bbolt
-// and the same options. Metrics: claims/s, events/s, bbolt_events/s,
+// and the same options; once with the set's YAML claims files, once with
+// the same claims as JSON (gentest.CachedJSON). Metrics: claims/s, events/s, bbolt_events/s,
 // ratio_to_bbolt (target ≥ 0.25), peak_RSS_MB.
 func BenchmarkImport(b *testing.B) {
 	for _, n := range gentest.ClaimSizes() {
-		b.Run(fmt.Sprintf("claims=%d", n), func(b *testing.B) {
-			set := gentest.CachedSet(b, n)
-			files, err := gen.ClaimsFiles(set.Gen)
+		for _, format := range []string{"yaml", "json"} {
+			b.Run(fmt.Sprintf("claims=%d/format=%s", n, format), func(b *testing.B) {
+				set := gentest.CachedSet(b, n)
+				dir := set.Gen
+				if format == "json" {
+					dir = gentest.CachedJSON(b, n)
+				}
+				files, err := gen.ClaimsFiles(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				benchImport(b, set, files)
+			})
+		}
+	}
+}
+
+// benchImport is BenchmarkImport of one set of claims files.
+func benchImport(b *testing.B, set *gentest.Set, files []string) {
+	a := benchApp()
+	var importTime, rawTime time.Duration
+	var nEvents, nClaims int
+	var peak int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		tmp := b.TempDir()
+		path := filepath.Join(tmp, "archive.db")
+		gentest.CopyFile(b, set.SourcesArchive, path)
+		head0 := gentest.HeadOf(b, path)
+		ar, err := archive.Open(path, a.archiveOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		bounds := make([]events.Revision, 0, len(files))
+		gentest.ResetPeakRSS()
+		b.StartTimer()
+		start := time.Now()
+		nClaims = 0
+		_, err = ar.ImportClaims("gen", claimsFiles(files), func(res archive.Imported) {
+			nClaims += res.Claims
+			bounds = append(bounds, res.Revision)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		importTime += time.Since(start)
+		b.StopTimer()
+		peak = max(peak, gentest.PeakRSS())
+		if err := ar.Close(); err != nil {
+			b.Fatal(err)
+		}
+		log, err := events.Open(path, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var recs [][]byte
+		err = log.View(func(tx *events.Tx) error {
+			return tx.Scan(head0+1, 0, func(e events.Event) error {
+				recs = append(recs, events.Encode(&e))
+				return nil
+			})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		nEvents = len(recs)
+		log.Close()
+		rawPath := filepath.Join(tmp, "raw.db")
+		gentest.CopyFile(b, set.SourcesArchive, rawPath)
+		db, err := bolt.Open(rawPath, 0o644, &bolt.Options{Timeout: a.lockTimeout, FreelistType: bolt.FreelistMapType})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		next := head0
+		for _, hi := range bounds {
+			err := db.Update(func(tx *bolt.Tx) error {
+				bk, err := tx.CreateBucketIfNotExists([]byte("rawlog"))
+				if err != nil {
+					return err
+				}
+				bk.FillPercent = 1.0
+				for ; next < hi; next++ {
+					if err := bk.Put(revBytes(next+1), recs[next-head0]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 			if err != nil {
 				b.Fatal(err)
 			}
-			a := benchApp()
-			var importTime, rawTime time.Duration
-			var nEvents, nClaims int
-			var peak int64
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				tmp := b.TempDir()
-				path := filepath.Join(tmp, "archive.db")
-				gentest.CopyFile(b, set.SourcesArchive, path)
-				head0 := gentest.HeadOf(b, path)
-				ar, err := archive.Open(path, a.archiveOptions())
-				if err != nil {
-					b.Fatal(err)
-				}
-				bounds := make([]events.Revision, 0, len(files))
-				gentest.ResetPeakRSS()
-				b.StartTimer()
-				start := time.Now()
-				nClaims = 0
-				_, err = ar.ImportClaims("gen", claimsFiles(files), func(res archive.Imported) {
-					nClaims += res.Claims
-					bounds = append(bounds, res.Revision)
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-				importTime += time.Since(start)
-				b.StopTimer()
-				peak = max(peak, gentest.PeakRSS())
-				if err := ar.Close(); err != nil {
-					b.Fatal(err)
-				}
-				log, err := events.Open(path, events.Options{ReadOnly: true, Timeout: a.lockTimeout, Now: a.now})
-				if err != nil {
-					b.Fatal(err)
-				}
-				var recs [][]byte
-				err = log.View(func(tx *events.Tx) error {
-					return tx.Scan(head0+1, 0, func(e events.Event) error {
-						recs = append(recs, events.Encode(&e))
-						return nil
-					})
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-				nEvents = len(recs)
-				log.Close()
-				rawPath := filepath.Join(tmp, "raw.db")
-				gentest.CopyFile(b, set.SourcesArchive, rawPath)
-				db, err := bolt.Open(rawPath, 0o644, &bolt.Options{Timeout: a.lockTimeout, FreelistType: bolt.FreelistMapType})
-				if err != nil {
-					b.Fatal(err)
-				}
-				start = time.Now()
-				next := head0
-				for _, hi := range bounds {
-					err := db.Update(func(tx *bolt.Tx) error {
-						bk, err := tx.CreateBucketIfNotExists([]byte("rawlog"))
-						if err != nil {
-							return err
-						}
-						bk.FillPercent = 1.0
-						for ; next < hi; next++ {
-							if err := bk.Put(revBytes(next+1), recs[next-head0]); err != nil {
-								return err
-							}
-						}
-						return nil
-					})
-					if err != nil {
-						b.Fatal(err)
-					}
-				}
-				rawTime += time.Since(start)
-				db.Close()
-				os.RemoveAll(tmp)
-				b.StartTimer()
-			}
-			b.StopTimer()
-			runs := float64(b.N)
-			b.ReportMetric(float64(nClaims)*runs/importTime.Seconds(), "claims/s")
-			b.ReportMetric(float64(nEvents)*runs/importTime.Seconds(), "events/s")
-			b.ReportMetric(float64(nEvents)*runs/rawTime.Seconds(), "bbolt_events/s")
-			b.ReportMetric(rawTime.Seconds()/importTime.Seconds(), "ratio_to_bbolt")
-			gentest.ReportPeak(b, peak)
-		})
+		}
+		rawTime += time.Since(start)
+		db.Close()
+		os.RemoveAll(tmp)
+		b.StartTimer()
 	}
+	b.StopTimer()
+	runs := float64(b.N)
+	b.ReportMetric(float64(nClaims)*runs/importTime.Seconds(), "claims/s")
+	b.ReportMetric(float64(nEvents)*runs/importTime.Seconds(), "events/s")
+	b.ReportMetric(float64(nEvents)*runs/rawTime.Seconds(), "bbolt_events/s")
+	b.ReportMetric(rawTime.Seconds()/importTime.Seconds(), "ratio_to_bbolt")
+	gentest.ReportPeak(b, peak)
 }
 
 func revBytes(r events.Revision) []byte {
