@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/provenance/claimsfile"
+	"github.com/sillok/sillok/sources"
 )
 
 // MaxClaimsFile is the largest claims file ImportClaims reads.
@@ -75,8 +77,9 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 		return nil, err
 	}
 	type parsed struct {
-		f   *claimsfile.File
-		err error
+		f       *claimsfile.File
+		anchors []*events.Anchor
+		err     error
 	}
 	results := make([]chan parsed, len(files))
 	for i := range results {
@@ -100,7 +103,13 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 					}
 					results[i] <- p
 				}()
-				p.f, p.err = parseClaimsFile(file)
+				if p.f, p.err = parseClaimsFile(file); p.err == nil {
+					select {
+					case <-stop: // the import is over: leave the archive alone
+					default:
+						p.anchors = a.anchorAhead(p.f)
+					}
+				}
 			}()
 		}
 	}()
@@ -115,7 +124,7 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 		if opts.Progress != nil {
 			progress = func(done, total int) { opts.Progress(i, done, total) }
 		}
-		res, app, err := a.importParsed(author, p.f, i < len(files)-1, progress)
+		res, app, err := a.importParsed(author, p.f, p.anchors, i < len(files)-1, progress)
 		if err != nil {
 			return out, err
 		}
@@ -165,11 +174,66 @@ func parseClaimsFile(file ClaimsFile) (*claimsfile.File, error) {
 	return claimsfile.Parse(file.Name, data)
 }
 
+// anchorAhead anchors the quotes of f's claims in their sources, in a
+// read transaction of its own, on the goroutine that parsed f: ahead of
+// the file's write transaction, so that the writer does not extract,
+// normalize and search the sources' texts. An anchor depends only on the
+// source's bytes (named by their digest), the quote and its context, so
+// the recorder takes the anchor made here when the source it finds in
+// the write transaction has the same digest (provenance.ClaimInput.Anchored).
+// A claim whose quote or source fails here gets no anchor: the recorder
+// anchors it again and reports the problem where it always has.
+func (a *Archive) anchorAhead(f *claimsfile.File) []*events.Anchor {
+	if len(f.Claims) == 0 {
+		return nil
+	}
+	type source struct {
+		digest events.Digest
+		text   string
+		ok     bool
+	}
+	anchors := make([]events.Anchor, len(f.Claims))
+	out := make([]*events.Anchor, len(f.Claims))
+	err := a.log.View(func(tx *events.Tx) error {
+		texts := map[string]*source{}
+		for i, cl := range f.Claims {
+			id := cl.Source
+			if id == "" {
+				id = f.Source
+			}
+			s := texts[id]
+			if s == nil {
+				s = &source{}
+				texts[id] = s
+				if src, _, err := sources.Lookup(tx, events.SourceID(id)); err == nil {
+					if text, err := sources.StoredText(tx, src); err == nil {
+						s.digest, s.text, s.ok = src.Digest, strings.Clone(text), true
+					}
+				}
+			}
+			if !s.ok {
+				continue
+			}
+			anchor, err := provenance.Anchor(s.digest, s.text, cl.Quote, provenance.Context{Prefix: cl.Prefix, Suffix: cl.Suffix})
+			if err == nil {
+				anchors[i] = anchor
+				out[i] = &anchors[i]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
 // importParsed imports a parsed claims file in one transaction; bulk says
 // more files follow. appended reports whether it wrote anything.
-// progress, if not nil, is called every ImportProgressEvery claims and
-// once after the last.
-func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
+// anchors, if not nil, holds the anchors made ahead for f's claims
+// (anchorAhead). progress, if not nil, is called every
+// ImportProgressEvery claims and once after the last.
+func (a *Archive) importParsed(author string, f *claimsfile.File, anchors []*events.Anchor, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
 	res = Imported{File: f.Name, Claims: len(f.Claims)}
 	appended, err = a.updateBulk(bulk, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, author)
@@ -228,6 +292,9 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool, pro
 				ID: cl.ID, Source: src, Subject: cl.Subject, As: cl.As, Predicate: cl.Predicate,
 				Value: cl.Value.Scalar, Relation: cl.Value.Relation, Quote: cl.Quote,
 				Prefix: cl.Prefix, Suffix: cl.Suffix, Note: cl.Note,
+			}
+			if anchors != nil {
+				in.Anchored = anchors[i]
 			}
 			rec, err := r.Assert(in)
 			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {

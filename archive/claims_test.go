@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,52 @@ func TestConcurrentWrites(t *testing.T) {
 	}
 	if got := head(t, a); got != fixtureHead+2*n {
 		t.Errorf("head: got %d, want %d", got, fixtureHead+2*n)
+	}
+}
+
+// TestAnchorAhead: the anchors made ahead of the write transaction are
+// those the recorder makes in it, and a claim whose quote or source fails
+// ahead gets none (the recorder reports it where it always has).
+func TestAnchorAhead(t *testing.T) {
+	a := openFixture(t)
+	defer a.Close()
+	f, err := claimsfile.Parse("c.yaml", []byte(`source: alpha
+claims:
+  - {id: x1, subject: Tidal Network, predicate: launched, value: April 2023, quote: set up in April 2023}
+  - {id: x2, source: beta, subject: Tidal Network, predicate: launched, value: August 2023, quote: launched in August 2023}
+  - {id: x3, subject: Tidal Network, predicate: launched, value: May 2023, quote: not in the text at all}
+  - {id: x4, source: nosuch, subject: Tidal Network, predicate: launched, value: May 2023, quote: set up in April 2023}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := a.anchorAhead(f)
+	if len(anchors) != 4 || anchors[0] == nil || anchors[1] == nil || anchors[2] != nil || anchors[3] != nil {
+		t.Fatalf("got anchors %v, want two, then none for the quote not found and the unknown source", anchors)
+	}
+	for i, id := range []string{"a-launched", "b-launched"} {
+		var want events.Anchor
+		err := a.log.View(func(tx *events.Tx) error {
+			rev, ok := tx.Lookup(events.IndexClaim, id)
+			if !ok {
+				return fmt.Errorf("no claim %s", id)
+			}
+			e, err := tx.Event(rev)
+			if err != nil {
+				return err
+			}
+			p, err := e.Decode()
+			if err != nil {
+				return err
+			}
+			want = p.(*events.ClaimAsserted).Quote
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := *anchors[i]; !reflect.DeepEqual(got, want) {
+			t.Errorf("claim %d: anchored ahead %+v, want what the recorder made for %s: %+v", i+1, got, id, want)
+		}
 	}
 }

@@ -81,6 +81,12 @@ type ClaimInput struct {
 	// more than once.
 	Prefix, Suffix string
 	Note           string
+	// Anchored, if not nil, is the anchor of Quote (with Prefix and
+	// Suffix) that Anchor made ahead of the transaction, in the text of
+	// the source's bytes. Assert takes it instead of anchoring again when
+	// its digest and normalization are the source's and this program's,
+	// since the anchor depends on nothing else; otherwise it anchors.
+	Anchored *events.Anchor
 }
 
 // Recorded is the outcome of one claim.
@@ -175,11 +181,7 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 	if err != nil {
 		return Recorded{}, err
 	}
-	text, err := sc.Text(r.tx)
-	if err != nil {
-		return Recorded{}, err
-	}
-	anchor, err := Anchor(sc.src.Digest, text, in.Quote, Context{Prefix: in.Prefix, Suffix: in.Suffix})
+	anchor, err := r.anchor(sc, in)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -219,6 +221,19 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 		return Recorded{}, err
 	}
 	return Recorded{Claim: c, Revision: e.Revision, Created: true}, nil
+}
+
+// anchor anchors a claim's quote in its source, or takes the anchor made
+// ahead (in.Anchored) if it is one of the source as the transaction has it.
+func (r *Recorder) anchor(sc *sourceCtx, in ClaimInput) (events.Anchor, error) {
+	if a := in.Anchored; a != nil && a.Digest == sc.src.Digest && a.Normalization == sources.NormalizationVersion && a.Quote.Exact != "" {
+		return *a, nil
+	}
+	text, err := sc.Text(r.tx)
+	if err != nil {
+		return events.Anchor{}, err
+	}
+	return Anchor(sc.src.Digest, text, in.Quote, Context{Prefix: in.Prefix, Suffix: in.Suffix})
 }
 
 // Retract withdraws a claim.
