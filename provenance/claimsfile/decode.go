@@ -30,16 +30,31 @@ const (
 
 // decoder turns a node tree into a File.
 type decoder struct {
-	name  string
-	claim string // the claim being decoded, for errors: its id or "claim #N"
+	name string
+	// The claim being decoded, for errors: its id, or its index (0
+	// outside the claims list).
+	claimID    string
+	claimIndex int
+}
+
+// label names the claim being decoded in errors: its id or "claim #N";
+// "" outside the claims list.
+func (d *decoder) label() string {
+	switch {
+	case d.claimID != "":
+		return d.claimID
+	case d.claimIndex > 0:
+		return "claim #" + strconv.Itoa(d.claimIndex)
+	}
+	return ""
 }
 
 func (d *decoder) pos(n *node) Pos {
-	return Pos{File: d.name, Line: n.line, Column: n.column}
+	return Pos{File: d.name, Line: int(n.line), Column: int(n.column)}
 }
 
 func (d *decoder) errorf(n *node, format string, args ...any) *Error {
-	return &Error{Pos: d.pos(n), Claim: d.claim, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Pos: d.pos(n), Claim: d.label(), Msg: fmt.Sprintf(format, args...)}
 }
 
 // describe names a node's kind for messages.
@@ -57,7 +72,7 @@ func describe(n *node) string {
 
 // isNull reports whether n is a null or empty scalar: a missing value.
 func isNull(n *node) bool {
-	return n.kind == scalarNode && (n.tag == "!!null" || strings.TrimSpace(n.value) == "")
+	return n.kind == scalarNode && (n.tag == tagNull || strings.TrimSpace(n.value) == "")
 }
 
 // fields returns the key and value nodes of mapping m in order, refusing
@@ -65,16 +80,18 @@ func isNull(n *node) bool {
 // the messages ("predicate #2: ").
 func (d *decoder) fields(m *node, known []string, what string) ([][2]*node, error) {
 	pairs := make([][2]*node, 0, len(m.content)/2)
-	seen := make(map[string]*node, len(m.content)/2)
 	for i := 0; i+1 < len(m.content); i += 2 {
 		k, v := m.content[i], m.content[i+1]
 		if k.kind != scalarNode || isNull(k) {
 			return nil, d.errorf(k, "%sa field name must be text, not %s (known: %s)", what, describe(k), strings.Join(known, ", "))
 		}
-		if first, ok := seen[k.value]; ok {
-			return nil, d.errorf(k, "%sduplicate field %q (first at line %d)", what, k.value, first.line)
+		// The fields before are known and distinct, so there are fewer
+		// than len(known): a search is as quick as a map.
+		for _, p := range pairs {
+			if first := p[0]; first.value == k.value {
+				return nil, d.errorf(k, "%sduplicate field %q (first at line %d)", what, k.value, first.line)
+			}
 		}
-		seen[k.value] = k
 		if !contains(known, k.value) {
 			return nil, d.errorf(k, "%sunknown field %q (known: %s)", what, k.value, strings.Join(known, ", "))
 		}
@@ -194,6 +211,9 @@ func (d *decoder) file(top *node) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(items) > 0 {
+			f.Predicates = make([]Predicate, 0, len(items))
+		}
 		for i, item := range items {
 			p, err := d.predicate(item, i+1)
 			if err != nil {
@@ -207,6 +227,9 @@ func (d *decoder) file(top *node) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(items) > 0 {
+			f.Aliases = make([]Alias, 0, len(items))
+		}
 		for i, item := range items {
 			a, err := d.alias(item, i+1)
 			if err != nil {
@@ -219,6 +242,9 @@ func (d *decoder) file(top *node) (*File, error) {
 		items, err := d.list(n, "claims")
 		if err != nil {
 			return nil, err
+		}
+		if len(items) > 0 {
+			f.Claims = make([]Claim, 0, len(items))
 		}
 		for i, item := range items {
 			c, err := d.claimAt(item, i+1, f.Source)
@@ -272,7 +298,7 @@ func (d *decoder) bool(n *node, what string) (bool, error) {
 	if isNull(n) {
 		return false, nil
 	}
-	if n.kind == scalarNode && n.tag == "!!bool" {
+	if n.kind == scalarNode && n.tag == tagBool {
 		return strings.EqualFold(n.value, "true"), nil
 	}
 	v := "text " + strconv.Quote(n.value)
@@ -320,15 +346,15 @@ func (d *decoder) alias(n *node, index int) (Alias, error) {
 // claimAt decodes the index-th claim; source is the file's default.
 func (d *decoder) claimAt(n *node, index int, source string) (Claim, error) {
 	c := Claim{Index: index, Pos: d.pos(n)}
-	d.claim = "claim #" + strconv.Itoa(index)
-	defer func() { d.claim = "" }()
+	d.claimID, d.claimIndex = "", index
+	defer func() { d.claimID, d.claimIndex = "", 0 }()
 	if n.kind != mappingNode {
 		return c, d.errorf(n, "a claim must be a mapping with %s, not %s", strings.Join(claimFields, ", "), describe(n))
 	}
 	// The id first, so every message names the claim by it.
 	for i := 0; i+1 < len(n.content); i += 2 {
 		if k, v := n.content[i], n.content[i+1]; k.kind == scalarNode && k.value == "id" && v.kind == scalarNode && !isNull(v) {
-			d.claim = v.value
+			d.claimID = v.value
 			break
 		}
 	}

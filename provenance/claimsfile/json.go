@@ -129,7 +129,8 @@ func (s *jsonScanner) newNode(kind nodeKind, off int) *node {
 	s.nodes = s.nodes[:len(s.nodes)+1]
 	n := &s.nodes[len(s.nodes)-1]
 	n.kind = kind
-	n.line, n.column = s.pos(off)
+	line, col := s.pos(off)
+	n.line, n.column = int32(line), int32(col)
 	return n
 }
 
@@ -169,11 +170,11 @@ func (s *jsonScanner) value(depth int) *node {
 	case '"':
 		return s.str()
 	case 't':
-		return s.literal("true", "!!bool")
+		return s.literal("true", tagBool)
 	case 'f':
-		return s.literal("false", "!!bool")
+		return s.literal("false", tagBool)
 	case 'n':
-		return s.literal("null", "!!null")
+		return s.literal("null", tagNull)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return s.number()
 	}
@@ -233,7 +234,7 @@ func (s *jsonScanner) container(depth int, open byte) *node {
 	}
 }
 
-func (s *jsonScanner) literal(word, tag string) *node {
+func (s *jsonScanner) literal(word string, tag scalarTag) *node {
 	if !bytes.HasPrefix(s.text[s.i:], []byte(word)) {
 		return nil
 	}
@@ -265,13 +266,11 @@ func (s *jsonScanner) number() *node {
 	case !digits():
 		return nil
 	}
-	tag := "!!int"
 	if i < len(t) && t[i] == '.' {
 		i++
 		if !digits() {
 			return nil
 		}
-		tag = "!!float"
 	}
 	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
 		i++
@@ -281,10 +280,9 @@ func (s *jsonScanner) number() *node {
 		if !digits() {
 			return nil
 		}
-		tag = "!!float"
 	}
 	n := s.newNode(scalarNode, start)
-	n.tag, n.value = tag, string(t[start:i])
+	n.value = string(t[start:i])
 	s.i = i
 	return n
 }
@@ -300,7 +298,6 @@ func (s *jsonScanner) str() *node {
 		return nil
 	}
 	n := s.newNode(scalarNode, start)
-	n.tag = "!!str"
 	if t[i] == '"' {
 		n.value = string(t[start+1 : i])
 		s.i = i + 1
