@@ -279,7 +279,7 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, anchors []*eve
 		}
 		// seen is the claim of this file that recorded each id, to name
 		// both places when a later claim reuses the id.
-		seen := map[events.ClaimID]claimsfile.Claim{}
+		seen := make(map[events.ClaimID]int, len(f.Claims)) // an index in f.Claims
 		for i, cl := range f.Claims {
 			if i%ImportProgressEvery == 0 && progress != nil {
 				progress(i, len(f.Claims))
@@ -298,13 +298,13 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, anchors []*eve
 			}
 			rec, err := r.Assert(in)
 			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {
-				return sameIDError(first, cl)
+				return sameIDError(f.Claims[first], cl)
 			}
 			if err != nil {
 				return claimError(cl, err)
 			}
 			if _, ok := seen[rec.Claim.ID]; !ok {
-				seen[rec.Claim.ID] = cl
+				seen[rec.Claim.ID] = i
 			}
 			if rec.Created {
 				res.Created++
