@@ -77,9 +77,9 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 		return nil, err
 	}
 	type parsed struct {
-		f       *claimsfile.File
-		anchors []*events.Anchor
-		err     error
+		f     *claimsfile.File
+		ahead []ahead
+		err   error
 	}
 	results := make([]chan parsed, len(files))
 	for i := range results {
@@ -107,7 +107,7 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 					select {
 					case <-stop: // the import is over: leave the archive alone
 					default:
-						p.anchors = a.anchorAhead(p.f)
+						p.ahead = a.prepareAhead(p.f)
 					}
 				}
 			}()
@@ -124,7 +124,7 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 		if opts.Progress != nil {
 			progress = func(done, total int) { opts.Progress(i, done, total) }
 		}
-		res, app, err := a.importParsed(author, p.f, p.anchors, i < len(files)-1, progress)
+		res, app, err := a.importParsed(author, p.f, p.ahead, i < len(files)-1, progress)
 		if err != nil {
 			return out, err
 		}
@@ -174,27 +174,61 @@ func parseClaimsFile(file ClaimsFile) (*claimsfile.File, error) {
 	return claimsfile.Parse(file.Name, data)
 }
 
-// anchorAhead anchors the quotes of f's claims in their sources, in a
-// read transaction of its own, on the goroutine that parsed f: ahead of
-// the file's write transaction, so that the writer does not extract,
-// normalize and search the sources' texts. An anchor depends only on the
-// source's bytes (named by their digest), the quote and its context, so
-// the recorder takes the anchor made here when the source it finds in
-// the write transaction has the same digest (provenance.ClaimInput.Anchored).
-// A claim whose quote or source fails here gets no anchor: the recorder
-// anchors it again and reports the problem where it always has.
-func (a *Archive) anchorAhead(f *claimsfile.File) []*events.Anchor {
+// ahead is what prepareAhead made of one claim: its quote's anchor and
+// its value, or nil for either.
+type ahead struct {
+	anchor   *events.Anchor
+	resolved *provenance.Resolved
+}
+
+// prepareAhead anchors the quotes of f's claims in their sources and
+// resolves their values, in a read transaction of its own, on the
+// goroutine that parsed f: ahead of the file's write transaction, so that
+// the writer does not extract, normalize and search the sources' texts or
+// parse dates and quantities. An anchor depends only on the source's bytes
+// (named by their digest), the quote and its context, and a value only on
+// what is written, the predicate's kind and the source's publication date,
+// so the recorder takes what was made here when the transaction has the
+// same digest, kind and date (provenance.ClaimInput.Anchored and
+// Resolved), and makes it again otherwise. A claim whose quote, value or
+// source fails here gets nothing: the recorder tries again and reports
+// the problem where it always has.
+func (a *Archive) prepareAhead(f *claimsfile.File) []ahead {
 	if len(f.Claims) == 0 {
 		return nil
 	}
 	type source struct {
-		digest events.Digest
-		text   string
-		ok     bool
+		src  *events.SourceArchived
+		text string
+		ok   bool
+	}
+	type kind struct {
+		kind events.ValueKind
+		ok   bool
 	}
 	anchors := make([]events.Anchor, len(f.Claims))
-	out := make([]*events.Anchor, len(f.Claims))
+	out := make([]ahead, len(f.Claims))
 	err := a.log.View(func(tx *events.Tx) error {
+		r := provenance.NewRecorder(tx, "") // for its lookups only
+		kinds := map[string]kind{}
+		kindOf := func(name string) kind {
+			k, seen := kinds[name]
+			if !seen {
+				if p, ok, err := r.Predicate(name); err == nil && ok {
+					k = kind{p.Kind, true}
+				} else {
+					for _, p := range f.Predicates { // defined by this file
+						if p.Name == name {
+							pk, err := events.ParseValueKind(p.Kind)
+							k = kind{pk, err == nil}
+							break
+						}
+					}
+				}
+				kinds[name] = k
+			}
+			return k
+		}
 		texts := map[string]*source{}
 		for i, cl := range f.Claims {
 			id := cl.Source
@@ -207,17 +241,20 @@ func (a *Archive) anchorAhead(f *claimsfile.File) []*events.Anchor {
 				texts[id] = s
 				if src, _, err := sources.Lookup(tx, events.SourceID(id)); err == nil {
 					if text, err := sources.StoredText(tx, src); err == nil {
-						s.digest, s.text, s.ok = src.Digest, strings.Clone(text), true
+						s.src, s.text, s.ok = src, strings.Clone(text), true
 					}
 				}
 			}
 			if !s.ok {
 				continue
 			}
-			anchor, err := provenance.Anchor(s.digest, s.text, cl.Quote, provenance.Context{Prefix: cl.Prefix, Suffix: cl.Suffix})
+			anchor, err := provenance.Anchor(s.src.Digest, s.text, cl.Quote, provenance.Context{Prefix: cl.Prefix, Suffix: cl.Suffix})
 			if err == nil {
 				anchors[i] = anchor
-				out[i] = &anchors[i]
+				out[i].anchor = &anchors[i]
+			}
+			if k := kindOf(cl.Predicate); k.ok && cl.Value.Relation == nil {
+				out[i].resolved, _ = provenance.ResolveAhead(k.kind, cl.Value.Scalar, strings.Clone(s.src.Published))
 			}
 		}
 		return nil
@@ -230,10 +267,10 @@ func (a *Archive) anchorAhead(f *claimsfile.File) []*events.Anchor {
 
 // importParsed imports a parsed claims file in one transaction; bulk says
 // more files follow. appended reports whether it wrote anything.
-// anchors, if not nil, holds the anchors made ahead for f's claims
-// (anchorAhead). progress, if not nil, is called every
+// ahead, if not nil, holds what was made ahead for f's claims
+// (prepareAhead). progress, if not nil, is called every
 // ImportProgressEvery claims and once after the last.
-func (a *Archive) importParsed(author string, f *claimsfile.File, anchors []*events.Anchor, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
+func (a *Archive) importParsed(author string, f *claimsfile.File, ahead []ahead, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
 	res = Imported{File: f.Name, Claims: len(f.Claims)}
 	appended, err = a.updateBulk(bulk, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, author)
@@ -293,8 +330,8 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, anchors []*eve
 				Value: cl.Value.Scalar, Relation: cl.Value.Relation, Quote: cl.Quote,
 				Prefix: cl.Prefix, Suffix: cl.Suffix, Note: cl.Note,
 			}
-			if anchors != nil {
-				in.Anchored = anchors[i]
+			if ahead != nil {
+				in.Anchored, in.Resolved = ahead[i].anchor, ahead[i].resolved
 			}
 			rec, err := r.Assert(in)
 			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {
