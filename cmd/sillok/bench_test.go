@@ -286,8 +286,8 @@ func BenchmarkReadAfterAppend(b *testing.B) {
 //	                   (Tx.Scan and Event.Decode, the decoder the replay uses)
 //
 // The rebuild the first four are divided by is `sillok rebuild` of the
-// same copy, warm, timed after the commands in the same run (the second of
-// two). Each sub-benchmark works on its own copy of the cached archive;
+// same copy, warm, timed after the commands in the same run (the quicker of
+// the second and third of three). Each sub-benchmark works on its own copy of the cached archive;
 // the commands' output goes to io.Discard.
 
 // benchCLI runs sillok commands on one archive, as the program would.
@@ -366,9 +366,9 @@ func benchCommandAt(b *testing.B, n int, prepare func(c *benchCLI, set *gentest.
 	}
 	b.StopTimer()
 	// The full rebuild of the same archive in the same run, warm, as
-	// `sillok rebuild` does it.
+	// `sillok rebuild` does it: the quicker of two, after one to warm up.
 	c.run("rebuild")
-	full := c.timed("rebuild")
+	full := min(c.timed("rebuild"), c.timed("rebuild"))
 	b.ReportMetric(total.Seconds()/float64(b.N)/full.Seconds(), "ratio_to_rebuild")
 	b.ReportMetric(full.Seconds()*1000, "rebuild_ms")
 	gentest.ReportPeak(b, peak)
