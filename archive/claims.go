@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/provenance/claimsfile"
+	"github.com/sillok/sillok/sources"
 )
 
 // MaxClaimsFile is the largest claims file ImportClaims reads.
@@ -75,8 +77,9 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 		return nil, err
 	}
 	type parsed struct {
-		f   *claimsfile.File
-		err error
+		f     *claimsfile.File
+		ahead []ahead
+		err   error
 	}
 	results := make([]chan parsed, len(files))
 	for i := range results {
@@ -100,7 +103,13 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 					}
 					results[i] <- p
 				}()
-				p.f, p.err = parseClaimsFile(file)
+				if p.f, p.err = parseClaimsFile(file); p.err == nil {
+					select {
+					case <-stop: // the import is over: leave the archive alone
+					default:
+						p.ahead = a.prepareAhead(p.f)
+					}
+				}
 			}()
 		}
 	}()
@@ -115,7 +124,7 @@ func (a *Archive) ImportClaimsWith(author string, files []ClaimsFile, opts Impor
 		if opts.Progress != nil {
 			progress = func(done, total int) { opts.Progress(i, done, total) }
 		}
-		res, app, err := a.importParsed(author, p.f, i < len(files)-1, progress)
+		res, app, err := a.importParsed(author, p.f, p.ahead, i < len(files)-1, progress)
 		if err != nil {
 			return out, err
 		}
@@ -165,11 +174,103 @@ func parseClaimsFile(file ClaimsFile) (*claimsfile.File, error) {
 	return claimsfile.Parse(file.Name, data)
 }
 
+// ahead is what prepareAhead made of one claim: its quote's anchor and
+// its value, or nil for either.
+type ahead struct {
+	anchor   *events.Anchor
+	resolved *provenance.Resolved
+}
+
+// prepareAhead anchors the quotes of f's claims in their sources and
+// resolves their values, in a read transaction of its own, on the
+// goroutine that parsed f: ahead of the file's write transaction, so that
+// the writer does not extract, normalize and search the sources' texts or
+// parse dates and quantities. An anchor depends only on the source's bytes
+// (named by their digest), the quote and its context, and a value only on
+// what is written, the predicate's kind and the source's publication date,
+// so the recorder takes what was made here when the transaction has the
+// same digest, kind and date (provenance.ClaimInput.Anchored and
+// Resolved), and makes it again otherwise. A claim whose quote, value or
+// source fails here gets nothing: the recorder tries again and reports
+// the problem where it always has.
+func (a *Archive) prepareAhead(f *claimsfile.File) []ahead {
+	if len(f.Claims) == 0 {
+		return nil
+	}
+	type source struct {
+		src  *events.SourceArchived
+		text string
+		ok   bool
+	}
+	type kind struct {
+		kind events.ValueKind
+		ok   bool
+	}
+	anchors := make([]events.Anchor, len(f.Claims))
+	out := make([]ahead, len(f.Claims))
+	err := a.log.View(func(tx *events.Tx) error {
+		r := provenance.NewRecorder(tx, "") // for its lookups only
+		kinds := map[string]kind{}
+		kindOf := func(name string) kind {
+			k, seen := kinds[name]
+			if !seen {
+				if p, ok, err := r.Predicate(name); err == nil && ok {
+					k = kind{p.Kind, true}
+				} else {
+					for _, p := range f.Predicates { // defined by this file
+						if p.Name == name {
+							pk, err := events.ParseValueKind(p.Kind)
+							k = kind{pk, err == nil}
+							break
+						}
+					}
+				}
+				kinds[name] = k
+			}
+			return k
+		}
+		texts := map[string]*source{}
+		for i, cl := range f.Claims {
+			id := cl.Source
+			if id == "" {
+				id = f.Source
+			}
+			s := texts[id]
+			if s == nil {
+				s = &source{}
+				texts[id] = s
+				if src, _, err := sources.Lookup(tx, events.SourceID(id)); err == nil {
+					if text, err := sources.StoredText(tx, src); err == nil {
+						s.src, s.text, s.ok = src, strings.Clone(text), true
+					}
+				}
+			}
+			if !s.ok {
+				continue
+			}
+			anchor, err := provenance.Anchor(s.src.Digest, s.text, cl.Quote, provenance.Context{Prefix: cl.Prefix, Suffix: cl.Suffix})
+			if err == nil {
+				anchors[i] = anchor
+				out[i].anchor = &anchors[i]
+			}
+			if k := kindOf(cl.Predicate); k.ok && cl.Value.Relation == nil {
+				out[i].resolved, _ = provenance.ResolveAhead(k.kind, cl.Value.Scalar, strings.Clone(s.src.Published))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
 // importParsed imports a parsed claims file in one transaction; bulk says
 // more files follow. appended reports whether it wrote anything.
-// progress, if not nil, is called every ImportProgressEvery claims and
-// once after the last.
-func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
+// ahead, if not nil, holds what was made ahead for f's claims
+// (prepareAhead). progress, if not nil, is called every
+// ImportProgressEvery claims and once after the last.
+func (a *Archive) importParsed(author string, f *claimsfile.File, ahead []ahead, bulk bool, progress func(done, total int)) (res Imported, appended bool, err error) {
 	res = Imported{File: f.Name, Claims: len(f.Claims)}
 	appended, err = a.updateBulk(bulk, func(tx *events.Tx) error {
 		r := provenance.NewRecorder(tx, author)
@@ -215,7 +316,7 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool, pro
 		}
 		// seen is the claim of this file that recorded each id, to name
 		// both places when a later claim reuses the id.
-		seen := map[events.ClaimID]claimsfile.Claim{}
+		seen := make(map[events.ClaimID]int, len(f.Claims)) // an index in f.Claims
 		for i, cl := range f.Claims {
 			if i%ImportProgressEvery == 0 && progress != nil {
 				progress(i, len(f.Claims))
@@ -229,15 +330,18 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, bulk bool, pro
 				Value: cl.Value.Scalar, Relation: cl.Value.Relation, Quote: cl.Quote,
 				Prefix: cl.Prefix, Suffix: cl.Suffix, Note: cl.Note,
 			}
+			if ahead != nil {
+				in.Anchored, in.Resolved = ahead[i].anchor, ahead[i].resolved
+			}
 			rec, err := r.Assert(in)
 			if first, ok := seen[events.ClaimID(cl.ID)]; ok && cl.ID != "" && errors.Is(err, provenance.ErrClaimChanged) {
-				return sameIDError(first, cl)
+				return sameIDError(f.Claims[first], cl)
 			}
 			if err != nil {
 				return claimError(cl, err)
 			}
 			if _, ok := seen[rec.Claim.ID]; !ok {
-				seen[rec.Claim.ID] = cl
+				seen[rec.Claim.ID] = i
 			}
 			if rec.Created {
 				res.Created++

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,71 @@ func TestConcurrentWrites(t *testing.T) {
 	}
 	if got := head(t, a); got != fixtureHead+2*n {
 		t.Errorf("head: got %d, want %d", got, fixtureHead+2*n)
+	}
+}
+
+// TestPrepareAhead: the anchors and values made ahead of the write
+// transaction are those the recorder makes in it, and a claim whose quote,
+// value or source fails ahead gets none (the recorder reports it where it
+// always has).
+func TestPrepareAhead(t *testing.T) {
+	a := openFixture(t)
+	defer a.Close()
+	f, err := claimsfile.Parse("c.yaml", []byte(`source: alpha
+predicates:
+  - {name: founded, kind: quantity}
+claims:
+  - {id: x1, subject: Tidal Network, predicate: launched, value: April 2023, quote: set up in April 2023}
+  - {id: x2, source: beta, subject: Tidal Network, predicate: launched, value: August 2023, quote: launched in August 2023}
+  - {id: x3, subject: Tidal Network, predicate: launched, value: not a date, quote: not in the text at all}
+  - {id: x4, source: nosuch, subject: Tidal Network, predicate: launched, value: May 2023, quote: set up in April 2023}
+  - {id: x5, subject: Tidal Network, predicate: founded, value: 12 ships, quote: set up in April 2023}
+  - {id: x6, subject: Tidal Network, predicate: nosuch, value: 12 ships, quote: set up in April 2023}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ahead := a.prepareAhead(f)
+	if len(ahead) != 6 {
+		t.Fatalf("got %d, want 6", len(ahead))
+	}
+	for i, want := range []struct{ anchor, resolved bool }{{true, true}, {true, true}, {false, false}, {false, false}, {true, true}, {true, false}} {
+		if got := (ahead[i].anchor != nil); got != want.anchor {
+			t.Errorf("claim %d: anchored ahead %v, want %v", i+1, got, want.anchor)
+		}
+		if got := (ahead[i].resolved != nil); got != want.resolved {
+			t.Errorf("claim %d: resolved ahead %v, want %v", i+1, got, want.resolved)
+		}
+	}
+	if r := ahead[4].resolved; r == nil || r.Kind != events.KindQuantity || r.Value.Quantity == "" {
+		t.Errorf("claim 5: resolved %+v, want a quantity (the file defines the predicate)", r)
+	}
+	for i, id := range []string{"a-launched", "b-launched"} {
+		var want *events.ClaimAsserted
+		err := a.log.View(func(tx *events.Tx) error {
+			rev, ok := tx.Lookup(events.IndexClaim, id)
+			if !ok {
+				return fmt.Errorf("no claim %s", id)
+			}
+			e, err := tx.Event(rev)
+			if err != nil {
+				return err
+			}
+			p, err := e.Decode()
+			if err != nil {
+				return err
+			}
+			want = p.(*events.ClaimAsserted)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := *ahead[i].anchor; !reflect.DeepEqual(got, want.Quote) {
+			t.Errorf("claim %d: anchored ahead %+v, want what the recorder made for %s: %+v", i+1, got, id, want.Quote)
+		}
+		if got := ahead[i].resolved.Value; !reflect.DeepEqual(got, want.Value) {
+			t.Errorf("claim %d: resolved ahead %+v, want what the recorder made for %s: %+v", i+1, got, id, want.Value)
+		}
 	}
 }

@@ -81,6 +81,39 @@ type ClaimInput struct {
 	// more than once.
 	Prefix, Suffix string
 	Note           string
+	// Anchored, if not nil, is the anchor of Quote (with Prefix and
+	// Suffix) that Anchor made ahead of the transaction, in the text of
+	// the source's bytes. Assert takes it instead of anchoring again when
+	// its digest and normalization are the source's and this program's,
+	// since the anchor depends on nothing else; otherwise it anchors.
+	Anchored *events.Anchor
+	// Resolved, if not nil, is Value resolved ahead of the transaction
+	// (ResolveAhead). Assert takes it when it was resolved for the kind
+	// of the predicate and the publication date of the source that the
+	// transaction has, since the value depends on nothing else; otherwise
+	// it resolves Value again.
+	Resolved *Resolved
+}
+
+// Resolved is a claim's value resolved ahead of the transaction, with
+// what it was resolved for.
+type Resolved struct {
+	Kind      events.ValueKind // the predicate's kind
+	Published string           // the source's publication date, as recorded: the anchor of relative dates
+	Value     events.Value
+}
+
+// ResolveAhead resolves a value as written (not a relation) as Assert
+// would for a predicate of the given kind in a source published at
+// published (events.SourceArchived.Published). It reports false when the
+// value does not resolve: Assert then reports why.
+func ResolveAhead(kind events.ValueKind, written, published string) (*Resolved, bool) {
+	anchor, hasAnchor := sources.PublicationAnchor(&events.SourceArchived{Published: published})
+	v, err := resolveScalar(kind, strings.TrimSpace(written), anchor, hasAnchor)
+	if err != nil {
+		return nil, false
+	}
+	return &Resolved{Kind: kind, Published: published, Value: v}, true
 }
 
 // Recorded is the outcome of one claim.
@@ -175,11 +208,7 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 	if err != nil {
 		return Recorded{}, err
 	}
-	text, err := sc.Text(r.tx)
-	if err != nil {
-		return Recorded{}, err
-	}
-	anchor, err := Anchor(sc.src.Digest, text, in.Quote, Context{Prefix: in.Prefix, Suffix: in.Suffix})
+	anchor, err := r.anchor(sc, in)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -219,6 +248,19 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 		return Recorded{}, err
 	}
 	return Recorded{Claim: c, Revision: e.Revision, Created: true}, nil
+}
+
+// anchor anchors a claim's quote in its source, or takes the anchor made
+// ahead (in.Anchored) if it is one of the source as the transaction has it.
+func (r *Recorder) anchor(sc *sourceCtx, in ClaimInput) (events.Anchor, error) {
+	if a := in.Anchored; a != nil && a.Digest == sc.src.Digest && a.Normalization == sources.NormalizationVersion && a.Quote.Exact != "" {
+		return *a, nil
+	}
+	text, err := sc.Text(r.tx)
+	if err != nil {
+		return events.Anchor{}, err
+	}
+	return Anchor(sc.src.Digest, text, in.Quote, Context{Prefix: in.Prefix, Suffix: in.Suffix})
 }
 
 // Retract withdraws a claim.
@@ -270,14 +312,32 @@ func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimI
 	if written == "" {
 		return v, events.Invalidf("value is empty")
 	}
-	switch pred.Kind {
+	if res := in.Resolved; res != nil && res.Kind == pred.Kind && res.Published == sc.src.Published && res.Value.Kind == pred.Kind {
+		return res.Value, nil
+	}
+	v, err := resolveScalar(pred.Kind, written, sc.anchor, sc.hasAnchor)
+	if err != nil {
+		switch {
+		case pred.Kind == events.KindQuantity:
+			return v, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
+		case errors.Is(err, events.ErrNoAnchor):
+			return v, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
+		}
+		return v, fmt.Errorf("%w: %w", ErrWrongKind, err)
+	}
+	return v, nil
+}
+
+// resolveScalar resolves a value as written, trimmed and not empty, by
+// its predicate's kind: a date against the source's publication anchor, a
+// quantity, an entity or a text. The errors are events'.
+func resolveScalar(kind events.ValueKind, written string, anchor time.Time, hasAnchor bool) (events.Value, error) {
+	v := events.Value{Kind: kind}
+	switch kind {
 	case events.KindDate:
-		res, err := events.ResolveDate(written, sc.anchor, sc.hasAnchor)
+		res, err := events.ResolveDate(written, anchor, hasAnchor)
 		if err != nil {
-			if errors.Is(err, events.ErrNoAnchor) {
-				return v, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
-			}
-			return v, fmt.Errorf("%w: %w", ErrWrongKind, err)
+			return v, err
 		}
 		v.Date, v.Anchor = res.Date.String(), res.Anchor
 		if written != v.Date {
@@ -286,7 +346,7 @@ func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimI
 	case events.KindQuantity:
 		q, err := events.ParseQuantity(written)
 		if err != nil {
-			return v, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
+			return v, err
 		}
 		v.Quantity = q.String()
 		if written != v.Quantity {

@@ -94,3 +94,120 @@ func TestAssertEmptyVocabulary(t *testing.T) {
 		t.Errorf("got %q, want no command line in a library's message", msg)
 	}
 }
+
+// TestAssertAnchored: an anchor made ahead (ClaimInput.Anchored) is taken
+// when it is one of the source's bytes, and ignored, the quote anchored
+// afresh, when its digest or normalization is another's.
+func TestAssertAnchored(t *testing.T) {
+	body := "The network was launched in April 2023 and opened in May 2023."
+	log := eventstest.MustOpenLog(t)
+	defer log.Close()
+	src := eventstest.Source("alpha", body)
+	if err := log.Update(func(tx *events.Tx) error {
+		if _, err := tx.PutBlob([]byte(body)); err != nil {
+			return err
+		}
+		for _, p := range []events.Payload{src, eventstest.Predicate("launched", events.KindDate)} {
+			if _, err := tx.Append("archivist", p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ahead, err := provenance.Anchor(src.Digest, body, "opened in May 2023", provenance.Context{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := ahead
+	other.Digest = events.DigestOf([]byte("another text"))
+	stale := ahead
+	stale.Normalization++
+	for _, c := range []struct {
+		name     string
+		anchored events.Anchor
+		want     string // the quote recorded
+	}{
+		{"Taken", ahead, "opened in May 2023"},
+		{"OtherDigest", other, "launched in April 2023"},
+		{"OtherNormalization", stale, "launched in April 2023"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var rec provenance.Recorded
+			err := log.Update(func(tx *events.Tx) error {
+				a := c.anchored
+				var err error
+				rec, err = provenance.NewRecorder(tx, "kim").Assert(provenance.ClaimInput{Source: "alpha", Subject: "Net " + c.name,
+					Predicate: "launched", Value: "April 2023", Quote: "launched in April 2023", Anchored: &a})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.Claim.Quote.Quote.Exact; got != c.want {
+				t.Errorf("recorded the quote %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestAssertResolved: a value resolved ahead (ClaimInput.Resolved) is taken
+// when it was resolved for the predicate's kind and the source's
+// publication date, and ignored, the value resolved afresh, otherwise.
+func TestAssertResolved(t *testing.T) {
+	body := "The network was launched in April 2023 and opened in May 2023."
+	log := eventstest.MustOpenLog(t)
+	defer log.Close()
+	src := eventstest.Source("alpha", body)
+	if err := log.Update(func(tx *events.Tx) error {
+		if _, err := tx.PutBlob([]byte(body)); err != nil {
+			return err
+		}
+		for _, p := range []events.Payload{src, eventstest.Predicate("launched", events.KindDate)} {
+			if _, err := tx.Append("archivist", p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	may, ok := provenance.ResolveAhead(events.KindDate, "May 2023", src.Published)
+	if !ok || may.Value.Date != "2023-05" {
+		t.Fatalf("ResolveAhead: got %+v, %v, want 2023-05", may, ok)
+	}
+	if _, ok := provenance.ResolveAhead(events.KindDate, "not a date", src.Published); ok {
+		t.Errorf("ResolveAhead resolved %q", "not a date")
+	}
+	otherKind := *may
+	otherKind.Kind = events.KindText
+	otherDate := *may
+	otherDate.Published = "1999-01-01"
+	for _, c := range []struct {
+		name     string
+		resolved provenance.Resolved
+		want     string // the date recorded
+	}{
+		{"Taken", *may, "2023-05"},
+		{"OtherKind", otherKind, "2023-04"},
+		{"OtherPublished", otherDate, "2023-04"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var rec provenance.Recorded
+			err := log.Update(func(tx *events.Tx) error {
+				res := c.resolved
+				var err error
+				rec, err = provenance.NewRecorder(tx, "kim").Assert(provenance.ClaimInput{Source: "alpha", Subject: "Net " + c.name,
+					Predicate: "launched", Value: "April 2023", Quote: "launched in April 2023", Resolved: &res})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.Claim.Value.Date; got != c.want {
+				t.Errorf("recorded the date %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/sillok/sillok/events"
@@ -172,4 +174,55 @@ func checkGeneratedNames(t *testing.T, dir string) {
 	}
 	st := ix.Stats()
 	t.Logf("%d names, %d planted look-alike pairs, %d found; %d comparisons", st.Names, len(want), len(got), st.Comparisons)
+}
+
+// TestGenJSON checks that gen's JSON claims files hold the claims its YAML
+// ones do, file for file, and that the rest of the set is the same bytes.
+func TestGenJSON(t *testing.T) {
+	yamlDir := filepath.Join(t.TempDir(), "yaml")
+	jsonDir := filepath.Join(t.TempDir(), "json")
+	if _, err := gen.Generate(yamlDir, gen.Options{Claims: 3000, Seed: 7, ClaimsPerFile: 500}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gen.Generate(jsonDir, gen.Options{Claims: 3000, Seed: 7, ClaimsPerFile: 500, JSON: true}); err != nil {
+		t.Fatal(err)
+	}
+	ys, js := parseGenerated(t, yamlDir), parseGenerated(t, jsonDir)
+	if len(ys) != len(js) || len(ys) < 2 {
+		t.Fatalf("got %d YAML and %d JSON claims files, want the same number, several", len(ys), len(js))
+	}
+	for i := range ys {
+		if filepath.Ext(ys[i].Name) != ".yaml" || filepath.Ext(js[i].Name) != ".json" {
+			t.Fatalf("got files %s and %s, want a .yaml and a .json", ys[i].Name, js[i].Name)
+		}
+		y, j := stripPositions(ys[i]), stripPositions(js[i])
+		if !reflect.DeepEqual(y, j) {
+			t.Errorf("file %d: the JSON claims differ from the YAML ones:\n%+v\n%+v", i+1, j, y)
+		}
+	}
+	for _, name := range []string{"sources.yaml", "truth.yaml", "sources"} {
+		if a, b := treeDigest(t, filepath.Join(yamlDir, name)), treeDigest(t, filepath.Join(jsonDir, name)); a != b {
+			t.Errorf("%s differs between the YAML and the JSON sets", name)
+		}
+	}
+}
+
+// stripPositions returns a copy of f without its name and positions.
+func stripPositions(f *claimsfile.File) *claimsfile.File {
+	g := *f
+	g.Name, g.SourcePos = "", claimsfile.Pos{}
+	g.Predicates = slices.Clone(f.Predicates)
+	for i := range g.Predicates {
+		g.Predicates[i].Pos = claimsfile.Pos{}
+	}
+	g.Aliases = slices.Clone(f.Aliases)
+	for i := range g.Aliases {
+		g.Aliases[i].Pos = claimsfile.Pos{}
+	}
+	g.Claims = slices.Clone(f.Claims)
+	for i := range g.Claims {
+		c := &g.Claims[i]
+		c.Pos, c.ValuePos, c.QuotePos, c.SourcePos = claimsfile.Pos{}, claimsfile.Pos{}, claimsfile.Pos{}, claimsfile.Pos{}
+	}
+	return &g
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/sillok/sillok/events"
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // MaxDepth is how deeply a claims file may nest mappings and lists. A
@@ -149,18 +148,15 @@ func Parse(name string, data []byte) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var root *yaml.Node
+	var top *node
 	if json {
-		root, err = decodeJSON(name, text)
+		top, err = scanJSON(name, text)
 	} else {
-		root, err = decodeYAML(name, text)
+		top, err = decodeYAML(name, text)
 	}
 	if err != nil {
 		return nil, err
 	}
 	d := &decoder{name: name}
-	if err := d.check(root, 1); err != nil {
-		return nil, err
-	}
-	return d.file(root)
+	return d.file(top)
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/sillok/sillok/events"
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // nestingMsg is the error for a file nested deeper than MaxDepth. It says
@@ -31,58 +30,39 @@ const (
 
 // decoder turns a node tree into a File.
 type decoder struct {
-	name  string
-	claim string // the claim being decoded, for errors: its id or "claim #N"
+	name string
+	// The claim being decoded, for errors: its id, or its index (0
+	// outside the claims list).
+	claimID    string
+	claimIndex int
 }
 
-func (d *decoder) pos(n *yaml.Node) Pos {
-	return Pos{File: d.name, Line: n.Line, Column: n.Column}
-}
-
-func (d *decoder) errorf(n *yaml.Node, format string, args ...any) *Error {
-	return &Error{Pos: d.pos(n), Claim: d.claim, Msg: fmt.Sprintf(format, args...)}
-}
-
-// check walks the whole tree once, in document order, before anything is
-// decoded: it refuses nesting deeper than MaxDepth, anchors, aliases,
-// merge keys and tags other than YAML's core ones. Aliases are refused, not
-// expanded, so an alias bomb costs nothing.
-func (d *decoder) check(n *yaml.Node, depth int) error {
-	if depth > MaxDepth+1 { // the document node is one level above the content
-		return d.errorf(n, "%s", nestingMsg)
-	}
+// label names the claim being decoded in errors: its id or "claim #N";
+// "" outside the claims list.
+func (d *decoder) label() string {
 	switch {
-	case n.Kind == yaml.AliasNode:
-		return d.errorf(n, "YAML aliases are not allowed in claims files: replace *%s with the value itself", n.Value)
-	case n.Anchor != "":
-		return d.errorf(n, "YAML aliases are not allowed in claims files: remove the anchor &%s and write each value out in full", n.Anchor)
-	case n.Kind == yaml.ScalarNode && n.Tag == "!!merge":
-		return d.errorf(n, "YAML aliases are not allowed in claims files: replace the merge key << with the fields themselves")
-	case n.Style&yaml.TaggedStyle != 0 && !coreTag(n.ShortTag()):
-		return d.errorf(n, "YAML tag %s is not allowed in claims files: write the value as plain text", n.Tag)
+	case d.claimID != "":
+		return d.claimID
+	case d.claimIndex > 0:
+		return "claim #" + strconv.Itoa(d.claimIndex)
 	}
-	for _, c := range n.Content {
-		if err := d.check(c, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ""
 }
 
-func coreTag(tag string) bool {
-	switch tag {
-	case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!map", "!!seq":
-		return true
-	}
-	return false
+func (d *decoder) pos(n *node) Pos {
+	return Pos{File: d.name, Line: int(n.line), Column: int(n.column)}
+}
+
+func (d *decoder) errorf(n *node, format string, args ...any) *Error {
+	return &Error{Pos: d.pos(n), Claim: d.label(), Msg: fmt.Sprintf(format, args...)}
 }
 
 // describe names a node's kind for messages.
-func describe(n *yaml.Node) string {
+func describe(n *node) string {
 	switch {
-	case n.Kind == yaml.MappingNode:
+	case n.kind == mappingNode:
 		return "a mapping"
-	case n.Kind == yaml.SequenceNode:
+	case n.kind == sequenceNode:
 		return "a list"
 	case isNull(n):
 		return "empty"
@@ -91,29 +71,31 @@ func describe(n *yaml.Node) string {
 }
 
 // isNull reports whether n is a null or empty scalar: a missing value.
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!null" || strings.TrimSpace(n.Value) == "")
+func isNull(n *node) bool {
+	return n.kind == scalarNode && (n.tag == tagNull || strings.TrimSpace(n.value) == "")
 }
 
 // fields returns the key and value nodes of mapping m in order, refusing
 // keys that are not text, unknown keys and duplicate keys. what prefixes
 // the messages ("predicate #2: ").
-func (d *decoder) fields(m *yaml.Node, known []string, what string) ([][2]*yaml.Node, error) {
-	pairs := make([][2]*yaml.Node, 0, len(m.Content)/2)
-	seen := make(map[string]*yaml.Node, len(m.Content)/2)
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		if k.Kind != yaml.ScalarNode || isNull(k) {
+func (d *decoder) fields(m *node, known []string, what string) ([][2]*node, error) {
+	pairs := make([][2]*node, 0, len(m.content)/2)
+	for i := 0; i+1 < len(m.content); i += 2 {
+		k, v := m.content[i], m.content[i+1]
+		if k.kind != scalarNode || isNull(k) {
 			return nil, d.errorf(k, "%sa field name must be text, not %s (known: %s)", what, describe(k), strings.Join(known, ", "))
 		}
-		if first, ok := seen[k.Value]; ok {
-			return nil, d.errorf(k, "%sduplicate field %q (first at line %d)", what, k.Value, first.Line)
+		// The fields before are known and distinct, so there are fewer
+		// than len(known): a search is as quick as a map.
+		for _, p := range pairs {
+			if first := p[0]; first.value == k.value {
+				return nil, d.errorf(k, "%sduplicate field %q (first at line %d)", what, k.value, first.line)
+			}
 		}
-		seen[k.Value] = k
-		if !contains(known, k.Value) {
-			return nil, d.errorf(k, "%sunknown field %q (known: %s)", what, k.Value, strings.Join(known, ", "))
+		if !contains(known, k.value) {
+			return nil, d.errorf(k, "%sunknown field %q (known: %s)", what, k.value, strings.Join(known, ", "))
 		}
-		pairs = append(pairs, [2]*yaml.Node{k, v})
+		pairs = append(pairs, [2]*node{k, v})
 	}
 	return pairs, nil
 }
@@ -128,20 +110,20 @@ func contains(list []string, s string) bool {
 }
 
 // text returns the literal text of a scalar, "" for a missing one.
-func (d *decoder) text(n *yaml.Node, what string) (string, error) {
-	if n.Kind != yaml.ScalarNode {
+func (d *decoder) text(n *node, what string) (string, error) {
+	if n.kind != scalarNode {
 		return "", d.errorf(n, "%s must be text, not %s", what, describe(n))
 	}
 	if isNull(n) {
 		return "", nil
 	}
-	return n.Value, nil
+	return n.value, nil
 }
 
 // nameText returns the text of a scalar that is a name (a subject, an entity,
 // a predicate or alias name), refusing the characters events.ValidName
 // refuses. A blank name is left to the caller's check for missing fields.
-func (d *decoder) nameText(n *yaml.Node, what string) (string, error) {
+func (d *decoder) nameText(n *node, what string) (string, error) {
 	s, err := d.text(n, what)
 	if err != nil || strings.TrimSpace(s) == "" {
 		return s, err
@@ -154,7 +136,7 @@ func (d *decoder) nameText(n *yaml.Node, what string) (string, error) {
 
 // note returns the text of a scalar that is a note, refusing the
 // characters events.ValidNote refuses.
-func (d *decoder) note(n *yaml.Node, what string) (string, error) {
+func (d *decoder) note(n *node, what string) (string, error) {
 	s, err := d.text(n, what)
 	if err != nil {
 		return s, err
@@ -166,14 +148,14 @@ func (d *decoder) note(n *yaml.Node, what string) (string, error) {
 }
 
 // list returns the items of a list; a missing list has none.
-func (d *decoder) list(n *yaml.Node, what string) ([]*yaml.Node, error) {
+func (d *decoder) list(n *node, what string) ([]*node, error) {
 	if isNull(n) {
 		return nil, nil
 	}
-	if n.Kind != yaml.SequenceNode {
+	if n.kind != sequenceNode {
 		return nil, d.errorf(n, "%s must be a list, not %s", what, describe(n))
 	}
-	return n.Content, nil
+	return n.content, nil
 }
 
 // missing returns "a and b" for the names of the required fields left
@@ -194,16 +176,16 @@ func missing(fields []string, values ...string) string {
 	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
-func (d *decoder) file(doc *yaml.Node) (*File, error) {
-	if len(doc.Content) == 0 {
+// file decodes the top node, nil for an empty file.
+func (d *decoder) file(top *node) (*File, error) {
+	if top == nil {
 		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
 	}
-	top := doc.Content[0]
-	if isNull(top) && top.Value == "" { // "---", or a bare tag
+	if isNull(top) && top.value == "" { // "---", or a bare tag
 
 		return nil, &Error{Pos: Pos{File: d.name}, Msg: "file is empty"}
 	}
-	if top.Kind != yaml.MappingNode {
+	if top.kind != mappingNode {
 		return nil, d.errorf(top, "%s, not %s", topLevelMsg, describe(top))
 	}
 	pairs, err := d.fields(top, fileFields, "")
@@ -211,9 +193,9 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 		return nil, err
 	}
 	f := &File{Name: d.name}
-	nodes := make(map[string]*yaml.Node, len(pairs))
+	nodes := make(map[string]*node, len(pairs))
 	for _, p := range pairs {
-		nodes[p[0].Value] = p[1]
+		nodes[p[0].value] = p[1]
 	}
 	// The default source first: claims before it in the file use it too.
 	if n := nodes["source"]; n != nil {
@@ -229,6 +211,9 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(items) > 0 {
+			f.Predicates = make([]Predicate, 0, len(items))
+		}
 		for i, item := range items {
 			p, err := d.predicate(item, i+1)
 			if err != nil {
@@ -242,6 +227,9 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(items) > 0 {
+			f.Aliases = make([]Alias, 0, len(items))
+		}
 		for i, item := range items {
 			a, err := d.alias(item, i+1)
 			if err != nil {
@@ -254,6 +242,9 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 		items, err := d.list(n, "claims")
 		if err != nil {
 			return nil, err
+		}
+		if len(items) > 0 {
+			f.Claims = make([]Claim, 0, len(items))
 		}
 		for i, item := range items {
 			c, err := d.claimAt(item, i+1, f.Source)
@@ -269,9 +260,9 @@ func (d *decoder) file(doc *yaml.Node) (*File, error) {
 	return f, nil
 }
 
-func (d *decoder) predicate(n *yaml.Node, index int) (Predicate, error) {
+func (d *decoder) predicate(n *node, index int) (Predicate, error) {
 	what := "predicate #" + strconv.Itoa(index)
-	if n.Kind != yaml.MappingNode {
+	if n.kind != mappingNode {
 		return Predicate{}, d.errorf(n, "%s must be a mapping {name, kind, many}, not %s", what, describe(n))
 	}
 	pairs, err := d.fields(n, predicateFields, what+": ")
@@ -281,7 +272,7 @@ func (d *decoder) predicate(n *yaml.Node, index int) (Predicate, error) {
 	p := Predicate{Pos: d.pos(n)}
 	for _, kv := range pairs {
 		k, v := kv[0], kv[1]
-		switch k.Value {
+		switch k.value {
 		case "name":
 			p.Name, err = d.nameText(v, what+": name")
 		case "kind":
@@ -303,23 +294,23 @@ func (d *decoder) predicate(n *yaml.Node, index int) (Predicate, error) {
 }
 
 // bool reads a YAML (or JSON) boolean; a missing one is false.
-func (d *decoder) bool(n *yaml.Node, what string) (bool, error) {
+func (d *decoder) bool(n *node, what string) (bool, error) {
 	if isNull(n) {
 		return false, nil
 	}
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
-		return strings.EqualFold(n.Value, "true"), nil
+	if n.kind == scalarNode && n.tag == tagBool {
+		return strings.EqualFold(n.value, "true"), nil
 	}
-	v := "text " + strconv.Quote(n.Value)
-	if n.Kind != yaml.ScalarNode {
+	v := "text " + strconv.Quote(n.value)
+	if n.kind != scalarNode {
 		v = describe(n)
 	}
 	return false, d.errorf(n, "%s must be true or false, not %s", what, v)
 }
 
-func (d *decoder) alias(n *yaml.Node, index int) (Alias, error) {
+func (d *decoder) alias(n *node, index int) (Alias, error) {
 	what := "alias #" + strconv.Itoa(index)
-	if n.Kind != yaml.MappingNode {
+	if n.kind != mappingNode {
 		return Alias{}, d.errorf(n, "%s must be a mapping {name, entity, kind, note}, not %s", what, describe(n))
 	}
 	pairs, err := d.fields(n, aliasFields, what+": ")
@@ -329,7 +320,7 @@ func (d *decoder) alias(n *yaml.Node, index int) (Alias, error) {
 	a := Alias{Pos: d.pos(n)}
 	for _, kv := range pairs {
 		k, v := kv[0], kv[1]
-		switch k.Value {
+		switch k.value {
 		case "name":
 			a.Name, err = d.nameText(v, what+": name")
 		case "entity":
@@ -353,17 +344,17 @@ func (d *decoder) alias(n *yaml.Node, index int) (Alias, error) {
 }
 
 // claimAt decodes the index-th claim; source is the file's default.
-func (d *decoder) claimAt(n *yaml.Node, index int, source string) (Claim, error) {
+func (d *decoder) claimAt(n *node, index int, source string) (Claim, error) {
 	c := Claim{Index: index, Pos: d.pos(n)}
-	d.claim = "claim #" + strconv.Itoa(index)
-	defer func() { d.claim = "" }()
-	if n.Kind != yaml.MappingNode {
+	d.claimID, d.claimIndex = "", index
+	defer func() { d.claimID, d.claimIndex = "", 0 }()
+	if n.kind != mappingNode {
 		return c, d.errorf(n, "a claim must be a mapping with %s, not %s", strings.Join(claimFields, ", "), describe(n))
 	}
 	// The id first, so every message names the claim by it.
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k, v := n.Content[i], n.Content[i+1]; k.Kind == yaml.ScalarNode && k.Value == "id" && v.Kind == yaml.ScalarNode && !isNull(v) {
-			d.claim = v.Value
+	for i := 0; i+1 < len(n.content); i += 2 {
+		if k, v := n.content[i], n.content[i+1]; k.kind == scalarNode && k.value == "id" && v.kind == scalarNode && !isNull(v) {
+			d.claimID = v.value
 			break
 		}
 	}
@@ -373,7 +364,7 @@ func (d *decoder) claimAt(n *yaml.Node, index int, source string) (Claim, error)
 	}
 	for _, kv := range pairs {
 		k, v := kv[0], kv[1]
-		switch k.Value {
+		switch k.value {
 		case "id":
 			c.ID, err = d.text(v, "id")
 		case "source":
@@ -419,14 +410,14 @@ func (d *decoder) claimAt(n *yaml.Node, index int, source string) (Claim, error)
 
 // value decodes a claim's value: the literal text of a scalar, or a
 // relation {after|before|same: {subject, predicate}}.
-func (d *decoder) value(n *yaml.Node) (Value, error) {
-	switch n.Kind {
-	case yaml.ScalarNode:
+func (d *decoder) value(n *node) (Value, error) {
+	switch n.kind {
+	case scalarNode:
 		if isNull(n) {
 			return Value{}, nil
 		}
-		return Value{Scalar: n.Value}, nil
-	case yaml.MappingNode:
+		return Value{Scalar: n.value}, nil
+	case mappingNode:
 	default:
 		return Value{}, d.errorf(n, "%s, not %s", valueMsg, describe(n))
 	}
@@ -441,9 +432,9 @@ func (d *decoder) value(n *yaml.Node) (Value, error) {
 	default:
 		return Value{}, d.errorf(pairs[1][0], "a value relates to one fact: give only one of after, before and same")
 	}
-	op, to := pairs[0][0].Value, pairs[0][1]
+	op, to := pairs[0][0].value, pairs[0][1]
 	what := "value: " + op
-	if to.Kind != yaml.MappingNode {
+	if to.kind != mappingNode {
 		return Value{}, d.errorf(to, "%s must be a mapping {subject, predicate}, not %s", what, describe(to))
 	}
 	fields, err := d.fields(to, factFields, what+": ")
@@ -452,7 +443,7 @@ func (d *decoder) value(n *yaml.Node) (Value, error) {
 	}
 	var ref events.FactRef
 	for _, kv := range fields {
-		switch kv[0].Value {
+		switch kv[0].value {
 		case "subject":
 			ref.Subject, err = d.nameText(kv[1], what+": subject")
 		case "predicate":

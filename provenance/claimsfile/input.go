@@ -22,6 +22,9 @@ func checkText(name string, data []byte, isYAML bool) ([]byte, error) {
 	if len(bytes.TrimLeft(text, " \t\r\n")) == 0 {
 		return nil, &Error{Pos: Pos{File: name}, Msg: "file is empty"}
 	}
+	if !isYAML && utf8.Valid(text) && bytes.IndexByte(text, 0) < 0 {
+		return text, nil // the common case, checked in bulk
+	}
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRune(text[i:])
 		switch {

@@ -23,8 +23,9 @@ const maxLocate = 256 << 10
 // error is given a column.
 const maxLocateLine = 4096
 
-// decodeYAML parses text as one YAML document and returns its document node.
-func decodeYAML(name string, text []byte) (*yaml.Node, error) {
+// decodeYAML parses text as one YAML document, checks it (check) and
+// returns its top node.
+func decodeYAML(name string, text []byte) (*node, error) {
 	doc, second, err := parseYAML(text)
 	switch {
 	case err != nil:
@@ -35,7 +36,10 @@ func decodeYAML(name string, text []byte) (*yaml.Node, error) {
 		return nil, &Error{Pos: Pos{File: name, Line: second.Line, Column: second.Column},
 			Msg: "a claims file holds one YAML document, and a second one starts here: remove the \"---\" or split the file"}
 	}
-	return doc, nil
+	if err := check(name, doc, 1); err != nil {
+		return nil, err
+	}
+	return fromYAML(doc), nil
 }
 
 // parserPanic is a panic of yaml.v3 turned into an error.
@@ -209,4 +213,41 @@ func atAlias(name string, text []byte, pos Pos, anchor string) Pos {
 		return pos
 	}
 	return posAt(name, text, best)
+}
+
+// check walks the whole tree once, in document order, before anything is
+// decoded: it refuses nesting deeper than MaxDepth, anchors, aliases,
+// merge keys and tags other than YAML's core ones. Aliases are refused, not
+// expanded, so an alias bomb costs nothing.
+func check(name string, n *yaml.Node, depth int) error {
+	errorf := func(format string, args ...any) error {
+		return &Error{Pos: Pos{File: name, Line: n.Line, Column: n.Column}, Msg: fmt.Sprintf(format, args...)}
+	}
+	if depth > MaxDepth+1 { // the document node is one level above the content
+		return errorf("%s", nestingMsg)
+	}
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return errorf("YAML aliases are not allowed in claims files: replace *%s with the value itself", n.Value)
+	case n.Anchor != "":
+		return errorf("YAML aliases are not allowed in claims files: remove the anchor &%s and write each value out in full", n.Anchor)
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!merge":
+		return errorf("YAML aliases are not allowed in claims files: replace the merge key << with the fields themselves")
+	case n.Style&yaml.TaggedStyle != 0 && !coreTag(n.ShortTag()):
+		return errorf("YAML tag %s is not allowed in claims files: write the value as plain text", n.Tag)
+	}
+	for _, c := range n.Content {
+		if err := check(name, c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func coreTag(tag string) bool {
+	switch tag {
+	case "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!map", "!!seq":
+		return true
+	}
+	return false
 }

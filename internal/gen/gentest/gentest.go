@@ -228,6 +228,29 @@ func CachedSet(tb testing.TB, n int) *Set {
 	return s
 }
 
+// CachedJSON returns the directory of the set of n claims (seed Seed)
+// generated with JSON claims files (gen.Options.JSON): the same claims as
+// CachedSet's, in the same files, so they import into its SourcesArchive.
+// It is generated once and cached as gen-json/ beside the set's files.
+func CachedJSON(tb testing.TB, n int) string {
+	tb.Helper()
+	set := CachedSet(tb, n)
+	setsMu.Lock()
+	defer setsMu.Unlock()
+	dir := filepath.Join(filepath.Dir(set.Gen), "gen-json")
+	complete := filepath.Join(dir, "complete")
+	if _, err := os.Stat(complete); err != nil {
+		os.RemoveAll(dir)
+		if _, err := gen.Generate(dir, gen.Options{Claims: n, Seed: Seed, JSON: true}); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(complete, []byte(time.Now().String()), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // FirstScalarClaim returns the first claim of a set with a direct value,
 // to imitate.
 func FirstScalarClaim(tb testing.TB, set *Set) claimsfile.Claim {
