@@ -18,8 +18,9 @@
 //	data/...                  the payload
 //
 // Writer writes into a temporary directory beside the bag's final name,
-// fsyncs every file, and renames the directory into place at Finish: a
-// bag that exists under its name is whole.
+// makes every file durable (one syncfs on Linux, an fsync a file
+// elsewhere), and renames the directory into place at Finish: a bag that
+// exists under its name is whole.
 //
 // Validate checks everything RFC 8493 asks of a valid bag: bagit.txt
 // (first, exactly, its two lines), the tag files' character encoding,

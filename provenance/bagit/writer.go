@@ -141,10 +141,9 @@ func (h *hashingFile) Close() error {
 	}
 	h.closed = true
 	h.w.open = false
+	// Synced with the rest of the bag at Finish (syncTree), not one by
+	// one: a bag of many small files would spend its time in fsync.
 	err := h.buf.Flush()
-	if err == nil {
-		err = h.f.Sync()
-	}
 	if cerr := h.f.Close(); err == nil {
 		err = cerr
 	}
@@ -224,12 +223,12 @@ func (w *Writer) Finish(info Tags) error {
 		tags["tagmanifest-"+string(a)+".txt"] = []byte(m.String())
 	}
 	for name, b := range tags {
-		if err := writeSynced(filepath.Join(w.tmp, name), b); err != nil {
+		if err := writeFile(filepath.Join(w.tmp, name), b); err != nil {
 			return err
 		}
 	}
-	if err := syncDirs(w.tmp); err != nil {
-		return err
+	if err := syncTree(w.tmp); err != nil {
+		return fmt.Errorf("bagit: sync %s: %w", w.tmp, err)
 	}
 	if _, err := os.Lstat(w.dir); err == nil {
 		return fmt.Errorf("bagit: %s appeared while the bag was written; the bag is left at %s", w.dir, w.tmp)
@@ -250,15 +249,12 @@ func (w *Writer) Abort() error {
 	return os.RemoveAll(w.tmp)
 }
 
-func writeSynced(name string, b []byte) error {
+func writeFile(name string, b []byte) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("bagit: %w", err)
 	}
 	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -268,17 +264,20 @@ func writeSynced(name string, b []byte) error {
 	return nil
 }
 
-// syncDirs fsyncs root and every directory under it, so that the new
-// files' directory entries are durable before the rename.
-func syncDirs(root string) error {
+// syncEach fsyncs every file and directory under root, so that the bag's
+// bytes and directory entries are durable before the rename (syncTree
+// where the system has nothing faster).
+func syncEach(root string) error {
 	return filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			return syncDir(p)
+		f, err := os.Open(p)
+		if err != nil {
+			return err
 		}
-		return nil
+		defer f.Close()
+		return f.Sync()
 	})
 }
 
