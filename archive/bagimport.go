@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -250,19 +249,20 @@ func scanBagLog(dir string, fn func(e *events.Event, line int) error) error {
 // parseBagLine reads one line of data/log.jsonl.
 func parseBagLine(b []byte) (events.Event, error) {
 	var l BagLogLine
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
+	if err := json.Unmarshal(b, &l); err != nil {
 		return events.Event{}, fmt.Errorf("not an event: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return events.Event{}, errors.New("not one event: more after it")
 	}
 	if l.Revision == 0 || l.Type == "" || l.RecordedAt.IsZero() || len(l.Payload) == 0 {
 		return events.Event{}, errors.New("an event needs its revision, type, recorded_at and payload")
 	}
-	return events.Event{Revision: l.Revision, Type: l.Type, RecordedAt: l.RecordedAt.UTC(), Author: l.Author,
-		Payload: l.Payload, Prev: l.Prev, Hash: l.Hash}, nil
+	e := events.Event{Revision: l.Revision, Type: l.Type, RecordedAt: l.RecordedAt.UTC(), Author: l.Author,
+		Payload: l.Payload, Prev: l.Prev, Hash: l.Hash}
+	// The line must be as ExportBag writes it, field for field: nothing
+	// more (an unknown field), nothing written otherwise.
+	if !bytes.Equal(appendBagLine(nil, &e), append(bytes.TrimSuffix(b, []byte("\r")), '\n')) {
+		return events.Event{}, errors.New("not an event line as sillok export bag writes it (its fields, in their order, compact)")
+	}
+	return e, nil
 }
 
 // buildFromBag appends the bag's events, and stores the sources' bytes,

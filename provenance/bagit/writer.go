@@ -37,6 +37,7 @@ type Writer struct {
 	names    map[string]bool
 	open     bool // a payload file is being written
 	done     bool
+	buf      *bufio.Writer // the buffer of the payload file being written, reused
 }
 
 type payloadFile struct {
@@ -112,7 +113,11 @@ func (w *Writer) Create(name string) (io.WriteCloser, error) {
 		hw.hashes[a] = h
 		ws = append(ws, h)
 	}
-	hw.buf = bufio.NewWriterSize(io.MultiWriter(append(ws, f)...), 1<<20)
+	if w.buf == nil {
+		w.buf = bufio.NewWriterSize(nil, 1<<20)
+	}
+	w.buf.Reset(io.MultiWriter(append(ws, f)...))
+	hw.buf = w.buf
 	w.names[p] = true
 	w.open = true
 	return hw, nil
