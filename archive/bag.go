@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -69,9 +70,13 @@ func appendBagLine(b []byte, e *events.Event) []byte {
 	return append(b, "\"}\n"...)
 }
 
+// appendJSONString appends s as a JSON string, without escaping HTML.
 func appendJSONString(b []byte, s string) []byte {
-	j, _ := json.Marshal(s)
-	return append(b, j...)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }
 
 // BagOptions are ExportBag's options.
