@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
@@ -316,5 +317,36 @@ func TestImportBagDamaged(t *testing.T) {
 				t.Error("an InvalidError with no problems")
 			}
 		})
+	}
+}
+
+// TestBagLine checks that a log line reads back as the event it was
+// written from, and that a line written otherwise is refused.
+func TestBagLine(t *testing.T) {
+	e := events.Event{Revision: 7, Type: events.TypeClaimRetracted, RecordedAt: clock()().Add(123456789),
+		Author: `kim "the archivist" <k&m@example.org> \ 김`, Payload: []byte(`{"claim":"c1","reason":"a \"typo\" <b>"}`)}
+	e.Prev[0], e.Hash[31] = 0xab, 0xcd
+	line := appendBagLine(nil, &e)
+	got, err := parseBagLine(bytes.TrimSuffix(line, []byte("\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Revision != e.Revision || got.Type != e.Type || !got.RecordedAt.Equal(e.RecordedAt) || got.Author != e.Author ||
+		string(got.Payload) != string(e.Payload) || got.Prev != e.Prev || got.Hash != e.Hash {
+		t.Errorf("got %+v, want %+v", got, e)
+	}
+	for _, bad := range []string{
+		strings.Replace(string(line), `"revision":7`, `"revision": 7`, 1),
+		strings.Replace(string(line), `"type"`, `"kind"`, 1),
+		strings.Replace(string(line), "sha256:ab", "sha256:AB", 1),
+		strings.TrimSuffix(string(line), "}\n") + `,"extra":1}` + "\n",
+		strings.Replace(string(line), `<`, `\u003c`, 1),
+	} {
+		if bad == string(line) {
+			t.Fatalf("the damage changed nothing in %s", line)
+		}
+		if _, err := parseBagLine([]byte(strings.TrimSuffix(bad, "\n"))); err == nil {
+			t.Errorf("got no error for %s", bad)
+		}
 	}
 }

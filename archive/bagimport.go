@@ -3,6 +3,7 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/provenance/bagit"
@@ -246,8 +248,13 @@ func scanBagLog(dir string, fn func(e *events.Event, line int) error) error {
 	return nil
 }
 
-// parseBagLine reads one line of data/log.jsonl.
+// parseBagLine reads one line of data/log.jsonl (the event's payload is
+// a copy: b may be reused).
 func parseBagLine(b []byte) (events.Event, error) {
+	if e, ok := parseCanonicalLine(b); ok {
+		return e, nil
+	}
+	// Not in the form export writes: json says what is wrong, if it can.
 	var l BagLogLine
 	if err := json.Unmarshal(b, &l); err != nil {
 		return events.Event{}, fmt.Errorf("not an event: %v", err)
@@ -345,4 +352,97 @@ func putBagBlob(tx *events.Tx, e events.Event, blobs map[events.Digest]string) e
 	}
 	_, err = tx.PutBlob(b)
 	return err
+}
+
+// bagLineTail is the length of the end of a log line after its payload:
+// ,"prev":"sha256:HEX","hash":"sha256:HEX"} .
+const bagLineTail = len(`,"prev":"sha256:`) + 64 + len(`","hash":"sha256:`) + 64 + len(`"}`)
+
+// parseCanonicalLine reads a line written exactly as appendBagLine writes
+// one, without reflection: ok is false for anything else.
+func parseCanonicalLine(line []byte) (e events.Event, ok bool) {
+	b := bytes.TrimSuffix(line, []byte("\r"))
+	rest, ok := bytes.CutPrefix(b, []byte(`{"revision":`))
+	if !ok {
+		return e, false
+	}
+	i := bytes.IndexByte(rest, ',')
+	if i < 1 {
+		return e, false
+	}
+	rev, err := strconv.ParseUint(string(rest[:i]), 10, 64)
+	if err != nil {
+		return e, false
+	}
+	e.Revision = events.Revision(rev)
+	if rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"type":`)); !ok {
+		return e, false
+	}
+	var typ string
+	if typ, rest, ok = cutJSONString(rest); !ok {
+		return e, false
+	}
+	e.Type = events.Type(typ)
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"recorded_at":"`)); !ok {
+		return e, false
+	}
+	if i = bytes.IndexByte(rest, '"'); i < 0 {
+		return e, false
+	}
+	if e.RecordedAt, err = time.Parse(time.RFC3339Nano, string(rest[:i])); err != nil {
+		return e, false
+	}
+	e.RecordedAt = e.RecordedAt.UTC()
+	if rest, ok = bytes.CutPrefix(rest[i:], []byte(`","author":`)); !ok {
+		return e, false
+	}
+	if e.Author, rest, ok = cutJSONString(rest); !ok {
+		return e, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"payload":`)); !ok || len(rest) < bagLineTail+2 {
+		return e, false
+	}
+	payload, tail := rest[:len(rest)-bagLineTail], rest[len(rest)-bagLineTail:]
+	if tail, ok = bytes.CutPrefix(tail, []byte(`,"prev":"sha256:`)); !ok {
+		return e, false
+	}
+	if _, err := hex.Decode(e.Prev[:], tail[:64]); err != nil {
+		return e, false
+	}
+	if tail, ok = bytes.CutPrefix(tail[64:], []byte(`","hash":"sha256:`)); !ok {
+		return e, false
+	}
+	if _, err := hex.Decode(e.Hash[:], tail[:64]); err != nil || string(tail[64:]) != `"}` {
+		return e, false
+	}
+	e.Payload = bytes.Clone(payload)
+	// Hex in upper case, a string escaped otherwise: not as written.
+	if !bytes.Equal(appendBagLine(nil, &e), append(bytes.Clone(b), '\n')) {
+		return e, false
+	}
+	return e, true
+}
+
+// cutJSONString reads the JSON string at the start of b.
+func cutJSONString(b []byte) (s string, rest []byte, ok bool) {
+	if len(b) < 2 || b[0] != '"' {
+		return "", b, false
+	}
+	escaped := false
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			escaped = true
+			i++
+		case '"':
+			if !escaped {
+				return string(b[1:i]), b[i+1:], true
+			}
+			if err := json.Unmarshal(b[:i+1], &s); err != nil {
+				return "", b, false
+			}
+			return s, b[i+1:], true
+		}
+	}
+	return "", b, false
 }
