@@ -81,6 +81,7 @@ func ImportBag(dir, path string, opts Options, iopts ImportBagOptions) (*BagRepo
 	if err := buildFromBag(dir, tmp, blobs, rep, iopts.Progress); err != nil {
 		return nil, err
 	}
+	opts.ReadOnly = false
 	ar, err := Open(tmp, opts)
 	if err != nil {
 		return nil, err
