@@ -44,8 +44,10 @@ func (o *ExportOptions) progress(done, total int, last bool) {
 	}
 }
 
-// exportPage is how many conflicts an export reads a page.
-const exportPage = 512
+// exportPage is how many conflicts an export reads a page: a page costs
+// a read of the whole state today (the read model is not kept per key
+// yet), so pages are large, a few at a million claims.
+const exportPage = 1 << 14
 
 // jsonWriter writes indented JSON records into a stream.
 type jsonWriter struct {
