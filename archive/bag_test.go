@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -292,6 +293,39 @@ func TestImportBagDamaged(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, "data", "notes.txt"), []byte("x"), 0o644)
 			rebag(t, dir)
 		}, "data/notes.txt is not part of a Sillok bag"},
+		{"ForeignPayloadRechained", func(t *testing.T, dir string) {
+			// Valid JSON, but not the form the log writes, in an event
+			// hashed anew, with every later event chained to it again and
+			// the pinned head updated: only the append finds it, after
+			// some of the log was written to the temporary archive.
+			var head events.Digest
+			editLog(t, dir, func(l []string) []string {
+				var prev events.Digest
+				for i := range l {
+					var e BagLogLine
+					if err := json.Unmarshal([]byte(l[i]), &e); err != nil {
+						t.Fatal(err)
+					}
+					ev := events.Event{Revision: e.Revision, Type: e.Type, RecordedAt: e.RecordedAt, Author: e.Author, Payload: e.Payload, Prev: e.Prev, Hash: e.Hash}
+					if i == len(l)-3 {
+						ev.Payload = append([]byte("{ "), ev.Payload[1:]...)
+					}
+					if i >= len(l)-3 {
+						ev.Prev = prev
+						ev.Hash = events.ComputeHash(&ev)
+					}
+					prev = ev.Hash
+					l[i] = strings.TrimSuffix(string(appendBagLine(nil, &ev)), "\n")
+				}
+				head = prev
+				return l
+			})
+			p := filepath.Join(dir, "bag-info.txt")
+			b, _ := os.ReadFile(p)
+			info := regexp.MustCompile(`Sillok-Head-Hash: .*`).ReplaceAllString(string(b), "Sillok-Head-Hash: "+head.String())
+			os.WriteFile(p, []byte(info), 0o644)
+			rebag(t, dir)
+		}, "not in the form the log writes"},
 		{"NotALogLine", func(t *testing.T, dir string) {
 			editLog(t, dir, func(l []string) []string { l[1] = "{}"; return l })
 			rebag(t, dir)

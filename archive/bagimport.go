@@ -276,21 +276,61 @@ func parseBagLine(b []byte) (events.Event, error) {
 // buildFromBag appends the bag's events, and stores the sources' bytes,
 // into a new log at tmp, in transactions of importBatch events; the file
 // is synced once at the end (it is renamed into place only after that).
+// The log is read and hashed, and the sources' bytes read, on another
+// goroutine, a batch ahead of the appends.
 func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagReport, progress func(done, total int)) error {
 	log, err := events.Create(tmp, events.Options{NoSync: true})
 	if err != nil {
 		return &Error{Code: ErrorCode(err), Err: err}
 	}
-	var batch []events.Event
-	n := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	type batch struct {
+		evs   []events.Event
+		bytes [][]byte // a source's bytes, for a source.archived event
+	}
+	batches := make(chan batch, 1)
+	stop := make(chan struct{})
+	errStopped := errors.New("stopped")
+	var scanErr error
+	go func() {
+		defer close(batches)
+		var b batch
+		send := func() bool {
+			select {
+			case batches <- b:
+				b = batch{}
+				return true
+			case <-stop:
+				return false
+			}
 		}
-		err := log.Update(func(tx *events.Tx) error {
-			for _, e := range batch {
-				if e.Type == events.TypeSourceArchived {
-					if err := putBagBlob(tx, e, blobs); err != nil {
+		scanErr = scanBagLog(dir, func(e *events.Event, line int) error {
+			var raw []byte
+			if e.Type == events.TypeSourceArchived {
+				var err error
+				if raw, err = readBagBlob(*e, blobs); err != nil {
+					return err
+				}
+			}
+			b.evs = append(b.evs, *e)
+			b.bytes = append(b.bytes, raw)
+			if len(b.evs) >= importBatch && !send() {
+				return errStopped
+			}
+			return nil
+		})
+		if scanErr == nil && len(b.evs) > 0 {
+			send()
+		}
+	}()
+	n := 0
+	for b := range batches {
+		if err != nil {
+			continue // draining: the reader stops at its next batch
+		}
+		err = log.Update(func(tx *events.Tx) error {
+			for i, e := range b.evs {
+				if b.bytes[i] != nil {
+					if _, err := tx.PutBlob(b.bytes[i]); err != nil {
 						return err
 					}
 				}
@@ -301,24 +341,16 @@ func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagRepor
 			return nil
 		})
 		if err != nil {
-			return err
+			close(stop)
+			continue
 		}
-		n += len(batch)
+		n += len(b.evs)
 		if progress != nil {
 			progress(n, rep.Events)
 		}
-		batch = batch[:0]
-		return nil
 	}
-	err = scanBagLog(dir, func(e *events.Event, line int) error {
-		batch = append(batch, *e)
-		if len(batch) >= importBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
+	if err == nil && scanErr != nil && scanErr != errStopped {
+		err = scanErr
 	}
 	if err == nil {
 		err = log.Bolt().Sync()
@@ -336,23 +368,22 @@ func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagRepor
 	return nil
 }
 
-// putBagBlob stores the bytes of the source e archives, read from the bag
-// and checked against its digest.
-func putBagBlob(tx *events.Tx, e events.Event, blobs map[events.Digest]string) error {
+// readBagBlob reads the bytes of the source e archives from the bag, and
+// checks them against its digest.
+func readBagBlob(e events.Event, blobs map[events.Digest]string) ([]byte, error) {
 	p, err := e.Decode()
 	if err != nil {
-		return bagError("data/%s: revision %d: %v", bagLogFile, e.Revision, err)
+		return nil, bagError("data/%s: revision %d: %v", bagLogFile, e.Revision, err)
 	}
 	src := p.(*events.SourceArchived)
 	b, err := os.ReadFile(blobs[src.Digest])
 	if err != nil {
-		return &Error{Code: Internal, Err: err}
+		return nil, &Error{Code: Internal, Err: err}
 	}
 	if events.DigestOf(b) != src.Digest {
-		return bagError("data/%s/%s changed while the bag was imported", bagSourcesDir, src.Digest.Hex())
+		return nil, bagError("data/%s/%s changed while the bag was imported", bagSourcesDir, src.Digest.Hex())
 	}
-	_, err = tx.PutBlob(b)
-	return err
+	return b, nil
 }
 
 // bagLineTail is the length of the end of a log line after its payload:
