@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance/bagit"
 )
 
@@ -36,6 +37,11 @@ const (
 	bagLogFile    = "log.jsonl"
 	bagSourcesDir = "sources"
 )
+
+// releaseEvery is how many events a scan of the log reads between two
+// releases of the file's mapped pages (projections.ReleaseMapped), so that
+// they do not add up to the log's size in the process's memory.
+const releaseEvery = 1 << 16
 
 // BagLogLine is one line of data/log.jsonl: an event with its hashes.
 // Payload is the payload's JSON exactly as the log stores it (and hashes
@@ -202,6 +208,9 @@ func (a *Archive) writeBag(w *bagit.Writer, progress func(done, total int)) (*Ba
 				return err
 			}
 			n++
+			if n%releaseEvery == 0 {
+				projections.ReleaseMapped(tx)
+			}
 			if progress != nil && n%ProgressEvery == 0 {
 				progress(n, int(head))
 			}
@@ -219,6 +228,9 @@ func (a *Archive) writeBag(w *bagit.Writer, progress func(done, total int)) (*Ba
 			progress(n, int(head))
 		}
 		for i, d := range digests {
+			if i%(releaseEvery/16) == 0 {
+				projections.ReleaseMapped(tx)
+			}
 			b, problem := tx.BorrowVerifiedBlob(d)
 			if problem != "" {
 				return Errorf(Internal, "source %s: %s; the archive is not exported (verify lists the problem)", sourceIDs[i], problem)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance/bagit"
 )
 
@@ -328,6 +329,8 @@ func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagRepor
 			continue // draining: the reader stops at its next batch
 		}
 		err = log.Update(func(tx *events.Tx) error {
+			// The pages the last batches faulted in are not needed again.
+			projections.ReleaseMapped(tx)
 			for i, e := range b.evs {
 				if b.bytes[i] != nil {
 					if _, err := tx.PutBlob(b.bytes[i]); err != nil {

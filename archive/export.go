@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 )
 
 // The exports (ExportClaimReview, ExportAnnotations, ExportClaimsCSV,
@@ -189,6 +190,9 @@ func (a *Archive) claimsByID(at Revision, want map[events.ClaimID]bool) (map[eve
 	}
 	err := a.log.View(func(tx *events.Tx) error {
 		return tx.Scan(1, at, func(e events.Event) error {
+			if e.Revision%releaseEvery == 0 {
+				projections.ReleaseMapped(tx)
+			}
 			if e.Type != events.TypeClaimAsserted {
 				return nil
 			}

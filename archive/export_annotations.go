@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 )
 
 // Annotation is a W3C Web Annotation as ExportAnnotations writes it: a
@@ -84,6 +85,9 @@ func (a *Archive) ExportAnnotations(w io.Writer, opts ExportOptions) error {
 	err = a.log.View(func(tx *events.Tx) error {
 		// First the retractions, then the claims.
 		err := tx.Scan(1, head, func(e events.Event) error {
+			if e.Revision%releaseEvery == 0 {
+				projections.ReleaseMapped(tx)
+			}
 			if e.Type != events.TypeClaimRetracted {
 				return nil
 			}
@@ -99,6 +103,9 @@ func (a *Archive) ExportAnnotations(w io.Writer, opts ExportOptions) error {
 		}
 		return tx.Scan(1, head, func(e events.Event) error {
 			opts.progress(int(e.Revision), int(head), false)
+			if e.Revision%releaseEvery == 0 {
+				projections.ReleaseMapped(tx)
+			}
 			if e.Type != events.TypeClaimAsserted {
 				return nil
 			}
