@@ -70,10 +70,10 @@ func (a *Archive) ExportAnnotations(w io.Writer, opts ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := a.currentSources()
-	if err != nil {
-		return err
-	}
+	// The sources' metadata as it reads now (archived, then corrected)
+	// and the retracted claims come from a first scan of the log: the
+	// export never loads the archive's state.
+	srcs := map[events.SourceID]*events.SourceArchived{}
 	retracted := map[events.ClaimID]bool{}
 	collection := pageURL(opts.URL, "annotations", hash.Hex())
 	j := newJSONWriter(w, "      ")
@@ -83,19 +83,30 @@ func (a *Archive) ExportAnnotations(w io.Writer, opts ExportOptions) error {
 	j.raw("  \"first\": {\n    \"id\": " + jsonString(collection+"/page/1") + ",\n    \"type\": \"AnnotationPage\",\n    \"items\": [")
 	n := 0
 	err = a.log.View(func(tx *events.Tx) error {
-		// First the retractions, then the claims.
+		// First the sources and the retractions, then the claims.
 		err := tx.Scan(1, head, func(e events.Event) error {
 			if e.Revision%releaseEvery == 0 {
 				projections.ReleaseMapped(tx)
 			}
-			if e.Type != events.TypeClaimRetracted {
+			switch e.Type {
+			case events.TypeClaimRetracted, events.TypeSourceArchived, events.TypeSourceEdited:
+			default:
 				return nil
 			}
 			p, err := e.Decode()
 			if err != nil {
 				return err
 			}
-			retracted[p.(*events.ClaimRetracted).Claim] = true
+			switch p := p.(type) {
+			case *events.ClaimRetracted:
+				retracted[p.Claim] = true
+			case *events.SourceArchived:
+				srcs[p.ID] = p
+			case *events.SourceEdited:
+				if src := srcs[p.ID]; src != nil {
+					p.ApplyTo(src)
+				}
+			}
 			return nil
 		})
 		if err != nil {

@@ -107,6 +107,9 @@ func (a *app) runExport(c *cli.Context, what, unit string, export func(*archive.
 	if c.IsSet("url") && c.String("url") != "" && !strings.Contains(c.String("url"), "://") {
 		return usagef(c, "--url %q is not a URL (https://...)", c.String("url"))
 	}
+	// An export reads the whole state at a revision (as rebuild does),
+	// and the collector keeps it near what is live.
+	defer limitRebuildMemory()()
 	ar, err := a.openArchive(c, false)
 	if err != nil {
 		return err

@@ -194,6 +194,8 @@ func TestExportClaimReviewFields(t *testing.T) {
 func TestExportAnnotationsFields(t *testing.T) {
 	path := demoArchive(t)
 	mustRunInProcess(t, path, "claim", "retract", "bc-mission", "--reason", "a test")
+	mustRunInProcess(t, path, "source", "edit", "harbor-ledger-2024-06-07", "--url", "https://harbor-ledger.example.com/moved")
+	mustRunInProcess(t, path, "source", "edit", "pacific-wire-2024-04-26", "--clear", "url")
 	out := mustRunInProcess(t, path, "export", "annotations")
 	var doc struct {
 		Context string `json:"@context"`
