@@ -47,8 +47,8 @@ func (o *ExportOptions) progress(done, total int, last bool) {
 
 // exportPage is how many conflicts an export reads a page: a page costs
 // a read of the whole state today (the read model is not kept per key
-// yet), so pages are large, a few at a million claims.
-const exportPage = 1 << 14
+// yet), so pages are large: one at a million claims (33,249 conflicts).
+const exportPage = 1 << 16
 
 // jsonWriter writes indented JSON records into a stream.
 type jsonWriter struct {
