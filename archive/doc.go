@@ -90,6 +90,12 @@
 // file too damaged to open as its problem); Rebuild replays the log into a fresh read
 // model, and refuses to when the log itself is damaged.
 //
+// Exchange: ExportBag writes the whole archive as a BagIt bag and the
+// function ImportBag builds a new, identical archive from one (checking
+// it whole first); ExportClaimReview, ExportAnnotations and the CSV
+// exports (ExportClaimsCSV, ExportConflictsCSV, ExportViewCSV) stream a
+// document to an io.Writer.
+//
 // # Errors
 //
 // Every error an Archive returns carries a Code (ErrorCode): Invalid for

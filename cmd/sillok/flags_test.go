@@ -102,6 +102,9 @@ claims:
 		return ""
 	}
 	launched := conflictID("value", "launched")
+	bagDir := filepath.Join(t.TempDir(), "bag")
+	imported := filepath.Join(t.TempDir(), "imported.db")
+	exported := filepath.Join(t.TempDir(), "exported")
 	coalition := conflictID("name", "Coalition")
 	authority := conflictID("name", "Authority")
 	verdictOf := func(t *testing.T, id string) (decision, claim, note string) {
@@ -460,6 +463,45 @@ claims:
 			decode(t, out, &got)
 			if got.Revision < base || len(got.Repaired) != 0 {
 				t.Errorf("rebuild --json: got %+v", got)
+			}
+		}}}},
+		{"export bag", []flagRun{{[]string{bagDir}, []string{"--organization", "Desk", "--description", "a test", "--json"}, func(t *testing.T, out string) {
+			var got struct{ Revision events.Revision }
+			decode(t, out, &got)
+			if got.Revision < base {
+				t.Errorf("export bag DIR --json: got %s", out)
+			}
+			if b, _ := os.ReadFile(filepath.Join(bagDir, "bag-info.txt")); !strings.Contains(string(b), "Source-Organization: Desk\nExternal-Description: a test\n") {
+				t.Errorf("export bag DIR --organization --description: bag-info.txt is %q", b)
+			}
+		}}}},
+		{"bag validate", []flagRun{{[]string{bagDir}, []string{"--json"}, func(t *testing.T, out string) {
+			var got struct{ Valid bool }
+			decode(t, out, &got)
+			if !got.Valid {
+				t.Errorf("bag validate DIR --json: got %s", out)
+			}
+		}}}},
+		{"import bag", []flagRun{{[]string{bagDir}, []string{"--archive", imported, "--json"}, func(t *testing.T, out string) {
+			var got struct{ Archive string }
+			decode(t, out, &got)
+			if got.Archive != imported || e2eHead(t, imported) < base {
+				t.Errorf("import bag DIR --archive NEW --json: got %s", out)
+			}
+		}}}},
+		{"export claimreview", []flagRun{{nil, []string{"--at", baseS, "--organization", "Desk", "--url", "https://desk.example.org", "--output", exported}, func(t *testing.T, out string) {
+			if b, _ := os.ReadFile(exported); !strings.Contains(string(b), `"@type": "DataFeed"`) {
+				t.Errorf("export claimreview --output FILE: wrote %q", b)
+			}
+		}}}},
+		{"export annotations", []flagRun{{nil, []string{"--url", "https://desk.example.org", "--output", exported}, func(t *testing.T, out string) {
+			if b, _ := os.ReadFile(exported); !strings.Contains(string(b), `"id": "https://desk.example.org/claims/a-launched"`) {
+				t.Errorf("export annotations --url --output FILE: wrote %q", b)
+			}
+		}}}},
+		{"export csv", []flagRun{{[]string{"claims"}, []string{"--at", baseS, "--output", exported}, func(t *testing.T, out string) {
+			if b, _ := os.ReadFile(exported); !strings.HasPrefix(string(b), "id,revision,source,") || strings.Count(string(b), "\r\n") != 7 {
+				t.Errorf("export csv claims --at --output FILE: wrote %q", b)
 			}
 		}}}},
 		{"demo", []flagRun{{nil, []string{"--dir", demoDir}, func(t *testing.T, out string) {
