@@ -88,6 +88,10 @@ type Recorded struct {
 	Claim    *events.ClaimAsserted
 	Revision events.Revision
 	Created  bool // false when the same claim was already recorded
+	// Warnings say why its date should be checked (see
+	// events.ResolveDateIn): it was resolved far from the publication
+	// date, or passed over a month without the day.
+	Warnings []string
 }
 
 // DefinePredicate adds a predicate to the vocabulary. The same definition
@@ -171,7 +175,7 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 	if !ok {
 		return Recorded{}, r.unknownPredicate(in.Predicate)
 	}
-	val, err := r.value(pred, sc, in)
+	val, warnings, err := r.value(pred, sc, in)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -201,7 +205,7 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 		if err != nil {
 			return Recorded{}, err
 		}
-		if !sameJSON(old, c) {
+		if !sameClaim(old, c) {
 			if rev > r.base {
 				// Recorded earlier in this transaction: that revision is
 				// not written unless the transaction commits, so it is not
@@ -212,13 +216,13 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 			return Recorded{}, fmt.Errorf("%w: revision %d recorded it as %s / %s = %s from source %s; give this claim another id",
 				ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
 		}
-		return Recorded{Claim: old, Revision: rev}, nil
+		return Recorded{Claim: old, Revision: rev, Warnings: warnings}, nil
 	}
 	e, err := r.tx.Append(r.author, c)
 	if err != nil {
 		return Recorded{}, err
 	}
-	return Recorded{Claim: c, Revision: e.Revision, Created: true}, nil
+	return Recorded{Claim: c, Revision: e.Revision, Created: true, Warnings: warnings}, nil
 }
 
 // Retract withdraws a claim.
@@ -238,55 +242,58 @@ func (r *Recorder) unknownPredicate(name string) error {
 }
 
 // value parses a claim's value by its predicate's kind.
-func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimInput) (events.Value, error) {
+func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimInput) (events.Value, []string, error) {
 	v := events.Value{Kind: pred.Kind}
 	if in.Relation != nil {
 		if pred.Kind != events.KindDate {
-			return v, fmt.Errorf("%w: predicate %q takes a %s, and only dates can be related (after/before/same)", ErrWrongKind, pred.Name, pred.Kind)
+			return v, nil, fmt.Errorf("%w: predicate %q takes a %s, and only dates can be related (after/before/same)", ErrWrongKind, pred.Name, pred.Kind)
 		}
 		to, ok, err := r.Predicate(in.Relation.To.Predicate)
 		if err != nil {
-			return v, err
+			return v, nil, err
 		}
 		if !ok {
-			return v, fmt.Errorf("relation: %w", r.unknownPredicate(in.Relation.To.Predicate))
+			return v, nil, fmt.Errorf("relation: %w", r.unknownPredicate(in.Relation.To.Predicate))
 		}
 		if to.Kind != events.KindDate {
-			return v, fmt.Errorf("relation: %w: predicate %q takes a %s, not a date", ErrWrongKind, to.Name, to.Kind)
+			return v, nil, fmt.Errorf("relation: %w: predicate %q takes a %s, not a date", ErrWrongKind, to.Name, to.Kind)
 		}
 		if to.Name == pred.Name {
 			for _, own := range []string{in.Subject, in.As} {
 				if own != "" && sameName(own, in.Relation.To.Subject) {
-					return v, fmt.Errorf("%w: %s %s / %s relates %q / %s to itself; name another subject or predicate",
+					return v, nil, fmt.Errorf("%w: %s %s / %s relates %q / %s to itself; name another subject or predicate",
 						ErrSelfRelation, in.Relation.Op, in.Relation.To.Subject, in.Relation.To.Predicate, in.Subject, pred.Name)
 				}
 			}
 		}
 		rel := *in.Relation
 		v.Relation = &rel
-		return v, nil
+		return v, nil, nil
 	}
 	written := strings.TrimSpace(in.Value)
 	if written == "" {
-		return v, events.Invalidf("value is empty")
+		return v, nil, events.Invalidf("value is empty")
 	}
+	var warnings []string
 	switch pred.Kind {
 	case events.KindDate:
-		res, err := events.ResolveDate(written, sc.anchor, sc.hasAnchor)
+		// The quote is read for its tense: "to be held on the 26th".
+		res, err := events.ResolveDateIn(written, in.Quote, sc.anchor, sc.hasAnchor)
 		if err != nil {
 			if errors.Is(err, events.ErrNoAnchor) {
-				return v, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
+				return v, nil, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
 			}
-			return v, fmt.Errorf("%w: %w", ErrWrongKind, err)
+			return v, nil, fmt.Errorf("%w: %w", ErrWrongKind, err)
 		}
-		v.Date, v.Anchor = res.Date.String(), res.Anchor
+		v.Date, v.Anchor, v.Rule = res.Date.String(), res.Anchor, string(res.Rule)
 		if written != v.Date {
 			v.Written = written
 		}
+		warnings = res.Warnings
 	case events.KindQuantity:
 		q, err := events.ParseQuantity(written)
 		if err != nil {
-			return v, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
+			return v, nil, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
 		}
 		v.Quantity = q.String()
 		if written != v.Quantity {
@@ -297,7 +304,7 @@ func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimI
 	case events.KindText:
 		v.Text = written
 	}
-	return v, nil
+	return v, warnings, nil
 }
 
 // sameName reports whether two names are one name as far as recording
@@ -339,9 +346,20 @@ func (sc *sourceCtx) Text(tx *events.Tx) (string, error) {
 // DeriveClaimID derives a claim id from the claim's content: the source,
 // subject, predicate, value and quote.
 func DeriveClaimID(c *events.ClaimAsserted) events.ClaimID {
-	v, _ := json.Marshal(c.Value)
+	val := c.Value
+	val.Rule = "" // how a date was read is no part of what the claim says: ids stay as they were
+	v, _ := json.Marshal(val)
 	h := sha256.Sum256([]byte(strings.Join([]string{string(c.Source), c.Subject, c.Predicate, string(v), c.Quote.Quote.Exact, c.As}, "\x00")))
 	return events.ClaimID("c-" + hex.EncodeToString(h[:6]))
+}
+
+// sameClaim reports whether two claims say the same thing: the same
+// payload but for the rule that resolved a date, which claims recorded
+// before rules were recorded do not carry.
+func sameClaim(a, b *events.ClaimAsserted) bool {
+	x, y := *a, *b
+	x.Value.Rule, y.Value.Rule = "", ""
+	return sameJSON(&x, &y)
 }
 
 func sameJSON(a, b any) bool {
