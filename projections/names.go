@@ -230,19 +230,23 @@ type nameEntry struct {
 	abbrev bool
 	// fnKey and romKey are the blocking keys of a changed function word and
 	// of a romanization variant (namevariants.go); "" when none applies.
+	// romSign: the name shows a sign of romanization.
 	fnKey, romKey string
+	romSign       bool
 }
 
 func newNameEntry(name string) nameEntry {
 	key := NameKey(name)
 	words := strings.Fields(key)
+	rom, sign := romanKey(name, words)
 	return nameEntry{
-		name:   name,
-		key:    key,
-		words:  words,
-		abbrev: isAbbreviationForm(name, key),
-		fnKey:  functionKey(words),
-		romKey: romanKey(name, words),
+		name:    name,
+		key:     key,
+		words:   words,
+		abbrev:  isAbbreviationForm(name, key),
+		fnKey:   functionKey(words),
+		romKey:  rom,
+		romSign: sign,
 	}
 }
 

@@ -93,7 +93,7 @@ func functionWordVariant(x, y *nameEntry) (Resemblance, bool) {
 // splits into Hepburn morae (with long vowels written with a macron, ou, oh,
 // oo, uu, and doubled consonants).
 var (
-	koreanWord   = regexp.MustCompile(`^(?:(?:kk|tt|pp|ss|jj|ch|k|g|n|d|t|r|l|m|b|p|s|j|h)?(?:y|w)?(?:eo|eu|ae|oe|ui|oo|ou|ee|a|e|i|o|u)(?:ng|k|n|l|m|p|t|g|b|d|r|h)?)+$`)
+	koreanWord   = regexp.MustCompile(`^(?:(?:kk|tt|pp|ss|jj|ch|k|g|n|d|t|r|l|m|b|p|s|j|h)?(?:y|w)?(?:eo|eu|ae|oe|ui|oo|ou|ee|a|e|i|o|u|ŏ|ŭ)(?:ng|ck|k|n|l|m|p|t|g|b|d|r|h)?)+$`)
 	japaneseWord = regexp.MustCompile(`^(?:(?:kk|ss|tt|pp|tch|cch|ky|gy|sh|ch|ny|hy|my|ry|by|py|ts|k|g|s|z|j|t|d|n|h|f|b|p|m|y|r|w)?(?:a|i|u|e|o|ā|ī|ū|ē|ō|â|î|û|ê|ô)(?:u|h|o|i)?n?)+$`)
 )
 
@@ -107,7 +107,7 @@ var romanSurnames = surnameTable(map[string]string{
 	"kang": "kang gang", "cho": "cho jo joh", "yoon": "yoon yun youn", "jang": "jang chang",
 	"lim": "lim im rim yim", "han": "han hahn", "oh": "oh o", "seo": "seo suh so",
 	"shin": "shin sin", "hwang": "hwang whang", "ahn": "ahn an", "ryu": "ryu yu yoo ryoo",
-	"jeon": "jeon chun jun chon", "ko": "ko go koh", "moon": "moon mun", "son": "son sohn",
+	"jeon": "jeon chun jun chon", "ko": "ko go koh goh", "moon": "moon mun", "son": "son sohn",
 	"bae": "bae pae", "baek": "baek paik paek baik", "heo": "heo hur huh", "noh": "noh roh no ro",
 	"kwak": "kwak gwak", "seong": "seong sung", "woo": "woo wu", "jin": "jin chin", "na": "na ra",
 })
@@ -125,41 +125,44 @@ func surnameTable(forms map[string]string) map[string]string {
 }
 
 // romanKey is the romanization key of a name whose NameKey words are words
-// and whose original is name, or "" when the name is not plausibly
-// romanized Korean or Japanese. The gate: every word is a syllable shape
-// (Korean or Japanese) or a surname of the table, and the name shows a sign
-// of romanization: a known surname beside another word, a given name
-// written with a hyphen between syllables ("Suk-yeol"), a long-vowel mark,
-// or a romanization digraph (eo, eu, ae, ou, oh, uu, yeo, kyo, ryu, tsu,
-// shi, chi). So "US", "Iran", "2023 summit" and English words with letters
-// no romanization writes (q, v, x, c alone, final s) have no key.
+// and whose original is name, or "" when the name is not shaped like
+// romanized Korean or Japanese: every word must be a syllable shape
+// (Korean or Japanese) or, first in the name, a surname of the table. So
+// "US", "Iran", "2023 summit" and English words with letters no
+// romanization writes (q, v, x, c alone, final s) have no key. sign
+// reports whether the name shows a sign of romanization: a surname of the
+// table before another word, a given name written with a hyphen between
+// syllables ("Suk-yeol"), a long-vowel mark, or a romanization digraph
+// (eo, eu, ae, ou, uu, yeo, kyo, ryu, ryo, tsu, shi, chi, a final oh). Two
+// names are a romanization question when their keys are equal and one of
+// them shows a sign: "Rome" and "Lome" show none and stay quiet.
 //
-// The key: each surname of the table is its one form; every other word is
-// lower-cased, its vowel marks dropped, then ee→i, ae→e, eo/eu/oo/ou/oh/u→o,
-// ch→j, k/g→k, p/b→p, t/d→t, r/l→l and doubled letters made single; the
-// words are joined without spaces, so hyphens and spaces inside a given
-// name do not count.
-func romanKey(name string, words []string) string {
+// The key: a surname of the table is its one form; every other word is
+// lower-cased, its vowel marks dropped, a final h after a vowel dropped,
+// then ee→i, ae→e, eo/eu/oo/ou/oh/u→o, wh→hw, ck→k, ch→j, k/g→k, p/b→p,
+// t/d→t, r/l→l and doubled letters made single; the words are joined
+// without spaces, so hyphens and spaces inside a given name do not count.
+func romanKey(name string, words []string) (key string, sign bool) {
 	if len(words) == 0 || len(words) > 5 {
-		return ""
+		return "", false
 	}
-	sign := false
-	surname := false
 	var b strings.Builder
-	for _, w := range words {
-		if s, ok := romanSurnames[w]; ok {
-			surname = true
+	for i, w := range words {
+		if s, ok := romanSurnames[w]; ok && i == 0 {
 			b.WriteString(s)
 			b.WriteByte('.')
+			if len(words) > 1 {
+				sign = true
+			}
 			continue
 		}
 		for _, r := range w {
-			if r > unicode.MaxASCII && !strings.ContainsRune("āīūēōâîûêô", r) {
-				return ""
+			if r > unicode.MaxASCII && !strings.ContainsRune("āīūēōâîûêôŏŭ", r) {
+				return "", false
 			}
 		}
 		if !koreanWord.MatchString(w) && !japaneseWord.MatchString(w) {
-			return ""
+			return "", false
 		}
 		folded := stripMarks(w)
 		if folded != w || hasDigraph(folded) {
@@ -167,16 +170,10 @@ func romanKey(name string, words []string) string {
 		}
 		b.WriteString(romanFold(folded))
 	}
-	if surname && len(words) > 1 {
+	if hyphenatedSyllables(name) {
 		sign = true
 	}
-	if !sign && hyphenatedSyllables(name) {
-		sign = true
-	}
-	if !sign {
-		return ""
-	}
-	return b.String()
+	return b.String(), sign
 }
 
 var romanDigraphs = []string{"eo", "eu", "ae", "ou", "uu", "yeo", "kyo", "ryu", "ryo", "tsu", "shi", "chi"}
@@ -217,7 +214,7 @@ func stripMarks(w string) string {
 
 var romanReplacer = strings.NewReplacer(
 	"ee", "i", "ae", "e", "eo", "o", "eu", "o", "oo", "o", "ou", "o", "uu", "o",
-	"ch", "j", "g", "k", "b", "p", "d", "t", "r", "l", "u", "o",
+	"wh", "hw", "ck", "k", "ch", "j", "g", "k", "b", "p", "d", "t", "r", "l", "u", "o",
 )
 
 // romanFold applies the key's letter rules to a word without marks.
@@ -231,7 +228,11 @@ func romanFold(w string) string {
 		}
 		b.WriteByte(w[i])
 	}
-	s := romanReplacer.Replace(b.String())
+	t := b.String()
+	if n := len(t); n > 2 && t[n-1] == 'h' && strings.IndexByte("aeiu", t[n-2]) >= 0 {
+		t = t[:n-1] // "Hankyoreh"
+	}
+	s := romanReplacer.Replace(t)
 	s = romanReplacer.Replace(s) // "eoo" and the like, once more
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
@@ -246,7 +247,7 @@ func romanFold(w string) string {
 // romanizationVariant reports two different names with one romanization
 // key.
 func romanizationVariant(x, y *nameEntry) (Resemblance, bool) {
-	if x.romKey == "" || x.romKey != y.romKey {
+	if x.romKey == "" || x.romKey != y.romKey || !x.romSign && !y.romSign {
 		return Resemblance{}, false
 	}
 	return Resemblance{Reason: ReasonRomanization, Detail: "the same name in another romanization"}, true
