@@ -51,9 +51,9 @@ func (a *app) conflictsCommand() *cli.Command {
 				return didYouMean(err)
 			}
 			if c.Bool("json") {
-				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts})
+				return a.printJSON(map[string]any{"revision": page.Revision, "conflicts": page.Conflicts, "items": page.Items})
 			}
-			a.printf("%s", renderConflicts(page.Conflicts, a.layout(c)))
+			a.printf("%s", renderQueue(page.Items, page.Conflicts, a.layout(c)))
 			return nil
 		},
 		Subcommands: []*cli.Command{{
@@ -100,6 +100,23 @@ func renderConflictDetail(d *archive.ConflictDetail) string {
 		fmt.Fprintf(&b, "subject: %s\npredicate: %s\n", term(d.Subject), term(d.Predicate))
 	}
 	fmt.Fprintf(&b, "summary: %s\n", term(d.Summary))
+	if n := len(d.Combinations); n > 0 {
+		fmt.Fprintf(&b, "root:    one relation, %d combinations of date claims, each a conflict of its own:\n", n)
+		for _, cf := range d.Combinations {
+			status := string(cf.Status)
+			if cf.Reopened {
+				status = "reopened"
+			}
+			var ids []string
+			for _, cc := range cf.Claims {
+				if cc.Role == projections.RoleDate {
+					ids = append(ids, string(cc.ID))
+				}
+			}
+			fmt.Fprintf(&b, "  %s  %-8s  %s\n", termArgs(cf.ID, status, strings.Join(ids, " + "))...)
+		}
+		fmt.Fprintf(&b, "(review %s acts on every combination the verdict applies to; review one by its own id)\n", d.ID)
+	}
 	if d.WithinSource {
 		b.WriteString("note:    all claims come from one source: it contradicts itself\n")
 	}
