@@ -147,7 +147,15 @@ func romanKey(name string, words []string) (key string, sign bool) {
 		return "", false
 	}
 	var b strings.Builder
+	romanized := 0
 	for i, w := range words {
+		if genericWords[w] {
+			// "Hyundai Motor", "Kamōru Forum": kept as written.
+			b.WriteString(w)
+			b.WriteByte('.')
+			continue
+		}
+		romanized++
 		if s, ok := romanSurnames[w]; ok && i == 0 {
 			b.WriteString(s)
 			b.WriteByte('.')
@@ -170,10 +178,36 @@ func romanKey(name string, words []string) (key string, sign bool) {
 		}
 		b.WriteString(romanFold(folded))
 	}
+	if romanized == 0 {
+		return "", false
+	}
 	if hyphenatedSyllables(name) {
 		sign = true
 	}
 	return b.String(), sign
+}
+
+// RomanizationKey is the romanization key of name ("" when the name is not
+// shaped like romanized Korean or Japanese), whether or not the name shows
+// a sign of romanization: two names with one key are a name question when
+// either shows one. The generator keeps its invented names apart by it.
+func RomanizationKey(name string) string {
+	key, _ := romanKey(name, strings.Fields(NameKey(name)))
+	return key
+}
+
+// genericWords are English words of institution and place names that a
+// romanized name keeps as they are ("Hyundai Motor", "Tokyo Station").
+var genericWords = map[string]bool{
+	"council": true, "forum": true, "bureau": true, "consortium": true, "network": true, "authority": true,
+	"initiative": true, "society": true, "trust": true, "union": true, "city": true, "port": true,
+	"province": true, "valley": true, "summit": true, "group": true, "bank": true, "university": true,
+	"motor": true, "motors": true, "electronics": true, "corporation": true, "company": true, "party": true,
+	"ministry": true, "agency": true, "foundation": true, "institute": true, "center": true, "centre": true,
+	"airport": true, "station": true, "river": true, "mountain": true, "island": true, "temple": true,
+	"palace": true, "shrine": true, "prefecture": true, "county": true, "district": true, "bridge": true,
+	"tower": true, "hospital": true, "school": true, "association": true, "federation": true,
+	"committee": true, "news": true, "times": true, "daily": true, "herald": true,
 }
 
 var romanDigraphs = []string{"eo", "eu", "ae", "ou", "uu", "yeo", "kyo", "ryu", "ryo", "tsu", "shi", "chi"}

@@ -26,7 +26,7 @@ import (
 // same Options write the same bytes). Bump it whenever that output
 // changes, and the digest pinned by the package's tests with it: cached
 // benchmark archives are keyed by it.
-const Version = 3
+const Version = 4
 
 // Rates of planted items, per mille of what they can apply to.
 const (
@@ -285,11 +285,16 @@ type nameRegistry struct {
 	spaceless map[string]bool
 	initials  map[string]int  // initials of multi-word names → how many
 	abbrevs   map[string]bool // initials used by a planted abbreviation
+	// roman counts the names of each romanization key
+	// (projections.RomanizationKey); romanPlanted are the keys of planted
+	// romanization variants, which no later name may take.
+	roman        map[string]int
+	romanPlanted map[string]bool
 }
 
 func newNameRegistry() *nameRegistry {
 	return &nameRegistry{keys: map[string]bool{}, sorted: map[string]bool{}, spaceless: map[string]bool{},
-		initials: map[string]int{}, abbrevs: map[string]bool{}}
+		initials: map[string]int{}, abbrevs: map[string]bool{}, roman: map[string]int{}, romanPlanted: map[string]bool{}}
 }
 
 type nameForms struct {
@@ -326,6 +331,13 @@ func (r *nameRegistry) add(name string, sameWords bool) bool {
 		if r.abbrevs[in] {
 			return false
 		}
+	}
+	rk := projections.RomanizationKey(name)
+	if rk != "" && r.romanPlanted[rk] {
+		return false
+	}
+	if rk != "" {
+		r.roman[rk]++
 	}
 	r.keys[f.key], r.spaceless[f.spaceless], r.sorted[f.sorted] = true, true, true
 	for _, in := range f.initials {
@@ -480,6 +492,26 @@ func (g *generator) misspell(e *genEntity) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// romanize returns e's name as another romanization would write it: every
+// o and u of its invented words with a macron (Tōkyō for Tokyo), when that
+// is a romanization look-alike of e's name alone, registered as a name.
+func (g *generator) romanize(e *genEntity) (string, bool) {
+	parts := strings.Fields(e.name)
+	for i := range e.words {
+		parts[i] = strings.NewReplacer("o", "ō", "u", "ū").Replace(parts[i])
+	}
+	v := strings.Join(parts, " ")
+	if r, ok := projections.LookAlike(e.name, v); !ok || r.Reason != projections.ReasonRomanization {
+		return "", false
+	}
+	rk := projections.RomanizationKey(v)
+	if g.names.roman[rk] != 1 || g.names.romanPlanted[rk] || !g.names.add(v, false) {
+		return "", false
+	}
+	g.names.romanPlanted[rk] = true
+	return v, true
 }
 
 // reorder returns e's name with its first two words swapped.
@@ -1130,7 +1162,7 @@ func (g *generator) story() error {
 		case g.chance(plantNamePerMille):
 			var v, reason string
 			ok := false
-			for _, kind := range g.rng.Perm(3) {
+			for _, kind := range g.rng.Perm(4) {
 				switch kind {
 				case 0:
 					v, ok = g.misspell(o)
@@ -1141,6 +1173,9 @@ func (g *generator) story() error {
 				case 2:
 					v, ok = g.abbreviate(o)
 					reason = projections.ReasonAbbreviation
+				case 3:
+					v, ok = g.romanize(o)
+					reason = projections.ReasonRomanization
 				}
 				if ok {
 					break
