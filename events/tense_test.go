@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,4 +210,57 @@ func TestResolveDateWarnings(t *testing.T) {
 			t.Errorf("ResolveDateIn(%q) warns %q, want no warning for an explicit expression", expr, r.Warnings)
 		}
 	}
+}
+
+// FuzzResolveDateIn: any quote gives a result or a *DateError, the same
+// one twice; a date an inferred rule resolves lies within 13 months of the
+// anchor (17 years for February 29), and warns when it lies more than
+// WarnDays away.
+func FuzzResolveDateIn(f *testing.F) {
+	for _, c := range [][2]string{
+		{"the 26th", "Korea-US summit to be held in Washington on the 26th"},
+		{"the 31st", "The deal was signed on the 31st."},
+		{"26일", "오는 26일 워싱턴에서 열리는 한미정상회담"},
+		{"25日", "3カ国は25日、米ワシントンで高官級会合を開いた"},
+		{"in May", "will be held in May"},
+		{"on Thursday", "was held on Thursday and will resume"},
+		{"February 29", "to be held on February 29"},
+		{"next Thursday", ""},
+	} {
+		f.Add(c[0], c[1], int64(1714111200))
+	}
+	f.Fuzz(func(t *testing.T, expr, quote string, unix int64) {
+		anchor := time.Unix(unix, 0).UTC()
+		r, err := events.ResolveDateIn(expr, quote, anchor, true)
+		again, err2 := events.ResolveDateIn(expr, quote, anchor, true)
+		if (err == nil) != (err2 == nil) || err == nil && (r.Date != again.Date || r.Rule != again.Rule) {
+			t.Fatalf("ResolveDateIn(%q, %q) gave %v/%v, then %v/%v", expr, quote, r, err, again, err2)
+		}
+		if err != nil {
+			var de *events.DateError
+			if !errors.As(err, &de) {
+				t.Fatalf("ResolveDateIn(%q, %q): error %T is not a *events.DateError", expr, quote, err)
+			}
+			return
+		}
+		switch r.Rule {
+		case events.RuleNearest, events.RuleFuture, events.RulePast, events.RuleMostRecent:
+		default:
+			return
+		}
+		a, _ := time.Parse(time.DateOnly, r.Anchor)
+		first, last := r.Date.Days()
+		day := func(d events.Day) time.Time { t, _ := time.Parse(time.DateOnly, d.String()); return t }
+		gap := max(day(first).Sub(a), a.Sub(day(last)))
+		limit := 400 * 24 * time.Hour
+		if strings.Contains(r.Date.String(), "-02-29") {
+			limit = 17 * 366 * 24 * time.Hour
+		}
+		if gap > limit {
+			t.Fatalf("ResolveDateIn(%q, %q) at %s = %s by %s: %s from the anchor", expr, quote, r.Anchor, r.Date, r.Rule, gap)
+		}
+		if gap > events.WarnDays*24*time.Hour && len(r.Warnings) == 0 {
+			t.Fatalf("ResolveDateIn(%q, %q) at %s = %s by %s, %s away, without a warning", expr, quote, r.Anchor, r.Date, r.Rule, gap)
+		}
+	})
 }
