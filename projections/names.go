@@ -235,10 +235,14 @@ type nameEntry struct {
 	romSign       bool
 }
 
-func newNameEntry(name string) nameEntry {
+func newNameEntry(name string) nameEntry { return newNameEntryCached(name, nil) }
+
+// newNameEntryCached is newNameEntry with the romanization of each word
+// remembered in words (nil: not remembered).
+func newNameEntryCached(name string, cache map[string]romanWord) nameEntry {
 	key := NameKey(name)
 	words := strings.Fields(key)
-	rom, sign := romanKey(name, words)
+	rom, sign := romanKeyCached(name, words, cache)
 	return nameEntry{
 		name:    name,
 		key:     key,
@@ -501,6 +505,8 @@ type NameIndex struct {
 
 	// spellings caches the spellings of a word; reset when a word is added.
 	spellings map[string][]spelling
+	// romanWords caches the romanization of each word of the names added.
+	romanWords map[string]romanWord
 
 	stats NameIndexStats
 }
@@ -526,6 +532,7 @@ func NewNameIndex() *NameIndex {
 		byInitials: make(map[string][]int32),
 		byFunction: make(map[string][]int32),
 		byRoman:    make(map[string][]int32),
+		romanWords: make(map[string]romanWord),
 		wordIDs:    make(map[string]int32),
 		variants:   make(map[uint64]int32),
 		prefixes:   make(map[uint64]struct{}),
@@ -544,7 +551,7 @@ func (ix *NameIndex) Add(name string) { ix.add(name) }
 
 // add is Add, returning NameKey(name).
 func (ix *NameIndex) add(name string) string {
-	e := newNameEntry(name)
+	e := newNameEntryCached(name, ix.romanWords)
 	if e.key == "" {
 		return ""
 	}

@@ -143,6 +143,34 @@ func surnameTable(forms map[string]string) map[string]string {
 // t/d→t, r/l→l and doubled letters made single; the words are joined
 // without spaces, so hyphens and spaces inside a given name do not count.
 func romanKey(name string, words []string) (key string, sign bool) {
+	return romanKeyCached(name, words, nil)
+}
+
+// romanWord is a word of a name as the romanization key reads it: ok when
+// it is a syllable shape, its folded form, and whether it shows a sign.
+type romanWord struct {
+	ok, sign bool
+	folded   string
+}
+
+// readRomanWord reads w, a word that is neither generic nor a leading
+// surname.
+func readRomanWord(w string) romanWord {
+	for _, r := range w {
+		if r > unicode.MaxASCII && !strings.ContainsRune("āīūēōâîûêôŏŭ", r) {
+			return romanWord{}
+		}
+	}
+	if !koreanWord.MatchString(w) && !japaneseWord.MatchString(w) {
+		return romanWord{}
+	}
+	plain := stripMarks(w)
+	return romanWord{ok: true, sign: plain != w || hasDigraph(plain), folded: romanFold(plain)}
+}
+
+// romanKeyCached is romanKey with each word's reading remembered in cache
+// (nil: not remembered): a name index meets the same words again and again.
+func romanKeyCached(name string, words []string, cache map[string]romanWord) (key string, sign bool) {
 	if len(words) == 0 || len(words) > 5 {
 		return "", false
 	}
@@ -164,19 +192,18 @@ func romanKey(name string, words []string) (key string, sign bool) {
 			}
 			continue
 		}
-		for _, r := range w {
-			if r > unicode.MaxASCII && !strings.ContainsRune("āīūēōâîûêôŏŭ", r) {
-				return "", false
+		rw, cached := cache[w]
+		if !cached {
+			rw = readRomanWord(w)
+			if cache != nil {
+				cache[w] = rw
 			}
 		}
-		if !koreanWord.MatchString(w) && !japaneseWord.MatchString(w) {
+		if !rw.ok {
 			return "", false
 		}
-		folded := stripMarks(w)
-		if folded != w || hasDigraph(folded) {
-			sign = true
-		}
-		b.WriteString(romanFold(folded))
+		sign = sign || rw.sign
+		b.WriteString(rw.folded)
 	}
 	if romanized == 0 {
 		return "", false
