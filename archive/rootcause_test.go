@@ -165,9 +165,12 @@ func TestQueueItems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(p.Conflicts) != 3 || len(p.Items) != 1 || p.Items[0].ID != root {
+			t.Errorf("temporal conflicts after the review: %v in items %+v, want the 3 combinations, resolved, in the root's item", conflictIDs(p.Conflicts), p.Items)
+		}
 		for _, cf := range p.Conflicts {
-			if cf.Status != projections.ConflictResolved {
-				t.Errorf("conflict %s is %s after rejecting the launch date on its root, want resolved", cf.ID, cf.Status)
+			if cf.Status != projections.ConflictResolved || cf.Root != root {
+				t.Errorf("conflict %s is %s (root %q) after rejecting the launch date on its root, want resolved (root %s)", cf.ID, cf.Status, cf.Root, root)
 			}
 		}
 		// Again: every combination is resolved, so it is refused.
