@@ -76,10 +76,11 @@ const WarnDays = 42
 //	今月, 올해, 지난해, 작년, 지난달, 이달                                the year or month
 //	August last year, in April of last year, May 21 last year,
 //	21 May last year, August this year, 昨年8月, 今年3月, 지난해 8월     a month or day of that year
-//	the 25th, 25th, 25日, 26일, the 25th of last month, 先月25日         the most recent such day on or before the anchor day
-//	August, May 21, 21 May, 8月, 8月25日, 4월 26일                        the most recent such month or day on or before the anchor
-//	Thursday, on Thursday, 木曜日, 목요일                                  the most recent such weekday on or before the anchor day
+//	the 25th, 25th, 25日, 26일, May 21, 21 May, 8月25日, 4월 26일          the nearest such day to the anchor day (see ResolveDateIn)
+//	the 25th of last month, 先月25日                                    that day of that month
+//	August, 8月, Thursday, on Thursday, 木曜日, 목요일                     the most recent such month or weekday on or before the anchor
 //	last Thursday, last August, 지난 목요일, 지난 8월                     the most recent one strictly before the anchor day or month
+//	next Thursday, next August, 다음 목요일                              the first one strictly after the anchor day or month
 //
 // A leading "around", "about" or "circa", or a trailing 頃, ごろ, 께, 경
 // or 쯤 makes the date approximate ("~"). A weekday written beside a full
