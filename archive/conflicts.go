@@ -300,6 +300,9 @@ type ConflictDetail struct {
 	// Combinations, when the id given was a root id, are the conflicts of
 	// that root cause (the item's claims are then theirs, each once).
 	Combinations []*projections.Conflict `json:"combinations,omitempty"`
+	// Item, for one combination of a root cause that has several, is the
+	// queue's item it belongs to.
+	Item *QueueItem `json:"item,omitempty"`
 }
 
 // ClaimDetail is a claim of a conflict with its source's metadata, its
@@ -340,8 +343,16 @@ func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error
 			out, err = rootDetail(r, an, group)
 			return err
 		}
-		out, err = conflictDetail(r, cf)
-		return err
+		if out, err = conflictDetail(r, cf); err != nil {
+			return err
+		}
+		if cf.Root != "" {
+			if group := rootConflicts(an, string(cf.Root)); len(group) > 1 {
+				it := queueItem(an, group)
+				out.Item = &it
+			}
+		}
+		return nil
 	})
 	return out, err
 }

@@ -128,8 +128,8 @@ func TestQueueItems(t *testing.T) {
 			t.Errorf("ConflictDetail(root) claims %v, want each of %v once", ids, want)
 		}
 		one, err := a.ConflictDetail(string(temporal[0].ID), Head)
-		if err != nil || len(one.Combinations) != 0 {
-			t.Errorf("ConflictDetail(one combination): %v, %d combinations, want the conflict alone", err, len(one.Combinations))
+		if err != nil || len(one.Combinations) != 0 || one.Item == nil || one.Item.ID != root || len(one.Item.Conflicts) != 3 {
+			t.Errorf("ConflictDetail(one combination): %v, %d combinations, item %+v, want the conflict alone, in the root's item of 3", err, len(one.Combinations), one.Item)
 		}
 	})
 

@@ -100,6 +100,9 @@ func renderConflictDetail(d *archive.ConflictDetail) string {
 		fmt.Fprintf(&b, "subject: %s\npredicate: %s\n", term(d.Subject), term(d.Predicate))
 	}
 	fmt.Fprintf(&b, "summary: %s\n", term(d.Summary))
+	if it := d.Item; it != nil {
+		fmt.Fprintf(&b, "item:    one of %d combinations of one relation claim, queued as %s (sillok conflicts show %s)\n", len(it.Conflicts), it.ID, it.ID)
+	}
 	if n := len(d.Combinations); n > 0 {
 		fmt.Fprintf(&b, "root:    one relation, %d combinations of date claims, each a conflict of its own:\n", n)
 		for _, cf := range d.Combinations {
