@@ -107,6 +107,21 @@ func ResolveDate(expr string, anchor time.Time, hasAnchor bool) (Resolved, error
 // anchor, or it skipped a month without such a day ("the 31st" in a story
 // of May 1, in the past tense, is March 31).
 func ResolveDateIn(expr, quote string, anchor time.Time, hasAnchor bool) (Resolved, error) {
+	return resolveDate(expr, func() Tense { t, _ := QuoteTense(quote, expr); return t }, anchor, hasAnchor)
+}
+
+// ResolveDateEarlier resolves expr by the rules of Sillok before dates
+// were read in their quotes: a day, weekday, month or month and day
+// without its year is the most recent one on or before the anchor (the
+// past-tense rule, whatever the words say). Recording uses it to know a
+// claim recorded under those rules when its file is imported again.
+func ResolveDateEarlier(expr string, anchor time.Time, hasAnchor bool) (Resolved, error) {
+	return resolveDate(expr, func() Tense { return TensePast }, anchor, hasAnchor)
+}
+
+// resolveDate is ResolveDateIn with the tense of an inferred expression
+// given by tense.
+func resolveDate(expr string, tense func() Tense, anchor time.Time, hasAnchor bool) (Resolved, error) {
 	folded := trimDateExpr(foldWidth(expr))
 	if looksEDTF(folded) {
 		d, err := ParseDate(folded)
@@ -138,11 +153,11 @@ func ResolveDateIn(expr, quote string, anchor time.Time, hasAnchor bool) (Resolv
 		}
 		r.Anchor = anchorDay.String()
 	}
-	tense := TenseNone
+	t := TenseNone
 	if spec.inferred() {
-		tense, _ = QuoteTense(quote, expr)
+		t = tense()
 	}
-	p, how, reason := spec.resolve(anchorDay, tense)
+	p, how, reason := spec.resolve(anchorDay, t)
 	if reason != "" {
 		return Resolved{}, dateError(expr, "%s", reason)
 	}

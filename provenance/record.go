@@ -200,10 +200,27 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 	if err := c.Validate(); err != nil {
 		return Recorded{}, err
 	}
+	earlier := earlierReading(c, in.ID == "", sc)
+	if earlier != nil && earlier.ID != c.ID {
+		// Recorded under the earlier rules with the id derived from that
+		// date: the same claim, imported again.
+		if rev, ok := r.tx.Lookup(events.IndexClaim, string(earlier.ID)); ok {
+			old, err := decodeAt[*events.ClaimAsserted](r.tx, rev)
+			if err != nil {
+				return Recorded{}, err
+			}
+			if sameClaim(old, earlier) {
+				return Recorded{Claim: old, Revision: rev}, nil
+			}
+		}
+	}
 	if rev, ok := r.tx.Lookup(events.IndexClaim, string(c.ID)); ok {
 		old, err := decodeAt[*events.ClaimAsserted](r.tx, rev)
 		if err != nil {
 			return Recorded{}, err
+		}
+		if earlier != nil && earlier.ID == c.ID && sameClaim(old, earlier) {
+			return Recorded{Claim: old, Revision: rev}, nil
 		}
 		if !sameClaim(old, c) {
 			if rev > r.base {
@@ -351,6 +368,28 @@ func DeriveClaimID(c *events.ClaimAsserted) events.ClaimID {
 	v, _ := json.Marshal(val)
 	h := sha256.Sum256([]byte(strings.Join([]string{string(c.Source), c.Subject, c.Predicate, string(v), c.Quote.Quote.Exact, c.As}, "\x00")))
 	return events.ClaimID("c-" + hex.EncodeToString(h[:6]))
+}
+
+// earlierReading is c as it would have been recorded before dates were
+// read in their quotes (events.ResolveDateEarlier), when its date was
+// resolved by an inferred rule to another date; else nil. derived: c's id
+// is derived from its content, and so is the earlier reading's.
+func earlierReading(c *events.ClaimAsserted, derived bool, sc *sourceCtx) *events.ClaimAsserted {
+	switch events.DateRule(c.Value.Rule) {
+	case events.RuleNearest, events.RuleFuture, events.RulePast, events.RuleMostRecent:
+	default:
+		return nil
+	}
+	res, err := events.ResolveDateEarlier(c.Value.Written, sc.anchor, sc.hasAnchor)
+	if err != nil || res.Date.String() == c.Value.Date {
+		return nil
+	}
+	e := *c
+	e.Value.Date, e.Value.Rule = res.Date.String(), ""
+	if derived {
+		e.ID = DeriveClaimID(&e)
+	}
+	return &e
 }
 
 // sameClaim reports whether two claims say the same thing: the same
