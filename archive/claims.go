@@ -37,6 +37,12 @@ type Imported struct {
 	// Predicates and Aliases count the definitions newly added.
 	Predicates int `json:"predicates"`
 	Aliases    int `json:"aliases"`
+	// Warnings say which newly recorded claims' dates a reader should
+	// check ("claims.yaml:7:12: claim x: "the 31st" resolved to 2024-03-31
+	// (rule past-tense): April 2024 has no day 31; check the date"): a date
+	// without its month or year resolved far from the publication date, or
+	// past a month without the day (see events.ResolveDateIn).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ImportClaims imports claims files in order, each in its own
@@ -254,7 +260,7 @@ func (a *Archive) prepareAhead(f *claimsfile.File) []ahead {
 				out[i].anchor = &anchors[i]
 			}
 			if k := kindOf(cl.Predicate); k.ok && cl.Value.Relation == nil {
-				out[i].resolved, _ = provenance.ResolveAhead(k.kind, cl.Value.Scalar, strings.Clone(s.src.Published))
+				out[i].resolved, _ = provenance.ResolveAhead(k.kind, cl.Value.Scalar, cl.Quote, strings.Clone(s.src.Published))
 			}
 		}
 		return nil
@@ -345,6 +351,9 @@ func (a *Archive) importParsed(author string, f *claimsfile.File, ahead []ahead,
 			}
 			if rec.Created {
 				res.Created++
+				for _, w := range rec.Warnings {
+					res.Warnings = append(res.Warnings, claimWarning(cl, w))
+				}
 			}
 		}
 		if progress != nil {
@@ -377,6 +386,16 @@ func (e *fileError) Unwrap() []error { return []error{e.pos, e.err} }
 
 // claimError places an import error at the claim (its quote or value when
 // that is what is wrong).
+// claimWarning places a warning about a claim's value at the value in
+// its file, as an error would be placed.
+func claimWarning(cl claimsfile.Claim, msg string) string {
+	who := cl.ID
+	if who == "" {
+		who = fmt.Sprintf("claim #%d", cl.Index)
+	}
+	return (&claimsfile.Error{Pos: cl.ValuePos, Claim: who, Msg: msg}).Error()
+}
+
 func claimError(cl claimsfile.Claim, err error) error {
 	who := cl.ID
 	if who == "" {

@@ -24,7 +24,7 @@ func TestImportClaims(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := Imported{File: "again.yaml", Revision: fixtureHead, Claims: 12}
-		if len(res) != 1 || res[0] != want {
+		if len(res) != 1 || !reflect.DeepEqual(res[0], want) {
 			t.Errorf("importing the fixture's claims again: got %+v, want [%+v]", res, want)
 		}
 		wantUnchanged(t, a, fixtureHead)

@@ -33,7 +33,9 @@ type ConflictFilter struct {
 	// At is the revision to read. Head is the newest; the zero value is
 	// revision 0, the empty archive, which has no conflicts.
 	At Revision
-	// Limit is the most conflicts in a page; 0 is no limit.
+	// Limit is the most items of the queue in a page (QueueItem: a
+	// conflict, or the combinations of one root cause, which a page never
+	// splits); 0 is no limit.
 	Limit int
 	// After is the cursor of a page (ConflictPage.Next): the page starts
 	// after that conflict in the queue's order. A cursor taken at another
@@ -52,6 +54,9 @@ type ConflictPage struct {
 	// Next is the cursor of the next page (ConflictFilter.After), or ""
 	// when this page is the last.
 	Next string `json:"next,omitempty"`
+	// Items are the page's conflicts as items of the queue: one item per
+	// root cause (see QueueItem), in the same order.
+	Items []QueueItem `json:"items"`
 }
 
 // Conflicts returns a page of the conflict queue at a revision, filtered.
@@ -100,16 +105,24 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 				}
 			}
 		}
+		items := 0
+		var last *projections.Conflict
 		for _, cf := range an.Conflicts[start:] {
 			if !f.keeps(an, subject, cf) {
 				continue
 			}
-			if f.Limit > 0 && len(p.Conflicts) == f.Limit {
-				p.Next = cursorOf(p.Conflicts[len(p.Conflicts)-1])
+			same := last != nil && projections.SameRoot(last, cf)
+			if f.Limit > 0 && items == f.Limit && !same {
+				p.Next = cursorOf(last)
 				break
 			}
+			if !same {
+				items++
+			}
 			p.Conflicts = append(p.Conflicts, cf)
+			last = cf
 		}
+		p.Items = queueItems(an, p.Conflicts)
 		page = p
 		return nil
 	})
@@ -144,22 +157,27 @@ type cursor struct {
 	kind      projections.ConflictKind
 	subject   string
 	predicate string
+	root      projections.ConflictID // "" in a cursor written before roots were in the order
 	id        projections.ConflictID
 }
 
 // cursorOf is the cursor after cf: its sort keys, encoded.
 func cursorOf(cf *projections.Conflict) string {
-	s := strings.Join([]string{string(cf.Kind), cf.Subject, cf.Predicate, string(cf.ID)}, "\x00")
+	s := strings.Join([]string{string(cf.Kind), cf.Subject, cf.Predicate, string(cf.ID), string(cf.Root)}, "\x00")
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
 func parseCursor(s string) (cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	parts := strings.Split(string(b), "\x00")
-	if err != nil || len(parts) != 4 || parts[3] == "" {
+	if err != nil || len(parts) != 4 && len(parts) != 5 || parts[3] == "" {
 		return cursor{}, Errorf(Invalid, "%q is not a cursor of the conflict queue (a page's Next)", s)
 	}
-	return cursor{projections.ConflictKind(parts[0]), parts[1], parts[2], projections.ConflictID(parts[3])}, nil
+	c := cursor{kind: projections.ConflictKind(parts[0]), subject: parts[1], predicate: parts[2], id: projections.ConflictID(parts[3])}
+	if len(parts) == 5 {
+		c.root = projections.ConflictID(parts[4])
+	}
+	return c, nil
 }
 
 // before reports whether the conflict cf comes after the cursor in the
@@ -173,6 +191,9 @@ func (c cursor) before(cf *projections.Conflict) bool {
 	}
 	if c.predicate != cf.Predicate {
 		return c.predicate < cf.Predicate
+	}
+	if c.root != cf.Root && c.root != "" {
+		return c.root < cf.Root
 	}
 	return c.id < cf.ID
 }
@@ -276,6 +297,12 @@ type ConflictDetail struct {
 	Details []ClaimDetail `json:"details"`
 	// NameDiff marks where the two names of a name conflict differ.
 	NameDiff string `json:"name_diff,omitempty"`
+	// Combinations, when the id given was a root id, are the conflicts of
+	// that root cause (the item's claims are then theirs, each once).
+	Combinations []*projections.Conflict `json:"combinations,omitempty"`
+	// Item, for one combination of a root cause that has several, is the
+	// queue's item it belongs to.
+	Item *QueueItem `json:"item,omitempty"`
 }
 
 // ClaimDetail is a claim of a conflict with its source's metadata, its
@@ -307,12 +334,25 @@ const detailContext = 60
 func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error) {
 	var out *ConflictDetail
 	err := a.read(at, func(r *reader) error {
-		cf, err := findConflict(r.analyze(), id)
+		an := r.analyze()
+		cf, group, err := findItem(an, id)
 		if err != nil {
 			return err
 		}
-		out, err = conflictDetail(r, cf)
-		return err
+		if group != nil {
+			out, err = rootDetail(r, an, group)
+			return err
+		}
+		if out, err = conflictDetail(r, cf); err != nil {
+			return err
+		}
+		if cf.Root != "" {
+			if group := rootConflicts(an, string(cf.Root)); len(group) > 1 {
+				it := queueItem(an, group)
+				out.Item = &it
+			}
+		}
+		return nil
 	})
 	return out, err
 }

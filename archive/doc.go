@@ -74,9 +74,11 @@
 // DeclareAlias says that two names are one entity (or two).
 //
 // Review: Conflicts lists the conflict queue (filtered by status, kind
-// and subject, in pages), ConflictDetail gives one conflict with what a
-// reviewer needs (each claim's source and quote in context), Review
-// records a verdict.
+// and subject, in pages of QueueItems: the temporal conflicts of one
+// relation claim are one item, its root cause, and keep their ids),
+// ConflictDetail gives one conflict, or one root cause's combinations, with
+// what a reviewer needs (each claim's source and quote in context), Review
+// records a verdict (on a root id: on each combination it applies to).
 //
 // Reads: View is the reconciled view of one entity or all; Search finds
 // entities, quotes and sources by words; Diff says what changed in the view

@@ -80,8 +80,11 @@ func EventDocuments(list []events.Event) []EventDocument {
 // a page that is not the last).
 type ConflictsDocument struct {
 	Conflicts []*projections.Conflict `json:"conflicts"`
-	Next      string                  `json:"next,omitempty"`
-	Revision  Revision                `json:"revision"`
+	// Items are the conflicts as the queue lists them: one item per root
+	// cause (QueueItem).
+	Items    []QueueItem `json:"items"`
+	Next     string      `json:"next,omitempty"`
+	Revision Revision    `json:"revision"`
 }
 
 // Document is the page as JSON.
@@ -90,7 +93,11 @@ func (p *ConflictPage) Document() ConflictsDocument {
 	if list == nil {
 		list = []*projections.Conflict{}
 	}
-	return ConflictsDocument{Conflicts: list, Next: p.Next, Revision: p.Revision}
+	items := p.Items
+	if items == nil {
+		items = []QueueItem{}
+	}
+	return ConflictsDocument{Conflicts: list, Items: items, Next: p.Next, Revision: p.Revision}
 }
 
 // ReviewedDocument is a recorded verdict as JSON.
@@ -101,12 +108,33 @@ type ReviewedDocument struct {
 	Rejected []events.ClaimID       `json:"rejected"`
 	Revision Revision               `json:"revision"`
 	Seen     Revision               `json:"seen"`
+	// Root and Also are set when a root id was reviewed: one verdict per
+	// combination of the root cause; Revision is then the last one's.
+	Root projections.ConflictID `json:"root,omitempty"`
+	Also []AlsoReviewedDocument `json:"also,omitempty"`
+}
+
+// AlsoReviewedDocument is one more verdict recorded by a review of a
+// root id, on another combination of the root cause.
+type AlsoReviewedDocument struct {
+	Conflict projections.ConflictID `json:"conflict"`
+	Revision Revision               `json:"revision"`
+	Rejected []events.ClaimID       `json:"rejected"`
 }
 
 // Document is the verdict recorded as JSON.
 func (r Reviewed) Document() ReviewedDocument {
-	return ReviewedDocument{Claim: r.Verdict.Claim, Conflict: r.Conflict.ID, Decision: r.Verdict.Decision,
+	d := ReviewedDocument{Claim: r.Verdict.Claim, Conflict: r.Conflict.ID, Decision: r.Verdict.Decision,
 		Rejected: r.Verdict.Rejected, Revision: r.Event.Revision, Seen: r.Verdict.Seen}
+	if len(r.Also) > 0 {
+		d.Root = r.Conflict.Root
+		d.Also = []AlsoReviewedDocument{}
+		for _, o := range r.Also {
+			d.Also = append(d.Also, AlsoReviewedDocument{Conflict: o.Conflict.ID, Revision: o.Event.Revision, Rejected: o.Verdict.Rejected})
+			d.Revision = o.Event.Revision
+		}
+	}
+	return d
 }
 
 // SourceAddedDocument is an archived source (AddSource's result) as JSON.
@@ -193,11 +221,17 @@ type ClaimAddedDocument struct {
 	ID       events.ClaimID        `json:"id"`
 	Revision Revision              `json:"revision"`
 	Value    events.Value          `json:"value"`
+	// Warnings say why a newly recorded date should be checked.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ClaimAddedDoc is rec as JSON.
 func ClaimAddedDoc(rec provenance.Recorded) ClaimAddedDocument {
-	return ClaimAddedDocument{Created: rec.Created, ID: rec.Claim.ID, Revision: rec.Revision, Value: rec.Claim.Value}
+	d := ClaimAddedDocument{Created: rec.Created, ID: rec.Claim.ID, Revision: rec.Revision, Value: rec.Claim.Value}
+	if rec.Created {
+		d.Warnings = rec.Warnings
+	}
+	return d
 }
 
 // RetractedDocument is a retraction as JSON.

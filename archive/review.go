@@ -40,6 +40,9 @@ type Reviewed struct {
 	Verdict *events.VerdictRecorded
 	// Event is the verdict's event; its Revision is the new head.
 	Event events.Event
+	// Also are the verdicts recorded with it on the other combinations of
+	// a root cause, when Review was given a root id.
+	Also []Reviewed
 }
 
 // VerdictError is a verdict refused for the conflict it was given on (a
@@ -72,8 +75,12 @@ func (a *Archive) Review(author string, req ReviewRequest) (Reviewed, error) {
 			return err
 		}
 		an := projections.Analyze(st)
-		cf, err := findConflict(an, req.Conflict)
+		cf, group, err := findItem(an, req.Conflict)
 		if err != nil {
+			return err
+		}
+		if group != nil {
+			out, err = a.reviewRoot(tx, an, author, req, group)
 			return err
 		}
 		if req.Seen != 0 {

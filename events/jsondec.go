@@ -123,6 +123,9 @@ func (r *jsonReader) claim(p *ClaimAsserted) {
 	if r.key(`,"anchor":`) {
 		v.Anchor = r.nonEmpty()
 	}
+	if r.key(`,"rule":`) {
+		v.Rule = r.nonEmpty()
+	}
 	if r.key(`,"relation":`) {
 		v.Relation = new(Relation)
 		r.lit(`{"op":`)

@@ -115,6 +115,7 @@ func (v *Value) appendJSON(b []byte) []byte {
 	b = appendOmitEmpty(b, `,"written":`, v.Written)
 	b = appendOmitEmpty(b, `,"date":`, v.Date)
 	b = appendOmitEmpty(b, `,"anchor":`, v.Anchor)
+	b = appendOmitEmpty(b, `,"rule":`, v.Rule)
 	if r := v.Relation; r != nil {
 		b = append(b, `,"relation":{"op":`...)
 		b = appendJSONString(b, string(r.Op))

@@ -21,7 +21,44 @@ type Resolved struct {
 	Expression string `json:"expression"`       // as written
 	Date       Date   `json:"date"`             // what it resolved to
 	Anchor     string `json:"anchor,omitempty"` // YYYY-MM-DD of the anchor day; "" when the expression was absolute
+	// Rule is the rule that resolved an expression without its month or
+	// year ("the 26th", "on Thursday", "in May"), or RuleRelative; ""
+	// when the expression was absolute.
+	Rule DateRule `json:"rule,omitempty"`
+	// Warnings say why a reader should check the resolution: it lies more
+	// than WarnDays from the anchor, or it skipped a month that has no
+	// such day.
+	Warnings []string `json:"warnings,omitempty"`
 }
+
+// DateRule names the rule that resolved a date expression, as a claim's
+// value records it (events.Value.Rule).
+type DateRule string
+
+// The rules of ResolveDateIn.
+const (
+	// RuleRelative: the expression says where it lies ("last year",
+	// "yesterday", "昨年8月", "last Thursday", "next May").
+	RuleRelative DateRule = "relative"
+	// RuleNearest: a day of the month (with or without its month) and no
+	// tense in the quote: the nearest such day to the anchor, the earlier
+	// one on a tie.
+	RuleNearest DateRule = "nearest"
+	// RuleFuture: the quote looks forward ("to be held", "will", "予定",
+	// "예정"): the first such day, weekday or month on or after the anchor.
+	RuleFuture DateRule = "future-tense"
+	// RulePast: the quote looks back ("was held", "했다", "した"): the
+	// most recent such day, weekday or month on or before the anchor.
+	RulePast DateRule = "past-tense"
+	// RuleMostRecent: a weekday or a month and no tense in the quote: the
+	// most recent one on or before the anchor.
+	RuleMostRecent DateRule = "most-recent"
+)
+
+// WarnDays is how far from its anchor (in days) a date resolved by an
+// inferred rule (nearest, a tense, most recent) may lie before
+// ResolveDateIn warns about it: about six weeks.
+const WarnDays = 42
 
 // ResolveDate parses a date expression and resolves it against anchor, the
 // publication time of its source in the source's own time zone; hasAnchor
@@ -39,10 +76,11 @@ type Resolved struct {
 //	今月, 올해, 지난해, 작년, 지난달, 이달                                the year or month
 //	August last year, in April of last year, May 21 last year,
 //	21 May last year, August this year, 昨年8月, 今年3月, 지난해 8월     a month or day of that year
-//	the 25th, 25th, 25日, 26일, the 25th of last month, 先月25日         the most recent such day on or before the anchor day
-//	August, May 21, 21 May, 8月, 8月25日, 4월 26일                        the most recent such month or day on or before the anchor
-//	Thursday, on Thursday, 木曜日, 목요일                                  the most recent such weekday on or before the anchor day
+//	the 25th, 25th, 25日, 26일, May 21, 21 May, 8月25日, 4월 26일          the nearest such day to the anchor day (see ResolveDateIn)
+//	the 25th of last month, 先月25日                                    that day of that month
+//	August, 8月, Thursday, on Thursday, 木曜日, 목요일                     the most recent such month or weekday on or before the anchor
 //	last Thursday, last August, 지난 목요일, 지난 8월                     the most recent one strictly before the anchor day or month
+//	next Thursday, next August, 다음 목요일                              the first one strictly after the anchor day or month
 //
 // A leading "around", "about" or "circa", or a trailing 頃, ごろ, 께, 경
 // or 쯤 makes the date approximate ("~"). A weekday written beside a full
@@ -53,6 +91,37 @@ type Resolved struct {
 // needed. A relative expression without an anchor gives an error wrapping
 // ErrNoAnchor; every error is a *DateError.
 func ResolveDate(expr string, anchor time.Time, hasAnchor bool) (Resolved, error) {
+	return ResolveDateIn(expr, "", anchor, hasAnchor)
+}
+
+// ResolveDateIn is ResolveDate for an expression read in quote, the words
+// of the source the claim records: an expression without its month or
+// year is resolved as a reader of the article would. A day of the month
+// ("the 26th", "26일", "May 21") is the nearest such day to the anchor
+// (RuleNearest); a weekday or a month is the most recent one
+// (RuleMostRecent); and where the quote's tense says otherwise (see
+// QuoteTense), a future tense takes the first one on or after the anchor
+// (RuleFuture) and a past tense the most recent one on or before it
+// (RulePast). Resolved.Rule records the rule, and Resolved.Warnings why a
+// resolution should be checked: it lies more than WarnDays from the
+// anchor, or it skipped a month without such a day ("the 31st" in a story
+// of May 1, in the past tense, is March 31).
+func ResolveDateIn(expr, quote string, anchor time.Time, hasAnchor bool) (Resolved, error) {
+	return resolveDate(expr, func() Tense { t, _ := QuoteTense(quote, expr); return t }, anchor, hasAnchor)
+}
+
+// ResolveDateEarlier resolves expr by the rules of Sillok before dates
+// were read in their quotes: a day, weekday, month or month and day
+// without its year is the most recent one on or before the anchor (the
+// past-tense rule, whatever the words say). Recording uses it to know a
+// claim recorded under those rules when its file is imported again.
+func ResolveDateEarlier(expr string, anchor time.Time, hasAnchor bool) (Resolved, error) {
+	return resolveDate(expr, func() Tense { return TensePast }, anchor, hasAnchor)
+}
+
+// resolveDate is ResolveDateIn with the tense of an inferred expression
+// given by tense.
+func resolveDate(expr string, tense func() Tense, anchor time.Time, hasAnchor bool) (Resolved, error) {
 	folded := trimDateExpr(foldWidth(expr))
 	if looksEDTF(folded) {
 		d, err := ParseDate(folded)
@@ -84,12 +153,53 @@ func ResolveDate(expr string, anchor time.Time, hasAnchor bool) (Resolved, error
 		}
 		r.Anchor = anchorDay.String()
 	}
-	p, reason := spec.resolve(anchorDay)
+	t := TenseNone
+	if spec.inferred() {
+		t = tense()
+	}
+	p, how, reason := spec.resolve(anchorDay, t)
 	if reason != "" {
 		return Resolved{}, dateError(expr, "%s", reason)
 	}
 	r.Date = Date{start: p}
+	if spec.relative() {
+		r.Rule = how.rule
+		r.Warnings = how.warnings(expr, r.Date, anchorDay)
+	}
 	return r, nil
+}
+
+// resolution is how resolveDate chose a date: the rule, and what a
+// reader should check.
+type resolution struct {
+	rule    DateRule
+	skipped []string // months passed over for want of the day ("April 2024")
+	day     int      // the day of the month looked for
+}
+
+// warnings says why a reader should check d, resolved from expr against
+// anchor by an inferred rule.
+func (h resolution) warnings(expr string, d Date, anchor Day) []string {
+	switch h.rule {
+	case RuleNearest, RuleFuture, RulePast, RuleMostRecent:
+	default:
+		return nil
+	}
+	var out []string
+	if len(h.skipped) > 0 {
+		out = append(out, fmt.Sprintf("%q resolved to %s (rule %s): %s %s no day %d; check the date",
+			expr, d, h.rule, strings.Join(h.skipped, " and "), map[bool]string{true: "have", false: "has"}[len(h.skipped) > 1], h.day))
+	}
+	first, last := d.Days()
+	switch {
+	case first > anchor+WarnDays:
+		out = append(out, fmt.Sprintf("%q resolved to %s (rule %s), %d days after the publication date %s; check the date or write it in full",
+			expr, d, h.rule, int(first-anchor), anchor))
+	case last < anchor-WarnDays:
+		out = append(out, fmt.Sprintf("%q resolved to %s (rule %s), %d days before the publication date %s; check the date or write it in full",
+			expr, d, h.rule, int(anchor-last), anchor))
+	}
+	return out
 }
 
 // foldWidth maps full-width ASCII (U+FF01 to U+FF5E) to ASCII and the
@@ -157,34 +267,42 @@ type natSpec struct {
 	weekday     time.Weekday
 	hasWeekday  bool
 	before      bool // "last August", "last Thursday": strictly before the anchor
+	after       bool // "next August", "next Thursday": strictly after the anchor
 	approx      bool
 }
 
 func (s natSpec) relative() bool { return !s.hasYear }
 
+// inferred reports whether s leaves its month or year to be inferred
+// (a day, a weekday, a month, a month and day), not said by the words.
+func (s natSpec) inferred() bool {
+	return !s.hasYear && !s.hasYearRel && !s.hasMonthRel && !s.hasDayRel && !s.before && !s.after
+}
+
 // resolve turns s into a date point, given the anchor day (unused when s
-// is absolute). It returns a reason when the date does not exist.
-func (s natSpec) resolve(anchor Day) (datePoint, string) {
-	p, reason := s.resolveDate(anchor)
+// is absolute) and the tense of the quote. It returns how the date was
+// chosen, or a reason when the date does not exist.
+func (s natSpec) resolve(anchor Day, tense Tense) (datePoint, resolution, string) {
+	p, how, reason := s.resolveDate(anchor, tense)
 	if reason != "" {
-		return p, reason
+		return p, how, reason
 	}
 	if p.year < 1 || p.year > 9999 {
-		return p, "it falls outside the years 0001 to 9999"
+		return p, how, "it falls outside the years 0001 to 9999"
 	}
 	if s.hasWeekday && !(s.weekdayOnly()) {
 		if p.prec != PrecisionDay {
-			return p, "a weekday goes with a full date, such as \"Thursday, April 25, 2024\""
+			return p, how, "a weekday goes with a full date, such as \"Thursday, April 25, 2024\""
 		}
 		d, _ := p.days()
 		if w := d.Weekday(); w != s.weekday {
-			return p, fmt.Sprintf("%s is a %s, not a %s", d, w, s.weekday)
+			return p, how, fmt.Sprintf("%s is a %s, not a %s", d, w, s.weekday)
 		}
 	}
 	if s.approx {
 		p.qual = qualApprox
 	}
-	return p, ""
+	return p, how, ""
 }
 
 func (s natSpec) weekdayOnly() bool {
@@ -223,61 +341,169 @@ func dayPoint(d Day) (datePoint, string) {
 	return DateOfDay(d).start, ""
 }
 
-func (s natSpec) resolveDate(anchor Day) (datePoint, string) {
+func (s natSpec) resolveDate(anchor Day, tense Tense) (datePoint, resolution, string) {
 	ay, am, _ := anchor.Date()
+	how := resolution{rule: RuleRelative}
+	inferred := func(dflt DateRule) DateRule {
+		switch tense {
+		case TenseFuture:
+			return RuleFuture
+		case TensePast:
+			return RulePast
+		}
+		return dflt
+	}
 	switch {
 	case s.weekdayOnly() && s.hasWeekday:
 		d := anchor
-		if s.before {
+		switch {
+		case s.before:
 			d--
+		case s.after:
+			d++
+		default:
+			how.rule = inferred(RuleMostRecent)
 		}
-		d -= Day((int(d.Weekday()) - int(s.weekday) + 7) % 7)
-		return dayPoint(d)
+		if s.after || how.rule == RuleFuture {
+			d += Day((int(s.weekday) - int(d.Weekday()) + 7) % 7)
+		} else {
+			d -= Day((int(d.Weekday()) - int(s.weekday) + 7) % 7)
+		}
+		p, r := dayPoint(d)
+		return p, how, r
 	case s.hasDayRel:
-		return dayPoint(anchor + Day(s.dayRel))
+		p, r := dayPoint(anchor + Day(s.dayRel))
+		return p, how, r
 	case s.hasYear:
-		return point(s.year, s.month, s.day)
+		how.rule = ""
+		p, r := point(s.year, s.month, s.day)
+		return p, how, r
 	case s.hasYearRel:
-		return point(ay+s.yearRel, s.month, s.day)
+		p, r := point(ay+s.yearRel, s.month, s.day)
+		return p, how, r
 	case s.hasMonthRel:
 		t := time.Date(ay, am+time.Month(s.monthRel), 1, 0, 0, 0, 0, time.UTC)
-		return point(t.Year(), int(t.Month()), s.day)
+		p, r := point(t.Year(), int(t.Month()), s.day)
+		return p, how, r
 	case s.month != 0 && s.day != 0:
-		// The most recent such day on or before the anchor day; Feb 29
-		// may need a few years.
+		// The nearest such day, or by the tense the first on or after
+		// the anchor or the most recent on or before it; February 29 may
+		// need a few years either way.
 		if s.month > 12 {
-			return datePoint{}, fmt.Sprintf("month %d does not exist", s.month)
+			return datePoint{}, how, fmt.Sprintf("month %d does not exist", s.month)
 		}
 		m := time.Month(s.month)
 		if s.day < 1 || s.day > daysIn(2024, m) {
-			return datePoint{}, fmt.Sprintf("%s has no day %d", m, s.day)
+			return datePoint{}, how, fmt.Sprintf("%s has no day %d", m, s.day)
 		}
-		for y := ay; y > ay-8; y-- {
-			if s.day <= daysIn(y, m) && DayOf(y, m, s.day) <= anchor {
-				return point(y, s.month, s.day)
+		how.rule = inferred(RuleNearest)
+		var cands []Day
+		for y := ay - 8; y <= ay+8; y++ {
+			if y >= 1 && y <= 9999 && s.day <= daysIn(y, m) {
+				cands = append(cands, DayOf(y, m, s.day))
 			}
 		}
-		return datePoint{}, checkDay(ay, m, s.day)
+		d, ok := pickDay(cands, anchor, how.rule)
+		if !ok {
+			return datePoint{}, how, checkDay(ay, m, s.day)
+		}
+		p, r := dayPoint(d)
+		return p, how, r
 	case s.month != 0:
 		y := ay
-		if s.month > int(am) || s.before && s.month == int(am) {
-			y--
-		}
-		return point(y, s.month, 0)
-	case s.day != 0:
-		// The most recent such day of a month on or before the anchor day.
-		if s.day < 1 || s.day > 31 {
-			return datePoint{}, fmt.Sprintf("day %d does not exist", s.day)
-		}
-		for back := 0; back < 3; back++ {
-			t := time.Date(ay, am-time.Month(back), 1, 0, 0, 0, 0, time.UTC)
-			y, m := t.Year(), t.Month()
-			if s.day <= daysIn(y, m) && DayOf(y, m, s.day) <= anchor {
-				return point(y, int(m), s.day)
+		switch {
+		case s.before:
+			if s.month >= int(am) {
+				y--
+			}
+		case s.after:
+			if s.month <= int(am) {
+				y++
+			}
+		default:
+			how.rule = inferred(RuleMostRecent)
+			if how.rule == RuleFuture {
+				if s.month < int(am) {
+					y++
+				}
+			} else if s.month > int(am) {
+				y--
 			}
 		}
+		p, r := point(y, s.month, 0)
+		return p, how, r
+	case s.day != 0:
+		// A day of a month: the nearest such day to the anchor, or by the
+		// tense the first on or after it or the most recent on or before
+		// it; months without the day are passed over, and named.
+		if s.day < 1 || s.day > 31 {
+			return datePoint{}, how, fmt.Sprintf("day %d does not exist", s.day)
+		}
+		how.rule, how.day = inferred(RuleNearest), s.day
+		var cands []Day
+		for off := -13; off <= 13; off++ {
+			t := time.Date(ay, am+time.Month(off), 1, 0, 0, 0, 0, time.UTC)
+			y, m := t.Year(), t.Month()
+			if y >= 1 && y <= 9999 && s.day <= daysIn(y, m) {
+				cands = append(cands, DayOf(y, m, s.day))
+			}
+		}
+		d, ok := pickDay(cands, anchor, how.rule)
+		if !ok {
+			break
+		}
+		// The months between the anchor's and the chosen one's that have
+		// no such day were skipped.
+		dy, dm, _ := d.Date()
+		step := 1
+		if DayOf(dy, dm, 1) < DayOf(ay, am, 1) {
+			step = -1
+		}
+		for t := time.Date(ay, am, 1, 0, 0, 0, 0, time.UTC); ; t = t.AddDate(0, step, 0) {
+			if t.Year() == dy && t.Month() == dm {
+				break
+			}
+			first := t.Year() == ay && t.Month() == am
+			if !first && s.day > daysIn(t.Year(), t.Month()) {
+				how.skipped = append(how.skipped, fmt.Sprintf("%s %d", t.Month(), t.Year()))
+			}
+		}
+		p, r := dayPoint(d)
+		return p, how, r
 	}
-	return datePoint{}, "it names no date"
+	return datePoint{}, how, "it names no date"
+}
+
+// pickDay chooses among cands, days in ascending order, by rule: the
+// first on or after the anchor (RuleFuture), the last on or before it
+// (RulePast), or the nearest (the earlier on a tie).
+func pickDay(cands []Day, anchor Day, rule DateRule) (Day, bool) {
+	var before, after Day
+	hasBefore, hasAfter := false, false
+	for _, d := range cands {
+		if d <= anchor {
+			before, hasBefore = d, true
+		}
+		if d >= anchor && !hasAfter {
+			after, hasAfter = d, true
+		}
+	}
+	switch rule {
+	case RuleFuture:
+		return after, hasAfter
+	case RulePast:
+		return before, hasBefore
+	}
+	switch {
+	case hasBefore && hasAfter:
+		if after-anchor < anchor-before {
+			return after, true
+		}
+		return before, true
+	case hasBefore:
+		return before, true
+	}
+	return after, hasAfter
 }
 
 // tokKind is the kind of a natural-language date token.
@@ -527,8 +753,8 @@ func parseNatural(s string) (natSpec, bool) {
 				return spec, false // two weekdays
 			}
 		}
-		if len(rest) == 1 && rest[0].kind == tkLast {
-			rest = toks // "last Thursday"
+		if len(rest) == 1 && (rest[0].kind == tkLast || rest[0].kind == tkNext) {
+			rest = toks // "last Thursday", "next Thursday"
 			spec.hasWeekday = false
 		}
 		toks = rest
@@ -576,6 +802,8 @@ func (t natTok) symbol() string {
 		return "DR"
 	case tkLast:
 		return "LAST"
+	case tkNext:
+		return "NEXT"
 	}
 	return "?"
 }
@@ -601,6 +829,7 @@ func setWeekday(i int) natBuild {
 	return func(s *natSpec, t []natTok) { s.weekday, s.hasWeekday = time.Weekday(t[i].n), true }
 }
 func setBefore(s *natSpec, _ []natTok) { s.before = true }
+func setAfter(s *natSpec, _ []natTok)  { s.after = true }
 
 func all(bs ...natBuild) natBuild {
 	return func(s *natSpec, t []natTok) {
@@ -631,6 +860,7 @@ var natForms = map[string]natBuild{
 	"O MON YR":    all(setDay(0), setMonth(1), setYearRel(2)),
 	"MON":         setMonth(0),
 	"LAST MON":    all(setMonth(1), setBefore),
+	"NEXT MON":    all(setMonth(1), setAfter),
 	"MON N":       all(setMonth(0), setDay(1)),
 	"MON O":       all(setMonth(0), setDay(1)),
 	"N MON":       all(setDay(0), setMonth(1)),
@@ -639,6 +869,7 @@ var natForms = map[string]natBuild{
 	"O MR":        all(setDay(0), setMonthRel(1)),
 	"WD":          setWeekday(0),
 	"LAST WD":     all(setWeekday(1), setBefore),
+	"NEXT WD":     all(setWeekday(1), setAfter),
 	"YR":          setYearRel(0),
 	"MR":          setMonthRel(0),
 	"DR":          setDayRel(0),
@@ -650,6 +881,7 @@ var natForms = map[string]natBuild{
 	"MR N 日":      all(setMonthRel(0), setDay(1)),
 	"N 月":         setMonth(0),
 	"LAST N 月":    all(setMonth(1), setBefore),
+	"NEXT N 月":    all(setMonth(1), setAfter),
 	"N 月 N 日":     all(setMonth(0), setDay(2)),
 	"N 日":         setDay(0),
 }

@@ -94,6 +94,12 @@ type Value struct {
 	Date string `json:"date,omitempty"`
 	// Anchor is the day (YYYY-MM-DD) a relative date was resolved against.
 	Anchor string `json:"anchor,omitempty"`
+	// Rule is the rule that resolved a date written without its month or
+	// year (a DateRule: "nearest", "future-tense", "past-tense",
+	// "most-recent", "relative"); empty for an absolute date and in claims
+	// recorded before rules were recorded. It is a record of how the date
+	// was read and takes no part in the claim's derived id.
+	Rule string `json:"rule,omitempty"`
 	// Relation replaces Date for a date value that relates to another fact.
 	Relation *Relation `json:"relation,omitempty"`
 	// Quantity is the canonical form of a quantity value.
@@ -131,6 +137,16 @@ func (v Value) validate() error {
 	}
 	if set != 1 {
 		return Invalidf("value must have exactly one of date, relation, quantity, entity, text")
+	}
+	if v.Rule != "" {
+		switch DateRule(v.Rule) {
+		case RuleRelative, RuleNearest, RuleFuture, RulePast, RuleMostRecent:
+		default:
+			return Invalidf("unknown date rule %q", v.Rule)
+		}
+		if v.Date == "" {
+			return Invalidf("a date rule on a value without a date")
+		}
 	}
 	switch v.Kind {
 	case KindDate:

@@ -84,6 +84,10 @@ type Conflict struct {
 	Reopened bool `json:"reopened,omitempty"`
 	// Joined lists the claims that arrived after the verdict.
 	Joined []events.ClaimID `json:"joined,omitempty"`
+	// Root is the id of the conflict's root cause, for a temporal
+	// conflict: its relation claim(s), which the other combinations of
+	// date claims against the same relation share (rootcause.go).
+	Root ConflictID `json:"root,omitempty"`
 }
 
 // ConflictClaim is one claim of a conflict.
@@ -237,6 +241,7 @@ func Analyze(s *State) *Analysis {
 		}
 	}
 	for _, cf := range found {
+		cf.Root = rootOf(cf)
 		a.Conflicts = append(a.Conflicts, cf)
 		a.conflicts[cf.ID] = cf
 	}
@@ -250,6 +255,9 @@ func Analyze(s *State) *Analysis {
 		}
 		if x.Predicate != y.Predicate {
 			return x.Predicate < y.Predicate
+		}
+		if x.Root != y.Root {
+			return x.Root < y.Root // one root cause's combinations together
 		}
 		return x.ID < y.ID
 	})

@@ -228,15 +228,29 @@ type nameEntry struct {
 	// abbrev: key is one word of letters and the original writes it with
 	// at least two capitals ("FOC", "U.S.", "DoD").
 	abbrev bool
+	// fnKey and romKey are the blocking keys of a changed function word and
+	// of a romanization variant (namevariants.go); "" when none applies.
+	// romSign: the name shows a sign of romanization.
+	fnKey, romKey string
+	romSign       bool
 }
 
-func newNameEntry(name string) nameEntry {
+func newNameEntry(name string) nameEntry { return newNameEntryCached(name, nil) }
+
+// newNameEntryCached is newNameEntry with the romanization of each word
+// remembered in words (nil: not remembered).
+func newNameEntryCached(name string, cache map[string]romanWord) nameEntry {
 	key := NameKey(name)
+	words := strings.Fields(key)
+	rom, sign := romanKeyCached(name, words, cache)
 	return nameEntry{
-		name:   name,
-		key:    key,
-		words:  strings.Fields(key),
-		abbrev: isAbbreviationForm(name, key),
+		name:    name,
+		key:     key,
+		words:   words,
+		abbrev:  isAbbreviationForm(name, key),
+		fnKey:   functionKey(words),
+		romKey:  rom,
+		romSign: sign,
 	}
 }
 
@@ -278,6 +292,12 @@ func lookAlike(x, y *nameEntry) (Resemblance, bool) {
 		return r, true
 	}
 	if r, ok := abbreviates(y, x); ok {
+		return r, true
+	}
+	if r, ok := functionWordVariant(x, y); ok {
+		return r, true
+	}
+	if r, ok := romanizationVariant(x, y); ok {
 		return r, true
 	}
 	return Resemblance{}, false
@@ -472,6 +492,8 @@ type NameIndex struct {
 	byOrder    map[string][]int32 // sorted words → multi-word names
 	bySpacing  map[string][]int32 // key without spaces → names
 	byInitials map[string][]int32 // initials → multi-word names
+	byFunction map[string][]int32 // functionKey → long names with function words
+	byRoman    map[string][]int32 // romanKey → plausibly romanized names
 
 	wordIDs map[string]int32
 	words   []string
@@ -483,6 +505,8 @@ type NameIndex struct {
 
 	// spellings caches the spellings of a word; reset when a word is added.
 	spellings map[string][]spelling
+	// romanWords caches the romanization of each word of the names added.
+	romanWords map[string]romanWord
 
 	stats NameIndexStats
 }
@@ -506,6 +530,9 @@ func NewNameIndex() *NameIndex {
 		byOrder:    make(map[string][]int32),
 		bySpacing:  make(map[string][]int32),
 		byInitials: make(map[string][]int32),
+		byFunction: make(map[string][]int32),
+		byRoman:    make(map[string][]int32),
+		romanWords: make(map[string]romanWord),
 		wordIDs:    make(map[string]int32),
 		variants:   make(map[uint64]int32),
 		prefixes:   make(map[uint64]struct{}),
@@ -524,7 +551,7 @@ func (ix *NameIndex) Add(name string) { ix.add(name) }
 
 // add is Add, returning NameKey(name).
 func (ix *NameIndex) add(name string) string {
-	e := newNameEntry(name)
+	e := newNameEntryCached(name, ix.romanWords)
 	if e.key == "" {
 		return ""
 	}
@@ -551,6 +578,12 @@ func (ix *NameIndex) add(name string) string {
 	}
 	k := spacelessKey(e.key)
 	ix.bySpacing[k] = append(ix.bySpacing[k], id)
+	if e.fnKey != "" {
+		ix.byFunction[e.fnKey] = append(ix.byFunction[e.fnKey], id)
+	}
+	if e.romKey != "" {
+		ix.byRoman[e.romKey] = append(ix.byRoman[e.romKey], id)
+	}
 	h := firstPrefixHash(len(e.words))
 	for i, w := range e.words {
 		ix.addWord(w)
@@ -652,6 +685,12 @@ func (ix *NameIndex) candidates(e *nameEntry) []int32 {
 		}
 	}
 	out = append(out, ix.bySpacing[spacelessKey(e.key)]...)
+	if e.fnKey != "" {
+		out = append(out, ix.byFunction[e.fnKey]...)
+	}
+	if e.romKey != "" {
+		out = append(out, ix.byRoman[e.romKey]...)
+	}
 	if e.abbrev {
 		out = append(out, ix.byInitials[e.key]...)
 	}

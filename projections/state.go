@@ -255,6 +255,7 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 		v.Kind = internKind(v.Kind)
 		v.Written, v.Date, v.Anchor = s.keep(v.Written), s.keep(v.Date), s.keep(v.Anchor)
 		v.Quantity, v.Entity, v.Text = s.keep(v.Quantity), s.keep(v.Entity), s.keep(v.Text)
+		v.Rule = "" // how a date was read stays in the log; the read model does not keep it
 		*c = Claim{ID: events.ClaimID(s.keep(string(p.ID))), Source: p.Source, Subject: s.keep(p.Subject), As: s.keep(p.As),
 			Predicate: p.Predicate, Value: v, Quote: s.keep(p.Quote.Quote.Exact), Note: s.keep(p.Note), Rev: e.Revision}
 		if src, ok := s.Sources[c.Source]; ok {
@@ -376,7 +377,7 @@ func (s *State) editSource(src *Source, p *events.SourceEdited, rev events.Revis
 		if written == "" {
 			written = v.Date
 		}
-		res, err := events.ResolveDate(written, anchor, ok)
+		res, err := events.ResolveDateIn(written, c.Quote, anchor, ok)
 		if err != nil {
 			continue // no publication date now: the claim keeps its date, and needs a look
 		}

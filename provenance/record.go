@@ -100,20 +100,22 @@ type ClaimInput struct {
 type Resolved struct {
 	Kind      events.ValueKind // the predicate's kind
 	Published string           // the source's publication date, as recorded: the anchor of relative dates
+	Quote     string           // the claim's quote, read for its tense
 	Value     events.Value
+	Warnings  []string // why the date should be checked (events.ResolveDateIn)
 }
 
 // ResolveAhead resolves a value as written (not a relation) as Assert
 // would for a predicate of the given kind in a source published at
 // published (events.SourceArchived.Published). It reports false when the
 // value does not resolve: Assert then reports why.
-func ResolveAhead(kind events.ValueKind, written, published string) (*Resolved, bool) {
+func ResolveAhead(kind events.ValueKind, written, quote, published string) (*Resolved, bool) {
 	anchor, hasAnchor := sources.PublicationAnchor(&events.SourceArchived{Published: published})
-	v, err := resolveScalar(kind, strings.TrimSpace(written), anchor, hasAnchor)
+	v, warnings, err := resolveScalar(kind, strings.TrimSpace(written), quote, anchor, hasAnchor)
 	if err != nil {
 		return nil, false
 	}
-	return &Resolved{Kind: kind, Published: published, Value: v}, true
+	return &Resolved{Kind: kind, Published: published, Quote: quote, Value: v, Warnings: warnings}, true
 }
 
 // Recorded is the outcome of one claim.
@@ -121,6 +123,10 @@ type Recorded struct {
 	Claim    *events.ClaimAsserted
 	Revision events.Revision
 	Created  bool // false when the same claim was already recorded
+	// Warnings say why its date should be checked (see
+	// events.ResolveDateIn): it was resolved far from the publication
+	// date, or passed over a month without the day.
+	Warnings []string
 }
 
 // DefinePredicate adds a predicate to the vocabulary. The same definition
@@ -204,7 +210,7 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 	if !ok {
 		return Recorded{}, r.unknownPredicate(in.Predicate)
 	}
-	val, err := r.value(pred, sc, in)
+	val, warnings, err := r.value(pred, sc, in)
 	if err != nil {
 		return Recorded{}, err
 	}
@@ -225,12 +231,29 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 	if err := c.Validate(); err != nil {
 		return Recorded{}, err
 	}
+	earlier := earlierReading(c, in.ID == "", sc)
+	if earlier != nil && earlier.ID != c.ID {
+		// Recorded under the earlier rules with the id derived from that
+		// date: the same claim, imported again.
+		if rev, ok := r.tx.Lookup(events.IndexClaim, string(earlier.ID)); ok {
+			old, err := decodeAt[*events.ClaimAsserted](r.tx, rev)
+			if err != nil {
+				return Recorded{}, err
+			}
+			if sameClaim(old, earlier) {
+				return Recorded{Claim: old, Revision: rev}, nil
+			}
+		}
+	}
 	if rev, ok := r.tx.Lookup(events.IndexClaim, string(c.ID)); ok {
 		old, err := decodeAt[*events.ClaimAsserted](r.tx, rev)
 		if err != nil {
 			return Recorded{}, err
 		}
-		if !sameJSON(old, c) {
+		if earlier != nil && earlier.ID == c.ID && sameClaim(old, earlier) {
+			return Recorded{Claim: old, Revision: rev}, nil
+		}
+		if !sameClaim(old, c) {
 			if rev > r.base {
 				// Recorded earlier in this transaction: that revision is
 				// not written unless the transaction commits, so it is not
@@ -241,13 +264,13 @@ func (r *Recorder) Assert(in ClaimInput) (Recorded, error) {
 			return Recorded{}, fmt.Errorf("%w: revision %d recorded it as %s / %s = %s from source %s; give this claim another id",
 				ErrClaimChanged, rev, old.Subject, old.Predicate, old.Value, old.Source)
 		}
-		return Recorded{Claim: old, Revision: rev}, nil
+		return Recorded{Claim: old, Revision: rev, Warnings: warnings}, nil
 	}
 	e, err := r.tx.Append(r.author, c)
 	if err != nil {
 		return Recorded{}, err
 	}
-	return Recorded{Claim: c, Revision: e.Revision, Created: true}, nil
+	return Recorded{Claim: c, Revision: e.Revision, Created: true, Warnings: warnings}, nil
 }
 
 // anchor anchors a claim's quote in its source, or takes the anchor made
@@ -280,73 +303,77 @@ func (r *Recorder) unknownPredicate(name string) error {
 }
 
 // value parses a claim's value by its predicate's kind.
-func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimInput) (events.Value, error) {
+func (r *Recorder) value(pred *events.PredicateDefined, sc *sourceCtx, in ClaimInput) (events.Value, []string, error) {
 	v := events.Value{Kind: pred.Kind}
 	if in.Relation != nil {
 		if pred.Kind != events.KindDate {
-			return v, fmt.Errorf("%w: predicate %q takes a %s, and only dates can be related (after/before/same)", ErrWrongKind, pred.Name, pred.Kind)
+			return v, nil, fmt.Errorf("%w: predicate %q takes a %s, and only dates can be related (after/before/same)", ErrWrongKind, pred.Name, pred.Kind)
 		}
 		to, ok, err := r.Predicate(in.Relation.To.Predicate)
 		if err != nil {
-			return v, err
+			return v, nil, err
 		}
 		if !ok {
-			return v, fmt.Errorf("relation: %w", r.unknownPredicate(in.Relation.To.Predicate))
+			return v, nil, fmt.Errorf("relation: %w", r.unknownPredicate(in.Relation.To.Predicate))
 		}
 		if to.Kind != events.KindDate {
-			return v, fmt.Errorf("relation: %w: predicate %q takes a %s, not a date", ErrWrongKind, to.Name, to.Kind)
+			return v, nil, fmt.Errorf("relation: %w: predicate %q takes a %s, not a date", ErrWrongKind, to.Name, to.Kind)
 		}
 		if to.Name == pred.Name {
 			for _, own := range []string{in.Subject, in.As} {
 				if own != "" && sameName(own, in.Relation.To.Subject) {
-					return v, fmt.Errorf("%w: %s %s / %s relates %q / %s to itself; name another subject or predicate",
+					return v, nil, fmt.Errorf("%w: %s %s / %s relates %q / %s to itself; name another subject or predicate",
 						ErrSelfRelation, in.Relation.Op, in.Relation.To.Subject, in.Relation.To.Predicate, in.Subject, pred.Name)
 				}
 			}
 		}
 		rel := *in.Relation
 		v.Relation = &rel
-		return v, nil
+		return v, nil, nil
 	}
 	written := strings.TrimSpace(in.Value)
 	if written == "" {
-		return v, events.Invalidf("value is empty")
+		return v, nil, events.Invalidf("value is empty")
 	}
-	if res := in.Resolved; res != nil && res.Kind == pred.Kind && res.Published == sc.src.Published && res.Value.Kind == pred.Kind {
-		return res.Value, nil
+	if res := in.Resolved; res != nil && res.Kind == pred.Kind && res.Published == sc.src.Published && res.Quote == in.Quote && res.Value.Kind == pred.Kind {
+		return res.Value, res.Warnings, nil
 	}
-	v, err := resolveScalar(pred.Kind, written, sc.anchor, sc.hasAnchor)
+	v, warnings, err := resolveScalar(pred.Kind, written, in.Quote, sc.anchor, sc.hasAnchor)
 	if err != nil {
 		switch {
 		case pred.Kind == events.KindQuantity:
-			return v, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
+			return v, nil, fmt.Errorf("%w: predicate %q takes a quantity: %w", ErrWrongKind, pred.Name, err)
 		case errors.Is(err, events.ErrNoAnchor):
-			return v, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
+			return v, nil, fmt.Errorf("%w (source %s has no publication date)", err, sc.src.ID)
 		}
-		return v, fmt.Errorf("%w: %w", ErrWrongKind, err)
+		return v, nil, fmt.Errorf("%w: %w", ErrWrongKind, err)
 	}
-	return v, nil
+	return v, warnings, nil
 }
 
 // resolveScalar resolves a value as written, trimmed and not empty, by
-// its predicate's kind: a date against the source's publication anchor, a
-// quantity, an entity or a text. The errors are events'.
-func resolveScalar(kind events.ValueKind, written string, anchor time.Time, hasAnchor bool) (events.Value, error) {
+// its predicate's kind: a date against the source's publication anchor
+// (the quote read for its tense: "to be held on the 26th"), a quantity,
+// an entity or a text. The errors are events'; the warnings say why a
+// date should be checked.
+func resolveScalar(kind events.ValueKind, written, quote string, anchor time.Time, hasAnchor bool) (events.Value, []string, error) {
 	v := events.Value{Kind: kind}
+	var warnings []string
 	switch kind {
 	case events.KindDate:
-		res, err := events.ResolveDate(written, anchor, hasAnchor)
+		res, err := events.ResolveDateIn(written, quote, anchor, hasAnchor)
 		if err != nil {
-			return v, err
+			return v, nil, err
 		}
-		v.Date, v.Anchor = res.Date.String(), res.Anchor
+		v.Date, v.Anchor, v.Rule = res.Date.String(), res.Anchor, string(res.Rule)
 		if written != v.Date {
 			v.Written = written
 		}
+		warnings = res.Warnings
 	case events.KindQuantity:
 		q, err := events.ParseQuantity(written)
 		if err != nil {
-			return v, err
+			return v, nil, err
 		}
 		v.Quantity = q.String()
 		if written != v.Quantity {
@@ -357,7 +384,7 @@ func resolveScalar(kind events.ValueKind, written string, anchor time.Time, hasA
 	case events.KindText:
 		v.Text = written
 	}
-	return v, nil
+	return v, warnings, nil
 }
 
 // sameName reports whether two names are one name as far as recording
@@ -399,9 +426,42 @@ func (sc *sourceCtx) Text(tx *events.Tx) (string, error) {
 // DeriveClaimID derives a claim id from the claim's content: the source,
 // subject, predicate, value and quote.
 func DeriveClaimID(c *events.ClaimAsserted) events.ClaimID {
-	v, _ := json.Marshal(c.Value)
+	val := c.Value
+	val.Rule = "" // how a date was read is no part of what the claim says: ids stay as they were
+	v, _ := json.Marshal(val)
 	h := sha256.Sum256([]byte(strings.Join([]string{string(c.Source), c.Subject, c.Predicate, string(v), c.Quote.Quote.Exact, c.As}, "\x00")))
 	return events.ClaimID("c-" + hex.EncodeToString(h[:6]))
+}
+
+// earlierReading is c as it would have been recorded before dates were
+// read in their quotes (events.ResolveDateEarlier), when its date was
+// resolved by an inferred rule to another date; else nil. derived: c's id
+// is derived from its content, and so is the earlier reading's.
+func earlierReading(c *events.ClaimAsserted, derived bool, sc *sourceCtx) *events.ClaimAsserted {
+	switch events.DateRule(c.Value.Rule) {
+	case events.RuleNearest, events.RuleFuture, events.RulePast, events.RuleMostRecent:
+	default:
+		return nil
+	}
+	res, err := events.ResolveDateEarlier(c.Value.Written, sc.anchor, sc.hasAnchor)
+	if err != nil || res.Date.String() == c.Value.Date {
+		return nil
+	}
+	e := *c
+	e.Value.Date, e.Value.Rule = res.Date.String(), ""
+	if derived {
+		e.ID = DeriveClaimID(&e)
+	}
+	return &e
+}
+
+// sameClaim reports whether two claims say the same thing: the same
+// payload but for the rule that resolved a date, which claims recorded
+// before rules were recorded do not carry.
+func sameClaim(a, b *events.ClaimAsserted) bool {
+	x, y := *a, *b
+	x.Value.Rule, y.Value.Rule = "", ""
+	return sameJSON(&x, &y)
 }
 
 func sameJSON(a, b any) bool {

@@ -173,17 +173,19 @@ func TestAssertResolved(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	may, ok := provenance.ResolveAhead(events.KindDate, "May 2023", src.Published)
+	may, ok := provenance.ResolveAhead(events.KindDate, "May 2023", "launched in April 2023", src.Published)
 	if !ok || may.Value.Date != "2023-05" {
 		t.Fatalf("ResolveAhead: got %+v, %v, want 2023-05", may, ok)
 	}
-	if _, ok := provenance.ResolveAhead(events.KindDate, "not a date", src.Published); ok {
+	if _, ok := provenance.ResolveAhead(events.KindDate, "not a date", "", src.Published); ok {
 		t.Errorf("ResolveAhead resolved %q", "not a date")
 	}
 	otherKind := *may
 	otherKind.Kind = events.KindText
 	otherDate := *may
 	otherDate.Published = "1999-01-01"
+	otherQuote := *may
+	otherQuote.Quote = "to be launched in April 2023"
 	for _, c := range []struct {
 		name     string
 		resolved provenance.Resolved
@@ -192,6 +194,7 @@ func TestAssertResolved(t *testing.T) {
 		{"Taken", *may, "2023-05"},
 		{"OtherKind", otherKind, "2023-04"},
 		{"OtherPublished", otherDate, "2023-04"},
+		{"OtherQuote", otherQuote, "2023-04"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var rec provenance.Recorded

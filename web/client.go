@@ -188,6 +188,7 @@ func (c *Client) Conflicts(f archive.ConflictFilter) (*archive.ConflictPage, err
 			revParam(q, "at", doc.Revision)
 		}
 		page.Conflicts = append(page.Conflicts, doc.Conflicts...)
+		page.Items = append(page.Items, doc.Items...)
 		page.Next = doc.Next
 		if !all || doc.Next == "" {
 			return page, nil
@@ -220,22 +221,38 @@ func (c *Client) Review(_ string, req archive.ReviewRequest) (archive.Reviewed, 
 	if err := c.do("POST", "/api/conflicts/"+url.PathEscape(req.Conflict)+"/review", nil, "application/json", bytes.NewReader(body), &doc); err != nil {
 		return archive.Reviewed{}, err
 	}
-	list, err := c.Log(doc.Revision, doc.Revision)
+	// A review of a root id records one verdict per combination, in one
+	// transaction: consecutive revisions, the first one's before Also's.
+	first := doc.Revision
+	if len(doc.Also) > 0 {
+		first = doc.Also[0].Revision - 1
+	}
+	list, err := c.Log(first, doc.Revision)
 	if err != nil {
 		return archive.Reviewed{}, err
 	}
-	if len(list) != 1 {
-		return archive.Reviewed{}, archive.Errorf(archive.Internal, "the server did not return the verdict's event %d", doc.Revision)
+	if len(list) != len(doc.Also)+1 {
+		return archive.Reviewed{}, archive.Errorf(archive.Internal, "the server did not return the verdicts' events %d to %d", first, doc.Revision)
 	}
-	p, err := list[0].Decode()
-	if err != nil {
-		return archive.Reviewed{}, archive.Errorf(archive.Internal, "the verdict's event: %w", err)
+	var out []archive.Reviewed
+	for i, e := range list {
+		p, err := e.Decode()
+		if err != nil {
+			return archive.Reviewed{}, archive.Errorf(archive.Internal, "the verdict's event: %w", err)
+		}
+		v, ok := p.(*events.VerdictRecorded)
+		if !ok {
+			return archive.Reviewed{}, archive.Errorf(archive.Internal, "event %d is a %s, not the verdict", e.Revision, e.Type)
+		}
+		id := doc.Conflict
+		if i > 0 {
+			id = doc.Also[i-1].Conflict
+		}
+		out = append(out, archive.Reviewed{Conflict: &projections.Conflict{ID: id, Root: doc.Root}, Verdict: v, Event: e})
 	}
-	v, ok := p.(*events.VerdictRecorded)
-	if !ok {
-		return archive.Reviewed{}, archive.Errorf(archive.Internal, "event %d is a %s, not the verdict", doc.Revision, list[0].Type)
-	}
-	return archive.Reviewed{Conflict: &projections.Conflict{ID: doc.Conflict}, Verdict: v, Event: list[0]}, nil
+	res := out[0]
+	res.Also = out[1:]
+	return res, nil
 }
 
 // View is the reconciled view.

@@ -92,6 +92,11 @@ func (a *app) claimAdd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if rec.Created {
+		for _, w := range rec.Warnings {
+			fmt.Fprintf(a.stderr, "sillok: warning: claim %s: %s\n", term(string(rec.Claim.ID)), term(w))
+		}
+	}
 	if c.Bool("json") {
 		return a.printJSON(archive.ClaimAddedDoc(rec))
 	}
@@ -116,6 +121,9 @@ func (a *app) claimImport(c *cli.Context) error {
 	bars := a.importProgress(c, names)
 	results, err := ar.ImportClaimsWith(author(c), claimsFiles(names), archive.ImportOptions{Progress: bars.report(), Done: func(res archive.Imported) {
 		bars.finish()
+		for _, w := range res.Warnings {
+			fmt.Fprintf(a.stderr, "sillok: warning: %s\n", term(w))
+		}
 		if !c.Bool("json") {
 			if res.Created == 0 && res.Predicates == 0 && res.Aliases == 0 {
 				a.printf("%s: all %d claims already recorded; nothing added (revision %d)\n", res.File, res.Claims, res.Revision)
@@ -142,8 +150,12 @@ func (a *app) claimImport(c *cli.Context) error {
 		for _, r := range results {
 			sum.Claims += r.Claims
 			sum.Created += r.Created
+			sum.Warnings = append(sum.Warnings, r.Warnings...)
 		}
 		out["revision"], out["claims"], out["created"] = sum.Revision, sum.Claims, sum.Created
+		if len(sum.Warnings) > 0 {
+			out["warnings"] = sum.Warnings
+		}
 		return a.printJSON(out)
 	}
 	return nil

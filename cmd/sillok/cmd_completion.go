@@ -354,6 +354,11 @@ func (a *app) archiveIDs(path, kind string, positional []string) []string {
 		for _, cf := range page.Conflicts {
 			ids = append(ids, string(cf.ID))
 		}
+		for _, it := range page.Items {
+			if len(it.Conflicts) > 1 {
+				ids = append(ids, string(it.ID)) // a root cause's item
+			}
+		}
 	case "claim-of-conflict":
 		if len(positional) > 0 {
 			if d, err := ar.ConflictDetail(positional[0], archive.Head); err == nil {

@@ -53,7 +53,7 @@ func (a *app) conflictsCommand() *cli.Command {
 			if c.Bool("json") {
 				return a.printJSON(page.Document())
 			}
-			a.printf("%s", renderConflicts(page.Conflicts, a.layout(c)))
+			a.printf("%s", renderQueue(page.Items, page.Conflicts, a.layout(c)))
 			return nil
 		},
 		Subcommands: []*cli.Command{{
@@ -100,6 +100,26 @@ func renderConflictDetail(d *archive.ConflictDetail) string {
 		fmt.Fprintf(&b, "subject: %s\npredicate: %s\n", term(d.Subject), term(d.Predicate))
 	}
 	fmt.Fprintf(&b, "summary: %s\n", term(d.Summary))
+	if it := d.Item; it != nil {
+		fmt.Fprintf(&b, "item:    one of %d combinations of one relation claim, queued as %s (sillok conflicts show %s)\n", len(it.Conflicts), it.ID, it.ID)
+	}
+	if n := len(d.Combinations); n > 0 {
+		fmt.Fprintf(&b, "root:    one relation, %d combinations of date claims, each a conflict of its own:\n", n)
+		for _, cf := range d.Combinations {
+			status := string(cf.Status)
+			if cf.Reopened {
+				status = "reopened"
+			}
+			var ids []string
+			for _, cc := range cf.Claims {
+				if cc.Role == projections.RoleDate {
+					ids = append(ids, string(cc.ID))
+				}
+			}
+			fmt.Fprintf(&b, "  %s  %-8s  %s\n", termArgs(cf.ID, status, strings.Join(ids, " + "))...)
+		}
+		fmt.Fprintf(&b, "(review %s acts on every combination the verdict applies to; review one by its own id)\n", d.ID)
+	}
 	if d.WithinSource {
 		b.WriteString("note:    all claims come from one source: it contradicts itself\n")
 	}

@@ -114,7 +114,7 @@ func (a *app) demo(c *cli.Context) error {
 		return err
 	}
 	a.printf("3. The checker flags these contradictions (sillok conflicts):\n\n")
-	a.printf("%s\n", indent(renderConflicts(before.Conflicts, layout{}), "   "))
+	a.printf("%s\n", indent(renderQueue(before.Items, before.Conflicts, layout{}), "   "))
 
 	// 4. The launch-date conflict in detail.
 	var review demoReview

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -59,14 +60,29 @@ func (a *app) reviewCommand() *cli.Command {
 				return reviewError(err)
 			}
 			v, e := res.Verdict, res.Event
+			first, head := e.Revision, e.Revision
+			if n := len(res.Also); n > 0 {
+				head = res.Also[n-1].Event.Revision
+			}
 			if c.Bool("json") {
 				return a.printJSON(res.Document())
 			}
 			a.printf("%s\n", term(summarize(e)))
-			if len(v.Rejected) > 0 {
-				a.printf("rejected: %v\n", v.Rejected)
+			for _, r := range res.Also {
+				a.printf("%s\n", term(summarize(r.Event)))
 			}
-			a.printf("recorded at revision %d; see what it changed with: sillok diff %d\n", e.Revision, e.Revision-1)
+			rejected := v.Rejected
+			for _, r := range res.Also {
+				for _, id := range r.Verdict.Rejected {
+					if !slices.Contains(rejected, id) {
+						rejected = append(rejected, id)
+					}
+				}
+			}
+			if len(rejected) > 0 {
+				a.printf("rejected: %v\n", rejected)
+			}
+			a.printf("recorded at revision %d; see what it changed with: sillok diff %d\n", head, first-1)
 			return nil
 		},
 	}

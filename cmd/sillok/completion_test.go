@@ -66,15 +66,37 @@ func TestCompletionScripts(t *testing.T) {
 	})
 }
 
+// completableConflictIDs are the ids a conflict id completes to: every
+// conflict's, and the root id of each item of the queue that holds several
+// combinations.
+func completableConflictIDs(t *testing.T, archive string) []string {
+	t.Helper()
+	var queue struct {
+		Conflicts []struct{ ID string }
+		Items     []struct {
+			ID        string
+			Conflicts []string
+		}
+	}
+	e2eJSON(t, archive, &queue, "conflicts", "--status", "all")
+	var ids []string
+	for _, c := range queue.Conflicts {
+		ids = append(ids, c.ID)
+	}
+	for _, it := range queue.Items {
+		if len(it.Conflicts) > 1 {
+			ids = append(ids, it.ID)
+		}
+	}
+	return ids
+}
+
 // TestCompletionCandidates checks what each place on the command line
 // completes to, on the demo archive.
 func TestCompletionCandidates(t *testing.T) {
 	_, _, archive := runDemo(t)
 	conflicts := e2eConflicts(t, archive, "--status", "all")
-	var conflictIDs []string
-	for _, c := range conflicts {
-		conflictIDs = append(conflictIDs, c.ID)
-	}
+	conflictIDs := completableConflictIDs(t, archive)
 	var sources struct{ Sources []struct{ ID string } }
 	e2eJSON(t, archive, &sources, "source", "list")
 	var sourceIDs []string
@@ -201,10 +223,7 @@ func TestCompletionBash(t *testing.T) {
 	}
 	bin := buildSillok(t)
 	_, _, archive := runDemo(t)
-	var want []string
-	for _, c := range e2eConflicts(t, archive, "--status", "all") {
-		want = append(want, c.ID)
-	}
+	want := completableConflictIDs(t, archive)
 	script := filepath.Join(t.TempDir(), "sillok.bash")
 	stdout, stderr, code, _ := runBinary(t, t.TempDir(), nil, "completion", "bash")
 	if code != 0 || stderr != "" {
@@ -271,10 +290,7 @@ func TestCompletionZshFish(t *testing.T) {
 			}
 			bin := buildSillok(t)
 			_, _, archive := runDemo(t)
-			var want []string
-			for _, c := range e2eConflicts(t, archive, "--status", "all") {
-				want = append(want, c.ID)
-			}
+			want := completableConflictIDs(t, archive)
 			script := filepath.Join(t.TempDir(), "sillok."+shell)
 			if err := os.WriteFile(script, []byte(mustRunInProcess(t, "", "completion", shell)), 0o644); err != nil {
 				t.Fatal(err)

@@ -160,6 +160,29 @@ func factRow(f *projections.Fact) []cell {
 }
 
 // renderConflicts is the conflicts table.
+// renderQueue prints the queue's items: a conflict as renderConflicts
+// does, the combinations of one root cause as one row under its root id.
+func renderQueue(items []archive.QueueItem, list []*projections.Conflict, l layout) string {
+	if len(items) == 0 {
+		return "no conflicts\n"
+	}
+	t := &table{sep: "  ", cols: []column{{min: 10, max: 24, keep: true}, {min: 8, max: 12, keep: true}, {min: 9, max: 12, keep: true}, {wrap: true}}}
+	t.add(plain("ID", "KIND", "STATUS", "SUMMARY")...)
+	for _, it := range items {
+		status := it.Status
+		if it.Reopened {
+			status = "reopened"
+		}
+		sum := it.Summary
+		if it.WithinSource {
+			sum += " [within one source]"
+		}
+		t.add(cell{text: term(string(it.ID))}, cell{text: term(string(it.Kind)), style: statusStyle(string(it.Kind))},
+			cell{text: term(string(status)), style: statusStyle(string(status))}, cell{text: term(sum)})
+	}
+	return t.render(l)
+}
+
 func renderConflicts(list []*projections.Conflict, l layout) string {
 	if len(list) == 0 {
 		return "no conflicts\n"

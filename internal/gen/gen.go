@@ -26,7 +26,7 @@ import (
 // same Options write the same bytes). Bump it whenever that output
 // changes, and the digest pinned by the package's tests with it: cached
 // benchmark archives are keyed by it.
-const Version = 3
+const Version = 5
 
 // Rates of planted items, per mille of what they can apply to.
 const (
@@ -41,6 +41,10 @@ const (
 	// look-alike (misspelt, words swapped or abbreviated) as if it were
 	// another entity.
 	plantNamePerMille = 20
+	// plantFunctionWordPerMille: organizations that two sources name by
+	// long forms one function word apart ("Council of the …" / "Council
+	// for the …"), each as if it were another entity.
+	plantFunctionWordPerMille = 10
 	// plantAliasPerMille: organizations whose look-alike name (a
 	// mistranslation) is declared as an alias: not a conflict.
 	plantAliasPerMille = 20
@@ -289,11 +293,16 @@ type nameRegistry struct {
 	spaceless map[string]bool
 	initials  map[string]int  // initials of multi-word names → how many
 	abbrevs   map[string]bool // initials used by a planted abbreviation
+	// roman counts the names of each romanization key
+	// (projections.RomanizationKey); romanPlanted are the keys of planted
+	// romanization variants, which no later name may take.
+	roman        map[string]int
+	romanPlanted map[string]bool
 }
 
 func newNameRegistry() *nameRegistry {
 	return &nameRegistry{keys: map[string]bool{}, sorted: map[string]bool{}, spaceless: map[string]bool{},
-		initials: map[string]int{}, abbrevs: map[string]bool{}}
+		initials: map[string]int{}, abbrevs: map[string]bool{}, roman: map[string]int{}, romanPlanted: map[string]bool{}}
 }
 
 type nameForms struct {
@@ -308,12 +317,20 @@ func formsOf(name string) nameForms {
 	slices.Sort(s)
 	f := nameForms{key: key, sorted: strings.Join(s, " "), spaceless: strings.ReplaceAll(key, " ", "")}
 	if len(words) > 1 {
-		var b strings.Builder
+		var b, content strings.Builder
 		for _, w := range words {
 			r, _ := utf8.DecodeRuneInString(w)
 			b.WriteRune(r)
+			if !genStopwords[w] {
+				content.WriteRune(r)
+			}
 		}
-		f.initials = []string{b.String()} // no generated word is a stopword
+		f.initials = []string{b.String()}
+		// No invented word is a stopword; a planted function-word
+		// variant ("Council of the Kamoru Hanami") has both initials.
+		if c := content.String(); c != b.String() && utf8.RuneCountInString(c) > 1 {
+			f.initials = append(f.initials, c)
+		}
 	}
 	return f
 }
@@ -331,12 +348,23 @@ func (r *nameRegistry) add(name string, sameWords bool) bool {
 			return false
 		}
 	}
+	rk := projections.RomanizationKey(name)
+	if rk != "" && r.romanPlanted[rk] {
+		return false
+	}
+	if rk != "" {
+		r.roman[rk]++
+	}
 	r.keys[f.key], r.spaceless[f.spaceless], r.sorted[f.sorted] = true, true, true
 	for _, in := range f.initials {
 		r.initials[in]++
 	}
 	return true
 }
+
+// genStopwords are the words an abbreviation may leave out, as
+// projections' abbreviation rule has them.
+var genStopwords = map[string]bool{"a": true, "an": true, "and": true, "at": true, "for": true, "in": true, "of": true, "on": true, "the": true, "to": true}
 
 // addAbbreviation registers the initials of name (a multi-word name) as a
 // planted abbreviation, when no other name has them.
@@ -484,6 +512,51 @@ func (g *generator) misspell(e *genEntity) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// romanize returns e's name as another romanization would write it: every
+// o and u of its invented words with a macron (Tōkyō for Tokyo), when that
+// is a romanization look-alike of e's name alone, registered as a name.
+func (g *generator) romanize(e *genEntity) (string, bool) {
+	parts := strings.Fields(e.name)
+	for i := range e.words {
+		parts[i] = strings.NewReplacer("o", "ō", "u", "ū").Replace(parts[i])
+	}
+	v := strings.Join(parts, " ")
+	if r, ok := projections.LookAlike(e.name, v); !ok || r.Reason != projections.ReasonRomanization {
+		return "", false
+	}
+	rk := projections.RomanizationKey(v)
+	if g.names.roman[rk] != 1 || g.names.romanPlanted[rk] || !g.names.add(v, false) {
+		return "", false
+	}
+	g.names.romanPlanted[rk] = true
+	return v, true
+}
+
+// functionWords returns two long forms of e's name that differ in one
+// function word, as two machine translations write one name ("Council of
+// the Kamoru Hanami", "Council for the Kamoru Hanami"), registered as
+// names, when they look like each other and like no other name.
+func (g *generator) functionWords(e *genEntity) (string, string, bool) {
+	if e.kind != entOrg {
+		return "", "", false
+	}
+	parts := strings.Fields(e.name)
+	typ, rest := parts[len(parts)-1], strings.Join(parts[:len(parts)-1], " ")
+	v1, v2 := typ+" of the "+rest, typ+" for the "+rest
+	if r, ok := projections.LookAlike(v1, v2); !ok || r.Reason != projections.ReasonFunctionWord {
+		return "", "", false
+	}
+	for _, v := range []string{v1, v2} {
+		if _, ok := projections.LookAlike(e.name, v); ok {
+			return "", "", false
+		}
+	}
+	if !g.names.add(v1, false) || !g.names.add(v2, false) {
+		return "", "", false
+	}
+	return v1, v2, true
 }
 
 // reorder returns e's name with its first two words swapped.
@@ -1134,7 +1207,7 @@ func (g *generator) story() error {
 		case g.chance(plantNamePerMille):
 			var v, reason string
 			ok := false
-			for _, kind := range g.rng.Perm(3) {
+			for _, kind := range g.rng.Perm(4) {
 				switch kind {
 				case 0:
 					v, ok = g.misspell(o)
@@ -1145,6 +1218,9 @@ func (g *generator) story() error {
 				case 2:
 					v, ok = g.abbreviate(o)
 					reason = projections.ReasonAbbreviation
+				case 3:
+					v, ok = g.romanize(o)
+					reason = projections.ReasonRomanization
 				}
 				if ok {
 					break
@@ -1156,6 +1232,18 @@ func (g *generator) story() error {
 				a.stmts = append(a.stmts, st)
 				names = append(names, TruthName{Names: [2]string{o.name, v}, Reason: reason})
 				g.planted["name:"+reason]++
+			}
+		case g.chance(plantFunctionWordPerMille):
+			// Two long forms of the name, one function word apart,
+			// each taken for an entity of its own.
+			if v1, v2, ok := g.functionWords(o); ok {
+				for _, v := range []string{v1, v2} {
+					st := &genStatement{subj: o, pred: predFounded, surface: v, asSubject: true, date: founded.date}
+					g.word(st, a.pub, founded)
+					a.stmts = append(a.stmts, st)
+				}
+				names = append(names, TruthName{Names: [2]string{v1, v2}, Reason: projections.ReasonFunctionWord})
+				g.planted["name:"+projections.ReasonFunctionWord]++
 			}
 		case g.chance(plantAliasPerMille):
 			if v, ok := g.misspell(o); ok {
