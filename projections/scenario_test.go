@@ -430,11 +430,35 @@ func (a *archive) checkHead(where string) {
 		if len(bad) > 0 {
 			t.Errorf("%s: Store.Check = %v, want no bad checkpoints", where, bad)
 		}
+		a.checkModel(tx, where, head, full)
 		a.seen[head] = analysisJSON(t, projections.Analyze(stored))
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("%s: %v", where, err)
+	}
+}
+
+// checkModel compares the stored read model with that of the full
+// replay, key for key: the property the incremental writes must keep.
+func (a *archive) checkModel(tx *events.Tx, where string, head events.Revision, full *projections.State) {
+	t := a.t
+	t.Helper()
+	got, ok, err := a.store.ModelAt(tx, head)
+	if err != nil {
+		t.Errorf("%s: ModelAt(head): %v", where, err)
+		return
+	}
+	if !ok {
+		t.Errorf("%s: no stored read model at the head %d", where, head)
+		return
+	}
+	want, err := projections.ModelKeys(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := projections.CompareModel(got, want); d != "" {
+		t.Errorf("%s: the stored read model differs from that of a full replay at revision %d: %s", where, head, d)
 	}
 }
 
@@ -469,6 +493,8 @@ func (a *archive) checkTimeTravel(where string) {
 		head, _ := tx.Head()
 		cps, haveLayout := checkpointRevs(tx)
 		usedCheckpoint := false
+		var modeled []events.Revision
+		analyses := map[events.Revision]*projections.Analysis{}
 		text := func(src *events.SourceArchived) (string, error) { return sources.StoredText(tx, src) }
 		fresh := projections.NewState()
 		for r := events.Revision(0); r <= head; r++ {
@@ -513,6 +539,41 @@ func (a *archive) checkTimeTravel(where string) {
 			}
 			if seen, ok := a.seen[r]; ok && !bytes.Equal(ga, seen) {
 				t.Errorf("%s: analysis at %d differs from the one seen when %d was the head:\n%s", where, r, r, lineDiff(string(seen), string(ga)))
+			}
+			if got, ok, err := a.store.ModelAt(tx, r); err != nil {
+				t.Errorf("%s: ModelAt(%d): %v", where, r, err)
+			} else if ok {
+				want, err := projections.ModelKeys(fresh)
+				if err != nil {
+					return err
+				}
+				if d := projections.CompareModel(got, want); d != "" {
+					t.Errorf("%s: the read model at %d differs from that of a replay of revisions 1..%d: %s", where, r, r, d)
+				}
+				modeled = append(modeled, r)
+			}
+			analyses[r] = projections.Analyze(fresh)
+			fresh = a.replay(tx, r) // Analyze must not see later events through shared claims
+		}
+		if len(modeled) < 2 && head > 3 && !strings.Contains(where, "Rebuild") {
+			t.Errorf("%s: the read model answers for only %v of revisions 0..%d", where, modeled, head)
+		}
+		// diff A B from the versions of the keys equals the diff of fresh
+		// analyses, for every pair of revisions the model answers for.
+		for i, x := range modeled {
+			for _, y := range modeled[i:] {
+				ch, ok, err := a.store.ModelDiff(tx, x, y)
+				if err != nil {
+					return fmt.Errorf("ModelDiff(%d, %d): %w", x, y, err)
+				}
+				if !ok {
+					t.Errorf("%s: ModelDiff(%d, %d) cannot answer, yet ModelAt can at both", where, x, y)
+					continue
+				}
+				want := mustJSON(t, projections.Diff(analyses[x], analyses[y]))
+				if got := mustJSON(t, ch); !bytes.Equal(got, want) {
+					t.Errorf("%s: diff %d %d from the model differs from the diff of replays:\n%s", where, x, y, lineDiff(string(want), string(got)))
+				}
 			}
 		}
 		if head >= 2*scenarioInterval && !usedCheckpoint {

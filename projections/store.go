@@ -19,7 +19,8 @@ import (
 // so states folded by version 5 keep rejections that are now lifted.
 // Version 6 also stores when a source's publication date was corrected
 // (Source.Reanchored).
-const SchemaVersion = 6
+// Version 7: the read model (model.go) is stored beside the checkpoints.
+const SchemaVersion = 7
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
@@ -173,7 +174,10 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 			return err
 		}
 	}
-	if !due {
+	// The read model is brought to the head by every write but those of
+	// a bulk load before its last transaction (reads then analyse the
+	// state, as they do for an archive without a model).
+	if !due && st.Bulk {
 		return nil
 	}
 	s := st.Warm
@@ -185,7 +189,15 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 			st.Warm = s
 		}
 	}
-	return st.put(b, s)
+	if due {
+		if err := st.put(b, s); err != nil {
+			return err
+		}
+	}
+	if st.Bulk {
+		return nil
+	}
+	return writeModel(tx.Bolt().Bucket(bucketProjections), Analyze(s))
 }
 
 // next is the revision at or after which the checkpoint following one at
@@ -415,6 +427,9 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 		if err := b.Put(checkpointKey(head), headEnc); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := createModelOf(tx.Bolt().Bucket(bucketProjections), s); err != nil {
+		return nil, nil, err
 	}
 	if err := putHead(tx); err != nil {
 		return nil, nil, err
