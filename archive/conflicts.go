@@ -80,7 +80,15 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 	}
 	var page *ConflictPage
 	err := a.read(f.At, func(r *reader) error {
-		an := r.analyze()
+		if r.model != nil && r.at == r.head {
+			p, err := f.fromModel(r, after)
+			page = p
+			return err
+		}
+		an, err := r.analyze()
+		if err != nil {
+			return err
+		}
 		var subject *projections.Entity
 		if f.Subject != "" {
 			if subject = an.Entity(f.Subject); subject == nil {
@@ -114,6 +122,45 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 		return nil
 	})
 	return page, err
+}
+
+// fromModel is Conflicts read from the stored model: the queue index (or
+// the subject's), from the cursor's place, one conflict record a row.
+func (f ConflictFilter) fromModel(r *reader, after *cursor) (*ConflictPage, error) {
+	m := r.model
+	q := projections.QueueFilter{Status: f.Status, Kind: f.Kind}
+	if f.Status == StatusAll {
+		q.Status = ""
+	}
+	if f.Subject != "" {
+		k, ok := m.EntityKey(f.Subject)
+		if !ok {
+			return nil, r.unknownName(f.Subject)
+		}
+		q.EntityKey = &k
+	}
+	if after != nil {
+		// After the cursor's conflict where it is now; else after its
+		// place in the order.
+		k, err := m.QueueKeyOf(after.id)
+		if err != nil {
+			return nil, err
+		}
+		if k == nil {
+			k = projections.QueueKey(after.kind, after.subject, after.predicate, after.id)
+		}
+		q.After = k
+	}
+	p := &ConflictPage{Revision: m.Rev(), Conflicts: []*projections.Conflict{}}
+	err := m.Queue(q, func(cf *projections.Conflict) (bool, error) {
+		if f.Limit > 0 && len(p.Conflicts) == f.Limit {
+			p.Next = cursorOf(p.Conflicts[len(p.Conflicts)-1])
+			return false, nil
+		}
+		p.Conflicts = append(p.Conflicts, cf)
+		return true, nil
+	})
+	return p, err
 }
 
 // keeps reports whether the filter keeps cf.
@@ -236,15 +283,22 @@ func (a *Archive) Claims(f ClaimFilter) ([]ClaimRow, error) {
 		var an *projections.Analysis
 		var subject *projections.Entity
 		if f.Subject != "" {
-			an = r.analyze()
+			var err error
+			if an, err = r.analyze(); err != nil {
+				return err
+			}
 			if subject = an.Entity(f.Subject); subject == nil {
 				return unknownName(an, f.Subject)
 			}
 		}
-		if f.Source != "" && r.state.Sources[f.Source] == nil {
+		state, err := r.loadState()
+		if err != nil {
+			return err
+		}
+		if f.Source != "" && state.Sources[f.Source] == nil {
 			return Errorf(NotFound, "unknown source %q", f.Source)
 		}
-		for _, cl := range r.state.SortedClaims() {
+		for _, cl := range state.SortedClaims() {
 			if f.Source != "" && cl.Source != f.Source {
 				continue
 			}
@@ -307,7 +361,7 @@ const detailContext = 60
 func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error) {
 	var out *ConflictDetail
 	err := a.read(at, func(r *reader) error {
-		cf, err := findConflict(r.analyze(), id)
+		cf, err := r.findConflict(id)
 		if err != nil {
 			return err
 		}
@@ -317,30 +371,78 @@ func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error
 	return out, err
 }
 
+// detailClaim is what a conflict's detail shows of one of its claims
+// besides the conflict's record of it.
+type detailClaim struct {
+	predicate string
+	value     events.Value
+	rev       Revision
+	source    events.SourceID
+}
+
+// detailClaims returns, for each claim of cf, what its detail shows (nil
+// for a claim the state does not hold): from the model when it answers.
+func (r *reader) detailClaims(cf *projections.Conflict) ([]*detailClaim, error) {
+	out := make([]*detailClaim, len(cf.Claims))
+	if r.model != nil && r.at == r.head {
+		infos, err := r.model.ConflictClaims(cf.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(infos) == len(cf.Claims) {
+			for i, in := range infos {
+				if in.Known {
+					out[i] = &detailClaim{in.Predicate, in.Value, in.Rev, cf.Claims[i].Source}
+				}
+			}
+			return out, nil
+		}
+	}
+	st, err := r.loadState()
+	if err != nil {
+		return nil, err
+	}
+	for i, cc := range cf.Claims {
+		if cl := st.Claims[cc.ID]; cl != nil {
+			out[i] = &detailClaim{cl.Predicate, cl.Value, cl.Rev, cl.Source}
+		}
+	}
+	return out, nil
+}
+
 func conflictDetail(r *reader, cf *projections.Conflict) (*ConflictDetail, error) {
-	out := &ConflictDetail{Conflict: cf, Revision: r.state.Rev, Details: []ClaimDetail{}}
+	out := &ConflictDetail{Conflict: cf, Revision: r.at, Details: []ClaimDetail{}}
 	texts := map[events.SourceID]string{}
-	for _, cc := range cf.Claims {
-		cl := r.state.Claims[cc.ID]
+	metas := map[events.SourceID]*events.SourceArchived{}
+	claims, err := r.detailClaims(cf)
+	if err != nil {
+		return nil, err
+	}
+	for i, cc := range cf.Claims {
+		cl := claims[i]
 		if cl == nil {
 			continue
 		}
-		d := ClaimDetail{ConflictClaim: cc, Predicate: cl.Predicate, Resolved: cl.Value, Revision: cl.Rev}
-		if src := r.state.Sources[cl.Source]; src != nil {
-			d.Publisher, d.Published, d.Lang, d.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
-		}
-		text, ok := texts[cl.Source]
+		d := ClaimDetail{ConflictClaim: cc, Predicate: cl.predicate, Resolved: cl.value, Revision: cl.rev}
+		src, ok := metas[cl.source]
 		if !ok {
-			src, _, err := sources.Lookup(r.tx, cl.Source)
-			if err != nil {
+			// The source as corrected up to the revision read.
+			var err error
+			if src, _, err = sources.LookupAt(r.tx, cl.source, r.at); err != nil {
 				return nil, err
 			}
+			metas[cl.source] = src
+		}
+		d.Publisher, d.Published, d.Lang, d.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
+		text, ok := texts[cl.source]
+		if !ok {
+			var err error
 			if text, err = sources.StoredText(r.tx, src); err != nil {
 				return nil, err
 			}
-			texts[cl.Source] = text
+			texts[cl.source] = text
 		}
-		anchor, err := r.tx.ClaimAnchor(cl.ID)
+		anchor, err := r.tx.ClaimAnchor(cc.ID)
 		if err != nil {
 			return nil, err
 		}
