@@ -133,7 +133,10 @@ func (f ConflictFilter) fromModel(r *reader, after *cursor) (*ConflictPage, erro
 		q.Status = ""
 	}
 	if f.Subject != "" {
-		k, ok := m.EntityKey(f.Subject)
+		k, ok, err := m.EntityKey(f.Subject)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			return nil, r.unknownName(f.Subject)
 		}

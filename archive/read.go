@@ -88,7 +88,7 @@ func (r *reader) unknownName(name string) error {
 // ones too), from the model when it answers.
 func (r *reader) sourceClaims(id events.SourceID) (int, error) {
 	if r.model != nil {
-		return r.model.SourceClaims(id), nil
+		return r.model.SourceClaims(id)
 	}
 	st, err := r.loadState()
 	if err != nil {
@@ -149,7 +149,9 @@ func (a *Archive) Sources() ([]SourceInfo, error) {
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Revision < out[j].Revision })
 		if r.model != nil {
 			for i := range out {
-				out[i].Claims = r.model.SourceClaims(out[i].ID)
+				if out[i].Claims, err = r.model.SourceClaims(out[i].ID); err != nil {
+					return err
+				}
 			}
 			return nil
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"sort"
 	"strings"
 
@@ -160,8 +161,32 @@ func modelKeys(a *Analysis) ([]ModelKV, error) {
 		}
 		add([]byte(pPredicate+name), v)
 	}
+	for i := range out {
+		out[i].Value = seal(out[i].Key, out[i].Value)
+	}
 	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Key, out[j].Key) < 0 })
 	return out, nil
+}
+
+// seal appends to a record's value a CRC-32C (Castagnoli, 4 bytes
+// little-endian) of its key and value, so that a damaged or edited record
+// is told from a good one without a replay.
+func seal(k, v []byte) []byte {
+	sum := crc32.Update(crc32.Checksum(k, castagnoli), castagnoli, v)
+	return binary.LittleEndian.AppendUint32(append(make([]byte, 0, len(v)+4), v...), sum)
+}
+
+// unseal checks a stored record's checksum and returns its value.
+func unseal(k, stored []byte) ([]byte, error) {
+	if len(stored) < 4 {
+		return nil, &StoredError{What: fmt.Sprintf("the read model's record %q is %d bytes, too short for its checksum", k, len(stored))}
+	}
+	v := stored[:len(stored)-4]
+	sum := crc32.Update(crc32.Checksum(k, castagnoli), castagnoli, v)
+	if sum != binary.LittleEndian.Uint32(stored[len(stored)-4:]) {
+		return nil, &StoredError{What: fmt.Sprintf("the read model's record %q is damaged (its checksum does not match)", k)}
+	}
+	return v, nil
 }
 
 // ModelKeys returns every key of the read model of the analysis of s, in
@@ -372,8 +397,19 @@ func (st *Store) OpenModel(tx *events.Tx, at events.Revision) (*Model, bool) {
 // Rev is the revision the model reads.
 func (md *Model) Rev() events.Revision { return md.rev }
 
-// get returns the value of key k at the model's revision.
-func (md *Model) get(k []byte) ([]byte, bool) {
+// get returns the value of key k at the model's revision. A record whose
+// checksum fails reads as a *StoredError.
+func (md *Model) get(k []byte) ([]byte, bool, error) {
+	v, ok := md.raw(k)
+	if !ok {
+		return nil, false, nil
+	}
+	v, err := unseal(k, v)
+	return v, err == nil, err
+}
+
+// raw returns the stored bytes of key k at the model's revision.
+func (md *Model) raw(k []byte) ([]byte, bool) {
 	if !md.head {
 		c := md.hist.Cursor()
 		want := histKey(k, md.rev+1)
@@ -389,32 +425,40 @@ func (md *Model) get(k []byte) ([]byte, bool) {
 }
 
 // keyOf returns the name key a name resolves by (nameGraph.key).
-func (md *Model) keyOf(name string) string {
+func (md *Model) keyOf(name string) (string, error) {
 	k := IdentityKey(name)
-	if _, split := md.get([]byte(pSplit + k)); split {
+	_, split, err := md.get([]byte(pSplit + k))
+	if split {
 		k += "\x00" + sources.Normalize(name)
 	}
-	return k
+	return k, err
 }
 
 // EntityKey returns the key of the entity a name resolves to; ok is false
 // for a name no entity has.
-func (md *Model) EntityKey(name string) (string, bool) {
-	v, ok := md.get([]byte(pName + md.keyOf(name)))
-	return string(v), ok
+func (md *Model) EntityKey(name string) (string, bool, error) {
+	k, err := md.keyOf(name)
+	if err != nil {
+		return "", false, err
+	}
+	v, ok, err := md.get([]byte(pName + k))
+	return string(v), ok, err
 }
 
 // Entity returns the entity a name resolves to, or nil.
 func (md *Model) Entity(name string) (*Entity, error) {
-	k, ok := md.EntityKey(name)
-	if !ok {
-		return nil, nil
+	k, ok, err := md.EntityKey(name)
+	if !ok || err != nil {
+		return nil, err
 	}
 	return md.entity(k)
 }
 
 func (md *Model) entity(key string) (*Entity, error) {
-	v, ok := md.get([]byte(pEntity + key))
+	v, ok, err := md.get([]byte(pEntity + key))
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, &StoredError{What: fmt.Sprintf("the read model names entity %q, which it does not hold", key)}
 	}
@@ -462,9 +506,9 @@ func (md *Model) Conflict(id ConflictID) (*Conflict, error) {
 }
 
 func (md *Model) conflictRecord(id ConflictID) (*conflictRecord, error) {
-	v, ok := md.get([]byte(pConflict + string(id)))
-	if !ok {
-		return nil, nil
+	v, ok, err := md.get([]byte(pConflict + string(id)))
+	if !ok || err != nil {
+		return nil, err
 	}
 	var r conflictRecord
 	if err := json.Unmarshal(v, &r); err != nil || r.Conflict == nil {
@@ -591,13 +635,13 @@ func (md *Model) QueueKeyOf(id ConflictID) ([]byte, error) {
 
 // SourceClaims returns the number of claims (retracted ones too) citing
 // a source.
-func (md *Model) SourceClaims(id events.SourceID) int {
-	v, ok := md.get([]byte(pSource + string(id)))
-	if !ok {
-		return 0
+func (md *Model) SourceClaims(id events.SourceID) (int, error) {
+	v, ok, err := md.get([]byte(pSource + string(id)))
+	if !ok || err != nil {
+		return 0, err
 	}
 	n, _ := binary.Uvarint(v)
-	return int(n)
+	return int(n), nil
 }
 
 // ModelDiff returns the changes between revisions from and to read from the
@@ -627,7 +671,7 @@ func (st *Store) ModelDiff(tx *events.Tx, from, to events.Revision) (*Changes, b
 		for k := range keys {
 			switch {
 			case strings.HasPrefix(k, pEntity):
-				if _, ok := md.get([]byte(k)); !ok {
+				if _, ok := md.raw([]byte(k)); !ok {
 					continue
 				}
 				e, err := md.entity(k[len(pEntity):])
@@ -652,7 +696,9 @@ func (st *Store) ModelDiff(tx *events.Tx, from, to events.Revision) (*Changes, b
 				if _, done := an.State.Predicates[f.Predicate]; done {
 					continue
 				}
-				if v, ok := md.get([]byte(pPredicate + f.Predicate)); ok {
+				if v, ok, err := md.get([]byte(pPredicate + f.Predicate)); err != nil {
+					return nil, err
+				} else if ok {
 					var p Predicate
 					if err := json.Unmarshal(v, &p); err != nil {
 						return nil, &StoredError{What: fmt.Sprintf("the read model's predicate %q does not decode", f.Predicate), Err: err}
@@ -715,7 +761,7 @@ func (st *Store) ModelAt(tx *events.Tx, rev events.Revision) ([]ModelKV, bool, e
 	}
 	var out []ModelKV
 	for k := range keys {
-		if v, ok := md.get([]byte(k)); ok {
+		if v, ok := md.raw([]byte(k)); ok {
 			out = append(out, ModelKV{[]byte(k), bytes.Clone(v)})
 		}
 	}
@@ -754,7 +800,7 @@ func CompareModel(got, want []ModelKV) string {
 			j++
 		default:
 			if !bytes.Equal(got[i].Value, want[j].Value) {
-				note(fmt.Sprintf("key %q holds %q, a replay %q", got[i].Key, got[i].Value, want[j].Value))
+				note(fmt.Sprintf("key %q holds %s, a replay %s", got[i].Key, clip(got[i].Value), clip(want[j].Value)))
 			}
 			i++
 			j++
@@ -776,4 +822,78 @@ func createModelOf(root *bolt.Bucket, s *State) error {
 		}
 	}
 	return createModel(root, s.Rev, kvs)
+}
+
+// CheckModelSums verifies the checksum of every record of the stored read
+// model (and of every older version of one) without a replay, and
+// describes those that fail it.
+func (st *Store) CheckModelSums(tx *events.Tx) ([]string, error) {
+	m := model(tx.Bolt())
+	if m == nil {
+		return nil, nil
+	}
+	var bad []string
+	if cur := m.Bucket(bucketCur); cur != nil {
+		if err := cur.ForEach(func(k, v []byte) error {
+			if _, err := unseal(k, v); err != nil {
+				bad = append(bad, err.Error())
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if hist := m.Bucket(bucketHist); hist != nil {
+		if err := hist.ForEach(func(k, v []byte) error {
+			n, w := binary.Uvarint(k)
+			if w <= 0 || len(k) < w+8 || uint64(len(k)-w-8) != n {
+				bad = append(bad, fmt.Sprintf("malformed read-model version key %x", k))
+				return nil
+			}
+			if len(v) == 0 || v[0] == 0 {
+				return nil
+			}
+			if _, err := unseal(k[w:w+int(n)], v[1:]); err != nil {
+				bad = append(bad, fmt.Sprintf("an older version (before revision %d) of %v", binary.BigEndian.Uint64(k[len(k)-8:]), err))
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return bad, nil
+}
+
+// CheckModel compares the stored read model with the model of a fresh
+// replay of the whole log, key for key, and describes the differences
+// (none when the model is not of the head: reads then do not use it).
+func (st *Store) CheckModel(tx *events.Tx) (string, error) {
+	m := model(tx.Bolt())
+	rev, ok := modelRev(m)
+	head, _ := tx.Head()
+	if !ok || rev != head {
+		return "", nil
+	}
+	got, ok, err := st.ModelAt(tx, head)
+	if err != nil || !ok {
+		return "", err
+	}
+	s := NewState()
+	if err := fold(tx, s, head, st.textFunc(tx), nil); err != nil {
+		return "", err
+	}
+	want, err := ModelKeys(s)
+	if err != nil {
+		return "", err
+	}
+	return CompareModel(got, want), nil
+}
+
+// clip quotes the start of a record's value for a message.
+func clip(v []byte) string {
+	const n = 80
+	if len(v) <= n {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", v[:n], len(v))
 }
