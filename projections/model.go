@@ -598,8 +598,14 @@ func (md *Model) Queue(f QueueFilter, fn func(*Conflict) (bool, error)) error {
 		if f.Kind != "" && (len(q) == 0 || q[0] != byte('0'+f.Kind.order())) {
 			break
 		}
-		if f.EntityKey == nil && f.Status != "" && (len(v) != 1 || v[0] != statusByte(f.Status)) {
-			continue
+		if f.EntityKey == nil && f.Status != "" {
+			st, err := unseal(k, v)
+			if err != nil {
+				return err
+			}
+			if len(st) != 1 || st[0] != statusByte(f.Status) {
+				continue
+			}
 		}
 		i := bytes.LastIndexByte(q, 0)
 		if i < 0 {
