@@ -57,6 +57,51 @@
 //	                 before the checksum has none
 //	  checkpoints               sub-bucket
 //	    8-byte BE revision → checkpoint of the State at that revision
+//	  model                     sub-bucket: the read model (model.go)
+//	    "rev"      → 8-byte BE revision the model is of (reads use it
+//	                 only when it is the log's head)
+//	    "base"     → 8-byte BE revision its versions start at (a rebuild,
+//	                 or the write that first stored it)
+//	    cur                     the model at "rev": key → value + CRC-32C
+//	                            (4 bytes LE) of key and value
+//	      "e\x00" entity key            → entity record (JSON: name,
+//	                                      aliases, facts)
+//	      "o\x00" name \x00 entity key  → "" (the view's order)
+//	      "n\x00" name key              → entity key (the name index:
+//	                                      IdentityKey, or IdentityKey
+//	                                      \x00 normalized name when
+//	                                      "p\x00" IdentityKey is present)
+//	      "p\x00" IdentityKey           → "" (names distinct declarations
+//	                                      tell apart by their exact form)
+//	      "c\x00" conflict id           → conflict record (JSON: the
+//	                                      conflict, and each claim's
+//	                                      predicate, resolved value and
+//	                                      revision for conflicts show)
+//	      "q\x00" queue key             → status byte ('o' open, 'r'
+//	                                      resolved); the queue key is
+//	                                      QueueKey: kind order digit,
+//	                                      subject \x00 predicate \x00 id
+//	      "s\x00" uvarint len, entity key, queue key → "" (the queue of
+//	                                      one entity; a name conflict is
+//	                                      under each of its names)
+//	      "k\x00" source id             → uvarint claims citing it
+//	      "d\x00" predicate             → predicate record (JSON)
+//	    hist                    versions: uvarint len(key), key, 8-byte BE
+//	                            revision R → the value (1, stored bytes;
+//	                            or 0: absent) the key held before R,
+//	                            valid from its previous change to R-1
+//	    changes                 8-byte BE revision R, key → "": the keys
+//	                            a write at R changed
+//	    revs                    8-byte BE revision → "": the revisions a
+//	                            write left the model at
+//
+// The model at an older revision REV (one in revs, at or after base) is,
+// for each key, the value of the first version after REV (a seek to
+// key+REV+1), or the current one when the key has not changed since: so
+// view --at REV reads the keys it shows, and diff A B reads the keys of
+// changes in (A, B] at A and at B. Any other revision (inside a
+// transaction of many events, before base) is read as before: the nearest
+// checkpoint, a replay, Analyze.
 //
 // A checkpoint (codec.go) is a CRC-32C (Castagnoli) of the rest, a codec
 // version byte, and a compact binary encoding of the State: a string
@@ -72,11 +117,19 @@
 //
 // # Caveats
 //
-// Analyze works on the whole State: a read costs a checkpoint decode, a
-// replay of the events after it (at most max(Interval, head/16)) and one
-// analysis pass, all growing with the archive. A stored, incrementally
-// maintained analysis would make reads grow with what was appended
-// instead; see the README's Performance section. Conflict ids
+// Reads at the head, and at the revisions writes ended at, read the
+// stored model and cost what they return. Writes do not yet: CatchUp
+// brings the model to the head by analysing the whole head state
+// (Analyze, the one place the rules live) and writing only the keys whose
+// values changed, with their versions. So a write costs a full analysis
+// (and, in a new process, a checkpoint decode and a replay of the events
+// after it): the cost reads had before, moved to writes. A bulk load
+// skips the model until its last transaction. Re-deriving only the keys a
+// write touches (a partial State of the affected neighbourhood, found
+// through the model's name, alias, source and relation indexes, analysed
+// by the same Analyze) is the open part of issue 16. The checkpoints stay:
+// they give writes their state, and reads the model cannot answer
+// (revisions inside a transaction, before the model's base). Conflict ids
 // are short hashes of what a conflict concerns; they stay stable while
 // that does, but a value conflict's id changes if an alias merges its
 // subject into another entity or another entity's first name comes to
