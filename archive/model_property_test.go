@@ -14,6 +14,7 @@ import (
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/internal/gen/gentest"
 	"github.com/sillok/sillok/projections"
+	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
 )
 
@@ -59,10 +60,22 @@ func TestModelProperty(t *testing.T) {
 	head, _, _ := ar.Head()
 	written := []events.Revision{head}
 	ops := map[string]int{}
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 50; i++ {
 		var err error
 		var op string
 		switch k := rng.IntN(10); {
+		case k < 2: // a claim on a name the archive has: the same quote, a value that may disagree
+			c := claims[rng.IntN(len(claims))]
+			if c.Value.Relation != nil || c.Status != archive.ClaimStanding {
+				continue
+			}
+			value := c.Value.String()
+			if c.Value.Kind == events.KindDate && rng.IntN(2) == 0 {
+				value = strconv.Itoa(1900 + rng.IntN(120))
+			}
+			op = "claim add"
+			_, err = ar.AddClaim("tester", provenance.ClaimInput{ID: fmt.Sprintf("prop-%d", i), Source: string(c.Source),
+				Subject: c.Subject, Predicate: c.Predicate, Value: value, Quote: c.Quote})
 		case k < 5: // a review of an open conflict
 			page, perr := ar.Conflicts(archive.ConflictFilter{Status: projections.ConflictOpen, At: archive.Head})
 			if perr != nil {
@@ -102,8 +115,8 @@ func TestModelProperty(t *testing.T) {
 		written = append(written, head)
 	}
 	t.Logf("writes: %v", ops)
-	if len(written) < 20 {
-		t.Fatalf("only %d writes of 40 went through", len(written)-1)
+	if len(written) < 25 {
+		t.Fatalf("only %d writes of 50 went through", len(written)-1)
 	}
 
 	// The answers through the API, before closing it.

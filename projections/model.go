@@ -49,6 +49,13 @@ const (
 	pBySubject = "s\x00" // uvarint len + entity key + queue key → nil
 	pSource    = "k\x00" // source id → uvarint count of claims citing it
 	pPredicate = "d\x00" // predicate name → predicate record (JSON)
+
+	// The inputs an incremental write reads (partial.go).
+	pClaim       = "l\x00" // claim id → claim record (JSON), claims not retracted
+	pEntityClaim = "g\x00" // uvarint len + entity key + claim id → "": an entity's claims
+	pRelationTo  = "r\x00" // uvarint len + entity key + claim id → "": relations to an entity
+	pVerdict     = "v\x00" // 8-byte BE revision → verdict record (JSON)
+	pSourceGroup = "i\x00" // source id → the original it translates or copies (when not itself)
 )
 
 // entityRecord is what the model stores of an entity.
@@ -160,6 +167,37 @@ func modelKeys(a *Analysis) ([]ModelKV, error) {
 			return nil, err
 		}
 		add([]byte(pPredicate+name), v)
+	}
+	for _, c := range a.sorted {
+		if c.Retracted {
+			continue
+		}
+		v, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		add([]byte(pClaim+string(c.ID)), v)
+		if e := a.Entity(c.Subject); e != nil {
+			add(append(lenPrefixed(pEntityClaim, e.key), c.ID...), nil)
+		}
+		if r := c.Value.Relation; r != nil {
+			if e := a.Entity(r.To.Subject); e != nil {
+				add(append(lenPrefixed(pRelationTo, e.key), c.ID...), nil)
+			}
+		}
+	}
+	for i := range a.State.Verdicts {
+		v := &a.State.Verdicts[i]
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		add(append([]byte(pVerdict), checkpointKey(v.Rev)...), b)
+	}
+	for id, g := range a.srcGroup {
+		if g != id {
+			add([]byte(pSourceGroup+string(id)), []byte(g))
+		}
 	}
 	for i := range out {
 		out[i].Value = seal(out[i].Key, out[i].Value)

@@ -1469,6 +1469,16 @@ func TestScenario(t *testing.T) {
 			t.Errorf("scenario %s has expectations but no testdata/%s/scenario.yaml", name, name)
 		}
 	}
+	// Writes that took the incremental path (projections/partial.go), and
+	// those that analysed the whole state: after each, the stored model
+	// equals a replay's (checkHead).
+	var partial, full int
+	defer func() {
+		t.Logf("read model writes: %d incremental, %d full", partial, full)
+		if partial == 0 || full == 0 {
+			t.Errorf("the scenarios took the incremental path %d times and the full one %d times; want both", partial, full)
+		}
+	}()
 	for _, p := range dirs {
 		dir := filepath.Dir(p)
 		name := filepath.Base(dir)
@@ -1480,6 +1490,7 @@ func TestScenario(t *testing.T) {
 			sc := loadScenario(t, dir)
 			a := newArchive(t)
 			a.run(sc.Steps)
+			partial, full = partial+a.store.PartialWrites, full+a.store.FullWrites
 			a.checkTimeTravel("time travel")
 			an := a.analysisAt(a.head())
 

@@ -53,6 +53,15 @@ type Store struct {
 	// archive's events after the newest checkpoint, which reads replay
 	// until the next write stores one.
 	Bulk bool
+
+	// NoPartial makes every write derive the read model from an analysis
+	// of the whole head state, as a write the incremental path cannot
+	// take does (partial.go); for tests and measurements.
+	NoPartial bool
+
+	// PartialWrites and FullWrites count the writes that brought the read
+	// model to the head by the incremental path and by a full analysis.
+	PartialWrites, FullWrites int
 }
 
 func (st *Store) interval() events.Revision {
@@ -180,6 +189,20 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 	if !due && st.Bulk {
 		return nil
 	}
+	root := tx.Bolt().Bucket(bucketProjections)
+	partial := false
+	if !st.Bulk && !st.NoPartial {
+		// Only what the write touches, when it can (partial.go).
+		if partial, err = st.updatePartial(tx, root, tx.Appended()); err != nil {
+			return err
+		}
+		if partial {
+			st.PartialWrites++
+		}
+		if partial && !due {
+			return nil
+		}
+	}
 	s := st.Warm
 	if s == nil {
 		if s, _, err = st.At(tx, head); err != nil {
@@ -194,10 +217,11 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 			return err
 		}
 	}
-	if st.Bulk {
+	if st.Bulk || partial {
 		return nil
 	}
-	return writeModel(tx.Bolt().Bucket(bucketProjections), Analyze(s))
+	st.FullWrites++
+	return writeModel(root, Analyze(s))
 }
 
 // next is the revision at or after which the checkpoint following one at
