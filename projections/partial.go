@@ -183,7 +183,7 @@ func (w *partialWrite) hasNameConflict(ek string) bool {
 // derive computes the keys the write changes (a nil value deletes).
 func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 	// What the events touch.
-	touched := map[string]bool{}  // entity keys
+	touched := map[string]bool{} // entity keys
 	var settled []events.ClaimID // claims whose standing a verdict may change
 	var verdictsOn []string      // conflicts the write's verdicts are on
 	var newClaims []*events.ClaimAsserted
