@@ -636,3 +636,54 @@ func claimNames(c *Claim) []string {
 	}
 	return out
 }
+
+// Verdict builds the verdict a reviewer's decision on cf (a conflict read
+// from this model, at the head) records: what Analysis.Verdict builds from
+// an analysis of the whole state, from the conflict's claims and those of
+// its verdict read from the model, with their names resolved by it. ok is
+// false when the model cannot answer (a name it does not know); the
+// caller then analyses the state.
+func (md *Model) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (v *events.VerdictRecorded, ok bool, err error) {
+	if !md.head {
+		return nil, false, nil
+	}
+	w := &partialWrite{md: md, cur: md.cur, claims: map[events.ClaimID]*Claim{}, keys: map[string]string{},
+		entities: map[string]*Entity{}, split: map[string]bool{}}
+	s := NewState()
+	s.Rev = md.rev
+	ids := make([]events.ClaimID, 0, len(cf.Claims))
+	for _, cc := range cf.Claims {
+		ids = append(ids, cc.ID)
+	}
+	if cf.Verdict != nil {
+		ids = append(ids, cf.Verdict.Claims...)
+	}
+	a := &Analysis{Rev: md.rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{},
+		names: &nameGraph{keys: map[string]string{}, folds: map[string]string{}, split: w.split}}
+	for _, id := range ids {
+		c, err := w.claim(id)
+		if err != nil {
+			return nil, false, err
+		}
+		if c == nil {
+			continue // retracted: takes no part
+		}
+		s.Claims[id] = c
+		for _, n := range claimNames(c) {
+			ek, err := w.entityKey(n)
+			if err == errFallBack {
+				return nil, false, nil
+			}
+			if err != nil {
+				return nil, false, err
+			}
+			nk, err := md.keyOf(n)
+			if err != nil {
+				return nil, false, err
+			}
+			a.entityOf[nk] = &Entity{key: ek}
+		}
+	}
+	v, err = a.Verdict(cf, d, claim, note, override)
+	return v, true, err
+}
