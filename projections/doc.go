@@ -86,6 +86,15 @@
 //	                                      under each of its names)
 //	      "k\x00" source id             → uvarint claims citing it
 //	      "d\x00" predicate             → predicate record (JSON)
+//	      "l\x00" claim id              → claim record (JSON, as the
+//	                                      state holds it; claims not
+//	                                      retracted)
+//	      "g\x00" uvarint len, entity key, claim id → "" (its claims)
+//	      "r\x00" uvarint len, entity key, claim id → "" (relation
+//	                                      claims whose target it is)
+//	      "v\x00" 8-byte BE revision    → verdict record (JSON)
+//	      "i\x00" source id             → the original it translates
+//	                                      or copies (when not itself)
 //	    hist                    versions: uvarint len(key), key, 8-byte BE
 //	                            revision R → the value (1, stored bytes;
 //	                            or 0: absent) the key held before R,
@@ -118,18 +127,17 @@
 // # Caveats
 //
 // Reads at the head, and at the revisions writes ended at, read the
-// stored model and cost what they return. Writes do not yet: CatchUp
-// brings the model to the head by analysing the whole head state
-// (Analyze, the one place the rules live) and writing only the keys whose
-// values changed, with their versions. So a write costs a full analysis
-// (and, in a new process, a checkpoint decode and a replay of the events
-// after it): the cost reads had before, moved to writes. A bulk load
-// skips the model until its last transaction. Re-deriving only the keys a
-// write touches (a partial State of the affected neighbourhood, found
-// through the model's name, alias, source and relation indexes, analysed
-// by the same Analyze) is the open part of issue 16. The checkpoints stay:
-// they give writes their state, and reads the model cannot answer
-// (revisions inside a transaction, before the model's base). Conflict ids
+// stored model and cost what they return. A write of claims on known
+// names, or of a verdict on a value or temporal conflict, re-derives only
+// its neighbourhood (partial.go); any other write brings the model to the
+// head by analysing the whole head state (Analyze, the one place the rules
+// live: partial.go runs the same code on part of a state) and writing only
+// the keys whose values changed, with their versions: it costs a full
+// analysis, and in a new process a checkpoint decode and a replay of the
+// events after it. A bulk load skips the model until its last
+// transaction. The checkpoints stay: they give the full path its state,
+// and answer the reads the model cannot (revisions inside a transaction,
+// before the model's base). Conflict ids
 // are short hashes of what a conflict concerns; they stay stable while
 // that does, but a value conflict's id changes if an alias merges its
 // subject into another entity or another entity's first name comes to
