@@ -319,6 +319,16 @@ func writeModel(root *bolt.Bucket, an *Analysis) error {
 			i++
 		}
 	}
+	if len(diffs) > len(kvs)/2 && len(diffs) > 1024 {
+		// Most of the model changed (a bulk load's last write): keeping
+		// the version each key replaced would double it for revisions
+		// the model mostly cannot answer for (those of the load). The
+		// model is written anew, its versions starting here.
+		if err := root.DeleteBucket(bucketModel); err != nil {
+			return err
+		}
+		return createModel(root, rev, kvs)
+	}
 	for _, d := range diffs {
 		if d.has {
 			if err := cur.Put(d.key, nonNil(d.now)); err != nil {
