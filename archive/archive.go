@@ -153,24 +153,47 @@ func (a *Archive) updateBulk(bulk bool, fn func(tx *events.Tx) error) (appended 
 // the empty archive.)
 const Head = ^Revision(0)
 
-// reader is a read transaction with the projected state at a revision.
+// reader is a read transaction at a revision: the stored read model when
+// it can answer for that revision, and the projected state, read (and
+// analysed) only when something asks for it.
 type reader struct {
-	tx       *events.Tx
+	tx    *events.Tx
+	store *projections.Store
+	// model is the stored read model at the revision read, or nil when it
+	// cannot answer for it (projections.Store.OpenModel).
+	model    *projections.Model
 	state    *projections.State
 	analysis *projections.Analysis
 	// at is the revision read, head the newest.
 	at, head events.Revision
 }
 
-// analyze computes (once) the reconciled view and conflicts.
-func (r *reader) analyze() *projections.Analysis {
-	if r.analysis == nil {
-		r.analysis = projections.Analyze(r.state)
+// loadState reads (once) the state at the revision read.
+func (r *reader) loadState() (*projections.State, error) {
+	if r.state == nil {
+		st, _, err := r.store.At(r.tx, r.at)
+		if err != nil {
+			return nil, err
+		}
+		r.state = st
 	}
-	return r.analysis
+	return r.state, nil
 }
 
-// read runs fn on the state at revision at (Head: the newest) in one read
+// analyze computes (once) the reconciled view and conflicts of the whole
+// state: what a read the model cannot answer costs.
+func (r *reader) analyze() (*projections.Analysis, error) {
+	if r.analysis == nil {
+		st, err := r.loadState()
+		if err != nil {
+			return nil, err
+		}
+		r.analysis = projections.Analyze(st)
+	}
+	return r.analysis, nil
+}
+
+// read runs fn at revision at (Head: the newest) in one read
 // transaction. Nothing fn keeps may point into the transaction's memory
 // after it returns (package events copies what it decodes).
 func (a *Archive) read(at events.Revision, fn func(*reader) error) error {
@@ -181,11 +204,12 @@ func (a *Archive) read(at events.Revision, fn func(*reader) error) error {
 		} else if at > head {
 			return Errorf(NotFound, "revision %d is beyond the head revision %d", at, head)
 		}
-		st, _, err := a.store.At(tx, at)
-		if err != nil {
+		if err := a.store.CheckHead(tx); err != nil {
 			return err
 		}
-		return fn(&reader{tx: tx, state: st, at: at, head: head})
+		r := &reader{tx: tx, store: a.store, at: at, head: head}
+		r.model, _ = a.store.OpenModel(tx, at)
+		return fn(r)
 	})
 	return coded(err)
 }

@@ -1,7 +1,9 @@
 package archive
 
 import (
+	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/sillok/sillok/projections"
@@ -62,21 +64,65 @@ func (e *ConflictIDError) Unwrap() error {
 	return nil
 }
 
-// findConflict returns the conflict of r's analysis whose id is id or
+// findConflict returns the conflict at r's revision whose id is id or
 // starts with it. A prefix shorter than MinConflictPrefix, or one that is
 // not hex, is refused: the error is a coded *ConflictIDError.
 func (r *reader) findConflict(id string) (*projections.Conflict, error) {
-	return findConflict(r.analyze(), id)
+	if m := r.model; m != nil && r.at == r.head {
+		return matchConflict(m.Rev(), id, func(want string) (*projections.Conflict, []*projections.Conflict, error) {
+			exact, err := m.Conflict(projections.ConflictID(want))
+			if exact != nil || err != nil {
+				return exact, nil, err
+			}
+			if len(want) < MinConflictPrefix {
+				return nil, nil, nil
+			}
+			matches, err := m.ConflictsWithPrefix(want, 0)
+			if err != nil {
+				return nil, nil, err
+			}
+			// In the queue's order, as the analysis lists them.
+			sort.SliceStable(matches, func(i, j int) bool {
+				x, y := matches[i], matches[j]
+				return bytes.Compare(projections.QueueKey(x.Kind, x.Subject, x.Predicate, x.Root, x.ID),
+					projections.QueueKey(y.Kind, y.Subject, y.Predicate, y.Root, y.ID)) < 0
+			})
+			return nil, matches, nil
+		})
+	}
+	an, err := r.analyze()
+	if err != nil {
+		return nil, err
+	}
+	return findConflict(an, id)
 }
 
 // findConflict is (*reader).findConflict on an analysis.
 func findConflict(an *projections.Analysis, id string) (*projections.Conflict, error) {
+	return matchConflict(an.Rev, id, func(want string) (*projections.Conflict, []*projections.Conflict, error) {
+		var matches []*projections.Conflict
+		for _, cf := range an.Conflicts {
+			if string(cf.ID) == want {
+				return cf, nil, nil
+			}
+			if strings.HasPrefix(string(cf.ID), want) {
+				matches = append(matches, cf)
+			}
+		}
+		return nil, matches, nil
+	})
+}
+
+// matchConflict applies the rules of findConflict to what lookup finds
+// for the id as folded: the conflict of that exact id, or those it
+// prefixes, in the queue's order.
+func matchConflict(rev Revision, id string, lookup func(want string) (*projections.Conflict, []*projections.Conflict, error)) (*projections.Conflict, error) {
 	fail := func(p ConflictIDProblem, matches []*projections.Conflict) error {
 		code := Invalid
 		if p == IDNoMatch {
 			code = NotFound
 		}
-		return &Error{Code: code, Err: &ConflictIDError{ID: id, Problem: p, Rev: an.Rev, Matches: matches}}
+		return &Error{Code: code, Err: &ConflictIDError{ID: id, Problem: p, Rev: rev, Matches: matches}}
 	}
 	want := strings.ToLower(strings.TrimSpace(id))
 	if want == "" {
@@ -85,14 +131,9 @@ func findConflict(an *projections.Analysis, id string) (*projections.Conflict, e
 	if strings.Trim(want, "0123456789abcdef") != "" {
 		return nil, fail(IDNotHex, nil)
 	}
-	var matches []*projections.Conflict
-	for _, cf := range an.Conflicts {
-		if string(cf.ID) == want {
-			return cf, nil
-		}
-		if strings.HasPrefix(string(cf.ID), want) {
-			matches = append(matches, cf)
-		}
+	exact, matches, err := lookup(want)
+	if exact != nil || err != nil {
+		return exact, err
 	}
 	if len(want) < MinConflictPrefix {
 		return nil, fail(IDTooShort, nil)

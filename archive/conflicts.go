@@ -85,7 +85,15 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 	}
 	var page *ConflictPage
 	err := a.read(f.At, func(r *reader) error {
-		an := r.analyze()
+		if r.model != nil && r.at == r.head {
+			p, err := f.fromModel(r, after)
+			page = p
+			return err
+		}
+		an, err := r.analyze()
+		if err != nil {
+			return err
+		}
 		var subject *projections.Entity
 		if f.Subject != "" {
 			if subject = an.Entity(f.Subject); subject == nil {
@@ -122,11 +130,70 @@ func (a *Archive) Conflicts(f ConflictFilter) (*ConflictPage, error) {
 			p.Conflicts = append(p.Conflicts, cf)
 			last = cf
 		}
-		p.Items = queueItems(an, p.Conflicts)
+		if p.Items, err = queueItems(analysisSummary(an), p.Conflicts); err != nil {
+			return err
+		}
 		page = p
 		return nil
 	})
 	return page, err
+}
+
+// fromModel is Conflicts read from the stored model: the queue index (or
+// the subject's), from the cursor's place, one conflict record a row.
+func (f ConflictFilter) fromModel(r *reader, after *cursor) (*ConflictPage, error) {
+	m := r.model
+	q := projections.QueueFilter{Status: f.Status, Kind: f.Kind}
+	if f.Status == StatusAll {
+		q.Status = ""
+	}
+	if f.Subject != "" {
+		k, ok, err := m.EntityKey(f.Subject)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, r.unknownName(f.Subject)
+		}
+		q.EntityKey = &k
+	}
+	if after != nil {
+		// After the cursor's conflict where it is now; else after its
+		// place in the order.
+		k, err := m.QueueKeyOf(after.id)
+		if err != nil {
+			return nil, err
+		}
+		if k == nil {
+			k = projections.QueueKey(after.kind, after.subject, after.predicate, after.root, after.id)
+		}
+		q.After = k
+	}
+	p := &ConflictPage{Revision: m.Rev(), Conflicts: []*projections.Conflict{}}
+	// A page's limit counts items: one root cause's combinations are one
+	// item, never split across pages.
+	items := 0
+	var last *projections.Conflict
+	err := m.Queue(q, func(cf *projections.Conflict) (bool, error) {
+		same := last != nil && projections.SameRoot(last, cf)
+		if f.Limit > 0 && items == f.Limit && !same {
+			p.Next = cursorOf(last)
+			return false, nil
+		}
+		if !same {
+			items++
+		}
+		p.Conflicts = append(p.Conflicts, cf)
+		last = cf
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.Items, err = queueItems(m.RootSummary, p.Conflicts); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // keeps reports whether the filter keeps cf.
@@ -257,15 +324,22 @@ func (a *Archive) Claims(f ClaimFilter) ([]ClaimRow, error) {
 		var an *projections.Analysis
 		var subject *projections.Entity
 		if f.Subject != "" {
-			an = r.analyze()
+			var err error
+			if an, err = r.analyze(); err != nil {
+				return err
+			}
 			if subject = an.Entity(f.Subject); subject == nil {
 				return unknownName(an, f.Subject)
 			}
 		}
-		if f.Source != "" && r.state.Sources[f.Source] == nil {
+		state, err := r.loadState()
+		if err != nil {
+			return err
+		}
+		if f.Source != "" && state.Sources[f.Source] == nil {
 			return Errorf(NotFound, "unknown source %q", f.Source)
 		}
-		for _, cl := range r.state.SortedClaims() {
+		for _, cl := range state.SortedClaims() {
 			if f.Source != "" && cl.Source != f.Source {
 				continue
 			}
@@ -334,21 +408,31 @@ const detailContext = 60
 func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error) {
 	var out *ConflictDetail
 	err := a.read(at, func(r *reader) error {
-		an := r.analyze()
-		cf, group, err := findItem(an, id)
+		cf, group, err := r.findItem(id)
+		if err != nil {
+			return err
+		}
+		summary, err := r.summarizer()
 		if err != nil {
 			return err
 		}
 		if group != nil {
-			out, err = rootDetail(r, an, group)
+			out, err = rootDetail(r, summary, group)
 			return err
 		}
 		if out, err = conflictDetail(r, cf); err != nil {
 			return err
 		}
 		if cf.Root != "" {
-			if group := rootConflicts(an, string(cf.Root)); len(group) > 1 {
-				it := queueItem(an, group)
+			group, err := r.rootConflicts(string(cf.Root))
+			if err != nil {
+				return err
+			}
+			if len(group) > 1 {
+				it, err := queueItem(summary, group)
+				if err != nil {
+					return err
+				}
 				out.Item = &it
 			}
 		}
@@ -357,30 +441,78 @@ func (a *Archive) ConflictDetail(id string, at Revision) (*ConflictDetail, error
 	return out, err
 }
 
+// detailClaim is what a conflict's detail shows of one of its claims
+// besides the conflict's record of it.
+type detailClaim struct {
+	predicate string
+	value     events.Value
+	rev       Revision
+	source    events.SourceID
+}
+
+// detailClaims returns, for each claim of cf, what its detail shows (nil
+// for a claim the state does not hold): from the model when it answers.
+func (r *reader) detailClaims(cf *projections.Conflict) ([]*detailClaim, error) {
+	out := make([]*detailClaim, len(cf.Claims))
+	if r.model != nil && r.at == r.head {
+		infos, err := r.model.ConflictClaims(cf.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(infos) == len(cf.Claims) {
+			for i, in := range infos {
+				if in.Known {
+					out[i] = &detailClaim{in.Predicate, in.Value, in.Rev, cf.Claims[i].Source}
+				}
+			}
+			return out, nil
+		}
+	}
+	st, err := r.loadState()
+	if err != nil {
+		return nil, err
+	}
+	for i, cc := range cf.Claims {
+		if cl := st.Claims[cc.ID]; cl != nil {
+			out[i] = &detailClaim{cl.Predicate, cl.Value, cl.Rev, cl.Source}
+		}
+	}
+	return out, nil
+}
+
 func conflictDetail(r *reader, cf *projections.Conflict) (*ConflictDetail, error) {
-	out := &ConflictDetail{Conflict: cf, Revision: r.state.Rev, Details: []ClaimDetail{}}
+	out := &ConflictDetail{Conflict: cf, Revision: r.at, Details: []ClaimDetail{}}
 	texts := map[events.SourceID]string{}
-	for _, cc := range cf.Claims {
-		cl := r.state.Claims[cc.ID]
+	metas := map[events.SourceID]*events.SourceArchived{}
+	claims, err := r.detailClaims(cf)
+	if err != nil {
+		return nil, err
+	}
+	for i, cc := range cf.Claims {
+		cl := claims[i]
 		if cl == nil {
 			continue
 		}
-		d := ClaimDetail{ConflictClaim: cc, Predicate: cl.Predicate, Resolved: cl.Value, Revision: cl.Rev}
-		if src := r.state.Sources[cl.Source]; src != nil {
-			d.Publisher, d.Published, d.Lang, d.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
-		}
-		text, ok := texts[cl.Source]
+		d := ClaimDetail{ConflictClaim: cc, Predicate: cl.predicate, Resolved: cl.value, Revision: cl.rev}
+		src, ok := metas[cl.source]
 		if !ok {
-			src, _, err := sources.Lookup(r.tx, cl.Source)
-			if err != nil {
+			// The source as corrected up to the revision read.
+			var err error
+			if src, _, err = sources.LookupAt(r.tx, cl.source, r.at); err != nil {
 				return nil, err
 			}
+			metas[cl.source] = src
+		}
+		d.Publisher, d.Published, d.Lang, d.Translation = src.Publisher, src.Published, src.Lang, string(src.TranslationOf)
+		text, ok := texts[cl.source]
+		if !ok {
+			var err error
 			if text, err = sources.StoredText(r.tx, src); err != nil {
 				return nil, err
 			}
-			texts[cl.Source] = text
+			texts[cl.source] = text
 		}
-		anchor, err := r.tx.ClaimAnchor(cl.ID)
+		anchor, err := r.tx.ClaimAnchor(cc.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -157,7 +157,11 @@ func conflictOf(t *testing.T, a *Archive, kind projections.ConflictKind, x, y st
 	t.Helper()
 	var found []*projections.Conflict
 	err := a.read(Head, func(r *reader) error {
-		for _, cf := range r.analyze().Conflicts {
+		an, err := r.analyze()
+		if err != nil {
+			return err
+		}
+		for _, cf := range an.Conflicts {
 			if cf.Kind != kind {
 				continue
 			}

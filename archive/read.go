@@ -30,7 +30,30 @@ type View struct {
 func (a *Archive) View(subject string, at Revision) (*View, error) {
 	var out *View
 	err := a.read(at, func(r *reader) error {
-		an := r.analyze()
+		if m := r.model; m != nil && (subject != "" || r.at == r.head) {
+			v := &View{Revision: m.Rev()}
+			if subject != "" {
+				e, err := m.Entity(subject)
+				if err != nil {
+					return err
+				}
+				if e == nil {
+					return r.unknownName(subject)
+				}
+				v.Entities = []*projections.Entity{e}
+			} else if err := m.Entities(func(e *projections.Entity) error {
+				v.Entities = append(v.Entities, e)
+				return nil
+			}); err != nil {
+				return err
+			}
+			out = v
+			return nil
+		}
+		an, err := r.analyze()
+		if err != nil {
+			return err
+		}
 		v := &View{Revision: an.Rev}
 		if subject != "" {
 			e := an.Entity(subject)
@@ -49,6 +72,29 @@ func (a *Archive) View(subject string, at Revision) (*View, error) {
 		return nil
 	})
 	return out, err
+}
+
+// unknownName is the NotFound error for a name no entity has at r's
+// revision, with the names nearest to it (which needs the analysis).
+func (r *reader) unknownName(name string) error {
+	an, err := r.analyze()
+	if err != nil {
+		return err
+	}
+	return unknownName(an, name)
+}
+
+// sourceClaims returns the number of claims citing each source (retracted
+// ones too), from the model when it answers.
+func (r *reader) sourceClaims(id events.SourceID) (int, error) {
+	if r.model != nil {
+		return r.model.SourceClaims(id)
+	}
+	st, err := r.loadState()
+	if err != nil {
+		return 0, err
+	}
+	return st.ClaimsCiting()[id], nil
 }
 
 // Head returns the revision of the newest event and its hash: together a
@@ -101,7 +147,19 @@ func (a *Archive) Sources() ([]SourceInfo, error) {
 			return err
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Revision < out[j].Revision })
-		counts := r.state.ClaimsCiting()
+		if r.model != nil {
+			for i := range out {
+				if out[i].Claims, err = r.model.SourceClaims(out[i].ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		st, err := r.loadState()
+		if err != nil {
+			return err
+		}
+		counts := st.ClaimsCiting()
 		for i := range out {
 			out[i].Claims = counts[out[i].ID]
 		}
@@ -120,11 +178,22 @@ func (a *Archive) Source(id events.SourceID, withText bool) (*SourceInfo, error)
 		if err != nil {
 			return err
 		}
-		in := &SourceInfo{SourceArchived: src, Revision: rev, Claims: r.state.ClaimsCiting()[src.ID]}
+		in := &SourceInfo{SourceArchived: src, Revision: rev}
+		if in.Claims, err = r.sourceClaims(src.ID); err != nil {
+			return err
+		}
 		if in.Edits, err = sources.Edits(r.tx, src.ID, 0); err != nil {
 			return err
 		}
-		for _, cl := range r.state.NeedsLook(src.ID) {
+		var needsLook []*projections.Claim
+		if len(in.Edits) > 0 { // only a correction makes claims need a look
+			st, err := r.loadState()
+			if err != nil {
+				return err
+			}
+			needsLook = st.NeedsLook(src.ID)
+		}
+		for _, cl := range needsLook {
 			in.NeedsLook = append(in.NeedsLook, Reanchored{Claim: cl.ID, Subject: cl.Subject, Written: cl.Value.Written,
 				Date: cl.Value.Date, Anchor: cl.Value.Anchor})
 		}
@@ -157,6 +226,13 @@ func (a *Archive) Diff(from, to Revision) (*projections.Changes, error) {
 		}
 		if from > to {
 			return Errorf(Invalid, "the first revision (%d) is after the second (%d); write the older one first", from, to)
+		}
+		if err := a.store.CheckHead(tx); err != nil {
+			return err
+		}
+		if c, ok, err := a.store.ModelDiff(tx, from, to); ok || err != nil {
+			ch = c
+			return err
 		}
 		sa, _, err := a.store.At(tx, from)
 		if err != nil {
@@ -208,8 +284,12 @@ func (a *Archive) SourceText(id events.SourceID) (*SourceText, error) {
 		if err != nil {
 			return err
 		}
+		state, err := r.loadState()
+		if err != nil {
+			return err
+		}
 		st := &SourceText{ID: src.ID, Text: text, Lines: lines, Quotes: []AnchoredQuote{}}
-		for _, cl := range r.state.SortedClaims() {
+		for _, cl := range state.SortedClaims() {
 			if cl.Source != src.ID {
 				continue
 			}

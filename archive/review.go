@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -70,27 +71,93 @@ func (a *Archive) Review(author string, req ReviewRequest) (Reviewed, error) {
 	}
 	var out Reviewed
 	err := a.update(func(tx *events.Tx) error {
-		st, _, err := a.store.Head(tx)
-		if err != nil {
-			return err
+		head, _ := tx.Head()
+		// The full analysis, made only when the read model cannot answer.
+		var an *projections.Analysis
+		analysis := func() (*projections.Analysis, error) {
+			if an == nil {
+				st, _, err := a.store.Head(tx)
+				if err != nil {
+					return nil, err
+				}
+				an = projections.Analyze(st)
+			}
+			return an, nil
 		}
-		an := projections.Analyze(st)
-		cf, group, err := findItem(an, req.Conflict)
-		if err != nil {
-			return err
-		}
-		if group != nil {
-			out, err = a.reviewRoot(tx, an, author, req, group)
-			return err
-		}
-		if req.Seen != 0 {
-			if err := a.unchangedSince(tx, an, cf, req.Seen); err != nil {
+		// From the read model when it answers: the conflict's record and
+		// its claims, not an analysis of the whole state.
+		var v *events.VerdictRecorded
+		var cf *projections.Conflict
+		if md, ok := a.store.OpenModel(tx, head); ok {
+			r := &reader{tx: tx, store: a.store, model: md, at: head, head: head}
+			var group []*projections.Conflict
+			var err error
+			if cf, group, err = r.findItem(req.Conflict); err != nil {
 				return err
 			}
+			if group != nil {
+				// A root id: a verdict on each combination.
+				verdict := func(cf *projections.Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (*events.VerdictRecorded, error) {
+					v, answered, err := md.Verdict(cf, d, claim, note, override)
+					if err != nil || answered {
+						return v, err
+					}
+					an, err := analysis()
+					if err != nil {
+						return nil, err
+					}
+					full, err := findConflict(an, string(cf.ID))
+					if err != nil {
+						return nil, err
+					}
+					return an.Verdict(full, d, claim, note, override)
+				}
+				out, err = a.reviewRoot(tx, head, verdict, author, req, group)
+				return err
+			}
+			if req.Seen != 0 {
+				if err := a.unchangedSince(tx, head, cf, req.Seen); err != nil {
+					return err
+				}
+			}
+			var answered bool
+			v, answered, err = md.Verdict(cf, req.Decision, req.Claim, req.Note, req.Override)
+			if err != nil {
+				return &Error{Code: classify(err), Err: &VerdictError{Conflict: cf, Decision: req.Decision, Err: err}}
+			}
+			if !answered {
+				v, cf = nil, nil
+			}
 		}
-		v, err := an.Verdict(cf, req.Decision, req.Claim, req.Note, req.Override)
-		if err != nil {
-			return &Error{Code: classify(err), Err: &VerdictError{Conflict: cf, Decision: req.Decision, Err: err}}
+		if v == nil {
+			an, err := analysis()
+			if err != nil {
+				return err
+			}
+			var group []*projections.Conflict
+			if cf, err = findConflict(an, req.Conflict); err != nil {
+				var ce *ConflictIDError
+				if !errors.As(err, &ce) || ce.Problem != IDNoMatch {
+					return err
+				}
+				if group = rootConflicts(an, req.Conflict); group == nil {
+					return err
+				}
+			}
+			if group != nil {
+				out, err = a.reviewRoot(tx, an.Rev, func(cf *projections.Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (*events.VerdictRecorded, error) {
+					return an.Verdict(cf, d, claim, note, override)
+				}, author, req, group)
+				return err
+			}
+			if req.Seen != 0 {
+				if err := a.unchangedSince(tx, an.Rev, cf, req.Seen); err != nil {
+					return err
+				}
+			}
+			if v, err = an.Verdict(cf, req.Decision, req.Claim, req.Note, req.Override); err != nil {
+				return &Error{Code: classify(err), Err: &VerdictError{Conflict: cf, Decision: req.Decision, Err: err}}
+			}
 		}
 		e, err := tx.Append(author, v)
 		if err != nil {
@@ -106,23 +173,31 @@ func (a *Archive) Review(author string, req ReviewRequest) (Reviewed, error) {
 }
 
 // unchangedSince refuses, with a Conflict error that says what changed,
-// a review of cf (as analysed at the head, an) by a reviewer who saw the
-// archive at revision seen, when cf changed after seen.
-func (a *Archive) unchangedSince(tx *events.Tx, an *projections.Analysis, cf *projections.Conflict, seen events.Revision) error {
-	if seen > an.Rev {
-		return Errorf(Invalid, "conflict %s: the revision reviewed, %d, is beyond the head revision %d", cf.ID, seen, an.Rev)
+// a review of cf (as read at the head) by a reviewer who saw the archive
+// at revision seen, when cf changed after seen.
+func (a *Archive) unchangedSince(tx *events.Tx, head events.Revision, cf *projections.Conflict, seen events.Revision) error {
+	if seen > head {
+		return Errorf(Invalid, "conflict %s: the revision reviewed, %d, is beyond the head revision %d", cf.ID, seen, head)
 	}
-	if seen == an.Rev {
+	if seen == head {
 		return nil
 	}
-	st, _, err := a.store.At(tx, seen)
-	if err != nil {
-		return err
-	}
 	var then *projections.Conflict
-	for _, c := range projections.Analyze(st).Conflicts {
-		if c.ID == cf.ID {
-			then = c
+	if md, ok := a.store.OpenModel(tx, seen); ok {
+		// The conflict's record as it was at seen (its version then).
+		var err error
+		if then, err = md.Conflict(cf.ID); err != nil {
+			return err
+		}
+	} else {
+		st, _, err := a.store.At(tx, seen)
+		if err != nil {
+			return err
+		}
+		for _, c := range projections.Analyze(st).Conflicts {
+			if c.ID == cf.ID {
+				then = c
+			}
 		}
 	}
 	if then == nil {

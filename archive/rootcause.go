@@ -32,23 +32,48 @@ type QueueItem struct {
 	Conflicts []projections.ConflictID `json:"conflicts"`
 }
 
+// summarizer summarizes the combinations of one root cause
+// (projections.Analysis.RootSummary, or the model's).
+type summarizer func([]*projections.Conflict) (string, error)
+
+// analysisSummary is the summarizer of an analysis.
+func analysisSummary(an *projections.Analysis) summarizer {
+	return func(cs []*projections.Conflict) (string, error) { return an.RootSummary(cs), nil }
+}
+
+// summarizer is the reader's: the model's at the head, else the analysis'.
+func (r *reader) summarizer() (summarizer, error) {
+	if r.model != nil && r.at == r.head {
+		return r.model.RootSummary, nil
+	}
+	an, err := r.analyze()
+	if err != nil {
+		return nil, err
+	}
+	return analysisSummary(an), nil
+}
+
 // queueItems groups list, conflicts in the queue's order, into items.
-func queueItems(an *projections.Analysis, list []*projections.Conflict) []QueueItem {
+func queueItems(summary summarizer, list []*projections.Conflict) ([]QueueItem, error) {
 	items := []QueueItem{}
 	for i := 0; i < len(list); {
 		j := i + 1
 		for j < len(list) && projections.SameRoot(list[i], list[j]) {
 			j++
 		}
-		items = append(items, queueItem(an, list[i:j]))
+		it, err := queueItem(summary, list[i:j])
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
 		i = j
 	}
-	return items
+	return items, nil
 }
 
 // queueItem is the item of cs, the conflicts of one root cause (or one
 // conflict).
-func queueItem(an *projections.Analysis, cs []*projections.Conflict) QueueItem {
+func queueItem(summary summarizer, cs []*projections.Conflict) (QueueItem, error) {
 	first := cs[0]
 	it := QueueItem{ID: first.ID, Kind: first.Kind, Status: first.Status, Reopened: first.Reopened,
 		Subject: first.Subject, Predicate: first.Predicate, WithinSource: first.WithinSource, Summary: first.Summary}
@@ -61,9 +86,13 @@ func queueItem(an *projections.Analysis, cs []*projections.Conflict) QueueItem {
 		it.WithinSource = it.WithinSource && cf.WithinSource
 	}
 	if len(cs) > 1 {
-		it.ID, it.Summary = first.Root, an.RootSummary(cs)
+		s, err := summary(cs)
+		if err != nil {
+			return QueueItem{}, err
+		}
+		it.ID, it.Summary = first.Root, s
 	}
-	return it
+	return it, nil
 }
 
 // rootConflicts returns the conflicts whose root id is id (or starts with
@@ -91,21 +120,45 @@ func rootConflicts(an *projections.Analysis, id string) []*projections.Conflict 
 
 // findItem finds a conflict by its id, or else the combinations of a root
 // cause by the root's id: one of the two is not nil when err is.
-func findItem(an *projections.Analysis, id string) (*projections.Conflict, []*projections.Conflict, error) {
-	cf, err := findConflict(an, id)
+func (r *reader) findItem(id string) (*projections.Conflict, []*projections.Conflict, error) {
+	cf, err := r.findConflict(id)
 	var ce *ConflictIDError
 	if err != nil && errors.As(err, &ce) && ce.Problem == IDNoMatch {
-		if group := rootConflicts(an, id); group != nil {
+		group, gerr := r.rootConflicts(id)
+		if gerr != nil {
+			return nil, nil, gerr
+		}
+		if group != nil {
 			return nil, group, nil
 		}
 	}
 	return cf, nil, err
 }
 
+// rootConflicts is rootConflicts of the model at the head, else of the
+// analysis at the reader's revision.
+func (r *reader) rootConflicts(id string) ([]*projections.Conflict, error) {
+	if r.model != nil && r.at == r.head {
+		want := strings.ToLower(strings.TrimSpace(id))
+		if len(want) < MinConflictPrefix {
+			return nil, nil
+		}
+		return r.model.RootConflicts(want)
+	}
+	an, err := r.analyze()
+	if err != nil {
+		return nil, err
+	}
+	return rootConflicts(an, id), nil
+}
+
 // rootDetail is the ConflictDetail of a root cause's combinations: its
 // claims once each (the relation first), and each combination.
-func rootDetail(r *reader, an *projections.Analysis, group []*projections.Conflict) (*ConflictDetail, error) {
-	it := queueItem(an, group)
+func rootDetail(r *reader, summary summarizer, group []*projections.Conflict) (*ConflictDetail, error) {
+	it, err := queueItem(summary, group)
+	if err != nil {
+		return nil, err
+	}
 	merged := &projections.Conflict{ID: group[0].Root, Kind: it.Kind, Status: it.Status, Reopened: it.Reopened,
 		Subject: it.Subject, Predicate: it.Predicate, WithinSource: it.WithinSource, Summary: it.Summary, Root: group[0].Root}
 	seen := map[events.ClaimID]bool{}
@@ -125,12 +178,15 @@ func rootDetail(r *reader, an *projections.Analysis, group []*projections.Confli
 	return out, nil
 }
 
+// verdictFunc builds the verdict a review records on one conflict.
+type verdictFunc func(cf *projections.Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (*events.VerdictRecorded, error)
+
 // reviewRoot records req's verdict on every combination of a root cause it
 // applies to, in one transaction: an accept or reject on the combinations
 // that hold the claim, a dismissal on all; without req.Override only on
 // those still open. It returns the first verdict, with the others in
 // Reviewed.Also.
-func (a *Archive) reviewRoot(tx *events.Tx, an *projections.Analysis, author string, req ReviewRequest, group []*projections.Conflict) (Reviewed, error) {
+func (a *Archive) reviewRoot(tx *events.Tx, head Revision, verdict verdictFunc, author string, req ReviewRequest, group []*projections.Conflict) (Reviewed, error) {
 	var out Reviewed
 	var refused error
 	for _, cf := range group {
@@ -144,11 +200,11 @@ func (a *Archive) reviewRoot(tx *events.Tx, an *projections.Analysis, author str
 			continue
 		}
 		if req.Seen != 0 {
-			if err := a.unchangedSince(tx, an, cf, req.Seen); err != nil {
+			if err := a.unchangedSince(tx, head, cf, req.Seen); err != nil {
 				return Reviewed{}, err
 			}
 		}
-		v, err := an.Verdict(cf, req.Decision, req.Claim, req.Note, req.Override)
+		v, err := verdict(cf, req.Decision, req.Claim, req.Note, req.Override)
 		if err != nil {
 			return Reviewed{}, &Error{Code: classify(err), Err: &VerdictError{Conflict: cf, Decision: req.Decision, Err: err}}
 		}

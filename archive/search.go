@@ -66,7 +66,10 @@ func (a *Archive) Search(query string, at Revision) (*SearchResult, error) {
 	}
 	var out *SearchResult
 	err := a.read(at, func(r *reader) error {
-		an := r.analyze()
+		an, err := r.analyze()
+		if err != nil {
+			return err
+		}
 		res := &SearchResult{Revision: an.Rev, Query: query, Entities: []EntityMatch{}, Quotes: []QuoteMatch{}, Sources: []SourceMatch{}}
 		for _, e := range an.Entities {
 			m := EntityMatch{Name: e.Name, Aliases: []string{}, Facts: len(e.Facts)}

@@ -379,6 +379,24 @@ func (a *Archive) verify(tx *events.Tx, replay bool, progress func(done, total i
 		}
 		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Revision: r, Message: "the stored projection checkpoint: " + what}, Remedy: RemedyRebuild})
 	}
+	// The read model: every record's checksum, and with replay every
+	// record compared with a replay's.
+	modelBad, merr := st.CheckModelSums(tx)
+	if merr != nil {
+		return rep, merr
+	}
+	for _, m := range modelBad {
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "the stored read model: " + m}, Remedy: RemedyRebuild})
+	}
+	if replay && len(modelBad) == 0 {
+		d, merr := st.CheckModel(tx)
+		if merr != nil {
+			return rep, merr
+		}
+		if d != "" {
+			rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "the stored read model differs from a replay of the log: " + d}, Remedy: RemedyRebuild})
+		}
+	}
 	if replay && err == nil && len(bad) == 0 {
 		// The values the projections parse: one that no longer parses
 		// is kept as written, and listed here.

@@ -159,7 +159,21 @@ func conflictID(kind ConflictKind, parts ...string) ConflictID {
 }
 
 // Analyze computes the reconciled view and the conflicts of s.
-func Analyze(s *State) *Analysis {
+func Analyze(s *State) *Analysis { return analyze(s, nil) }
+
+// partialNames is what an analysis of part of a state (the neighbourhood
+// of a write, partial.go) takes from the stored model instead of deriving
+// it from the whole state: the entity of every name its claims use, the
+// identity keys told apart by exact form, and the sources' independence
+// groups. The name checks, which need every name, are not run.
+type partialNames struct {
+	entityOf map[string]*Entity // name key → entity (name, aliases, key)
+	split    map[string]bool
+	srcGroup map[events.SourceID]events.SourceID
+}
+
+// analyze is Analyze, of the whole state (pn nil) or of part of it.
+func analyze(s *State, pn *partialNames) *Analysis {
 	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{}}
 	// Two parts run beside the rest, on their own data: the independence
 	// groups of the sources from the start, and the name checks once the
@@ -167,21 +181,34 @@ func Analyze(s *State) *Analysis {
 	// keys memo is frozen and nothing calls find), so sharing it is safe.
 	var wg sync.WaitGroup
 	var srcGroup map[events.SourceID]events.SourceID
-	wg.Go(func() { srcGroup = independenceGroups(s) })
 	a.sorted = s.SortedClaims()
-	a.names = buildNames(s)
 	verdicts := latestVerdicts(s)
-	for _, root := range a.names.roots() {
-		e := &Entity{Name: a.names.display(root), key: a.names.entityKey(root)}
-		for _, k := range a.names.members(root) {
-			a.entityOf[k] = e
-		}
-		e.Aliases = a.names.aliasesOf(root)
-		a.Entities = append(a.Entities, e)
-	}
-	a.names.frozen = true
 	var nameFound []*Conflict
-	wg.Go(func() { nameFound = a.nameConflicts() })
+	if pn == nil {
+		wg.Go(func() { srcGroup = independenceGroups(s) })
+		a.names = buildNames(s)
+		for _, root := range a.names.roots() {
+			e := &Entity{Name: a.names.display(root), key: a.names.entityKey(root)}
+			for _, k := range a.names.members(root) {
+				a.entityOf[k] = e
+			}
+			e.Aliases = a.names.aliasesOf(root)
+			a.Entities = append(a.Entities, e)
+		}
+		a.names.frozen = true
+		wg.Go(func() { nameFound = a.nameConflicts() })
+	} else {
+		srcGroup = pn.srcGroup
+		a.names = &nameGraph{keys: map[string]string{}, folds: map[string]string{}, split: pn.split}
+		seen := map[*Entity]bool{}
+		for k, e := range pn.entityOf {
+			a.entityOf[k] = e
+			if !seen[e] {
+				seen[e] = true
+				a.Entities = append(a.Entities, e)
+			}
+		}
+	}
 	found := map[ConflictID]*Conflict{}
 	groups := a.groupClaims()
 	dated := map[factKey][]datedClaim{}

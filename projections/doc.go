@@ -57,6 +57,64 @@
 //	                 before the checksum has none
 //	  checkpoints               sub-bucket
 //	    8-byte BE revision → checkpoint of the State at that revision
+//	  model                     sub-bucket: the read model (model.go)
+//	    "rev"      → 8-byte BE revision the model is of (reads use it
+//	                 only when it is the log's head)
+//	    "base"     → 8-byte BE revision its versions start at (a rebuild,
+//	                 or the write that first stored it)
+//	    cur                     the model at "rev": key → value + CRC-32C
+//	                            (4 bytes LE) of key and value
+//	      "e\x00" entity key            → entity record (JSON: name,
+//	                                      aliases, facts)
+//	      "o\x00" name \x00 entity key  → "" (the view's order)
+//	      "n\x00" name key              → entity key (the name index:
+//	                                      IdentityKey, or IdentityKey
+//	                                      \x00 normalized name when
+//	                                      "p\x00" IdentityKey is present)
+//	      "p\x00" IdentityKey           → "" (names distinct declarations
+//	                                      tell apart by their exact form)
+//	      "c\x00" conflict id           → conflict record (JSON: the
+//	                                      conflict, and each claim's
+//	                                      predicate, resolved value and
+//	                                      revision for conflicts show)
+//	      "q\x00" queue key             → status byte ('o' open, 'r'
+//	                                      resolved); the queue key is
+//	                                      QueueKey: kind order digit,
+//	                                      subject \x00 predicate \x00
+//	                                      root \x00 id (root: the root
+//	                                      cause of a temporal conflict)
+//	      "t\x00" root id \x00 conflict id → "" (a root cause's
+//	                                      combinations)
+//	      "s\x00" uvarint len, entity key, queue key → "" (the queue of
+//	                                      one entity; a name conflict is
+//	                                      under each of its names)
+//	      "k\x00" source id             → uvarint claims citing it
+//	      "d\x00" predicate             → predicate record (JSON)
+//	      "l\x00" claim id              → claim record (JSON, as the
+//	                                      state holds it; claims not
+//	                                      retracted)
+//	      "g\x00" uvarint len, entity key, claim id → "" (its claims)
+//	      "r\x00" uvarint len, entity key, claim id → "" (relation
+//	                                      claims whose target it is)
+//	      "v\x00" 8-byte BE revision    → verdict record (JSON)
+//	      "i\x00" source id             → the original it translates
+//	                                      or copies (when not itself)
+//	    hist                    versions: uvarint len(key), key, 8-byte BE
+//	                            revision R → the value (1, stored bytes;
+//	                            or 0: absent) the key held before R,
+//	                            valid from its previous change to R-1
+//	    changes                 8-byte BE revision R, key → "": the keys
+//	                            a write at R changed
+//	    revs                    8-byte BE revision → "": the revisions a
+//	                            write left the model at
+//
+// The model at an older revision REV (one in revs, at or after base) is,
+// for each key, the value of the first version after REV (a seek to
+// key+REV+1), or the current one when the key has not changed since: so
+// view --at REV reads the keys it shows, and diff A B reads the keys of
+// changes in (A, B] at A and at B. Any other revision (inside a
+// transaction of many events, before base) is read as before: the nearest
+// checkpoint, a replay, Analyze.
 //
 // A checkpoint (codec.go) is a CRC-32C (Castagnoli) of the rest, a codec
 // version byte, and a compact binary encoding of the State: a string
@@ -72,11 +130,18 @@
 //
 // # Caveats
 //
-// Analyze works on the whole State: a read costs a checkpoint decode, a
-// replay of the events after it (at most max(Interval, head/16)) and one
-// analysis pass, all growing with the archive. A stored, incrementally
-// maintained analysis would make reads grow with what was appended
-// instead; see the README's Performance section. Conflict ids
+// Reads at the head, and at the revisions writes ended at, read the
+// stored model and cost what they return. A write of claims on known
+// names, or of a verdict on a value or temporal conflict, re-derives only
+// its neighbourhood (partial.go); any other write brings the model to the
+// head by analysing the whole head state (Analyze, the one place the rules
+// live: partial.go runs the same code on part of a state) and writing only
+// the keys whose values changed, with their versions: it costs a full
+// analysis, and in a new process a checkpoint decode and a replay of the
+// events after it. A bulk load skips the model until its last
+// transaction. The checkpoints stay: they give the full path its state,
+// and answer the reads the model cannot (revisions inside a transaction,
+// before the model's base). Conflict ids
 // are short hashes of what a conflict concerns; they stay stable while
 // that does, but a value conflict's id changes if an alias merges its
 // subject into another entity or another entity's first name comes to

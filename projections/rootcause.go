@@ -46,6 +46,17 @@ func SameRoot(x, y *Conflict) bool { return x.Root != "" && x.Root == y.Root }
 // launched 2023-04 (harbor) and held 2023-08 (toto-en), 2023-08-18
 // (tidewater), 2023-08 (pacific-wire): 3 combinations".
 func (a *Analysis) RootSummary(cs []*Conflict) string {
+	return rootSummary(cs, func(id events.ClaimID) string {
+		if c := a.State.Claims[id]; c != nil {
+			return c.Predicate
+		}
+		return ""
+	})
+}
+
+// rootSummary is RootSummary with the predicates of the claims from
+// predicate ("" when unknown).
+func rootSummary(cs []*Conflict, predicate func(events.ClaimID) string) string {
 	if len(cs) == 0 {
 		return ""
 	}
@@ -68,8 +79,8 @@ func (a *Analysis) RootSummary(cs []*Conflict) string {
 				continue
 			}
 			seen[cc.ID] = true
-			if c := a.State.Claims[cc.ID]; c != nil && preds[i] == "" {
-				preds[i] = c.Predicate
+			if preds[i] == "" {
+				preds[i] = predicate(cc.ID)
 			}
 			ends[i] = append(ends[i], fmt.Sprintf("%s (%s)", cc.Value, cc.Source))
 		}

@@ -430,11 +430,35 @@ func (a *archive) checkHead(where string) {
 		if len(bad) > 0 {
 			t.Errorf("%s: Store.Check = %v, want no bad checkpoints", where, bad)
 		}
+		a.checkModel(tx, where, head, full)
 		a.seen[head] = analysisJSON(t, projections.Analyze(stored))
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("%s: %v", where, err)
+	}
+}
+
+// checkModel compares the stored read model with that of the full
+// replay, key for key: the property the incremental writes must keep.
+func (a *archive) checkModel(tx *events.Tx, where string, head events.Revision, full *projections.State) {
+	t := a.t
+	t.Helper()
+	got, ok, err := a.store.ModelAt(tx, head)
+	if err != nil {
+		t.Errorf("%s: ModelAt(head): %v", where, err)
+		return
+	}
+	if !ok {
+		t.Errorf("%s: no stored read model at the head %d", where, head)
+		return
+	}
+	want, err := projections.ModelKeys(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := projections.CompareModel(got, want); d != "" {
+		t.Errorf("%s: the stored read model differs from that of a full replay at revision %d: %s", where, head, d)
 	}
 }
 
@@ -469,6 +493,8 @@ func (a *archive) checkTimeTravel(where string) {
 		head, _ := tx.Head()
 		cps, haveLayout := checkpointRevs(tx)
 		usedCheckpoint := false
+		var modeled []events.Revision
+		analyses := map[events.Revision]*projections.Analysis{}
 		text := func(src *events.SourceArchived) (string, error) { return sources.StoredText(tx, src) }
 		fresh := projections.NewState()
 		for r := events.Revision(0); r <= head; r++ {
@@ -513,6 +539,41 @@ func (a *archive) checkTimeTravel(where string) {
 			}
 			if seen, ok := a.seen[r]; ok && !bytes.Equal(ga, seen) {
 				t.Errorf("%s: analysis at %d differs from the one seen when %d was the head:\n%s", where, r, r, lineDiff(string(seen), string(ga)))
+			}
+			if got, ok, err := a.store.ModelAt(tx, r); err != nil {
+				t.Errorf("%s: ModelAt(%d): %v", where, r, err)
+			} else if ok {
+				want, err := projections.ModelKeys(fresh)
+				if err != nil {
+					return err
+				}
+				if d := projections.CompareModel(got, want); d != "" {
+					t.Errorf("%s: the read model at %d differs from that of a replay of revisions 1..%d: %s", where, r, r, d)
+				}
+				modeled = append(modeled, r)
+			}
+			analyses[r] = projections.Analyze(fresh)
+			fresh = a.replay(tx, r) // Analyze must not see later events through shared claims
+		}
+		if len(modeled) < 2 && head > 3 && !strings.Contains(where, "Rebuild") && !strings.Contains(where, "schema") { // the versions start again there
+			t.Errorf("%s: the read model answers for only %v of revisions 0..%d", where, modeled, head)
+		}
+		// diff A B from the versions of the keys equals the diff of fresh
+		// analyses, for every pair of revisions the model answers for.
+		for i, x := range modeled {
+			for _, y := range modeled[i:] {
+				ch, ok, err := a.store.ModelDiff(tx, x, y)
+				if err != nil {
+					return fmt.Errorf("ModelDiff(%d, %d): %w", x, y, err)
+				}
+				if !ok {
+					t.Errorf("%s: ModelDiff(%d, %d) cannot answer, yet ModelAt can at both", where, x, y)
+					continue
+				}
+				want := mustJSON(t, projections.Diff(analyses[x], analyses[y]))
+				if got := mustJSON(t, ch); !bytes.Equal(got, want) {
+					t.Errorf("%s: diff %d %d from the model differs from the diff of replays:\n%s", where, x, y, lineDiff(string(want), string(got)))
+				}
 			}
 		}
 		if head >= 2*scenarioInterval && !usedCheckpoint {
@@ -1144,6 +1205,69 @@ var scenarios = map[string]scenarioWant{
 				claims: ids{"bay-started", "coast-started"}, independent: 2}},
 		}},
 	},
+	"model-chain-retract": {
+		conflicts: []wantConflict{{kind: projections.KindTemporal, status: projections.ConflictResolved, subject: "Harbor Expo", predicate: "held",
+			claims: ids{"expo-after-gala", "expo-date", "parade-sep"}, verdict: events.DecisionReject}},
+		facts: []wantFact{{subject: "Spring Parade", predicate: "held", value: "2023-02", status: projections.StatusSingleSource,
+			claims: ids{"parade-feb"}, rejected: ids{"parade-sep"}}},
+		at: map[string]stateWant{
+			"two-dates": {conflicts: []wantConflict{
+				{kind: projections.KindValue, status: projections.ConflictOpen, subject: "Spring Parade", predicate: "held", claims: ids{"parade-sep", "parade-feb"}, within: true},
+				{kind: projections.KindTemporal, status: projections.ConflictOpen, subject: "Harbor Expo", predicate: "held",
+					claims: ids{"expo-after-gala", "gala-after-parade", "expo-date", "parade-sep"}},
+			}},
+			"rejected": {conflicts: []wantConflict{
+				{kind: projections.KindTemporal, status: projections.ConflictResolved, subject: "Harbor Expo", predicate: "held",
+					claims: ids{"expo-after-gala", "gala-after-parade", "expo-date", "parade-sep"}, verdict: events.DecisionReject},
+			}},
+		},
+		diffs: []wantDiff{{name: "reject",
+			facts: []wantFactChange{{op: projections.OpChanged, subject: "Spring Parade", predicate: "held", after: "2023-02"}},
+			conflicts: []wantConflictChange{
+				{projections.OpResolved, projections.KindValue, "Spring Parade", "held"},
+				{projections.OpResolved, projections.KindTemporal, "Harbor Expo", "held"},
+			}}},
+	},
+	"model-alias-merge": {
+		conflicts: []wantConflict{{kind: projections.KindValue, status: projections.ConflictOpen, subject: "Northern Rail Union", predicate: "founded",
+			claims: ids{"east-founded", "east-founded-2", "west-founded", "west-founded-2"}},
+			{kind: projections.KindValue, status: projections.ConflictOpen, subject: "Northern Rail Union", predicate: "members",
+				claims: ids{"east-members", "west-members", "west-members-2"}}},
+		aliases: map[string][]string{"Northern Rail Union": {"NRU"}},
+		at: map[string]stateWant{
+			"apart": {conflicts: []wantConflict{
+				{kind: projections.KindValue, status: projections.ConflictOpen, subject: "Northern Rail Union", predicate: "founded", claims: ids{"east-founded", "east-founded-2"}, within: true},
+				{kind: projections.KindValue, status: projections.ConflictOpen, subject: "NRU", predicate: "founded", claims: ids{"west-founded", "west-founded-2"}, within: true},
+				{kind: projections.KindName, status: projections.ConflictOpen, names: []string{"Northern Rail Union", "NRU"}},
+			}},
+			"merged": {
+				conflicts: []wantConflict{{kind: projections.KindValue, status: projections.ConflictOpen, subject: "Northern Rail Union", predicate: "founded",
+					claims: ids{"east-founded", "east-founded-2", "west-founded", "west-founded-2"}}},
+				facts: []wantFact{{subject: "Northern Rail Union", predicate: "members", value: "4000", status: projections.StatusAgreed,
+					claims: ids{"east-members", "west-members"}, independent: 2}},
+			},
+		},
+		diffs: []wantDiff{{name: "join",
+			conflicts: []wantConflictChange{{projections.OpOpened, projections.KindValue, "Northern Rail Union", "members"}}}},
+	},
+	"model-copy-later": {
+		facts: []wantFact{
+			{subject: "Tidal Data Commons", predicate: "launched", value: "2023-04", status: projections.StatusSingleSource,
+				claims: ids{"wire-launch", "review-launch"}, independent: 1},
+			{subject: "Tidal Data Commons", predicate: "partners", status: projections.StatusSingleSource,
+				claims: ids{"wire-partners", "review-partners"}, independent: 1},
+		},
+		at: map[string]stateWant{"joined": {facts: []wantFact{
+			{subject: "Tidal Data Commons", predicate: "launched", value: "2023-04", status: projections.StatusAgreed,
+				claims: ids{"wire-launch", "review-launch"}, independent: 2},
+			{subject: "Tidal Data Commons", predicate: "partners", status: projections.StatusAgreed,
+				claims: ids{"wire-partners", "review-partners"}, independent: 2},
+		}}},
+		diffs: []wantDiff{{name: "copy", facts: []wantFactChange{
+			{op: projections.OpChanged, subject: "Tidal Data Commons", predicate: "launched"},
+			{op: projections.OpChanged, subject: "Tidal Data Commons", predicate: "partners"},
+		}}},
+	},
 	"retraction": {
 		facts: []wantFact{{subject: "Island Data Link", predicate: "opened", value: "2023-06", status: projections.StatusSingleSource,
 			claims: ids{"morning-open"}}},
@@ -1408,6 +1532,16 @@ func TestScenario(t *testing.T) {
 			t.Errorf("scenario %s has expectations but no testdata/%s/scenario.yaml", name, name)
 		}
 	}
+	// Writes that took the incremental path (projections/partial.go), and
+	// those that analysed the whole state: after each, the stored model
+	// equals a replay's (checkHead).
+	var partial, full int
+	defer func() {
+		t.Logf("read model writes: %d incremental, %d full", partial, full)
+		if partial == 0 || full == 0 {
+			t.Errorf("the scenarios took the incremental path %d times and the full one %d times; want both", partial, full)
+		}
+	}()
 	for _, p := range dirs {
 		dir := filepath.Dir(p)
 		name := filepath.Base(dir)
@@ -1419,6 +1553,7 @@ func TestScenario(t *testing.T) {
 			sc := loadScenario(t, dir)
 			a := newArchive(t)
 			a.run(sc.Steps)
+			partial, full = partial+a.store.PartialWrites, full+a.store.FullWrites
 			a.checkTimeTravel("time travel")
 			an := a.analysisAt(a.head())
 
@@ -1694,4 +1829,34 @@ func TestVerdictErrors(t *testing.T) {
 			t.Errorf("Verdict(%s %s): error %q names a command-line flag", tc.d, tc.claim, err)
 		}
 	}
+}
+
+// TestSchemaChangeRebuildsModel: a stored projection of another schema
+// version (an archive written by an older sillok) is not read — the read
+// model cannot answer, so reads analyse the state — and the next write
+// wipes it and stores checkpoints and a read model equal to a replay's.
+func TestSchemaChangeRebuildsModel(t *testing.T) {
+	sc := loadScenario(t, filepath.Join("testdata", "entity-alias"))
+	a := newArchive(t)
+	last := len(sc.Steps) - 1
+	a.run(sc.Steps[:last])
+	if err := a.log.Update(func(tx *events.Tx) error {
+		return tx.Bolt().Bucket([]byte("projections")).Put([]byte("schema"), binary.AppendUvarint(nil, projections.SchemaVersion-1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.log.View(func(tx *events.Tx) error {
+		if _, ok := a.store.OpenModel(tx, a.head()); ok {
+			t.Errorf("the read model of schema %d answers reads under schema %d", projections.SchemaVersion-1, projections.SchemaVersion)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	full := a.store.FullWrites
+	a.run(sc.Steps[last:]) // checks the model against a replay
+	if a.store.FullWrites != full+1 {
+		t.Errorf("the write after the schema change wrote the model %d times by a full analysis, want 1", a.store.FullWrites-full)
+	}
+	a.checkTimeTravel("after the schema change")
 }

@@ -19,7 +19,10 @@ import (
 // so states folded by version 5 keep rejections that are now lifted.
 // Version 6 also stores when a source's publication date was corrected
 // (Source.Reanchored).
-const SchemaVersion = 6
+// Version 7: the read model (model.go) is stored beside the checkpoints.
+// Version 8: a temporal conflict's root cause is in the queue's order and
+// has an index of its combinations; a claim's date records its rule.
+const SchemaVersion = 8
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
@@ -52,6 +55,15 @@ type Store struct {
 	// archive's events after the newest checkpoint, which reads replay
 	// until the next write stores one.
 	Bulk bool
+
+	// NoPartial makes every write derive the read model from an analysis
+	// of the whole head state, as a write the incremental path cannot
+	// take does (partial.go); for tests and measurements.
+	NoPartial bool
+
+	// PartialWrites and FullWrites count the writes that brought the read
+	// model to the head by the incremental path and by a full analysis.
+	PartialWrites, FullWrites int
 }
 
 func (st *Store) interval() events.Revision {
@@ -173,8 +185,25 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 			return err
 		}
 	}
-	if !due {
+	// The read model is brought to the head by every write but those of
+	// a bulk load before its last transaction (reads then analyse the
+	// state, as they do for an archive without a model).
+	if !due && st.Bulk {
 		return nil
+	}
+	root := tx.Bolt().Bucket(bucketProjections)
+	partial := false
+	if !st.Bulk && !st.NoPartial {
+		// Only what the write touches, when it can (partial.go).
+		if partial, err = st.updatePartial(tx, root, tx.Appended()); err != nil {
+			return err
+		}
+		if partial {
+			st.PartialWrites++
+		}
+		if partial && !due {
+			return nil
+		}
 	}
 	s := st.Warm
 	if s == nil {
@@ -185,7 +214,16 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 			st.Warm = s
 		}
 	}
-	return st.put(b, s)
+	if due {
+		if err := st.put(b, s); err != nil {
+			return err
+		}
+	}
+	if st.Bulk || partial {
+		return nil
+	}
+	st.FullWrites++
+	return writeModel(root, Analyze(s))
 }
 
 // next is the revision at or after which the checkpoint following one at
@@ -415,6 +453,9 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 		if err := b.Put(checkpointKey(head), headEnc); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := createModelOf(tx.Bolt().Bucket(bucketProjections), s); err != nil {
+		return nil, nil, err
 	}
 	if err := putHead(tx); err != nil {
 		return nil, nil, err

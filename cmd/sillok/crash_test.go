@@ -291,13 +291,15 @@ type relVerifyReport struct {
 }
 
 // relCheckArchive checks an archive after a command ran on it (or was
-// killed): verify --json says ok at head want, and rebuild --json repairs
-// nothing, so the stored projection equals a full replay.
+// killed): verify --replay --json says ok at head want (it compares the
+// stored read model with a replay of the log key for key, and every
+// checkpoint with the replay), and rebuild --json repairs nothing, so the
+// stored projection equals a full replay.
 func relCheckArchive(t testing.TB, bin, path string, want events.Revision) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	r, err := execBinary(ctx, bin, binOpts{env: relEnv}, "verify", "--json", "--archive", path)
+	r, err := execBinary(ctx, bin, binOpts{env: relEnv}, "verify", "--replay", "--json", "--archive", path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,8 +387,9 @@ func relSeed(t *testing.T, env string) uint64 {
 // is logged ($SILLOK_CRASH_SEED replays it). After every kill the archive
 // must open, be at exactly the revision before or after the killed
 // command, verify ok, and hold stored projections equal to a full rebuild
-// (verify compares every stored checkpoint with a replay of the log, and
-// rebuild --json must repair nothing).
+// (verify --replay compares the stored read model, key for key, and every
+// stored checkpoint with a replay of the log, and rebuild --json must
+// repair nothing).
 //
 // The kills come either after a delay spread over the command's running
 // time (measured uninterrupted first), or once the process has written a

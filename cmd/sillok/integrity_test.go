@@ -253,6 +253,27 @@ func TestIntegrity(t *testing.T) {
 			replayOnly: true,
 		},
 		{
+			name: "ErrReadModel/EditedRecord",
+			tamper: func(tx *bolt.Tx) error {
+				// An entity's record in the stored read model, edited in
+				// place: its checksum no longer matches.
+				return relEditModel(tx, false)
+			},
+			want:  []events.Problem{{Message: "the stored read model: the read model's record"}},
+			fixed: true,
+		},
+		{
+			name: "ErrReadModel/ForgedRecord",
+			tamper: func(tx *bolt.Tx) error {
+				// The same edit with the record's checksum recomputed:
+				// only a comparison with a replay finds it.
+				return relEditModel(tx, true)
+			},
+			want:       []events.Problem{{Message: "the stored read model differs from a replay of the log"}},
+			fixed:      true,
+			replayOnly: true,
+		},
+		{
 			name: "ErrCheckpoint/GarbledCheckpoint",
 			tamper: func(tx *bolt.Tx) error {
 				b := tx.Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
@@ -283,7 +304,11 @@ func TestIntegrity(t *testing.T) {
 			}
 			relWantProblems(t, "verify", rep.Problems, tt.want)
 			stdout, stderr, code := runInProcess(t, path, append([]string{"verify"}, flags...)...)
-			if code != 1 || !strings.Contains(stdout, "PROBLEM revision ") || !strings.Contains(stderr, "verify found") {
+			problem := "PROBLEM revision "
+			if tt.want[0].Revision == 0 {
+				problem = "PROBLEM the stored read model" // not of one revision
+			}
+			if code != 1 || !strings.Contains(stdout, problem) || !strings.Contains(stderr, "verify found") {
 				t.Errorf("verify: got exit status %d, %q, %q, want 1, the problems and a summary", code, stdout, stderr)
 			}
 
@@ -332,6 +357,31 @@ func TestIntegrity(t *testing.T) {
 			relWantProblems(t, "verify after rebuild", rep.Problems, tt.want)
 		})
 	}
+}
+
+// relEditModel edits the first entity record of the stored read model
+// (bucket projections/model/cur, keys "e\x00" + entity key, values JSON
+// and a CRC-32C of key and value; projections/doc.go), recomputing the
+// checksum when forge is set.
+func relEditModel(tx *bolt.Tx, forge bool) error {
+	b := tx.Bucket([]byte("projections")).Bucket([]byte("model")).Bucket([]byte("cur"))
+	c := b.Cursor()
+	k, v := c.Seek([]byte("e\x00"))
+	if k == nil || !bytes.HasPrefix(k, []byte("e\x00")) {
+		return fmt.Errorf("no entity record in the read model")
+	}
+	k, v = bytes.Clone(k), bytes.Clone(v)
+	i := bytes.Index(v, []byte(`"name":"`))
+	if i < 0 {
+		return fmt.Errorf("entity record %q has no name", v)
+	}
+	v[i+len(`"name":"`)] ^= 0x20 // the first letter's case
+	if forge {
+		tab := crc32.MakeTable(crc32.Castagnoli)
+		sum := crc32.Update(crc32.Checksum(k, tab), tab, v[:len(v)-4])
+		binary.LittleEndian.PutUint32(v[len(v)-4:], sum)
+	}
+	return b.Put(k, v)
 }
 
 // relWantProblems checks that got are exactly the problems want: the same

@@ -1,0 +1,695 @@
+package projections
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sillok/sillok/events"
+)
+
+// Incremental writes: a write whose events are claims on names the
+// archive already has, or verdicts on value and temporal conflicts,
+// re-derives only the part of the read model they touch. It builds a
+// partial State of the neighbourhood from the model's stored inputs (the
+// claims of the touched entities and of those within 2×maxChain relations
+// of them, every verdict, the predicates), applies the new events to it,
+// and runs the same analysis as Analyze on it, with the names and the
+// sources' independence groups read from the model instead of derived
+// (analyze with partialNames). It then replaces what it owns: the
+// records of the entities it loaded, the value and temporal conflicts
+// whose subject is within maxChain relations of a touched entity (every
+// conflict a touched claim can take part in or change: a temporal check
+// follows at most maxChain relations, so it reads no further than
+// 2×maxChain), the claims' records, and the counts of the sources cited.
+//
+// Anything else falls back to the full analysis (Store.CatchUp): sources,
+// predicates, aliases, retractions (a retracted claim's names may leave
+// the name graph), name verdicts, a claim with "as" or with a name that
+// is new or used by a name conflict, and a model that is not of the
+// revision before the write. The property tests compare both paths with
+// a replay after every write.
+
+// neighbourhood is how many relations away from a touched entity the
+// partial state reaches.
+const neighbourhood = 2 * maxChain
+
+// errFallBack says the write needs the full analysis.
+var errFallBack = fmt.Errorf("projections: the write needs the full analysis")
+
+// partialWrite is one incremental write in progress.
+type partialWrite struct {
+	md  *Model
+	cur *bolt.Bucket
+	// claims read, by id (nil: read and absent).
+	claims map[events.ClaimID]*Claim
+	// entity keys by name key, and entities by key.
+	keys     map[string]string
+	entities map[string]*Entity
+	split    map[string]bool
+}
+
+// updatePartial brings the model to the head for a write whose events
+// are appended, re-deriving only what they touch. ok is false when the
+// write needs the full analysis (nothing was written then).
+func (st *Store) updatePartial(tx *events.Tx, root *bolt.Bucket, appended []events.Event) (ok bool, err error) {
+	m := root.Bucket(bucketModel)
+	prev, have := modelRev(m)
+	if len(appended) == 0 || !have || prev+1 != appended[0].Revision {
+		return false, nil
+	}
+	cur, hist, changes, revs := m.Bucket(bucketCur), m.Bucket(bucketHist), m.Bucket(bucketChanges), m.Bucket(bucketRevs)
+	if cur == nil || hist == nil || changes == nil || revs == nil {
+		return false, nil
+	}
+	w := &partialWrite{md: &Model{rev: prev, head: true, cur: cur, hist: hist, m: m}, cur: cur,
+		claims: map[events.ClaimID]*Claim{}, keys: map[string]string{}, entities: map[string]*Entity{}, split: map[string]bool{}}
+	kvs, err := w.derive(appended)
+	if err == errFallBack {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	head := appended[len(appended)-1].Revision
+	revKey := checkpointKey(head)
+	last := map[string]int{} // a key written twice keeps its last value
+	for i, kv := range kvs {
+		last[string(kv.Key)] = i
+	}
+	for i, kv := range kvs {
+		if last[string(kv.Key)] != i {
+			continue
+		}
+		k := kv.Key
+		old := cur.Get(k)
+		switch {
+		case kv.Value == nil && old == nil:
+			continue
+		case kv.Value != nil && bytes.Equal(old, kv.Value):
+			continue
+		}
+		prevVal := []byte{0}
+		if old != nil {
+			prevVal = append([]byte{1}, old...)
+		}
+		if kv.Value == nil {
+			if err := cur.Delete(k); err != nil {
+				return false, err
+			}
+		} else if err := cur.Put(k, kv.Value); err != nil {
+			return false, err
+		}
+		if err := hist.Put(histKey(k, head), prevVal); err != nil {
+			return false, err
+		}
+		if err := changes.Put(append(bytes.Clone(revKey), k...), []byte{}); err != nil {
+			return false, err
+		}
+	}
+	if err := revs.Put(revKey, []byte{}); err != nil {
+		return false, err
+	}
+	return true, m.Put(keyModelRev, revKey)
+}
+
+// entityKey returns the key of the entity a name resolves to, or
+// errFallBack for a name the model does not know.
+func (w *partialWrite) entityKey(name string) (string, error) {
+	nk, err := w.md.keyOf(name)
+	if err != nil {
+		return "", err
+	}
+	if nk != IdentityKey(name) {
+		w.split[IdentityKey(name)] = true
+	}
+	if ek, ok := w.keys[nk]; ok {
+		return ek, nil
+	}
+	ek, ok, err := w.md.get([]byte(pName + nk))
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", errFallBack
+	}
+	w.keys[nk] = string(ek)
+	return string(ek), nil
+}
+
+// claim returns the stored record of a claim that is not retracted, or
+// nil.
+func (w *partialWrite) claim(id events.ClaimID) (*Claim, error) {
+	if c, ok := w.claims[id]; ok {
+		return c, nil
+	}
+	v, ok, err := w.md.get([]byte(pClaim + string(id)))
+	if err != nil || !ok {
+		w.claims[id] = nil
+		return nil, err
+	}
+	c := new(Claim)
+	if err := json.Unmarshal(v, c); err != nil {
+		return nil, &StoredError{What: fmt.Sprintf("the read model's claim %s does not decode", id), Err: err}
+	}
+	c.parseValue()
+	w.claims[id] = c
+	return c, nil
+}
+
+// scanIDs calls fn with the claim ids indexed under prefix p for entity
+// key ek.
+func (w *partialWrite) scanIDs(p, ek string, fn func(events.ClaimID) error) error {
+	prefix := lenPrefixed(p, ek)
+	c := w.cur.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if err := fn(events.ClaimID(k[len(prefix):])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasNameConflict reports whether an entity is named by a name conflict.
+func (w *partialWrite) hasNameConflict(ek string) bool {
+	prefix := append(lenPrefixed(pBySubject, ek), byte('0'+KindName.order()))
+	k, _ := w.cur.Cursor().Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix)
+}
+
+// derive computes the keys the write changes (a nil value deletes).
+func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
+	// What the events touch.
+	touched := map[string]bool{} // entity keys
+	var settled []events.ClaimID // claims whose standing a verdict may change
+	var verdictsOn []string      // conflicts the write's verdicts are on
+	var newClaims []*events.ClaimAsserted
+	for _, e := range appended {
+		p, err := e.Decode()
+		if err != nil {
+			return nil, err
+		}
+		switch p := p.(type) {
+		case *events.ClaimAsserted:
+			if p.As != "" {
+				return nil, errFallBack
+			}
+			names := []string{p.Subject}
+			if p.Value.Kind == events.KindEntity && p.Value.Entity != "" {
+				names = append(names, p.Value.Entity)
+			}
+			if r := p.Value.Relation; r != nil {
+				names = append(names, r.To.Subject)
+			}
+			for i, n := range names {
+				ek, err := w.entityKey(n)
+				if err != nil {
+					return nil, err
+				}
+				if w.hasNameConflict(ek) {
+					return nil, errFallBack // its name users may change
+				}
+				if i == 0 {
+					touched[ek] = true
+				}
+			}
+			newClaims = append(newClaims, p)
+		case *events.VerdictRecorded:
+			if p.Kind != string(KindValue) && p.Kind != string(KindTemporal) {
+				return nil, errFallBack
+			}
+			switch p.Decision {
+			case events.DecisionAccept, events.DecisionReject, events.DecisionDismiss:
+			default:
+				return nil, errFallBack
+			}
+			settled = append(settled, p.Claims...)
+			settled = append(settled, verdictClaims(p)...)
+			verdictsOn = append(verdictsOn, p.Conflict)
+		default:
+			return nil, errFallBack
+		}
+	}
+	// Every verdict: the partial state's, and the claims an earlier
+	// verdict on the same conflicts settled.
+	var verdicts []Verdict
+	{
+		c := w.cur.Cursor()
+		for k, v := c.Seek([]byte(pVerdict)); k != nil && bytes.HasPrefix(k, []byte(pVerdict)); k, v = c.Next() {
+			val, err := unseal(k, v)
+			if err != nil {
+				return nil, err
+			}
+			var vd Verdict
+			if err := json.Unmarshal(val, &vd); err != nil {
+				return nil, &StoredError{What: fmt.Sprintf("the read model's verdict %x does not decode", k), Err: err}
+			}
+			verdicts = append(verdicts, vd)
+		}
+	}
+	for _, vd := range verdicts {
+		for _, on := range verdictsOn {
+			if vd.Conflict == on {
+				settled = append(settled, vd.Claims...)
+				settled = append(settled, verdictClaims(&vd.VerdictRecorded)...)
+			}
+		}
+	}
+	for _, id := range settled {
+		c, err := w.claim(id)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			continue // retracted (or unknown): takes no part
+		}
+		for _, n := range claimNames(c) {
+			ek, err := w.entityKey(n)
+			if err != nil {
+				return nil, err
+			}
+			if w.hasNameConflict(ek) {
+				return nil, errFallBack
+			}
+		}
+		ek, err := w.entityKey(c.Subject)
+		if err != nil {
+			return nil, err
+		}
+		touched[ek] = true
+	}
+
+	// The neighbourhood: entities within `neighbourhood` relations of a
+	// touched one, either way, and their claims.
+	dist := map[string]int{}
+	var frontier []string
+	for ek := range touched {
+		dist[ek] = 0
+		frontier = append(frontier, ek)
+	}
+	byEntity := map[string][]*Claim{}
+	for d := 0; len(frontier) > 0; d++ {
+		var next []string
+		reach := func(name string) error {
+			ek, err := w.entityKey(name)
+			if err != nil {
+				return err
+			}
+			if _, ok := dist[ek]; !ok {
+				dist[ek] = d + 1
+				next = append(next, ek)
+			}
+			return nil
+		}
+		for _, ek := range frontier {
+			if err := w.scanIDs(pEntityClaim, ek, func(id events.ClaimID) error {
+				c, err := w.claim(id)
+				if err != nil || c == nil {
+					return err
+				}
+				byEntity[ek] = append(byEntity[ek], c)
+				return nil
+			}); err != nil {
+				return nil, err
+			}
+			if d == neighbourhood {
+				continue
+			}
+			for _, c := range byEntity[ek] {
+				if r := c.Value.Relation; r != nil {
+					if err := reach(r.To.Subject); err != nil {
+						return nil, err
+					}
+				}
+			}
+			for _, p := range newClaims {
+				if r := p.Value.Relation; r != nil {
+					if sk, _ := w.entityKey(p.Subject); sk == ek {
+						if err := reach(r.To.Subject); err != nil {
+							return nil, err
+						}
+					}
+				}
+			}
+			if err := w.scanIDs(pRelationTo, ek, func(id events.ClaimID) error {
+				c, err := w.claim(id)
+				if err != nil || c == nil {
+					return err
+				}
+				return reach(c.Subject)
+			}); err != nil {
+				return nil, err
+			}
+			for _, p := range newClaims {
+				if r := p.Value.Relation; r != nil {
+					if tk, _ := w.entityKey(r.To.Subject); tk == ek {
+						if err := reach(p.Subject); err != nil {
+							return nil, err
+						}
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+
+	// The partial state, at the revision before the write.
+	s := NewState()
+	s.Rev = appended[0].Revision - 1
+	for ek := range dist {
+		for _, c := range byEntity[ek] {
+			s.Claims[c.ID] = c
+		}
+	}
+	// A new claim's subject must already be one: a first claim on a name
+	// changes which form the entity shows (nameGraph's display).
+	subjects := map[string]bool{}
+	for _, c := range s.Claims {
+		nk, err := w.md.keyOf(c.Subject)
+		if err != nil {
+			return nil, err
+		}
+		subjects[nk] = true
+	}
+	for _, p := range newClaims {
+		nk, err := w.md.keyOf(p.Subject)
+		if err != nil {
+			return nil, err
+		}
+		if !subjects[nk] {
+			return nil, errFallBack
+		}
+	}
+	s.Verdicts = verdicts
+	{
+		c := w.cur.Cursor()
+		for k, v := c.Seek([]byte(pPredicate)); k != nil && bytes.HasPrefix(k, []byte(pPredicate)); k, v = c.Next() {
+			val, err := unseal(k, v)
+			if err != nil {
+				return nil, err
+			}
+			p := new(Predicate)
+			if err := json.Unmarshal(val, p); err != nil {
+				return nil, &StoredError{What: fmt.Sprintf("the read model's predicate %q does not decode", k), Err: err}
+			}
+			s.Predicates[p.Name] = p
+		}
+	}
+	before := map[events.ClaimID][]byte{}
+	for id, c := range s.Claims {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		before[id] = b
+	}
+	for _, e := range appended {
+		if err := s.Apply(e, nil); err != nil {
+			return nil, err
+		}
+	}
+	// A verdict that settles a claim outside the neighbourhood, or a
+	// resolved conflict rebuilt from a verdict with claims outside it,
+	// needs the whole state.
+	for i := range s.Verdicts {
+		for _, id := range s.Verdicts[i].Claims {
+			if s.Claims[id] != nil {
+				continue
+			}
+			if c, err := w.claim(id); err != nil {
+				return nil, err
+			} else if c != nil && w.involves(&s.Verdicts[i], s) {
+				return nil, errFallBack
+			}
+		}
+	}
+
+	// The names and groups, from the model.
+	pn := &partialNames{entityOf: map[string]*Entity{}, split: w.split, srcGroup: map[events.SourceID]events.SourceID{}}
+	for _, c := range s.Claims {
+		for _, n := range claimNames(c) {
+			ek, err := w.entityKey(n)
+			if err != nil {
+				return nil, err
+			}
+			e, ok := w.entities[ek]
+			if !ok {
+				if e, err = w.md.entity(ek); err != nil {
+					return nil, err
+				}
+				e.Facts = nil
+				w.entities[ek] = e
+			}
+			nk, _ := w.md.keyOf(n)
+			pn.entityOf[nk] = e
+		}
+		if _, ok := pn.srcGroup[c.Source]; !ok {
+			g, ok, err := w.md.get([]byte(pSourceGroup + string(c.Source)))
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				pn.srcGroup[c.Source] = events.SourceID(g)
+			}
+		}
+	}
+	an := analyze(s, pn)
+
+	// What the write owns, and its new values.
+	var out []ModelKV
+	put := func(k []byte, v []byte) { out = append(out, ModelKV{k, seal(k, v)}) }
+	del := func(k []byte) { out = append(out, ModelKV{k, nil}) }
+	for ek := range dist {
+		e := w.entities[ek]
+		if e == nil {
+			continue // an entity with no claims of its own in reach
+		}
+		v, err := json.Marshal(entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts})
+		if err != nil {
+			return nil, err
+		}
+		put([]byte(pEntity+ek), v)
+	}
+	owned := func(ek string) bool { d, ok := dist[ek]; return ok && d <= maxChain }
+	oldConflicts := map[ConflictID]bool{}
+	for ek := range dist {
+		if !owned(ek) {
+			continue
+		}
+		prefix := lenPrefixed(pBySubject, ek)
+		c := w.cur.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			q := k[len(prefix):]
+			if len(q) == 0 || q[0] == byte('0'+KindName.order()) {
+				continue
+			}
+			if i := bytes.LastIndexByte(q, 0); i >= 0 {
+				oldConflicts[ConflictID(q[i+1:])] = true
+			}
+		}
+	}
+	newConflicts := map[ConflictID]bool{}
+	for _, cf := range an.Conflicts {
+		if cf.Kind == KindName {
+			continue
+		}
+		ek, err := w.entityKey(cf.Subject)
+		if err == errFallBack || !owned(ek) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		newConflicts[cf.ID] = true
+		rec := conflictRecord{Conflict: cf, Claims: make([]claimExtra, len(cf.Claims))}
+		for i, cc := range cf.Claims {
+			if c := s.Claims[cc.ID]; c != nil {
+				rec.Claims[i] = claimExtra{Predicate: c.Predicate, Value: c.Value, Rev: c.Rev, Known: true}
+			}
+		}
+		v, err := json.Marshal(rec)
+		if err != nil {
+			return nil, err
+		}
+		put([]byte(pConflict+string(cf.ID)), v)
+		q := queueKeyOf(cf)
+		put(append([]byte(pQueue), q...), []byte{statusByte(cf.Status)})
+		if cf.Root != "" {
+			put(rootKey(cf), nil)
+		}
+		put(append(lenPrefixed(pBySubject, ek), q...), nil)
+	}
+	for id := range oldConflicts {
+		cf, err := w.md.Conflict(id)
+		if err != nil {
+			return nil, err
+		}
+		if cf == nil {
+			continue
+		}
+		q := queueKeyOf(cf)
+		if ek, ok, err := w.md.EntityKey(cf.Subject); err != nil {
+			return nil, err
+		} else if ok {
+			del(append(lenPrefixed(pBySubject, ek), q...))
+		}
+		if !newConflicts[id] {
+			del([]byte(pConflict + string(id)))
+		}
+		del(append([]byte(pQueue), q...))
+		if cf.Root != "" {
+			del(rootKey(cf))
+		}
+	}
+	// A key both deleted (its old place) and put (its new) is put: puts
+	// come last.
+	var dels, puts []ModelKV
+	for _, kv := range out {
+		if kv.Value == nil {
+			dels = append(dels, kv)
+		} else {
+			puts = append(puts, kv)
+		}
+	}
+	out = append(dels, puts...)
+
+	counts := map[events.SourceID]int{}
+	for _, p := range newClaims {
+		counts[p.Source]++
+	}
+	for src, n := range counts {
+		v, _, err := w.md.get([]byte(pSource + string(src)))
+		if err != nil {
+			return nil, err
+		}
+		had, _ := binary.Uvarint(v)
+		k := []byte(pSource + string(src))
+		out = append(out, ModelKV{k, seal(k, binary.AppendUvarint(nil, had+uint64(n)))})
+	}
+	for id, c := range s.Claims {
+		if c.Retracted {
+			continue
+		}
+		b, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		if old, ok := before[id]; ok && bytes.Equal(old, b) {
+			continue
+		}
+		k := []byte(pClaim + string(id))
+		out = append(out, ModelKV{k, seal(k, b)})
+		if _, ok := before[id]; ok {
+			continue
+		}
+		// A new claim: its indexes.
+		ek, err := w.entityKey(c.Subject)
+		if err != nil {
+			return nil, err
+		}
+		k = append(lenPrefixed(pEntityClaim, ek), c.ID...)
+		out = append(out, ModelKV{k, seal(k, nil)})
+		if r := c.Value.Relation; r != nil {
+			tk, err := w.entityKey(r.To.Subject)
+			if err != nil {
+				return nil, err
+			}
+			k = append(lenPrefixed(pRelationTo, tk), c.ID...)
+			out = append(out, ModelKV{k, seal(k, nil)})
+		}
+	}
+	for i := range s.Verdicts {
+		v := &s.Verdicts[i]
+		if v.Rev < appended[0].Revision {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		k := append([]byte(pVerdict), checkpointKey(v.Rev)...)
+		out = append(out, ModelKV{k, seal(k, b)})
+	}
+	return out, nil
+}
+
+// involves reports whether a verdict is on a conflict the partial state
+// holds claims of.
+func (w *partialWrite) involves(v *Verdict, s *State) bool {
+	for _, id := range v.Claims {
+		if s.Claims[id] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// claimNames lists the names a claim uses: its subject, its "as", its
+// entity value, its relation's target.
+func claimNames(c *Claim) []string {
+	out := []string{c.Subject}
+	if c.As != "" {
+		out = append(out, c.As)
+	}
+	if c.Value.Kind == events.KindEntity && c.Value.Entity != "" {
+		out = append(out, c.Value.Entity)
+	}
+	if r := c.Value.Relation; r != nil {
+		out = append(out, r.To.Subject)
+	}
+	return out
+}
+
+// Verdict builds the verdict a reviewer's decision on cf (a conflict read
+// from this model, at the head) records: what Analysis.Verdict builds from
+// an analysis of the whole state, from the conflict's claims and those of
+// its verdict read from the model, with their names resolved by it. ok is
+// false when the model cannot answer (a name it does not know); the
+// caller then analyses the state.
+func (md *Model) Verdict(cf *Conflict, d events.Decision, claim events.ClaimID, note string, override bool) (v *events.VerdictRecorded, ok bool, err error) {
+	if !md.head {
+		return nil, false, nil
+	}
+	w := &partialWrite{md: md, cur: md.cur, claims: map[events.ClaimID]*Claim{}, keys: map[string]string{},
+		entities: map[string]*Entity{}, split: map[string]bool{}}
+	s := NewState()
+	s.Rev = md.rev
+	ids := make([]events.ClaimID, 0, len(cf.Claims))
+	for _, cc := range cf.Claims {
+		ids = append(ids, cc.ID)
+	}
+	if cf.Verdict != nil {
+		ids = append(ids, cf.Verdict.Claims...)
+	}
+	a := &Analysis{Rev: md.rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{},
+		names: &nameGraph{keys: map[string]string{}, folds: map[string]string{}, split: w.split}}
+	for _, id := range ids {
+		c, err := w.claim(id)
+		if err != nil {
+			return nil, false, err
+		}
+		if c == nil {
+			continue // retracted: takes no part
+		}
+		s.Claims[id] = c
+		for _, n := range claimNames(c) {
+			ek, err := w.entityKey(n)
+			if err == errFallBack {
+				return nil, false, nil
+			}
+			if err != nil {
+				return nil, false, err
+			}
+			nk, err := md.keyOf(n)
+			if err != nil {
+				return nil, false, err
+			}
+			a.entityOf[nk] = &Entity{key: ek}
+		}
+	}
+	v, err = a.Verdict(cf, d, claim, note, override)
+	return v, true, err
+}
