@@ -185,3 +185,54 @@ func TestExportBag(t *testing.T) {
 		t.Errorf("the server left %v behind", left)
 	}
 }
+
+// TestClientExportBagRefuses: the client unpacks a bag only into a new
+// directory, refuses a tar entry that would land outside it, and leaves
+// nothing behind when the transfer breaks.
+func TestClientExportBagRefuses(t *testing.T) {
+	evil := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(web.BagReportHeader, `{"revision":1}`)
+		tw := tar.NewWriter(w)
+		tw.WriteHeader(&tar.Header{Name: "../escaped.txt", Mode: 0o644, Size: 2, Typeflag: tar.TypeReg})
+		tw.Write([]byte("hi"))
+		tw.Close()
+	}
+	cut := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(web.BagReportHeader, `{"revision":1}`)
+		tw := tar.NewWriter(w)
+		tw.WriteHeader(&tar.Header{Name: "bagit.txt", Mode: 0o644, Size: 1000, Typeflag: tar.TypeReg})
+		tw.Write([]byte("BagIt-Version: 1.0\n"))
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler)
+	}
+	for name, h := range map[string]http.HandlerFunc{"OutsideTheBag": evil, "CutShort": cut} {
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			c, err := web.NewClient(ts.URL, "token")
+			if err != nil {
+				t.Fatal(err)
+			}
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "bag")
+			_, err = c.ExportBag(dir, archive.BagOptions{})
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			t.Log(err)
+			if left, _ := os.ReadDir(parent); len(left) != 0 {
+				t.Errorf("left behind: %v", left)
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(parent), "escaped.txt")); err == nil {
+				t.Error("a file was written outside the bag")
+			}
+		})
+	}
+	t.Run("Exists", func(t *testing.T) {
+		c, _ := web.NewClient("http://127.0.0.1:1", "token")
+		dir := t.TempDir()
+		if _, err := c.ExportBag(dir, archive.BagOptions{}); archive.ErrorCode(err) != archive.Conflict {
+			t.Errorf("an existing directory: got %v, want Conflict", err)
+		}
+	})
+}
