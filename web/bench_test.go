@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -39,6 +41,22 @@ func BenchmarkServeRead(b *testing.B) {
 		}},
 		{"view", "/api/view?subject=Disruptive+Technology+Protection+Network", func() error {
 			_, err := a.View("Disruptive Technology Protection Network", archive.Head)
+			return err
+		}},
+		// The exports, streamed through the server against the archive's
+		// Export function writing to io.Discard (the bag: ExportBag into a
+		// temporary directory, against the server's build, tar and
+		// stream).
+		{"export-csv-claims", "/api/export/csv/claims", func() error {
+			return a.ExportClaimsCSV(io.Discard, archive.ExportOptions{At: archive.Head})
+		}},
+		{"export-claimreview", "/api/export/claimreview", func() error {
+			return a.ExportClaimReview(io.Discard, archive.ExportOptions{At: archive.Head})
+		}},
+		{"export-bag", "/api/export/bag", func() error {
+			dir := filepath.Join(b.TempDir(), "bag")
+			_, err := a.ExportBag(dir, archive.BagOptions{})
+			os.RemoveAll(dir)
 			return err
 		}},
 	} {

@@ -225,6 +225,31 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the verdict does not name its reviewer: %q", got)
 	}
 
+	// A root cause: one row on the queue for its combinations; opened
+	// with j and Enter, its page lists them, and d dismisses every one.
+	it, _ := rootItem(t, a)
+	rootRow := fmt.Sprintf(`tr[data-id="%s"]`, it.ID)
+	step(t, ctx, "the queue lists the root cause", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(rootRow)))
+	if got := eval[string](t, ctx, `document.querySelector('`+rootRow+` .combos').textContent`); !strings.Contains(got, fmt.Sprintf("%d combinations", len(it.Conflicts))) {
+		t.Errorf("the root cause's row: got %q, want %d combinations", got, len(it.Conflicts))
+	}
+	index = eval[int](t, ctx, `[...document.querySelectorAll('tr.row')].findIndex(r => r.dataset.id === '`+string(it.ID)+`')`)
+	for range index + 1 {
+		step(t, ctx, "pressing j", chromedp.KeyEvent("j"))
+	}
+	step(t, ctx, "opening the root cause with Enter", chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.CSS(`.combinations`)))
+	if n := eval[int](t, ctx, `document.querySelectorAll('.combinations tbody tr').length`); n != len(it.Conflicts) {
+		t.Errorf("the root's page lists %d combinations, want %d", n, len(it.Conflicts))
+	}
+	screenshot(t, ctx, "conflict-root")
+	step(t, ctx, "dismissing the root cause with d", chromedp.KeyEvent("d"), chromedp.WaitVisible(chromedp.CSS(`.notice`)))
+	if got := eval[string](t, ctx, `document.getElementById('status').textContent.trim()`); got != "resolved" {
+		t.Errorf("the root cause's status after the verdict: got %q, want resolved", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('.combinations tbody .badge.resolved').length`); n != len(it.Conflicts) {
+		t.Errorf("%d combinations resolved after one verdict, want all %d", n, len(it.Conflicts))
+	}
+
 	// The queue: the conflict is no longer open, and resolved under "all".
 	step(t, ctx, "the open queue", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`.queue`)))
 	if n := eval[int](t, ctx, `document.querySelectorAll('`+row+`').length`); n != 0 {

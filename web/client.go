@@ -1,14 +1,19 @@
 package web
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -550,4 +555,200 @@ func (c *Client) DeclareAlias(_ string, p events.AliasDeclared) (archive.Written
 		return archive.Written{}, err
 	}
 	return archive.Written{Revision: doc.Revision, Created: doc.Created}, nil
+}
+
+// stream sends a GET and copies a 2xx answer's body into w as it comes
+// (without the client's overall timeout: an export may take long); an
+// error answer is the archive's error. It returns the response's headers.
+func (c *Client) stream(path string, q url.Values, w io.Writer) (http.Header, error) {
+	u := *c.base
+	u.Path += path
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequest("GET", u.String(), nil)
+	if err != nil {
+		return nil, archive.Errorf(archive.Invalid, "%w", err)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := (&http.Client{Transport: c.http.Transport}).Do(req)
+	if err != nil {
+		return nil, archive.Errorf(archive.Internal, "cannot reach the server at %s: %w", c.base, errors.Unwrap(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxJSONBody))
+		return nil, responseError(resp, data)
+	}
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return nil, archive.Errorf(archive.Internal, "the export from %s was cut short: %w", c.base, err)
+	}
+	return resp.Header, nil
+}
+
+func exportQuery(opts archive.ExportOptions) url.Values {
+	q := url.Values{}
+	revParam(q, "at", opts.At)
+	if opts.Organization != "" {
+		q.Set("organization", opts.Organization)
+	}
+	if opts.URL != "" {
+		q.Set("url", opts.URL)
+	}
+	return q
+}
+
+// ExportClaimReview streams GET /api/export/claimreview into w.
+// opts.Progress is not called: the server does not report it.
+func (c *Client) ExportClaimReview(w io.Writer, opts archive.ExportOptions) error {
+	_, err := c.stream("/api/export/claimreview", exportQuery(opts), w)
+	return err
+}
+
+// ExportAnnotations streams GET /api/export/annotations into w (of the
+// head, as the archive's).
+func (c *Client) ExportAnnotations(w io.Writer, opts archive.ExportOptions) error {
+	opts.At = archive.Head
+	_, err := c.stream("/api/export/annotations", exportQuery(opts), w)
+	return err
+}
+
+// ExportClaimsCSV streams GET /api/export/csv/claims into w.
+func (c *Client) ExportClaimsCSV(w io.Writer, opts archive.ExportOptions) error {
+	_, err := c.stream("/api/export/csv/claims", exportQuery(opts), w)
+	return err
+}
+
+// ExportConflictsCSV streams GET /api/export/csv/conflicts into w.
+func (c *Client) ExportConflictsCSV(w io.Writer, opts archive.ExportOptions) error {
+	_, err := c.stream("/api/export/csv/conflicts", exportQuery(opts), w)
+	return err
+}
+
+// ExportViewCSV streams GET /api/export/csv/view into w.
+func (c *Client) ExportViewCSV(w io.Writer, opts archive.ExportOptions) error {
+	_, err := c.stream("/api/export/csv/view", exportQuery(opts), w)
+	return err
+}
+
+// ExportBag downloads the server's bag (GET /api/export/bag, a tar) and
+// unpacks it into dir, which must not exist yet: into a directory beside
+// it, synced and renamed into place when whole, as the archive's
+// ExportBag does. The Bagging-Date is the server's; opts.Now and
+// opts.Progress are not used.
+func (c *Client) ExportBag(dir string, opts archive.BagOptions) (*archive.BagReport, error) {
+	if _, err := os.Lstat(dir); err == nil {
+		return nil, archive.Errorf(archive.Conflict, "%s already exists; a bag is written to a new directory", dir)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return nil, &archive.Error{Code: archive.Internal, Err: err}
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	q := url.Values{}
+	if opts.Organization != "" {
+		q.Set("organization", opts.Organization)
+	}
+	if opts.Description != "" {
+		q.Set("description", opts.Description)
+	}
+	pr, pw := io.Pipe()
+	unpacked := make(chan error, 1)
+	go func() {
+		err := untar(pr, tmp)
+		pr.CloseWithError(err)
+		unpacked <- err
+	}()
+	h, err := c.stream("/api/export/bag", q, pw)
+	pw.CloseWithError(err)
+	if uerr := <-unpacked; uerr != nil && !errors.Is(uerr, err) {
+		err = archive.Errorf(archive.Internal, "the bag from %s: %w", c.base, uerr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rep archive.BagReport
+	if err := json.Unmarshal([]byte(h.Get(BagReportHeader)), &rep); err != nil {
+		return nil, archive.Errorf(archive.Internal, "the server's %s: %w", BagReportHeader, err)
+	}
+	if err := syncDir(tmp); err != nil {
+		return nil, &archive.Error{Code: archive.Internal, Err: err}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return nil, &archive.Error{Code: archive.Internal, Err: err}
+	}
+	done = true
+	if d, err := os.Open(filepath.Dir(dir)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	rep.Dir = dir
+	return &rep, nil
+}
+
+// untar unpacks the regular files and directories of a tar into dir,
+// refusing any name that would land outside it.
+func untar(r io.Reader, dir string) error {
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			_, _ = io.Copy(io.Discard, r)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		name := path.Clean(hdr.Name)
+		if !filepath.IsLocal(name) {
+			return fmt.Errorf("the tar names %q, outside the bag", hdr.Name)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		switch hdr.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(p, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("the tar holds %q, neither a file nor a directory", hdr.Name)
+		}
+	}
+}
+
+// syncDir syncs every file and directory under dir.
+func syncDir(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
 }

@@ -21,7 +21,8 @@ type queuePage struct {
 	deskPage
 	Status, Kind, Subject string
 	Limit                 int
-	Conflicts             []*projections.Conflict
+	// Items are the page's items: one per root cause (archive.QueueItem).
+	Items []queueRow
 	// NextURL is the address of the next page; FirstURL of the first,
 	// when this page is not the first.
 	NextURL, FirstURL string
@@ -64,7 +65,7 @@ func (d *desk) queue(w http.ResponseWriter, r *http.Request, u *pageUser) {
 		})
 		page = &archive.ConflictPage{Revision: archive.Head}
 	}
-	p.Conflicts = page.Conflicts
+	p.Items = queueRows(page)
 	all, err := d.ar.Conflicts(archive.ConflictFilter{Status: archive.StatusAll, At: page.Revision})
 	if err != nil {
 		d.archiveError(w, r, u, err)
@@ -72,10 +73,10 @@ func (d *desk) queue(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	}
 	p.Revision = all.Revision
 	p.OpenByKind = map[string]int{}
-	for _, cf := range all.Conflicts {
-		if cf.Status == projections.ConflictOpen {
+	for _, it := range all.Items {
+		if it.Status == projections.ConflictOpen {
 			p.Open++
-			p.OpenByKind[string(cf.Kind)]++
+			p.OpenByKind[string(it.Kind)]++
 		} else {
 			p.Resolved++
 		}
@@ -102,6 +103,59 @@ func (d *desk) queue(w http.ResponseWriter, r *http.Request, u *pageUser) {
 	d.render(w, r, status, "queue", p)
 }
 
+// queueRow is one item of the queue as its row shows it: a conflict, or
+// a root cause with the combinations it holds.
+type queueRow struct {
+	archive.QueueItem
+	Names []string
+	// Verdict is the verdict of a single conflict.
+	Verdict *projections.Verdict
+	// Claims counts the item's claims, each once.
+	Claims int
+	// Relation is the relation claim of a root cause (nil for a single
+	// conflict); Resolved counts its combinations that have a verdict.
+	Relation *projections.ConflictClaim
+	Resolved int
+}
+
+// Combinations is how many conflicts the item holds.
+func (q queueRow) Combinations() int { return len(q.Conflicts) }
+
+// queueRows makes the page's items into rows, from its conflicts.
+func queueRows(page *archive.ConflictPage) []queueRow {
+	byID := make(map[projections.ConflictID]*projections.Conflict, len(page.Conflicts))
+	for _, cf := range page.Conflicts {
+		byID[cf.ID] = cf
+	}
+	rows := make([]queueRow, 0, len(page.Items))
+	for _, it := range page.Items {
+		row := queueRow{QueueItem: it}
+		claims := map[events.ClaimID]bool{}
+		for _, id := range it.Conflicts {
+			cf := byID[id]
+			if cf == nil {
+				continue
+			}
+			if cf.Verdict != nil {
+				row.Resolved++
+			}
+			for i := range cf.Claims {
+				cc := &cf.Claims[i]
+				claims[cc.ID] = true
+				if len(it.Conflicts) > 1 && cc.Role == projections.RoleRelation && row.Relation == nil {
+					row.Relation = cc
+				}
+			}
+			if len(it.Conflicts) == 1 {
+				row.Names, row.Verdict = cf.Names, cf.Verdict
+			}
+		}
+		row.Claims = len(claims)
+		rows = append(rows, row)
+	}
+	return rows
+}
+
 // conflictPage is one conflict at /conflicts/{id}.
 type conflictPage struct {
 	deskPage
@@ -116,6 +170,10 @@ type conflictPage struct {
 	// already has a verdict.
 	Changed  string
 	Resolved bool
+	// Combinations are those of a root cause (its page); LastVerdict is
+	// the newest verdict on the conflict or on any of them.
+	Combinations []combinationRow
+	LastVerdict  *projections.Verdict
 }
 
 // claimCard is one claim of a conflict, as a card side by side with the
@@ -134,8 +192,11 @@ func (d *desk) conflict(w http.ResponseWriter, r *http.Request, u *pageUser) {
 		d.archiveError(w, r, u, err)
 		return
 	}
-	if r.URL.Query().Get("reviewed") != "" && p.C.Verdict != nil {
-		p.Notice = "Verdict recorded at revision " + strconv.FormatUint(uint64(p.C.Verdict.Rev), 10) + "."
+	if r.URL.Query().Get("reviewed") != "" && p.LastVerdict != nil {
+		p.Notice = "Verdict recorded at revision " + strconv.FormatUint(uint64(p.LastVerdict.Rev), 10) + "."
+		if n := r.URL.Query().Get("verdicts"); n != "" && n != "1" {
+			p.Notice = "Verdict recorded on " + n + " combinations, up to revision " + strconv.FormatUint(uint64(p.LastVerdict.Rev), 10) + "."
+		}
 	}
 	d.render(w, r, http.StatusOK, "conflict", p)
 }
@@ -163,21 +224,52 @@ func (d *desk) conflictData(id string, u *pageUser) (*conflictPage, error) {
 		if v := c.Verdict; v != nil && v.Decision == events.DecisionAccept && v.Claim == cd.ID {
 			card.Accepted = true
 		}
+		for _, cf := range c.Combinations {
+			if v := cf.Verdict; v != nil && v.Decision == events.DecisionAccept && v.Claim == cd.ID {
+				card.Accepted = true
+			}
+		}
 		p.Claims = append(p.Claims, card)
 	}
+	for _, cf := range c.Combinations {
+		row := combinationRow{Conflict: cf}
+		for _, cc := range cf.Claims {
+			if cc.Role == projections.RoleDate {
+				row.Dates = append(row.Dates, cc.ID)
+			}
+		}
+		if cf.Verdict != nil && (p.LastVerdict == nil || cf.Verdict.Rev > p.LastVerdict.Rev) {
+			p.LastVerdict = cf.Verdict
+		}
+		p.Combinations = append(p.Combinations, row)
+	}
+	if c.Verdict != nil {
+		p.LastVerdict = c.Verdict
+	}
+	// The next open item of the queue after this conflict's (the first
+	// when it is the last).
 	open, err := d.ar.Conflicts(archive.ConflictFilter{Status: projections.ConflictOpen, At: c.Revision})
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(open.Conflicts, func(cf *projections.Conflict) bool { return cf.ID == c.ID })
-	for j := 1; j <= len(open.Conflicts); j++ {
-		next := open.Conflicts[(i+j)%len(open.Conflicts)]
-		if next.ID != c.ID {
+	i := slices.IndexFunc(open.Items, func(it archive.QueueItem) bool {
+		return it.ID == c.ID || slices.Contains(it.Conflicts, c.ID)
+	})
+	for j := 1; j <= len(open.Items); j++ {
+		next := open.Items[(i+j+len(open.Items))%len(open.Items)]
+		if next.ID != c.ID && !slices.Contains(next.Conflicts, c.ID) {
 			p.NextID = string(next.ID)
 			break
 		}
 	}
 	return p, nil
+}
+
+// combinationRow is one combination of a root cause on its page: a
+// conflict of its own, with the date claims it sets against the relation.
+type combinationRow struct {
+	*projections.Conflict
+	Dates []events.ClaimID
 }
 
 // conflictTitle names a conflict in a page's title.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,6 +14,7 @@ import (
 
 	archive "github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 	"github.com/sillok/sillok/web"
 )
@@ -491,12 +493,14 @@ func TestPagesQueuePaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One row per item of the queue: a root cause's combinations are
+	// one row, by the root's id.
 	var want []string
-	for _, cf := range page.Conflicts {
-		want = append(want, string(cf.ID))
+	for _, it := range page.Items {
+		want = append(want, string(it.ID))
 	}
-	if strings.Join(seen, " ") != strings.Join(want, " ") {
-		t.Errorf("the pages of 3 list\n%v\nwant the open queue\n%v", seen, want)
+	if strings.Join(seen, " ") != strings.Join(want, " ") || len(want) >= len(page.Conflicts) {
+		t.Errorf("the pages of 3 list\n%v\nwant the open queue's items\n%v\n(fewer than its %d conflicts)", seen, want, len(page.Conflicts))
 	}
 }
 
@@ -540,4 +544,87 @@ func TestPagesNameConflict(t *testing.T) {
 	}
 	_, body = b.get(loc)
 	wantContains(t, "after the verdict", body, "Verdict:</strong> distinct", "two different coalitions")
+}
+
+// rootItem is an open item of the demo's queue that holds several
+// combinations of one relation claim.
+func rootItem(tb testing.TB, a *archive.Archive) (archive.QueueItem, *archive.ConflictPage) {
+	tb.Helper()
+	page, err := a.Conflicts(archive.ConflictFilter{Status: projections.ConflictOpen, At: archive.Head})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, it := range page.Items {
+		if len(it.Conflicts) > 1 {
+			return it, page
+		}
+	}
+	tb.Fatal("the demo's queue has no root cause with several combinations")
+	return archive.QueueItem{}, nil
+}
+
+// TestPagesRootCause: the queue shows one row per root cause (its
+// relation claim and how many combinations it holds) linking to the
+// root's page, which shows every combination; a verdict there records one
+// verdict per combination; a combination's page names its item.
+func TestPagesRootCause(t *testing.T) {
+	ar := mustDemoArchive(t)
+	srv := deskServer(t, ar)
+	it, page := rootItem(t, ar)
+	var relation string
+	for _, cf := range page.Conflicts {
+		if cf.ID == it.Conflicts[0] {
+			for _, cc := range cf.Claims {
+				if cc.Role == projections.RoleRelation {
+					relation = string(cc.ID)
+				}
+			}
+		}
+	}
+	fern := newBrowser(t, srv, "fact-checker")
+	_, queue := fern.get("/")
+	rows := regexp.MustCompile(`<tr class="row[^"]*" data-href="([^"]+)" data-id="([0-9a-f]+)">`).FindAllStringSubmatch(queue, -1)
+	if len(rows) != len(page.Items) {
+		t.Errorf("the queue shows %d rows, want one per item: %d (of %d conflicts)", len(rows), len(page.Items), len(page.Conflicts))
+	}
+	wantContains(t, "queue", queue, `data-href="/conflicts/`+string(it.ID)+`"`, "one cause", "relation claim <code>"+relation+"</code>",
+		fmt.Sprintf("%d combinations", len(it.Conflicts)))
+	for _, id := range it.Conflicts {
+		wantNotContains(t, "queue", queue, `data-id="`+string(id)+`"`)
+	}
+
+	root := "/conflicts/" + string(it.ID)
+	status, body := fern.get(root)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: got %d\n%s", root, status, body)
+	}
+	wantContains(t, "the root's page", body, fmt.Sprintf("%d combinations of one relation claim", len(it.Conflicts)), `id="claim-`+relation+`"`, `value="dismiss:"`)
+	for _, id := range it.Conflicts {
+		wantContains(t, "the root's page", body, `href="/conflicts/`+string(id)+`"`)
+	}
+
+	combo := "/conflicts/" + string(it.Conflicts[1])
+	_, cbody := fern.get(combo)
+	wantContains(t, "a combination's page", cbody, fmt.Sprintf("One of %d combinations", len(it.Conflicts)), `href="/conflicts/`+string(it.ID)+`"`)
+
+	seen := regexp.MustCompile(`name="seen" value="(\d+)"`).FindStringSubmatch(body)[1]
+	before := head(t, ar)
+	st, _, loc := fern.post(root+"/review", url.Values{"csrf": {fern.csrf}, "decision": {"dismiss:"}, "seen": {seen}, "note": {"one relation, read loosely"}})
+	want := fmt.Sprintf("%s?reviewed=1&verdicts=%d", root, len(it.Conflicts))
+	if st != http.StatusSeeOther || loc != want {
+		t.Fatalf("a verdict on the root: got %d to %q, want 303 to %s", st, loc, want)
+	}
+	if got := head(t, ar); got != before+archive.Revision(len(it.Conflicts)) {
+		t.Fatalf("head: got %d, want %d: one verdict per combination", got, before+archive.Revision(len(it.Conflicts)))
+	}
+	for _, id := range it.Conflicts {
+		d, err := ar.ConflictDetail(string(id), archive.Head)
+		if err != nil || d.Verdict == nil || d.Verdict.Decision != "dismiss" || d.Status != projections.ConflictResolved {
+			t.Errorf("combination %s after the verdict: %+v %v, want dismissed", id, d, err)
+		}
+	}
+	_, after := fern.get(loc)
+	wantContains(t, "the root's page after", after, fmt.Sprintf("Verdict recorded on %d combinations", len(it.Conflicts)), `class="badge resolved" id="status"`)
+	_, open := fern.get("/")
+	wantNotContains(t, "the open queue after", open, `data-id="`+string(it.ID)+`"`)
 }

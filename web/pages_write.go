@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	archive "github.com/sillok/sillok/archive"
@@ -65,7 +66,17 @@ func (d *desk) review(w http.ResponseWriter, r *http.Request, u *pageUser) {
 		d.render(w, r, status, "conflict", p)
 		return
 	}
-	http.Redirect(w, r, "/conflicts/"+url.PathEscape(string(rv.Conflict.ID))+"?reviewed=1", http.StatusSeeOther)
+	// A verdict on a root cause's page (one verdict per combination)
+	// lands back on that page; one on a conflict on the conflict's.
+	back := rv.Conflict.ID
+	if len(rv.Also) > 0 || (rv.Conflict.Root != "" && !strings.HasPrefix(string(rv.Conflict.ID), strings.ToLower(strings.TrimSpace(id)))) {
+		back = rv.Conflict.Root
+	}
+	to := "/conflicts/" + url.PathEscape(string(back)) + "?reviewed=1"
+	if len(rv.Also) > 0 {
+		to += "&verdicts=" + strconv.Itoa(1+len(rv.Also))
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func quoteOr(s, none string) string {

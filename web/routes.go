@@ -26,6 +26,10 @@ func (s *Server) routesAPI(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/api/search", Reader, s.getSearch)
 	s.handle(mux, "GET", "/api/claims", Reader, s.getClaims)
 	s.handle(mux, "GET", "/api/predicates", Reader, s.getPredicates)
+	s.handle(mux, "GET", "/api/export/claimreview", Reader, s.getExportClaimReview)
+	s.handle(mux, "GET", "/api/export/annotations", Reader, s.getExportAnnotations)
+	s.handle(mux, "GET", "/api/export/csv/{table}", Reader, s.getExportCSV)
+	s.handle(mux, "GET", "/api/export/bag", Reader, s.getExportBag)
 
 	// Archivists.
 	s.handle(mux, "POST", "/api/sources", Archivist, s.postSource)

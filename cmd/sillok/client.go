@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"syscall"
 
@@ -41,6 +42,12 @@ type backend interface {
 	Predicates() ([]*events.PredicateDefined, error)
 	DefinePredicate(author string, p events.PredicateDefined) (archive.Written, error)
 	DeclareAlias(author string, p events.AliasDeclared) (archive.Written, error)
+	ExportClaimReview(w io.Writer, opts archive.ExportOptions) error
+	ExportAnnotations(w io.Writer, opts archive.ExportOptions) error
+	ExportClaimsCSV(w io.Writer, opts archive.ExportOptions) error
+	ExportConflictsCSV(w io.Writer, opts archive.ExportOptions) error
+	ExportViewCSV(w io.Writer, opts archive.ExportOptions) error
+	ExportBag(dir string, opts archive.BagOptions) (*archive.BagReport, error)
 }
 
 var (

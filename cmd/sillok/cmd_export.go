@@ -46,9 +46,7 @@ func (a *app) exportCommand() *cli.Command {
 					&cli.StringFlag{Name: "url", Usage: "where the archive's pages are served (sillok serve): each review's url is URL/conflicts/ID"},
 					outputFlag(),
 				},
-				Action: a.exportDocument(func(ar *archive.Archive, w io.Writer, o archive.ExportOptions) error {
-					return ar.ExportClaimReview(w, o)
-				}, "writing ClaimReviews", "reviews"),
+				Action: a.exportDocument(backend.ExportClaimReview, "writing ClaimReviews", "reviews"),
 			},
 			{
 				Name:      "annotations",
@@ -58,9 +56,7 @@ func (a *app) exportCommand() *cli.Command {
 					&cli.StringFlag{Name: "url", Usage: "where the archive's pages are served (sillok serve): each annotation's id is URL/claims/ID"},
 					outputFlag(),
 				},
-				Action: a.exportDocument(func(ar *archive.Archive, w io.Writer, o archive.ExportOptions) error {
-					return ar.ExportAnnotations(w, o)
-				}, "writing annotations", "events"),
+				Action: a.exportDocument(backend.ExportAnnotations, "writing annotations", "events"),
 			},
 			{
 				Name:      "csv",
@@ -74,7 +70,7 @@ func (a *app) exportCommand() *cli.Command {
 }
 
 // exportDocument is the action of an export that writes one document.
-func (a *app) exportDocument(export func(*archive.Archive, io.Writer, archive.ExportOptions) error, what, unit string) cli.ActionFunc {
+func (a *app) exportDocument(export func(backend, io.Writer, archive.ExportOptions) error, what, unit string) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		if err := wantArgs(c, 0, 0); err != nil {
 			return err
@@ -87,14 +83,14 @@ func (a *app) exportCSV(c *cli.Context) error {
 	if err := wantArgs(c, 1, 1); err != nil {
 		return err
 	}
-	var export func(*archive.Archive, io.Writer, archive.ExportOptions) error
+	var export func(backend, io.Writer, archive.ExportOptions) error
 	switch table := c.Args().First(); table {
 	case "claims":
-		export = (*archive.Archive).ExportClaimsCSV
+		export = backend.ExportClaimsCSV
 	case "conflicts":
-		export = (*archive.Archive).ExportConflictsCSV
+		export = backend.ExportConflictsCSV
 	case "view":
-		export = (*archive.Archive).ExportViewCSV
+		export = backend.ExportViewCSV
 	default:
 		return usagef(c, "export csv writes claims, conflicts or view, not %q", table)
 	}
@@ -103,14 +99,14 @@ func (a *app) exportCSV(c *cli.Context) error {
 
 // runExport opens the archive read-only and runs export into standard
 // output or --output.
-func (a *app) runExport(c *cli.Context, what, unit string, export func(*archive.Archive, io.Writer, archive.ExportOptions) error) error {
+func (a *app) runExport(c *cli.Context, what, unit string, export func(backend, io.Writer, archive.ExportOptions) error) error {
 	if c.IsSet("url") && c.String("url") != "" && !strings.Contains(c.String("url"), "://") {
 		return usagef(c, "--url %q is not a URL (https://...)", c.String("url"))
 	}
 	// An export reads the whole state at a revision (as rebuild does),
 	// and the collector keeps it near what is live.
 	defer limitRebuildMemory()()
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}
@@ -185,7 +181,7 @@ func (a *app) exportBag(c *cli.Context) error {
 		return err
 	}
 	dir := c.Args().First()
-	ar, err := a.openArchive(c, false)
+	ar, err := a.open(c, false)
 	if err != nil {
 		return err
 	}

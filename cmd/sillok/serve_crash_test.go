@@ -185,7 +185,11 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	var big bytes.Buffer
 	big.WriteString("source: harbor-ledger-2024-06-07\npredicates:\n  - {name: shutdown note, kind: text}\nclaims:\n")
-	for i := range 3000 {
+	// Large enough that the import outlasts the wait below: claim import
+	// got faster (3,000 claims took under 100 ms), and the test needs the
+	// SIGTERM to arrive while the import is under way.
+	const claims = 30000
+	for i := range claims {
 		fmt.Fprintf(&big, "  - id: shutdown-%d\n    subject: Shutdown subject %d\n    predicate: shutdown note\n    value: note\n    quote: its supporters like to stress\n", i, i%50)
 	}
 	srv := startServe(t, context.Background(), bin, demo)
@@ -205,8 +209,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 	time.Sleep(150 * time.Millisecond)
 	srv.stop(t)
 	a := <-done
-	if a.err != nil || a.code != 201 || a.res.Created != 3000 {
-		t.Fatalf("the import under way at SIGTERM: %d %+v %v, want 201 and 3000 claims\n%s", a.code, a.res, a.err, srv.log())
+	if a.err != nil || a.code != 201 || a.res.Created != claims {
+		t.Fatalf("the import under way at SIGTERM: %d %+v %v, want 201 and %d claims\n%s", a.code, a.res, a.err, claims, srv.log())
 	}
 	log := srv.log()
 	stop, imp := strings.Index(log, "shutting down"), strings.Index(log, "path=/api/claims status=201")
@@ -214,7 +218,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		t.Errorf("want the shutdown begun before the import finished, and both in the log:\n%s", log)
 	}
 	stdout, stderr, code, _ := runBinary(t, t.TempDir(), []string{"SILLOK_ARCHIVE=" + demo}, "claim", "list", "--subject", "Shutdown subject 7", "--json")
-	if code != 0 || strings.Count(stdout, `"id": "shutdown-`) != 60 {
-		t.Fatalf("after the shutdown: %d %s %s, want the 60 claims of subject 7", code, stdout, stderr)
+	if code != 0 || strings.Count(stdout, `"id": "shutdown-`) != claims/50 {
+		t.Fatalf("after the shutdown: %d %.2000s %s, want the %d claims of subject 7", code, stdout, stderr, claims/50)
 	}
 }

@@ -110,8 +110,35 @@ func TestCommandsThroughServer(t *testing.T) {
 	sourceFile := filepath.Join(dir, "corpus-copy.txt")
 	_ = sourceFile
 
+	// The bag: the same report, and the same payload, through the server.
+	lbag, sbag := filepath.Join(t.TempDir(), "bag"), filepath.Join(t.TempDir(), "bag")
+	lout, lerr, lcode := runInProcess(t, local, "export", "bag", lbag, "--organization", "The Desk", "--json")
+	sout, serr, scode := runViaServer(t, url, token, nil, "export", "bag", sbag, "--organization", "The Desk", "--json")
+	if lcode != 0 || scode != 0 || strings.ReplaceAll(lout, lbag, "DIR") != strings.ReplaceAll(sout, sbag, "DIR") {
+		t.Errorf("export bag: through the server (%d) %s%s\non the file (%d) %s%s", scode, sout, serr, lcode, lout, lerr)
+	}
+	for _, f := range []string{"manifest-sha256.txt", "manifest-sha512.txt", "bagit.txt", "data/log.jsonl"} {
+		l, lerr := os.ReadFile(filepath.Join(lbag, f))
+		s, serr := os.ReadFile(filepath.Join(sbag, f))
+		if lerr != nil || serr != nil || !bytes.Equal(l, s) {
+			t.Errorf("export bag: %s differs through the server (%v, %v)", f, serr, lerr)
+		}
+	}
+	if _, serr, scode := runViaServer(t, url, token, nil, "export", "bag", sbag); scode == 0 || !strings.Contains(serr, "already exists") {
+		t.Errorf("export bag into an existing directory through the server: got %d %s", scode, serr)
+	}
+
 	steps := [][]string{
 		{"head"},
+		{"export", "claimreview"},
+		{"export", "claimreview", "--at", "30", "--organization", "The Desk", "--url", "https://desk.example"},
+		{"export", "claimreview", "--at", "99999"},
+		{"export", "annotations", "--url", "https://desk.example"},
+		{"export", "csv", "claims"},
+		{"export", "csv", "conflicts", "--at", "25"},
+		{"export", "csv", "view"},
+		{"export", "csv", "view", "--at", "99999"},
+		{"export", "csv", "sources"},
 		{"conflicts"},
 		{"conflicts", "--status", "all", "--json"},
 		{"conflicts", "--kind", "name", "--status", "all"},
@@ -180,6 +207,8 @@ func TestCommandsThroughServer(t *testing.T) {
 		{"log", "--from", "55", "--json"},
 		{"conflicts", "--status", "all"},
 		{"view", "Disruptive Technology Protection Network"},
+		{"export", "csv", "view"},
+		{"export", "csv", "conflicts"},
 	}
 	for _, args := range steps {
 		lout, lerr, lcode := runInProcess(t, local, append([]string{"--author", "fc"}, args...)...)

@@ -120,8 +120,9 @@
       fetch("/api/conflicts?status=open", { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (page) {
-          // A capped page (it has a next) cannot count the queue.
-          var n = page.next ? 0 : (page.conflicts || []).length - parseInt(queue.dataset.open, 10);
+          // A capped page (it has a next) cannot count the queue. The
+          // queue counts items (one per root cause), as the page does.
+          var n = page.next ? 0 : (page.items || page.conflicts || []).length - parseInt(queue.dataset.open, 10);
           if (n > 0) done(n + (n === 1 ? " new conflict" : " new conflicts") + " (" + events + ")");
           else if (n < 0) done((-n) + (n === -1 ? " conflict resolved" : " conflicts resolved") + " (" + events + ")");
           else done(events);
