@@ -242,7 +242,8 @@ func BenchmarkReadAfterAppend(b *testing.B) {
 						b.Fatalf("sillok %s: exit status %d: %s", strings.Join(args, " "), code, errb.String())
 					}
 				}
-				args := []string{"--json", "conflicts"}
+				// The first page of 50, as the review desk reads it.
+				args := []string{"--json", "conflicts", "--limit", "50"}
 				if cmd == "view" {
 					args = []string{"--json", "view", c.Subject}
 				}

@@ -16,19 +16,25 @@ func (a *app) conflictsCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "conflicts",
 		Usage:     "list the flagged contradictions",
-		ArgsUsage: "[--status open|resolved|all] [--kind value|temporal|name] [--subject NAME] [--at REV]",
+		ArgsUsage: "[--status open|resolved|all] [--kind value|temporal|name] [--subject NAME] [--at REV] [--limit N [--after CURSOR]]",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "status", Value: "open", Usage: "open, resolved or all"},
 			&cli.StringFlag{Name: "kind", Usage: "value, temporal or name"},
 			&cli.StringFlag{Name: "subject", Usage: "only the conflicts about this entity (any of its names)"},
 			at,
+			&cli.IntFlag{Name: "limit", Usage: "at most this many items of the queue (a page); 0 for all"},
+			&cli.StringFlag{Name: "after", Usage: "the page after this cursor (the \"next\" of the page before)"},
 			wideFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
 			}
-			filter := archive.ConflictFilter{Status: archive.StatusAll, Subject: c.String("subject"), At: atFlag(c)}
+			filter := archive.ConflictFilter{Status: archive.StatusAll, Subject: c.String("subject"), At: atFlag(c),
+				Limit: c.Int("limit"), After: c.String("after")}
+			if filter.Limit < 0 {
+				return usagef(c, "--limit must not be negative, got %d", filter.Limit)
+			}
 			if s := c.String("status"); s != "all" {
 				var err error
 				if filter.Status, err = projections.ParseConflictStatus(s); err != nil {
@@ -54,6 +60,9 @@ func (a *app) conflictsCommand() *cli.Command {
 				return a.printJSON(page.Document())
 			}
 			a.printf("%s", renderQueue(page.Items, page.Conflicts, a.layout(c)))
+			if page.Next != "" {
+				a.printf("more: sillok conflicts --limit %d --after %s\n", filter.Limit, page.Next)
+			}
 			return nil
 		},
 		Subcommands: []*cli.Command{{

@@ -356,6 +356,15 @@ claims:
 						t.Errorf("conflicts --subject 'tidal network': got a conflict about %q", cf.Subject)
 					}
 				}
+			}}, {nil, []string{"--status", "all", "--limit", "1", "--after", "", "--json"}, func(t *testing.T, out string) {
+				var got struct {
+					Conflicts []e2eConflict
+					Next      string
+				}
+				decode(t, out, &got)
+				if len(got.Conflicts) != 1 || got.Next == "" {
+					t.Errorf("conflicts --status all --limit 1 --json: got %+v, want one conflict and a cursor", got)
+				}
 			}}}},
 		{"search", []flagRun{{[]string{"tidal"}, []string{"--limit", "1", "--at", baseS}, func(t *testing.T, out string) {
 			if !strings.HasPrefix(out, "entities (1):\n  Tidal Network  (") {
