@@ -502,39 +502,19 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// createModel writes a new model of revision rev holding kvs, its versions
-// starting at rev.
+// createModel writes a new model of revision rev holding kvs (in key
+// order), its versions starting at rev.
 func createModel(root *bolt.Bucket, rev events.Revision, kvs []ModelKV) error {
-	m, err := root.CreateBucket(bucketModel)
+	m, cur, err := newModelBucket(root)
 	if err != nil {
 		return err
 	}
-	cur, err := m.CreateBucket(bucketCur)
-	if err != nil {
-		return err
-	}
-	cur.FillPercent = 0.9
 	for _, kv := range kvs {
 		if err := cur.Put(kv.Key, nonNil(kv.Value)); err != nil {
 			return err
 		}
 	}
-	for _, name := range [][]byte{bucketHist, bucketChanges} {
-		if _, err := m.CreateBucket(name); err != nil {
-			return err
-		}
-	}
-	revs, err := m.CreateBucket(bucketRevs)
-	if err != nil {
-		return err
-	}
-	if err := revs.Put(checkpointKey(rev), []byte{}); err != nil {
-		return err
-	}
-	if err := m.Put(keyModelBase, checkpointKey(rev)); err != nil {
-		return err
-	}
-	return m.Put(keyModelRev, checkpointKey(rev))
+	return finishModel(m, rev)
 }
 
 // histKey is the key of the version of key k that a change at rev
@@ -1055,18 +1035,131 @@ func CompareModel(got, want []ModelKV) string {
 }
 
 // createModelOf writes the model of state s whole, its versions starting
-// at s.Rev (Rebuild).
+// at s.Rev, in the caller's transaction (Store.Rebuild).
 func createModelOf(root *bolt.Bucket, s *State) error {
-	kvs, err := modelKeys(Analyze(s))
-	if err != nil {
-		return err
-	}
 	if root.Bucket(bucketModel) != nil {
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return err
 		}
 	}
-	return createModel(root, s.Rev, kvs)
+	m, cur, err := newModelBucket(root)
+	if err != nil {
+		return err
+	}
+	if err := emitModel(Analyze(s), func(k, v []byte) error { return cur.Put(k, v) }); err != nil {
+		return err
+	}
+	return finishModel(m, s.Rev)
+}
+
+// newModelBucket creates the model bucket and its cur bucket, which is
+// filled in key order (so its pages are filled whole). The model has no
+// "rev" until finishModel: reads do not use it, and the next write
+// writes it anew.
+func newModelBucket(root *bolt.Bucket) (m, cur *bolt.Bucket, err error) {
+	if m, err = root.CreateBucket(bucketModel); err != nil {
+		return nil, nil, err
+	}
+	if cur, err = m.CreateBucket(bucketCur); err != nil {
+		return nil, nil, err
+	}
+	cur.FillPercent = 1.0
+	return m, cur, nil
+}
+
+// finishModel creates the version buckets of a model whose cur bucket is
+// written, and records it as the model of rev, its versions starting at
+// rev: the last write of a new model.
+func finishModel(m *bolt.Bucket, rev events.Revision) error {
+	for _, name := range [][]byte{bucketHist, bucketChanges} {
+		if _, err := m.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	revs, err := m.CreateBucket(bucketRevs)
+	if err != nil {
+		return err
+	}
+	if err := revs.Put(checkpointKey(rev), []byte{}); err != nil {
+		return err
+	}
+	if err := m.Put(keyModelBase, checkpointKey(rev)); err != nil {
+		return err
+	}
+	return m.Put(keyModelRev, checkpointKey(rev))
+}
+
+// ModelChunk is how many bytes of keys and values WriteModel writes in
+// one transaction.
+const ModelChunk = 32 << 20
+
+// WriteModel writes the read model of s, the head state the projections
+// were just rebuilt to (Store.RebuildWithoutModel), whole, in
+// transactions of about ModelChunk bytes each: bbolt holds a
+// transaction's pages in memory until it commits, so one transaction
+// would hold the whole model besides the state and its analysis. Until
+// the last transaction commits the model has no "rev": reads do not use
+// it (they analyse the state, as without a model), verify does not
+// compare it, and if the process stops in between, the next write writes
+// it anew. It refuses a log whose head is no longer s.Rev.
+func (st *Store) WriteModel(log *events.Log, s *State) error {
+	a := Analyze(s)
+	var pending []ModelKV
+	size, first := 0, true
+	flush := func(last bool) error {
+		err := log.Update(func(tx *events.Tx) error {
+			if head, _ := tx.Head(); head != s.Rev {
+				return fmt.Errorf("projections: the log's head moved from revision %d to %d while the read model was written", s.Rev, head)
+			}
+			root := tx.Bolt().Bucket(bucketProjections)
+			if root == nil {
+				return fmt.Errorf("projections: the projections were removed while the read model was written")
+			}
+			var m, cur *bolt.Bucket
+			if first {
+				if root.Bucket(bucketModel) != nil {
+					if err := root.DeleteBucket(bucketModel); err != nil {
+						return err
+					}
+				}
+				var err error
+				if m, cur, err = newModelBucket(root); err != nil {
+					return err
+				}
+			} else {
+				if m = root.Bucket(bucketModel); m != nil {
+					cur = m.Bucket(bucketCur)
+				}
+				if cur == nil {
+					return fmt.Errorf("projections: the read model being written was removed")
+				}
+				cur.FillPercent = 1.0
+			}
+			for _, kv := range pending {
+				if err := cur.Put(kv.Key, kv.Value); err != nil {
+					return err
+				}
+			}
+			if last {
+				return finishModel(m, s.Rev)
+			}
+			return nil
+		})
+		clear(pending)
+		pending, size, first = pending[:0], 0, false
+		return err
+	}
+	err := emitModel(a, func(k, v []byte) error {
+		pending = append(pending, ModelKV{k, v})
+		if size += len(k) + len(v) + 16; size >= ModelChunk {
+			return flush(false)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush(true)
 }
 
 // CheckModelSums verifies the checksum of every record of the stored read
