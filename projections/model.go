@@ -1140,6 +1140,9 @@ func (st *Store) WriteModel(log *events.Log, s *State) error {
 					return err
 				}
 			}
+			// The pages the puts read (and a deleted model's) through
+			// the mapping are not kept in the process's memory.
+			ReleaseMapped(tx)
 			if last {
 				return finishModel(m, s.Rev)
 			}

@@ -383,6 +383,15 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 	if err := st.CheckHead(tx); errors.As(err, &cut) {
 		return nil, nil, err
 	}
+	// The old read model goes first, while the state is empty: deleting
+	// a bucket reads every page of it (to free it) through the mapping,
+	// and those pages are released before the replay fills the state.
+	if root := tx.Bolt().Bucket(bucketProjections); root != nil && root.Bucket(bucketModel) != nil {
+		if err := root.DeleteBucket(bucketModel); err != nil {
+			return nil, nil, err
+		}
+		ReleaseMapped(tx)
+	}
 	head, _ := tx.Head()
 	var cmp *checker
 	if check {
@@ -447,6 +456,10 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 		if err := btx.DeleteBucket(bucketProjections); err != nil {
 			return nil, nil, err
 		}
+		// Deleting reads every page of the old projection (to free it)
+		// through the mapping: release them, or they stay in the
+		// process's memory (the size of the old model and checkpoints).
+		ReleaseMapped(tx)
 	}
 	b, err := st.bucket(tx)
 	if err != nil {
