@@ -1093,6 +1093,9 @@ func finishModel(m *bolt.Bucket, rev events.Revision) error {
 // one transaction.
 const ModelChunk = 32 << 20
 
+// modelChunk is ModelChunk but in tests.
+var modelChunk = ModelChunk
+
 // WriteModel writes the read model of s, the head state the projections
 // were just rebuilt to (Store.RebuildWithoutModel), whole, in
 // transactions of about ModelChunk bytes each: bbolt holds a
@@ -1154,7 +1157,7 @@ func (st *Store) WriteModel(log *events.Log, s *State) error {
 	}
 	err := emitModel(a, func(k, v []byte) error {
 		pending = append(pending, ModelKV{k, v})
-		if size += len(k) + len(v) + 16; size >= ModelChunk {
+		if size += len(k) + len(v) + 16; size >= modelChunk {
 			return flush(false)
 		}
 		return nil
