@@ -58,6 +58,7 @@ func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 	a.writeMu.Lock()
 	defer a.writeMu.Unlock()
 	var rep RebuildReport
+	var state *projections.State
 	err := a.log.Update(func(tx *events.Tx) error {
 		// Never fold a log whose chain is broken: the projections would
 		// take a forged event for history. The chain walk reads the
@@ -105,19 +106,33 @@ func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 		// One replay compares the stored checkpoints with the log (bad is
 		// nil when they are unreadable: the rebuild replaces them) and
 		// builds the new ones.
-		s, bad, err := a.store.RebuildChecked(tx)
+		// The read model is written after this commit, in transactions
+		// of a bounded size (WriteModel): this one holds the
+		// checkpoints, not the model as well.
+		s, bad, err := a.store.RebuildWithoutModel(tx)
 		if err != nil {
 			return err
 		}
+		state = s
 		rep = RebuildReport{Revision: s.Rev, Repaired: bad}
-		// The state is garbage now, and the commit is about to copy the
-		// new checkpoints into bbolt's pages: collect it first, so that
-		// the copies reuse its memory instead of adding to it.
+		// The replay's garbage is collected before the commit copies the
+		// new checkpoints into bbolt's pages, so that the copies reuse its
+		// memory instead of adding to it.
 		runtime.GC()
 		return nil
 	})
 	// The warm head state is not the rebuilt one.
 	a.store.Warm = nil
+	if err != nil {
+		return nil, coded(err)
+	}
+	// Until the model's last transaction commits, reads analyse the
+	// state, as they do without a model; a process stopped in between
+	// leaves a model without a revision, which the next write writes
+	// anew.
+	err = a.store.WriteModel(a.log, state)
+	state = nil
+	runtime.GC()
 	if err != nil {
 		return nil, coded(err)
 	}

@@ -130,38 +130,182 @@ func lenPrefixed(p string, k string) []byte {
 // modelKeys returns every key of the read model of an analysis, sorted.
 func modelKeys(a *Analysis) ([]ModelKV, error) {
 	var out []ModelKV
-	add := func(k []byte, v []byte) { out = append(out, ModelKV{k, v}) }
-	for _, e := range a.Entities {
-		v, err := json.Marshal(entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts})
-		if err != nil {
-			return nil, err
+	err := emitModel(a, func(k, v []byte) error {
+		out = append(out, ModelKV{k, v})
+		return nil
+	})
+	return out, err
+}
+
+// emitModel calls emit with every key of the read model of an analysis
+// and its sealed value, in key order (a key is never emitted twice). It
+// makes the keys one prefix at a time, in the prefixes' order, and the
+// records (JSON) one at a time as they are emitted: what it holds besides
+// the analysis is one prefix's keys, never the model. emit owns the
+// slices it is given.
+func emitModel(a *Analysis, emit func(k, v []byte) error) error {
+	// group sorts one prefix's keys (values may be nil) and emits them
+	// sealed; a repeated key keeps its last value.
+	group := func(kvs []ModelKV) error {
+		sort.SliceStable(kvs, func(i, j int) bool { return bytes.Compare(kvs[i].Key, kvs[j].Key) < 0 })
+		for i, kv := range kvs {
+			if i+1 < len(kvs) && bytes.Equal(kv.Key, kvs[i+1].Key) {
+				continue
+			}
+			if err := emit(kv.Key, seal(kv.Key, kv.Value)); err != nil {
+				return err
+			}
 		}
-		add([]byte(pEntity+e.key), v)
-		add([]byte(pOrder+e.Name+"\x00"+e.key), nil)
+		return nil
 	}
-	for k, e := range a.entityOf {
-		add([]byte(pName+k), []byte(e.key))
+	// record marshals one record and emits it.
+	record := func(k []byte, rec any) error {
+		v, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		return emit(k, seal(k, v))
 	}
-	for k := range a.names.split {
-		add([]byte(pSplit+k), nil)
-	}
-	for _, cf := range a.Conflicts {
+
+	// "c": conflicts, by id.
+	cfs := append([]*Conflict(nil), a.Conflicts...)
+	sort.SliceStable(cfs, func(i, j int) bool { return cfs[i].ID < cfs[j].ID })
+	for i, cf := range cfs {
+		if i+1 < len(cfs) && cfs[i+1].ID == cf.ID {
+			continue
+		}
 		rec := conflictRecord{Conflict: cf, Claims: make([]claimExtra, len(cf.Claims))}
 		for i, cc := range cf.Claims {
 			if c := a.State.Claims[cc.ID]; c != nil {
 				rec.Claims[i] = claimExtra{Predicate: c.Predicate, Value: c.Value, Rev: c.Rev, Known: true}
 			}
 		}
-		v, err := json.Marshal(rec)
-		if err != nil {
-			return nil, err
+		if err := record([]byte(pConflict+string(cf.ID)), rec); err != nil {
+			return err
 		}
-		add([]byte(pConflict+string(cf.ID)), v)
-		q := queueKeyOf(cf)
-		add(append([]byte(pQueue), q...), []byte{statusByte(cf.Status)})
-		if cf.Root != "" {
-			add(rootKey(cf), nil)
+	}
+	cfs = nil
+	// "d": predicates, by name.
+	preds := make([]string, 0, len(a.State.Predicates))
+	for name := range a.State.Predicates {
+		preds = append(preds, name)
+	}
+	sort.Strings(preds)
+	for _, name := range preds {
+		if err := record([]byte(pPredicate+name), a.State.Predicates[name]); err != nil {
+			return err
 		}
+	}
+	// "e": entities, by key.
+	ents := append([]*Entity(nil), a.Entities...)
+	sort.SliceStable(ents, func(i, j int) bool { return ents[i].key < ents[j].key })
+	for i, e := range ents {
+		if i+1 < len(ents) && ents[i+1].key == e.key {
+			continue
+		}
+		if err := record([]byte(pEntity+e.key), entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts}); err != nil {
+			return err
+		}
+	}
+	ents = nil
+	// "g": each entity's claims.
+	var kvs []ModelKV
+	for _, c := range a.sorted {
+		if c.Retracted {
+			continue
+		}
+		if e := a.Entity(c.Subject); e != nil {
+			kvs = append(kvs, ModelKV{Key: append(lenPrefixed(pEntityClaim, e.key), c.ID...)})
+		}
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "i": sources' originals.
+	kvs = nil
+	for id, g := range a.srcGroup {
+		if g != id {
+			kvs = append(kvs, ModelKV{[]byte(pSourceGroup + string(id)), []byte(g)})
+		}
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "k": claims citing each source.
+	kvs = nil
+	for src, n := range a.State.ClaimsCiting() {
+		kvs = append(kvs, ModelKV{[]byte(pSource + string(src)), binary.AppendUvarint(nil, uint64(n))})
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "l": claims not retracted, by id.
+	kvs = nil
+	claims := make([]*Claim, 0, len(a.sorted))
+	for _, c := range a.sorted {
+		if !c.Retracted {
+			claims = append(claims, c)
+		}
+	}
+	sort.SliceStable(claims, func(i, j int) bool { return claims[i].ID < claims[j].ID })
+	for i, c := range claims {
+		if i+1 < len(claims) && claims[i+1].ID == c.ID {
+			continue
+		}
+		if err := record([]byte(pClaim+string(c.ID)), c); err != nil {
+			return err
+		}
+	}
+	claims = nil
+	// "n": the name index.
+	for k, e := range a.entityOf {
+		kvs = append(kvs, ModelKV{[]byte(pName + k), []byte(e.key)})
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "o": entities in the view's order.
+	kvs = nil
+	for _, e := range a.Entities {
+		kvs = append(kvs, ModelKV{Key: []byte(pOrder + e.Name + "\x00" + e.key)})
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "p": names told apart by their exact form.
+	kvs = nil
+	for k := range a.names.split {
+		kvs = append(kvs, ModelKV{Key: []byte(pSplit + k)})
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "q": the queue.
+	kvs = nil
+	for _, cf := range a.Conflicts {
+		kvs = append(kvs, ModelKV{append([]byte(pQueue), queueKeyOf(cf)...), []byte{statusByte(cf.Status)}})
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "r": relation claims by their target.
+	kvs = nil
+	for _, c := range a.sorted {
+		if c.Retracted {
+			continue
+		}
+		if r := c.Value.Relation; r != nil {
+			if e := a.Entity(r.To.Subject); e != nil {
+				kvs = append(kvs, ModelKV{Key: append(lenPrefixed(pRelationTo, e.key), c.ID...)})
+			}
+		}
+	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "s": each entity's queue.
+	kvs = nil
+	for _, cf := range a.Conflicts {
 		subjects := map[string]bool{}
 		if cf.Kind == KindName {
 			for _, n := range cf.Names {
@@ -172,56 +316,35 @@ func modelKeys(a *Analysis) ([]ModelKV, error) {
 		} else if e := a.Entity(cf.Subject); e != nil {
 			subjects[e.key] = true
 		}
+		q := queueKeyOf(cf)
 		for ek := range subjects {
-			add(append(lenPrefixed(pBySubject, ek), q...), nil)
+			kvs = append(kvs, ModelKV{Key: append(lenPrefixed(pBySubject, ek), q...)})
 		}
 	}
-	for src, n := range a.State.ClaimsCiting() {
-		add([]byte(pSource+string(src)), binary.AppendUvarint(nil, uint64(n)))
+	if err := group(kvs); err != nil {
+		return err
 	}
-	for name, p := range a.State.Predicates {
-		v, err := json.Marshal(p)
-		if err != nil {
-			return nil, err
-		}
-		add([]byte(pPredicate+name), v)
-	}
-	for _, c := range a.sorted {
-		if c.Retracted {
-			continue
-		}
-		v, err := json.Marshal(c)
-		if err != nil {
-			return nil, err
-		}
-		add([]byte(pClaim+string(c.ID)), v)
-		if e := a.Entity(c.Subject); e != nil {
-			add(append(lenPrefixed(pEntityClaim, e.key), c.ID...), nil)
-		}
-		if r := c.Value.Relation; r != nil {
-			if e := a.Entity(r.To.Subject); e != nil {
-				add(append(lenPrefixed(pRelationTo, e.key), c.ID...), nil)
-			}
+	// "t": root causes' combinations.
+	kvs = nil
+	for _, cf := range a.Conflicts {
+		if cf.Root != "" {
+			kvs = append(kvs, ModelKV{Key: rootKey(cf)})
 		}
 	}
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "v": verdicts, by revision.
+	kvs = nil
 	for i := range a.State.Verdicts {
 		v := &a.State.Verdicts[i]
 		b, err := json.Marshal(v)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		add(append([]byte(pVerdict), checkpointKey(v.Rev)...), b)
+		kvs = append(kvs, ModelKV{append([]byte(pVerdict), checkpointKey(v.Rev)...), b})
 	}
-	for id, g := range a.srcGroup {
-		if g != id {
-			add([]byte(pSourceGroup+string(id)), []byte(g))
-		}
-	}
-	for i := range out {
-		out[i].Value = seal(out[i].Key, out[i].Value)
-	}
-	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Key, out[j].Key) < 0 })
-	return out, nil
+	return group(kvs)
 }
 
 // seal appends to a record's value a CRC-32C (Castagnoli, 4 bytes
@@ -379,39 +502,19 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// createModel writes a new model of revision rev holding kvs, its versions
-// starting at rev.
+// createModel writes a new model of revision rev holding kvs (in key
+// order), its versions starting at rev.
 func createModel(root *bolt.Bucket, rev events.Revision, kvs []ModelKV) error {
-	m, err := root.CreateBucket(bucketModel)
+	m, cur, err := newModelBucket(root)
 	if err != nil {
 		return err
 	}
-	cur, err := m.CreateBucket(bucketCur)
-	if err != nil {
-		return err
-	}
-	cur.FillPercent = 0.9
 	for _, kv := range kvs {
 		if err := cur.Put(kv.Key, nonNil(kv.Value)); err != nil {
 			return err
 		}
 	}
-	for _, name := range [][]byte{bucketHist, bucketChanges} {
-		if _, err := m.CreateBucket(name); err != nil {
-			return err
-		}
-	}
-	revs, err := m.CreateBucket(bucketRevs)
-	if err != nil {
-		return err
-	}
-	if err := revs.Put(checkpointKey(rev), []byte{}); err != nil {
-		return err
-	}
-	if err := m.Put(keyModelBase, checkpointKey(rev)); err != nil {
-		return err
-	}
-	return m.Put(keyModelRev, checkpointKey(rev))
+	return finishModel(m, rev)
 }
 
 // histKey is the key of the version of key k that a change at rev
@@ -932,18 +1035,137 @@ func CompareModel(got, want []ModelKV) string {
 }
 
 // createModelOf writes the model of state s whole, its versions starting
-// at s.Rev (Rebuild).
+// at s.Rev, in the caller's transaction (Store.Rebuild).
 func createModelOf(root *bolt.Bucket, s *State) error {
-	kvs, err := modelKeys(Analyze(s))
-	if err != nil {
-		return err
-	}
 	if root.Bucket(bucketModel) != nil {
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return err
 		}
 	}
-	return createModel(root, s.Rev, kvs)
+	m, cur, err := newModelBucket(root)
+	if err != nil {
+		return err
+	}
+	if err := emitModel(Analyze(s), func(k, v []byte) error { return cur.Put(k, v) }); err != nil {
+		return err
+	}
+	return finishModel(m, s.Rev)
+}
+
+// newModelBucket creates the model bucket and its cur bucket, which is
+// filled in key order (so its pages are filled whole). The model has no
+// "rev" until finishModel: reads do not use it, and the next write
+// writes it anew.
+func newModelBucket(root *bolt.Bucket) (m, cur *bolt.Bucket, err error) {
+	if m, err = root.CreateBucket(bucketModel); err != nil {
+		return nil, nil, err
+	}
+	if cur, err = m.CreateBucket(bucketCur); err != nil {
+		return nil, nil, err
+	}
+	cur.FillPercent = 1.0
+	return m, cur, nil
+}
+
+// finishModel creates the version buckets of a model whose cur bucket is
+// written, and records it as the model of rev, its versions starting at
+// rev: the last write of a new model.
+func finishModel(m *bolt.Bucket, rev events.Revision) error {
+	for _, name := range [][]byte{bucketHist, bucketChanges} {
+		if _, err := m.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	revs, err := m.CreateBucket(bucketRevs)
+	if err != nil {
+		return err
+	}
+	if err := revs.Put(checkpointKey(rev), []byte{}); err != nil {
+		return err
+	}
+	if err := m.Put(keyModelBase, checkpointKey(rev)); err != nil {
+		return err
+	}
+	return m.Put(keyModelRev, checkpointKey(rev))
+}
+
+// ModelChunk is how many bytes of keys and values WriteModel writes in
+// one transaction.
+const ModelChunk = 32 << 20
+
+// modelChunk is ModelChunk but in tests.
+var modelChunk = ModelChunk
+
+// WriteModel writes the read model of s, the head state the projections
+// were just rebuilt to (Store.RebuildWithoutModel), whole, in
+// transactions of about ModelChunk bytes each: bbolt holds a
+// transaction's pages in memory until it commits, so one transaction
+// would hold the whole model besides the state and its analysis. Until
+// the last transaction commits the model has no "rev": reads do not use
+// it (they analyse the state, as without a model), verify does not
+// compare it, and if the process stops in between, the next write writes
+// it anew. It refuses a log whose head is no longer s.Rev.
+func (st *Store) WriteModel(log *events.Log, s *State) error {
+	a := Analyze(s)
+	var pending []ModelKV
+	size, first := 0, true
+	flush := func(last bool) error {
+		err := log.Update(func(tx *events.Tx) error {
+			if head, _ := tx.Head(); head != s.Rev {
+				return fmt.Errorf("projections: the log's head moved from revision %d to %d while the read model was written", s.Rev, head)
+			}
+			root := tx.Bolt().Bucket(bucketProjections)
+			if root == nil {
+				return fmt.Errorf("projections: the projections were removed while the read model was written")
+			}
+			var m, cur *bolt.Bucket
+			if first {
+				if root.Bucket(bucketModel) != nil {
+					if err := root.DeleteBucket(bucketModel); err != nil {
+						return err
+					}
+				}
+				var err error
+				if m, cur, err = newModelBucket(root); err != nil {
+					return err
+				}
+			} else {
+				if m = root.Bucket(bucketModel); m != nil {
+					cur = m.Bucket(bucketCur)
+				}
+				if cur == nil {
+					return fmt.Errorf("projections: the read model being written was removed")
+				}
+				cur.FillPercent = 1.0
+			}
+			for _, kv := range pending {
+				if err := cur.Put(kv.Key, kv.Value); err != nil {
+					return err
+				}
+			}
+			// The pages the puts read (and a deleted model's) through
+			// the mapping are not kept in the process's memory.
+			ReleaseMapped(tx)
+			if last {
+				return finishModel(m, s.Rev)
+			}
+			return nil
+		})
+		clear(pending)
+		pending, size, first = pending[:0], 0, false
+		return err
+	}
+	err := emitModel(a, func(k, v []byte) error {
+		pending = append(pending, ModelKV{k, v})
+		if size += len(k) + len(v) + 16; size >= modelChunk {
+			return flush(false)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush(true)
 }
 
 // CheckModelSums verifies the checksum of every record of the stored read

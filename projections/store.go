@@ -354,7 +354,7 @@ const rebuildOlder = 16 << 20
 // but --at does, are unaffected, and CatchUp stores and thins checkpoints
 // after the rebuild as before.
 func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
-	s, _, err := st.rebuild(tx, false)
+	s, _, err := st.rebuild(tx, false, true)
 	return s, err
 }
 
@@ -363,16 +363,34 @@ func (st *Store) Rebuild(tx *events.Tx) (*State, error) {
 // checkpoints that differ from the replay. bad is nil when they could not
 // be read (the rebuild replaces them).
 func (st *Store) RebuildChecked(tx *events.Tx) (s *State, bad []events.Revision, err error) {
-	return st.rebuild(tx, true)
+	return st.rebuild(tx, true, true)
 }
 
-func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, error) {
+// RebuildWithoutModel is RebuildChecked without the read model: the
+// projections it leaves have none (reads analyse the state, as they do
+// without one), and the caller writes it after the commit, in
+// transactions of a bounded size, with WriteModel(log, s). The commit then
+// holds the checkpoints only, not the model as well.
+func (st *Store) RebuildWithoutModel(tx *events.Tx) (s *State, bad []events.Revision, err error) {
+	return st.rebuild(tx, true, false)
+}
+
+func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events.Revision, error) {
 	// A rebuild stores checkpoints of the log as it is: of a log cut short
 	// that would erase the evidence. A damaged stored record is the
 	// rebuild's to replace.
 	var cut *CutShortError
 	if err := st.CheckHead(tx); errors.As(err, &cut) {
 		return nil, nil, err
+	}
+	// The old read model goes first, while the state is empty: deleting
+	// a bucket reads every page of it (to free it) through the mapping,
+	// and those pages are released before the replay fills the state.
+	if root := tx.Bolt().Bucket(bucketProjections); root != nil && root.Bucket(bucketModel) != nil {
+		if err := root.DeleteBucket(bucketModel); err != nil {
+			return nil, nil, err
+		}
+		ReleaseMapped(tx)
 	}
 	head, _ := tx.Head()
 	var cmp *checker
@@ -438,6 +456,10 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 		if err := btx.DeleteBucket(bucketProjections); err != nil {
 			return nil, nil, err
 		}
+		// Deleting reads every page of the old projection (to free it)
+		// through the mapping: release them, or they stay in the
+		// process's memory (the size of the old model and checkpoints).
+		ReleaseMapped(tx)
 	}
 	b, err := st.bucket(tx)
 	if err != nil {
@@ -454,8 +476,10 @@ func (st *Store) rebuild(tx *events.Tx, check bool) (*State, []events.Revision, 
 			return nil, nil, err
 		}
 	}
-	if err := createModelOf(tx.Bolt().Bucket(bucketProjections), s); err != nil {
-		return nil, nil, err
+	if withModel {
+		if err := createModelOf(tx.Bolt().Bucket(bucketProjections), s); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := putHead(tx); err != nil {
 		return nil, nil, err
