@@ -124,6 +124,9 @@ var (
 	// ErrCSRF is the error of a write with a session cookie and without
 	// its CSRF token (403).
 	ErrCSRF = errors.New("the " + CSRFHeader + " header (the csrf of the session) is missing or wrong")
+	// ErrCrossOrigin is the error of a browser's write sent from a page
+	// of another origin (403).
+	ErrCrossOrigin = errors.New("a write from a page of another site is refused (Origin or Sec-Fetch-Site)")
 )
 
 // allowed checks the user of r against access.

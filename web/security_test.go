@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sillok/sillok/web"
+)
+
+// TestSecuritySignInCrossSite: another site cannot sign a visitor in to an
+// account of its choosing (login CSRF), by the form or by the API; nor
+// make any other write with a browser's request from another origin.
+func TestSecuritySignInCrossSite(t *testing.T) {
+	ar := mustDemoArchive(t)
+	h := web.New(ar, web.Options{Now: stepClock()})
+	post := func(target, ctype, body string, hdr map[string]string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", target, strings.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	form := url.Values{"user": {"reader"}, "password": {"password-reader"}}.Encode()
+	js := `{"user":"reader","password":"password-reader"}`
+	for _, hdr := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Origin": "https://evil.example"},
+	} {
+		for _, c := range []struct{ target, ctype, body string }{
+			{"/login", "application/x-www-form-urlencoded", form},
+			{"/api/session", "text/plain", js},
+		} {
+			w := post(c.target, c.ctype, c.body, hdr)
+			if w.Code != http.StatusForbidden {
+				t.Errorf("POST %s with %v: got %d, want 403", c.target, hdr, w.Code)
+			}
+			for _, ck := range w.Result().Cookies() {
+				if ck.Name == web.SessionCookie && ck.Value != "" {
+					t.Errorf("POST %s with %v: a session cookie was set", c.target, hdr)
+				}
+			}
+		}
+	}
+	// The same sign-in from the server's own pages, or from a program that
+	// sends neither header, still works.
+	if w := post("/login", "application/x-www-form-urlencoded", form, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://example.com"}); w.Code != http.StatusSeeOther {
+		t.Errorf("same-origin sign-in: got %d, want 303", w.Code)
+	}
+	if w := post("/api/session", "application/json", js, nil); w.Code != http.StatusOK {
+		t.Errorf("API sign-in without Origin: got %d, want 200: %s", w.Code, w.Body)
+	}
+}
