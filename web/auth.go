@@ -241,6 +241,11 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 		return nil, err
 	}
 	s.limiter.reset("user:" + name)
+	// A browser that signs in again gets a new session; the one it had
+	// ends (it is no longer in its cookie, and must not live on).
+	if u := UserFrom(r.Context()); u != nil && u.Session != nil {
+		s.sessions.remove(u.Session.ID)
+	}
 	sess := s.sessions.create(acct.Name)
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.ID, Path: "/",

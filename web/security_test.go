@@ -56,3 +56,25 @@ func TestSecuritySignInCrossSite(t *testing.T) {
 		t.Errorf("API sign-in without Origin: got %d, want 200: %s", w.Code, w.Body)
 	}
 }
+
+// TestSecuritySignInAgainEndsOldSession: signing in again from a browser
+// that has a session replaces it; the old session id stops working.
+func TestSecuritySignInAgainEndsOldSession(t *testing.T) {
+	ar := mustDemoArchive(t)
+	h := web.New(ar, web.Options{Now: stepClock()})
+	old := sessionClient(t, h, "reader")
+	w := old.json("POST", "/api/session", map[string]string{"user": "archivist", "password": "password-archivist"})
+	wantStatus(t, w, http.StatusOK)
+	var fresh *http.Cookie
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == web.SessionCookie {
+			fresh = ck
+		}
+	}
+	if fresh == nil || fresh.Value == old.cookie.Value {
+		t.Fatalf("signing in again: no new session id (%v)", fresh)
+	}
+	wantStatus(t, old.json("GET", "/api/session", nil), http.StatusUnauthorized)
+	now := &client{tb: t, h: h, cookie: fresh}
+	wantStatus(t, now.json("GET", "/api/session", nil), http.StatusOK)
+}
