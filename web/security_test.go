@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sillok/sillok/web"
 )
@@ -77,4 +79,41 @@ func TestSecuritySignInAgainEndsOldSession(t *testing.T) {
 	wantStatus(t, old.json("GET", "/api/session", nil), http.StatusUnauthorized)
 	now := &client{tb: t, h: h, cookie: fresh}
 	wantStatus(t, now.json("GET", "/api/session", nil), http.StatusOK)
+}
+
+// deadlineRecorder is a ResponseRecorder that records the write deadlines
+// a handler sets through http.ResponseController.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	deadlines []time.Time
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	d.deadlines = append(d.deadlines, t)
+	return nil
+}
+func (d *deadlineRecorder) SetReadDeadline(time.Time) error { return nil }
+
+// TestSecurityEventStreamWriteDeadline: the event stream lifts the
+// server's WriteTimeout for itself, but each batch it writes has a
+// deadline, so that a client that never reads cannot hold a goroutine and
+// a connection for ever (nor hold up the server's shutdown).
+func TestSecurityEventStreamWriteDeadline(t *testing.T) {
+	ar := mustDemoArchive(t)
+	h := web.New(ar, web.Options{PublicRead: true, Poll: 5 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequest("GET", "/api/events", nil).WithContext(ctx)
+	req.Header.Set("Last-Event-ID", "0")
+	w := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+	done := make(chan struct{})
+	go func() { h.ServeHTTP(w, req); close(done) }()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	<-done
+	if !strings.Contains(w.Body.String(), "event: revision") {
+		t.Fatalf("no event was streamed: %q", w.Body.String())
+	}
+	if n := len(w.deadlines); n == 0 || w.deadlines[n-1].IsZero() {
+		t.Errorf("the stream wrote its events with no write deadline (deadlines set: %v)", w.deadlines)
+	}
 }
