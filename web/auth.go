@@ -124,6 +124,9 @@ var (
 	// ErrCSRF is the error of a write with a session cookie and without
 	// its CSRF token (403).
 	ErrCSRF = errors.New("the " + CSRFHeader + " header (the csrf of the session) is missing or wrong")
+	// ErrCrossOrigin is the error of a browser's write sent from a page
+	// of another origin (403).
+	ErrCrossOrigin = errors.New("a write from a page of another site is refused (Origin or Sec-Fetch-Site)")
 )
 
 // allowed checks the user of r against access.
@@ -238,6 +241,11 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 		return nil, err
 	}
 	s.limiter.reset("user:" + name)
+	// A browser that signs in again gets a new session; the one it had
+	// ends (it is no longer in its cookie, and must not live on).
+	if u := UserFrom(r.Context()); u != nil && u.Session != nil {
+		s.sessions.remove(u.Session.ID)
+	}
 	sess := s.sessions.create(acct.Name)
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.ID, Path: "/",

@@ -82,7 +82,7 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	rc := http.NewResponseController(w)
 	// A stream outlives the server's WriteTimeout (and, to be safe, its
-	// ReadTimeout).
+	// ReadTimeout): each of its writes gets WriteTimeout instead.
 	_ = rc.SetWriteDeadline(time.Time{})
 	_ = rc.SetReadDeadline(time.Time{})
 	h := w.Header()
@@ -90,6 +90,7 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 	fmt.Fprintf(w, "retry: 3000\n: head %d\n\n", last)
 	if err := rc.Flush(); err != nil {
 		return
@@ -112,6 +113,10 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
+		// Each write has a deadline: a client that stops reading is let
+		// go (its goroutine and connection too) instead of blocking the
+		// stream for ever.
+		_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 		if head <= last {
 			if time.Since(idle) >= KeepAlive {
 				fmt.Fprint(w, ": keep-alive\n\n")

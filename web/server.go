@@ -128,7 +128,15 @@ func New(a *archive.Archive, opts Options) *Server {
 	s.feed = newFeed(a, opts.Poll)
 	s.routesAPI(s.mux)
 	s.pages(s.mux)
-	s.handler = s.secure(s.logRequests(s.authenticate(s.mux)))
+	// A browser's write from another origin is refused before anything
+	// else: the CSRF token guards the writes of a session, and this the
+	// sign-in itself (another site cannot sign a visitor in to an account
+	// of its choosing). Programs send neither Sec-Fetch-Site nor Origin.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, archive.Errorf(archive.Forbidden, "%w", ErrCrossOrigin))
+	}))
+	s.handler = s.secure(s.logRequests(cop.Handler(s.authenticate(s.mux))))
 	return s
 }
 

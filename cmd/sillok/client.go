@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"syscall"
 
@@ -98,6 +99,21 @@ type serveInfo struct {
 	PID int    `json:"pid"`
 }
 
+// plainServeURL reports whether u, read from a serve file that anyone
+// who can write beside the archive may have written, is a plain
+// http(s)://host[:port] address, safe to show on a terminal: no control
+// character, no other scheme, nothing after the address.
+func plainServeURL(u string) bool {
+	for _, r := range u {
+		if r <= ' ' || r >= 0x7f {
+			return false
+		}
+	}
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" &&
+		p.User == nil && (p.Path == "" || p.Path == "/") && p.RawQuery == "" && p.Fragment == ""
+}
+
 // servedHint replaces the "in use" error of an archive that a running
 // server holds with where the server is and how to reach it.
 func servedHint(err error, path string) error {
@@ -109,7 +125,7 @@ func servedHint(err error, path string) error {
 		return err
 	}
 	var info serveInfo
-	if json.Unmarshal(data, &info) != nil || info.URL == "" || info.PID <= 0 {
+	if json.Unmarshal(data, &info) != nil || !plainServeURL(info.URL) || info.PID <= 0 {
 		return err
 	}
 	if syscall.Kill(info.PID, 0) != nil && !errors.Is(syscall.Kill(info.PID, 0), syscall.EPERM) {
