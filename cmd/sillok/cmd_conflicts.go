@@ -22,7 +22,7 @@ func (a *app) conflictsCommand() *cli.Command {
 			&cli.StringFlag{Name: "kind", Usage: "value, temporal or name"},
 			&cli.StringFlag{Name: "subject", Usage: "only the conflicts about this entity (any of its names)"},
 			at,
-			&cli.IntFlag{Name: "limit", Usage: "at most this many items of the queue (a page); 0 for all"},
+			&cli.IntFlag{Name: "limit", Usage: "at most this many items of the queue (a page)", DefaultText: "all"},
 			&cli.StringFlag{Name: "after", Usage: "the page after this cursor (the \"next\" of the page before)"},
 			wideFlag(),
 		},
