@@ -356,7 +356,7 @@ func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagRepor
 		err = scanErr
 	}
 	if err == nil {
-		err = log.Bolt().Sync()
+		err = log.Sync()
 	}
 	if cerr := log.Close(); err == nil && cerr != nil {
 		err = cerr

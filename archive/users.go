@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/sillok/sillok/events/kv"
 	"golang.org/x/crypto/argon2"
 
 	"github.com/sillok/sillok/events"
@@ -185,13 +185,13 @@ func validAccountName(name string) error {
 }
 
 // usersUpdate runs fn in a write transaction on the accounts' buckets.
-func (a *Archive) usersUpdate(fn func(accounts, tokens, audit *bolt.Bucket, now time.Time) error) error {
+func (a *Archive) usersUpdate(fn func(accounts, tokens, audit kv.Bucket, now time.Time) error) error {
 	err := a.log.Update(func(tx *events.Tx) error {
-		root, err := tx.Bolt().CreateBucketIfNotExists(bucketUsers)
+		root, err := tx.KV().CreateBucketIfNotExists(bucketUsers)
 		if err != nil {
 			return err
 		}
-		var bs [3]*bolt.Bucket
+		var bs [3]kv.Bucket
 		for i, name := range [][]byte{bucketAccounts, bucketTokens, bucketAudit} {
 			if bs[i], err = root.CreateBucketIfNotExists(name); err != nil {
 				return err
@@ -204,9 +204,9 @@ func (a *Archive) usersUpdate(fn func(accounts, tokens, audit *bolt.Bucket, now 
 
 // usersView runs fn in a read transaction; the buckets are nil while no
 // account was ever made.
-func (a *Archive) usersView(fn func(accounts, tokens, audit *bolt.Bucket) error) error {
+func (a *Archive) usersView(fn func(accounts, tokens, audit kv.Bucket) error) error {
 	err := a.log.View(func(tx *events.Tx) error {
-		root := tx.Bolt().Bucket(bucketUsers)
+		root := tx.KV().Bucket(bucketUsers)
 		if root == nil {
 			return fn(nil, nil, nil)
 		}
@@ -215,7 +215,7 @@ func (a *Archive) usersView(fn func(accounts, tokens, audit *bolt.Bucket) error)
 	return coded(err)
 }
 
-func audit(b *bolt.Bucket, c AccountChange) error {
+func audit(b kv.Bucket, c AccountChange) error {
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -230,7 +230,7 @@ func audit(b *bolt.Bucket, c AccountChange) error {
 	return b.Put(k[:], v)
 }
 
-func getAccount(b *bolt.Bucket, name string) (*accountRecord, error) {
+func getAccount(b kv.Bucket, name string) (*accountRecord, error) {
 	if b == nil {
 		return nil, nil
 	}
@@ -245,7 +245,7 @@ func getAccount(b *bolt.Bucket, name string) (*accountRecord, error) {
 	return &rec, nil
 }
 
-func putAccount(b *bolt.Bucket, rec *accountRecord) error {
+func putAccount(b kv.Bucket, rec *accountRecord) error {
 	v, err := json.Marshal(rec)
 	if err != nil {
 		return err
@@ -272,7 +272,7 @@ func (a *Archive) AddUser(by, name string, role Role, password string) (Account,
 		return Account{}, Errorf(Internal, "hashing the password: %w", err)
 	}
 	var out Account
-	err = a.usersUpdate(func(accounts, _, log *bolt.Bucket, now time.Time) error {
+	err = a.usersUpdate(func(accounts, _, log kv.Bucket, now time.Time) error {
 		old, err := getAccount(accounts, name)
 		if err != nil {
 			return err
@@ -293,7 +293,7 @@ func (a *Archive) AddUser(by, name string, role Role, password string) (Account,
 // DisableUser disables the account name: it can no longer sign in, its
 // tokens stop working, and its sessions end. An unknown name is NotFound.
 func (a *Archive) DisableUser(by, name string) error {
-	return a.usersUpdate(func(accounts, tokens, log *bolt.Bucket, now time.Time) error {
+	return a.usersUpdate(func(accounts, tokens, log kv.Bucket, now time.Time) error {
 		rec, err := getAccount(accounts, name)
 		if err != nil {
 			return err
@@ -321,7 +321,7 @@ func (a *Archive) NewToken(by, name string) (string, error) {
 		return "", Errorf(Internal, "making a token: %w", err)
 	}
 	token := "sillok_" + base64.RawURLEncoding.EncodeToString(raw)
-	err := a.usersUpdate(func(accounts, tokens, log *bolt.Bucket, now time.Time) error {
+	err := a.usersUpdate(func(accounts, tokens, log kv.Bucket, now time.Time) error {
 		rec, err := getAccount(accounts, name)
 		if err != nil {
 			return err
@@ -350,7 +350,7 @@ func (a *Archive) NewToken(by, name string) (string, error) {
 // User returns the account name. An unknown name is NotFound.
 func (a *Archive) User(name string) (Account, error) {
 	var out Account
-	err := a.usersView(func(accounts, _, _ *bolt.Bucket) error {
+	err := a.usersView(func(accounts, _, _ kv.Bucket) error {
 		rec, err := getAccount(accounts, name)
 		if err != nil {
 			return err
@@ -367,7 +367,7 @@ func (a *Archive) User(name string) (Account, error) {
 // Users lists the accounts by name.
 func (a *Archive) Users() ([]Account, error) {
 	out := []Account{}
-	err := a.usersView(func(accounts, _, _ *bolt.Bucket) error {
+	err := a.usersView(func(accounts, _, _ kv.Bucket) error {
 		if accounts == nil {
 			return nil
 		}
@@ -387,7 +387,7 @@ func (a *Archive) Users() ([]Account, error) {
 // UserAudit lists the changes of the accounts, oldest first.
 func (a *Archive) UserAudit() ([]AccountChange, error) {
 	out := []AccountChange{}
-	err := a.usersView(func(_, _, log *bolt.Bucket) error {
+	err := a.usersView(func(_, _, log kv.Bucket) error {
 		if log == nil {
 			return nil
 		}
@@ -408,7 +408,7 @@ func (a *Archive) UserAudit() ([]AccountChange, error) {
 // which says no more; it takes as long whatever the cause.
 func (a *Archive) SignIn(name, password string) (Account, error) {
 	var rec *accountRecord
-	err := a.usersView(func(accounts, _, _ *bolt.Bucket) error {
+	err := a.usersView(func(accounts, _, _ kv.Bucket) error {
 		var err error
 		rec, err = getAccount(accounts, name)
 		return err
@@ -431,7 +431,7 @@ func (a *Archive) SignIn(name, password string) (Account, error) {
 // none, or whose account is disabled, is ErrBadCredentials.
 func (a *Archive) TokenUser(token string) (Account, error) {
 	var out Account
-	err := a.usersView(func(accounts, tokens, _ *bolt.Bucket) error {
+	err := a.usersView(func(accounts, tokens, _ kv.Bucket) error {
 		if tokens == nil || token == "" {
 			return &Error{Code: Forbidden, Err: ErrBadCredentials}
 		}

@@ -7,8 +7,7 @@ import (
 	"fmt"
 	"hash"
 
-	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
+	"github.com/sillok/sillok/events/kv"
 )
 
 // Append validates p, encodes it, chains it to the head and stores it,
@@ -81,8 +80,8 @@ func (tx *Tx) Append(author string, p Payload) (Event, error) {
 			return Event{}, &DuplicateError{Index: indexNames[ent.index], Key: string(ent.key)}
 		}
 	}
-	if int64(len(rec)) > bolt.MaxValueSize {
-		return Event{}, bolterrors.ErrValueTooLarge
+	if int64(len(rec)) > kv.MaxValueSize {
+		return Event{}, kv.ErrValueTooLarge
 	}
 
 	// The puts, all on this goroutine: a bbolt transaction is not safe
@@ -159,7 +158,7 @@ type appendState struct {
 	// trust: the index buckets are written by Append alone, so the last
 	// key Append knows of each is the greatest (Bolt was not called).
 	trust   bool
-	log     *bolt.Bucket
+	log     kv.Bucket
 	index   [len(indexNames)]indexState
 	sha     hash.Hash
 	scratch []byte // the payload being encoded
@@ -169,9 +168,9 @@ type appendState struct {
 
 // indexState is what Append knows of one index bucket.
 type indexState struct {
-	b    *bolt.Bucket
-	cur  *bolt.Cursor // for has, made on first use
-	init bool         // last is known
+	b    kv.Bucket
+	cur  kv.Cursor // for has, made on first use
+	init bool      // last is known
 	// last is the greatest key in the index (nil when it is empty), kept
 	// up to date by Append while trust is set.
 	last []byte
@@ -181,7 +180,7 @@ type indexState struct {
 
 func newAppendState(tx *Tx) (*appendState, error) {
 	a := &appendState{log: tx.btx.Bucket(bucketLog), sha: sha256.New(), trust: !tx.bolted}
-	a.log.FillPercent = 1.0 // keys only ever grow: pack pages full
+	a.log.FillHint(1.0) // keys only ever grow: pack pages full
 	ix := tx.btx.Bucket(bucketIndex)
 	for i, name := range indexNames {
 		b := ix.Bucket([]byte(name))
@@ -201,7 +200,7 @@ func newAppendState(tx *Tx) (*appendState, error) {
 // beyond reports whether key is greater than every key of the index, and
 // so not in it: the duplicate check needs no lookup.
 func (a *appendState) beyond(ix *indexState, key []byte) bool {
-	if !a.trust || len(key) == 0 || len(key) > bolt.MaxKeySize {
+	if !a.trust || len(key) == 0 || len(key) > kv.MaxKeySize {
 		return false
 	}
 	if !ix.init {
@@ -235,7 +234,7 @@ func (tx *Tx) finishWrites() {
 		if ix := &a.index[i]; ix.seq && ix.init {
 			// Its keys went after the last, like the log's: pack the
 			// pages written full.
-			ix.b.FillPercent = 1.0
+			ix.b.FillHint(1.0)
 		}
 	}
 }

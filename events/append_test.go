@@ -66,7 +66,7 @@ func script(t *testing.T, log *events.Log, direct bool) []string {
 		var batch []events.Payload
 		err := log.Update(func(tx *events.Tx) error {
 			if direct {
-				tx.Bolt()
+				tx.KV()
 			}
 			for i := 0; i < size; i++ {
 				switch r.IntN(40) {
@@ -91,7 +91,7 @@ func script(t *testing.T, log *events.Log, direct bool) []string {
 					note("blob %s %v", d, err)
 				case 5:
 					if r.IntN(4) == 0 {
-						tx.Bolt() // from here on, direct in both runs
+						tx.KV() // from here on, direct in both runs
 					}
 				}
 				p := next()

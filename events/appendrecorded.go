@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
+	"github.com/sillok/sillok/events/kv"
 )
 
 // RecordedError refuses an event given to AppendRecorded: it does not
@@ -91,8 +90,8 @@ func (tx *Tx) AppendRecorded(e Event) (Event, error) {
 	}
 	e.RecordedAt = e.RecordedAt.UTC()
 	rec := Encode(&e)
-	if int64(len(rec)) > bolt.MaxValueSize {
-		return Event{}, bolterrors.ErrValueTooLarge
+	if int64(len(rec)) > kv.MaxValueSize {
+		return Event{}, kv.ErrValueTooLarge
 	}
 	rev := revKey(e.Revision)
 	for _, ent := range ents[:n] {

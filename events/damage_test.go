@@ -250,7 +250,7 @@ func TestScanMalformedKey(t *testing.T) {
 	}
 	err := log.Update(func(tx *events.Tx) error {
 		// 7 bytes, between revisions 255 and 256.
-		return tx.Bolt().Bucket([]byte("log")).Put([]byte{0, 0, 0, 0, 0, 0, 1}, []byte("x"))
+		return tx.KV().Bucket([]byte("log")).Put([]byte{0, 0, 0, 0, 0, 0, 1}, []byte("x"))
 	})
 	if err != nil {
 		t.Fatal(err)

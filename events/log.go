@@ -13,6 +13,9 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/sillok/sillok/events/kv"
+	"github.com/sillok/sillok/events/kv/boltkv"
 )
 
 // Sentinel errors of the log.
@@ -62,11 +65,17 @@ type Options struct {
 	NoSync bool
 }
 
-// Log is the append-only, hash-chained event log in a bbolt file.
+// Log is the append-only, hash-chained event log, in a bbolt file or
+// in a PostgreSQL database (see OpenURL).
 type Log struct {
-	db   *bolt.DB
-	path string
+	db   kv.DB
+	bdb  *bolt.DB // the bbolt file, or nil on another engine
+	path string   // the file name, or the database URL without its password
 	opts Options
+}
+
+func newBoltLog(db *bolt.DB, path string, opts Options) *Log {
+	return &Log{db: boltkv.New(db), bdb: db, path: path, opts: opts}
 }
 
 // Create creates a new archive at path. The file must not exist.
@@ -86,7 +95,18 @@ func Create(path string, opts Options) (*Log, error) {
 		os.Remove(path)
 		return nil, &PathError{path, createCause(err)}
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	err = boltkv.New(db).Update(initLog)
+	if err != nil {
+		db.Close()
+		os.Remove(path)
+		return nil, &PathError{path, createCause(err)}
+	}
+	return newBoltLog(db, path, opts), nil
+}
+
+// initLog writes an empty archive's buckets and header.
+func initLog(tx kv.Tx) error {
+	{
 		meta, err := tx.CreateBucket(bucketMeta)
 		if err != nil {
 			return err
@@ -112,13 +132,7 @@ func Create(path string, opts Options) (*Log, error) {
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		db.Close()
-		os.Remove(path)
-		return nil, &PathError{path, createCause(err)}
 	}
-	return &Log{db: db, path: path, opts: opts}, nil
 }
 
 // createCause is why Create could not write a new archive: the system's
@@ -170,7 +184,20 @@ func Open(path string, opts Options) (l *Log, err error) {
 		}
 	}()
 	defer guard(path, debug.SetPanicOnFault(true), &err)
-	err = db.View(func(tx *bolt.Tx) error {
+	err = boltkv.New(db).View(func(tx kv.Tx) error { return checkHeader(tx, path) })
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, &PathError{path, err}
+	}
+	return newBoltLog(db, path, opts), nil
+}
+
+// checkHeader checks that tx holds a Sillok archive this program reads.
+func checkHeader(tx kv.Tx, path string) error {
+	{
 		meta := tx.Bucket(bucketMeta)
 		var missing []string
 		for _, name := range [][]byte{bucketMeta, bucketLog, bucketBlobs, bucketIndex} {
@@ -201,15 +228,7 @@ func Open(path string, opts Options) (l *Log, err error) {
 			}
 		}
 		return nil
-	})
-	var d *DamagedError
-	if errors.As(err, &d) {
-		return nil, err
 	}
-	if err != nil {
-		return nil, &PathError{path, err}
-	}
-	return &Log{db: db, path: path, opts: opts}, nil
 }
 
 // lockTimeout is how long to wait for the file lock.
@@ -253,9 +272,12 @@ func (l *Log) Path() string { return l.path }
 // Close releases the file and its lock.
 func (l *Log) Close() error { return l.db.Close() }
 
-// Bolt returns the underlying database, for packages that keep their own
-// buckets (projections) and for tests.
-func (l *Log) Bolt() *bolt.DB { return l.db }
+// Bolt returns the underlying bbolt database, for checks of the file and
+// for tests; nil when the log is on another engine.
+func (l *Log) Bolt() *bolt.DB { return l.bdb }
+
+// Sync makes every committed write durable (see kv.DB).
+func (l *Log) Sync() error { return l.db.Sync() }
 
 // Update runs fn in a read-write transaction. Events appended by fn are
 // committed, durably, together with everything else fn wrote, or not at
@@ -266,7 +288,7 @@ func (l *Log) Update(fn func(*Tx) error) (err error) {
 		return &PathError{l.path, ErrReadOnly}
 	}
 	defer guard(l.path, debug.SetPanicOnFault(true), &err)
-	return l.db.Update(func(btx *bolt.Tx) error {
+	return l.db.Update(func(btx kv.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {
 			return err
@@ -284,7 +306,7 @@ func (l *Log) Update(fn func(*Tx) error) (err error) {
 // the transaction may be used after it returns, on any goroutine.
 func (l *Log) View(fn func(*Tx) error) (err error) {
 	defer guard(l.path, debug.SetPanicOnFault(true), &err)
-	return l.db.View(func(btx *bolt.Tx) error {
+	return l.db.View(func(btx kv.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {
 			return err
@@ -324,7 +346,7 @@ func (l *Log) Head() (rev Revision, hash Digest, err error) {
 
 // Tx is a transaction on the log.
 type Tx struct {
-	btx      *bolt.Tx
+	btx      kv.Tx
 	log      *Log
 	now      time.Time
 	head     Revision
@@ -334,7 +356,7 @@ type Tx struct {
 	bolted   bool         // Bolt was called
 }
 
-func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
+func (l *Log) newTx(btx kv.Tx) (*Tx, error) {
 	tx := &Tx{btx: btx, log: l}
 	k, v := btx.Bucket(bucketLog).Cursor().Last()
 	if k != nil {
@@ -350,14 +372,24 @@ func (l *Log) newTx(btx *bolt.Tx) (*Tx, error) {
 	return tx, nil
 }
 
-// Bolt returns the underlying bbolt transaction. It holds every event
+// KV returns the underlying storage transaction, for packages that keep
+// their own buckets (projections, accounts). It holds every event
 // appended so far.
-func (tx *Tx) Bolt() *bolt.Tx {
+func (tx *Tx) KV() kv.Tx {
 	tx.bolted = true
 	if a := tx.app; a != nil {
 		a.bolted()
 	}
 	return tx.btx
+}
+
+// Bolt returns the underlying bbolt transaction, or nil when the log is
+// on another engine: for what only a bbolt file has (its mapping).
+func (tx *Tx) Bolt() *bolt.Tx {
+	if b, ok := tx.btx.(*boltkv.Tx); ok {
+		return b.Bolt()
+	}
+	return nil
 }
 
 // Head returns the revision and hash of the last event, including events

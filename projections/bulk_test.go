@@ -28,7 +28,7 @@ func checkpointsStored(t *testing.T, n int, bulk bool) (stored []events.Revision
 			if err := st.CatchUp(tx); err != nil {
 				return err
 			}
-			b := tx.Bolt().Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
+			b := tx.KV().Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
 			if k, _ := b.Cursor().Last(); k != nil {
 				r := events.Revision(binary.BigEndian.Uint64(k))
 				if len(stored) == 0 || stored[len(stored)-1] != r {

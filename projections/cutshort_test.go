@@ -16,7 +16,7 @@ func cutLog(t *testing.T, log *events.Log, n int) {
 	err := log.Update(func(tx *events.Tx) error {
 		head, _ := tx.Head()
 		for r := head; r > head-events.Revision(n); r-- {
-			if err := tx.Bolt().Bucket([]byte("log")).Delete(binary.BigEndian.AppendUint64(nil, uint64(r))); err != nil {
+			if err := tx.KV().Bucket([]byte("log")).Delete(binary.BigEndian.AppendUint64(nil, uint64(r))); err != nil {
 				return err
 			}
 		}
@@ -98,10 +98,10 @@ func TestStoreRebuildSmall(t *testing.T) {
 			return err
 		}
 		head, _ := tx.Head()
-		if v := checkpoints(tx.Bolt()).Get(checkpointKey(head)); v == nil {
+		if v := checkpoints(tx.KV()).Get(checkpointKey(head)); v == nil {
 			t.Errorf("Rebuild of %d events stored no checkpoint of the head", head)
 		}
-		return checkpoints(tx.Bolt()).Put([]byte("bad"), []byte("x"))
+		return checkpoints(tx.KV()).Put([]byte("bad"), []byte("x"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestStoreHeadRecordDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := log.Update(func(tx *events.Tx) error {
-		root := tx.Bolt().Bucket(bucketProjections)
+		root := tx.KV().Bucket(bucketProjections)
 		v := append([]byte(nil), root.Get(keyHead)...)
 		v[2] ^= 0x40 // the revision, now far beyond the head
 		return root.Put(keyHead, v)

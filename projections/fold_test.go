@@ -352,7 +352,7 @@ func TestStoreChecksums(t *testing.T) {
 		if _, err := st.Rebuild(tx); err != nil {
 			return err
 		}
-		checkpoints(tx.Bolt()).ForEach(func(k, _ []byte) error {
+		checkpoints(tx.KV()).ForEach(func(k, _ []byte) error {
 			r, _ := checkpointRev(k)
 			revs = append(revs, r)
 			return nil
@@ -374,7 +374,7 @@ func TestStoreChecksums(t *testing.T) {
 	// A checkpoint beyond the head is a log cut short: TestStoreCutShort.
 	damaged := revs[len(revs)-1]
 	err = log.Update(func(tx *events.Tx) error {
-		b := checkpoints(tx.Bolt())
+		b := checkpoints(tx.KV())
 		v := bytes.Clone(b.Get(checkpointKey(damaged)))
 		// A valid checkpoint under another revision's key.
 		if err := b.Put(checkpointKey(revs[0]), bytes.Clone(b.Get(checkpointKey(revs[1])))); err != nil {

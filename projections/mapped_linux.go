@@ -24,7 +24,11 @@ import (
 // is open (bbolt remaps only when a write transaction commits, and a read
 // transaction holds the remap lock).
 func ReleaseMapped(tx *events.Tx) {
-	base := uint64(tx.Bolt().DB().Info().Data)
+	btx := tx.Bolt()
+	if btx == nil {
+		return // not a mapped file
+	}
+	base := uint64(btx.DB().Info().Data)
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
 		return

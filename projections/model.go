@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/sillok/sillok/events/kv"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/sources"
@@ -374,7 +374,7 @@ func unseal(k, stored []byte) ([]byte, error) {
 func ModelKeys(s *State) ([]ModelKV, error) { return modelKeys(Analyze(s)) }
 
 // model returns the model bucket, or nil (none, or of another schema).
-func model(btx *bolt.Tx) *bolt.Bucket {
+func model(btx kv.Tx) kv.Bucket {
 	if checkpoints(btx) == nil {
 		return nil
 	}
@@ -383,7 +383,7 @@ func model(btx *bolt.Tx) *bolt.Bucket {
 
 // modelRev returns the revision the stored model is of; ok is false when
 // there is none.
-func modelRev(m *bolt.Bucket) (events.Revision, bool) {
+func modelRev(m kv.Bucket) (events.Revision, bool) {
 	if m == nil {
 		return 0, false
 	}
@@ -400,7 +400,7 @@ func modelRev(m *bolt.Bucket) (events.Revision, bool) {
 // key as changed at this revision. A model that is missing (or whose
 // revision is not a revision before an's) is written whole and starts its
 // versions at an's revision.
-func writeModel(root *bolt.Bucket, an *Analysis) error {
+func writeModel(root kv.Bucket, an *Analysis) error {
 	kvs, err := modelKeys(an)
 	if err != nil {
 		return err
@@ -504,7 +504,7 @@ func nonNil(b []byte) []byte {
 
 // createModel writes a new model of revision rev holding kvs (in key
 // order), its versions starting at rev.
-func createModel(root *bolt.Bucket, rev events.Revision, kvs []ModelKV) error {
+func createModel(root kv.Bucket, rev events.Revision, kvs []ModelKV) error {
 	m, cur, err := newModelBucket(root)
 	if err != nil {
 		return err
@@ -529,9 +529,9 @@ func histKey(k []byte, rev events.Revision) []byte {
 type Model struct {
 	rev  events.Revision
 	head bool
-	cur  *bolt.Bucket
-	hist *bolt.Bucket
-	m    *bolt.Bucket
+	cur  kv.Bucket
+	hist kv.Bucket
+	m    kv.Bucket
 }
 
 // OpenModel returns the stored read model at revision at, and false when
@@ -541,7 +541,7 @@ type Model struct {
 // revision inside a transaction of many events, or before its base). The
 // caller then reads the state (Store.At) and analyses it.
 func (st *Store) OpenModel(tx *events.Tx, at events.Revision) (*Model, bool) {
-	m := model(tx.Bolt())
+	m := model(tx.KV())
 	rev, ok := modelRev(m)
 	head, _ := tx.Head()
 	if !ok || rev != head || at > head {
@@ -1036,7 +1036,7 @@ func CompareModel(got, want []ModelKV) string {
 
 // createModelOf writes the model of state s whole, its versions starting
 // at s.Rev, in the caller's transaction (Store.Rebuild).
-func createModelOf(root *bolt.Bucket, s *State) error {
+func createModelOf(root kv.Bucket, s *State) error {
 	if root.Bucket(bucketModel) != nil {
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return err
@@ -1056,21 +1056,21 @@ func createModelOf(root *bolt.Bucket, s *State) error {
 // filled in key order (so its pages are filled whole). The model has no
 // "rev" until finishModel: reads do not use it, and the next write
 // writes it anew.
-func newModelBucket(root *bolt.Bucket) (m, cur *bolt.Bucket, err error) {
+func newModelBucket(root kv.Bucket) (m, cur kv.Bucket, err error) {
 	if m, err = root.CreateBucket(bucketModel); err != nil {
 		return nil, nil, err
 	}
 	if cur, err = m.CreateBucket(bucketCur); err != nil {
 		return nil, nil, err
 	}
-	cur.FillPercent = 1.0
+	cur.FillHint(1.0)
 	return m, cur, nil
 }
 
 // finishModel creates the version buckets of a model whose cur bucket is
 // written, and records it as the model of rev, its versions starting at
 // rev: the last write of a new model.
-func finishModel(m *bolt.Bucket, rev events.Revision) error {
+func finishModel(m kv.Bucket, rev events.Revision) error {
 	for _, name := range [][]byte{bucketHist, bucketChanges} {
 		if _, err := m.CreateBucket(name); err != nil {
 			return err
@@ -1114,11 +1114,11 @@ func (st *Store) WriteModel(log *events.Log, s *State) error {
 			if head, _ := tx.Head(); head != s.Rev {
 				return fmt.Errorf("projections: the log's head moved from revision %d to %d while the read model was written", s.Rev, head)
 			}
-			root := tx.Bolt().Bucket(bucketProjections)
+			root := tx.KV().Bucket(bucketProjections)
 			if root == nil {
 				return fmt.Errorf("projections: the projections were removed while the read model was written")
 			}
-			var m, cur *bolt.Bucket
+			var m, cur kv.Bucket
 			if first {
 				if root.Bucket(bucketModel) != nil {
 					if err := root.DeleteBucket(bucketModel); err != nil {
@@ -1136,7 +1136,7 @@ func (st *Store) WriteModel(log *events.Log, s *State) error {
 				if cur == nil {
 					return fmt.Errorf("projections: the read model being written was removed")
 				}
-				cur.FillPercent = 1.0
+				cur.FillHint(1.0)
 			}
 			for _, kv := range pending {
 				if err := cur.Put(kv.Key, kv.Value); err != nil {
@@ -1172,7 +1172,7 @@ func (st *Store) WriteModel(log *events.Log, s *State) error {
 // model (and of every older version of one) without a replay, and
 // describes those that fail it.
 func (st *Store) CheckModelSums(tx *events.Tx) ([]string, error) {
-	m := model(tx.Bolt())
+	m := model(tx.KV())
 	if m == nil {
 		return nil, nil
 	}
@@ -1212,7 +1212,7 @@ func (st *Store) CheckModelSums(tx *events.Tx) ([]string, error) {
 // replay of the whole log, key for key, and describes the differences
 // (none when the model is not of the head: reads then do not use it).
 func (st *Store) CheckModel(tx *events.Tx) (string, error) {
-	m := model(tx.Bolt())
+	m := model(tx.KV())
 	rev, ok := modelRev(m)
 	head, _ := tx.Head()
 	if !ok || rev != head {

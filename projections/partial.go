@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/sillok/sillok/events/kv"
 
 	"github.com/sillok/sillok/events"
 )
@@ -43,7 +43,7 @@ var errFallBack = fmt.Errorf("projections: the write needs the full analysis")
 // partialWrite is one incremental write in progress.
 type partialWrite struct {
 	md  *Model
-	cur *bolt.Bucket
+	cur kv.Bucket
 	// claims read, by id (nil: read and absent).
 	claims map[events.ClaimID]*Claim
 	// entity keys by name key, and entities by key.
@@ -55,7 +55,7 @@ type partialWrite struct {
 // updatePartial brings the model to the head for a write whose events
 // are appended, re-deriving only what they touch. ok is false when the
 // write needs the full analysis (nothing was written then).
-func (st *Store) updatePartial(tx *events.Tx, root *bolt.Bucket, appended []events.Event) (ok bool, err error) {
+func (st *Store) updatePartial(tx *events.Tx, root kv.Bucket, appended []events.Event) (ok bool, err error) {
 	m := root.Bucket(bucketModel)
 	prev, have := modelRev(m)
 	if len(appended) == 0 || !have || prev+1 != appended[0].Revision {

@@ -466,7 +466,7 @@ func (a *archive) checkModel(tx *events.Tx, where string, head events.Revision, 
 // sub-bucket "checkpoints", keys big-endian revisions; see doc.go). It
 // returns ok false when the layout is not there.
 func checkpointRevs(tx *events.Tx) (revs []events.Revision, ok bool) {
-	root := tx.Bolt().Bucket([]byte("projections"))
+	root := tx.KV().Bucket([]byte("projections"))
 	if root == nil {
 		return nil, false
 	}
@@ -1841,7 +1841,7 @@ func TestSchemaChangeRebuildsModel(t *testing.T) {
 	last := len(sc.Steps) - 1
 	a.run(sc.Steps[:last])
 	if err := a.log.Update(func(tx *events.Tx) error {
-		return tx.Bolt().Bucket([]byte("projections")).Put([]byte("schema"), binary.AppendUvarint(nil, projections.SchemaVersion-1))
+		return tx.KV().Bucket([]byte("projections")).Put([]byte("schema"), binary.AppendUvarint(nil, projections.SchemaVersion-1))
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"hash/crc32"
 	"slices"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/sillok/sillok/events/kv"
 
 	"github.com/sillok/sillok/events"
 )
@@ -82,7 +82,7 @@ func (st *Store) textFunc(tx *events.Tx) TextFunc {
 
 // checkpoints returns the checkpoint bucket when it exists and has the
 // current schema version, else nil.
-func checkpoints(btx *bolt.Tx) *bolt.Bucket {
+func checkpoints(btx kv.Tx) kv.Bucket {
 	b := btx.Bucket(bucketProjections)
 	if b == nil {
 		return nil
@@ -115,7 +115,7 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 	}
 	s := NewState()
 	var from events.Revision
-	if b := checkpoints(tx.Bolt()); b != nil {
+	if b := checkpoints(tx.KV()); b != nil {
 		c := b.Cursor()
 		k, v := c.Seek(checkpointKey(rev))
 		if k == nil || !bytes.Equal(k, checkpointKey(rev)) {
@@ -191,7 +191,7 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 	if !due && st.Bulk {
 		return nil
 	}
-	root := tx.Bolt().Bucket(bucketProjections)
+	root := tx.KV().Bucket(bucketProjections)
 	partial := false
 	if !st.Bulk && !st.NoPartial {
 		// Only what the write touches, when it can (partial.go).
@@ -241,8 +241,8 @@ func (st *Store) next(newest events.Revision) events.Revision {
 
 // bucket returns the checkpoint bucket for writing, wiping a stored
 // projection of another schema version.
-func (st *Store) bucket(tx *events.Tx) (*bolt.Bucket, error) {
-	btx := tx.Bolt()
+func (st *Store) bucket(tx *events.Tx) (kv.Bucket, error) {
+	btx := tx.KV()
 	if b := checkpoints(btx); b != nil {
 		return b, nil
 	}
@@ -261,8 +261,8 @@ func (st *Store) bucket(tx *events.Tx) (*bolt.Bucket, error) {
 	return root.CreateBucket(bucketCheckpoints)
 }
 
-func (st *Store) put(b *bolt.Bucket, s *State) error {
-	b.FillPercent = 0.9
+func (st *Store) put(b kv.Bucket, s *State) error {
+	b.FillHint(0.9)
 	if err := b.Put(checkpointKey(s.Rev), encodeState(s)); err != nil {
 		return err
 	}
@@ -271,7 +271,7 @@ func (st *Store) put(b *bolt.Bucket, s *State) error {
 
 // thin deletes the checkpoints that keep does not keep, and any key that
 // is not a revision.
-func (st *Store) thin(b *bolt.Bucket, head events.Revision) error {
+func (st *Store) thin(b kv.Bucket, head events.Revision) error {
 	var revs []events.Revision
 	var malformed [][]byte
 	if err := b.ForEach(func(k, _ []byte) error {
@@ -386,7 +386,7 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 	// The old read model goes first, while the state is empty: deleting
 	// a bucket reads every page of it (to free it) through the mapping,
 	// and those pages are released before the replay fills the state.
-	if root := tx.Bolt().Bucket(bucketProjections); root != nil && root.Bucket(bucketModel) != nil {
+	if root := tx.KV().Bucket(bucketProjections); root != nil && root.Bucket(bucketModel) != nil {
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return nil, nil, err
 		}
@@ -451,7 +451,7 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 		bad = cmp.done()
 	}
 	// Only now is the old projection wiped: the checker read it.
-	btx := tx.Bolt()
+	btx := tx.KV()
 	if btx.Bucket(bucketProjections) != nil {
 		if err := btx.DeleteBucket(bucketProjections); err != nil {
 			return nil, nil, err
@@ -465,7 +465,7 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 	if err != nil {
 		return nil, nil, err
 	}
-	b.FillPercent = 0.9
+	b.FillHint(0.9)
 	for i, r := range stored {
 		if err := b.Put(checkpointKey(r), encoded[i]); err != nil {
 			return nil, nil, err
@@ -477,7 +477,7 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 		}
 	}
 	if withModel {
-		if err := createModelOf(tx.Bolt().Bucket(bucketProjections), s); err != nil {
+		if err := createModelOf(tx.KV().Bucket(bucketProjections), s); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -506,7 +506,7 @@ type checker struct {
 // another schema version).
 func newChecker(tx *events.Tx) (*checker, error) {
 	c := &checker{}
-	b := checkpoints(tx.Bolt())
+	b := checkpoints(tx.KV())
 	if b == nil {
 		return c, nil
 	}
@@ -591,7 +591,7 @@ func (st *Store) Check(tx *events.Tx) (bad []events.Revision, err error) {
 // head is CheckHead's to report. A key that is not a revision is reported
 // as the error, after the others are checked.
 func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
-	b := checkpoints(tx.Bolt())
+	b := checkpoints(tx.KV())
 	if b == nil {
 		return nil, nil
 	}
@@ -661,7 +661,7 @@ func (e *CutShortError) Error() string {
 // Store passes.
 func (st *Store) CheckHead(tx *events.Tx) error {
 	head, _ := tx.Head()
-	root := tx.Bolt().Bucket(bucketProjections)
+	root := tx.KV().Bucket(bucketProjections)
 	if root == nil {
 		return nil
 	}
@@ -706,7 +706,7 @@ func (st *Store) CheckHead(tx *events.Tx) error {
 
 // putHead records the log's head in the stored projection (see CheckHead).
 func putHead(tx *events.Tx) error {
-	root := tx.Bolt().Bucket(bucketProjections)
+	root := tx.KV().Bucket(bucketProjections)
 	if root == nil {
 		return nil
 	}
