@@ -14,14 +14,9 @@ import (
 	"github.com/sillok/sillok/events/kv"
 )
 
-// Sessions are the signed-in browsers of a server, kept in the archive
-// beside the accounts (bucket "sessions" of "users", outside the log), so
-// that every server that shares the archive knows every session. Like an
-// API token, a session id is stored only as its SHA-256: the record holds
-// the account's name and when the session expires, never the id. The CSRF
-// token of a session is not stored at all: it is derived from the id
-// (SessionCSRF), so it is the same on every server and cannot be found
-// without the id.
+// Sessions are kept in the bucket "sessions" of "users" (users.go): under
+// the hex SHA-256 of a session's id, the JSON sessionRecord. The id itself
+// and the CSRF token are never stored.
 
 // ErrNoSession is the error of a session id that is not a live session:
 // it never was one, it ended or expired, or its account is disabled. Which
@@ -137,10 +132,11 @@ func (a *Archive) StartSession(user string, ttl time.Duration) (Session, error) 
 // is disabled) is ErrNoSession.
 //
 // It reads in a read transaction; it writes the extended expiry only when
-// sessionRefresh(ttl) (ttl/16, at least a minute) has passed since the
-// expiry was last written, so that most uses cost no write (a write waits
-// for the archive's one writer, an import for one). Expires is the
-// expiry as stored.
+// ttl/16 (at least a minute, at most ttl/2) has passed since the expiry
+// was last written, so that most uses cost no write (a write waits for
+// the archive's one writer, an import for one). A session in use may so
+// end up to that much before ttl has passed since its last use. Expires
+// is the expiry as stored.
 func (a *Archive) Session(id string, ttl time.Duration) (Session, error) {
 	if err := validTTL(ttl); err != nil {
 		return Session{}, err
