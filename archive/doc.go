@@ -98,6 +98,16 @@
 // exports (ExportClaimsCSV, ExportConflictsCSV, ExportViewCSV) stream a
 // document to an io.Writer.
 //
+// Accounts: AddUser, DisableUser, NewToken, Users and UserAudit manage
+// the accounts of a server, kept in the archive but outside the log;
+// SignIn checks a password, TokenUser an API token. Sessions are the
+// signed-in browsers of a server, kept beside the accounts so that every
+// server sharing the archive knows every session: StartSession starts one,
+// Session looks one up (each use slides its expiry), EndSession ends one.
+// A session's id, like a token, is stored only as its SHA-256; its CSRF
+// token is not stored at all but derived from the id (SessionCSRF), the
+// same on every server.
+//
 // # Errors
 //
 // Every error an Archive returns carries a Code (ErrorCode): Invalid for

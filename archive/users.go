@@ -30,14 +30,17 @@ import (
 //	              argon2id hash, "$argon2id$v=19$m=..,t=..,p=..$salt$hash")
 //	  "tokens"    hex SHA-256 of an API token → account name
 //	  "audit"     8-byte BE sequence number → JSON AccountChange
+//	  "sessions"  hex SHA-256 of a session id → JSON sessionRecord
+//	              ({"user": name, "expires": unix nanoseconds})
 //
 // A token is stored only as its SHA-256: the token itself is shown once,
-// when it is made.
+// when it is made. A session id likewise (sessions.go).
 var (
 	bucketUsers    = []byte("users")
 	bucketAccounts = []byte("accounts")
 	bucketTokens   = []byte("tokens")
 	bucketAudit    = []byte("audit")
+	bucketSessions = []byte("sessions")
 )
 
 // Role is what an account may do. Each role may do what the ones before it
@@ -184,20 +187,34 @@ func validAccountName(name string) error {
 	return nil
 }
 
-// usersUpdate runs fn in a write transaction on the accounts' buckets.
+// userBuckets are the buckets of the accounts, in one transaction. In a
+// read transaction each is nil while nothing was ever written to it.
+type userBuckets struct {
+	accounts, tokens, audit, sessions kv.Bucket
+}
+
+// usersUpdate runs fn in a write transaction on the accounts' buckets,
+// with the transaction's time.
 func (a *Archive) usersUpdate(fn func(accounts, tokens, audit kv.Bucket, now time.Time) error) error {
+	return a.usersWrite(func(b userBuckets, now time.Time) error {
+		return fn(b.accounts, b.tokens, b.audit, now)
+	})
+}
+
+// usersWrite is usersUpdate with every bucket, the sessions' too.
+func (a *Archive) usersWrite(fn func(b userBuckets, now time.Time) error) error {
 	err := a.log.Update(func(tx *events.Tx) error {
 		root, err := tx.KV().CreateBucketIfNotExists(bucketUsers)
 		if err != nil {
 			return err
 		}
-		var bs [3]kv.Bucket
-		for i, name := range [][]byte{bucketAccounts, bucketTokens, bucketAudit} {
+		var bs [4]kv.Bucket
+		for i, name := range [][]byte{bucketAccounts, bucketTokens, bucketAudit, bucketSessions} {
 			if bs[i], err = root.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
-		return fn(bs[0], bs[1], bs[2], tx.Now().UTC())
+		return fn(userBuckets{bs[0], bs[1], bs[2], bs[3]}, tx.Now().UTC())
 	})
 	return coded(err)
 }
@@ -205,12 +222,20 @@ func (a *Archive) usersUpdate(fn func(accounts, tokens, audit kv.Bucket, now tim
 // usersView runs fn in a read transaction; the buckets are nil while no
 // account was ever made.
 func (a *Archive) usersView(fn func(accounts, tokens, audit kv.Bucket) error) error {
+	return a.usersRead(func(b userBuckets, _ time.Time) error {
+		return fn(b.accounts, b.tokens, b.audit)
+	})
+}
+
+// usersRead is usersView with every bucket and the time of the archive's
+// clock (Options.Now), read once for the transaction.
+func (a *Archive) usersRead(fn func(b userBuckets, now time.Time) error) error {
 	err := a.log.View(func(tx *events.Tx) error {
-		root := tx.KV().Bucket(bucketUsers)
-		if root == nil {
-			return fn(nil, nil, nil)
+		var b userBuckets
+		if root := tx.KV().Bucket(bucketUsers); root != nil {
+			b = userBuckets{root.Bucket(bucketAccounts), root.Bucket(bucketTokens), root.Bucket(bucketAudit), root.Bucket(bucketSessions)}
 		}
-		return fn(root.Bucket(bucketAccounts), root.Bucket(bucketTokens), root.Bucket(bucketAudit))
+		return fn(b, tx.Now().UTC())
 	})
 	return coded(err)
 }
@@ -293,8 +318,8 @@ func (a *Archive) AddUser(by, name string, role Role, password string) (Account,
 // DisableUser disables the account name: it can no longer sign in, its
 // tokens stop working, and its sessions end. An unknown name is NotFound.
 func (a *Archive) DisableUser(by, name string) error {
-	return a.usersUpdate(func(accounts, tokens, log kv.Bucket, now time.Time) error {
-		rec, err := getAccount(accounts, name)
+	return a.usersWrite(func(b userBuckets, now time.Time) error {
+		rec, err := getAccount(b.accounts, name)
 		if err != nil {
 			return err
 		}
@@ -305,10 +330,13 @@ func (a *Archive) DisableUser(by, name string) error {
 			return Errorf(Conflict, "the account %q is already disabled", name)
 		}
 		rec.Disabled = true
-		if err := putAccount(accounts, rec); err != nil {
+		if err := putAccount(b.accounts, rec); err != nil {
 			return err
 		}
-		return audit(log, AccountChange{At: now, By: by, Action: "disable", User: name})
+		if err := endSessionsOf(b.sessions, name); err != nil {
+			return err
+		}
+		return audit(b.audit, AccountChange{At: now, By: by, Action: "disable", User: name})
 	})
 }
 

@@ -92,7 +92,10 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
 	u := UserFrom(r.Context())
-	s.SignOut(w, r)
+	if err := s.SignOut(w, r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"user": u.Name, "signed_out": u.Session != nil})
 }
 

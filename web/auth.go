@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -37,14 +35,11 @@ type User struct {
 // Can reports whether the user may do what role need may.
 func (u *User) Can(need archive.Role) bool { return u != nil && u.Role.Allows(need) }
 
-// Session is a signed-in browser: its id (the cookie's value) and the CSRF
-// token its writes must carry.
-type Session struct {
-	ID      string
-	User    string
-	CSRF    string
-	expires time.Time
-}
+// Session is a signed-in browser: its id (the cookie's value), its
+// account, and the CSRF token its writes must carry. Sessions are kept in
+// the archive (archive.Archive.StartSession), so every server sharing the
+// archive knows them.
+type Session = archive.Session
 
 type userKey struct{}
 
@@ -171,12 +166,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			u = &User{Name: acct.Name, Role: acct.Role}
 		} else if c, err := r.Cookie(SessionCookie); err == nil {
-			if sess := s.sessions.get(c.Value); sess != nil {
+			sess, err := s.Archive.Session(c.Value, s.opts.SessionTTL)
+			switch {
+			case errors.Is(err, archive.ErrNoSession):
+			case err != nil:
+				s.Error(w, r, err)
+				return
+			default:
 				acct, err := s.Archive.User(sess.User)
-				if err == nil && !acct.Disabled {
-					u = &User{Name: acct.Name, Role: acct.Role, Session: sess}
-				} else {
-					s.sessions.remove(sess.ID)
+				if err != nil {
+					s.Error(w, r, err)
+					return
+				}
+				if !acct.Disabled {
+					u = &User{Name: acct.Name, Role: acct.Role, Session: &sess}
 				}
 			}
 			if u == nil {
@@ -244,23 +247,32 @@ func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password s
 	// A browser that signs in again gets a new session; the one it had
 	// ends (it is no longer in its cookie, and must not live on).
 	if u := UserFrom(r.Context()); u != nil && u.Session != nil {
-		s.sessions.remove(u.Session.ID)
+		if err := s.Archive.EndSession(u.Session.ID); err != nil {
+			return nil, err
+		}
 	}
-	sess := s.sessions.create(acct.Name)
+	sess, err := s.Archive.StartSession(acct.Name, s.opts.SessionTTL)
+	if err != nil {
+		return nil, err
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.ID, Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r),
 		MaxAge: int(s.opts.SessionTTL / time.Second),
 	})
-	return &User{Name: acct.Name, Role: acct.Role, Session: sess}, nil
+	return &User{Name: acct.Name, Role: acct.Role, Session: &sess}, nil
 }
 
-// SignOut ends the request's session, if any, and clears the cookie.
-func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) {
+// SignOut ends the request's session, if any, on every server sharing the
+// archive, and clears the cookie. The error is the archive's, when the
+// session could not be ended; the cookie is cleared all the same.
+func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) error {
+	var err error
 	if u := UserFrom(r.Context()); u != nil && u.Session != nil {
-		s.sessions.remove(u.Session.ID)
+		err = s.Archive.EndSession(u.Session.ID)
 	}
 	s.clearCookie(w, r)
+	return err
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
@@ -275,63 +287,6 @@ func (s *Server) overTLS(r *http.Request) bool {
 
 func tooMany(wait time.Duration) error {
 	return &httpError{status: http.StatusTooManyRequests, err: errors.New("too many sign-in attempts: wait a minute and try again"), retry: wait}
-}
-
-// sessions are the signed-in browsers, in memory.
-type sessions struct {
-	now func() time.Time
-	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]*Session
-}
-
-func newSessions(now func() time.Time, ttl time.Duration) *sessions {
-	return &sessions{now: now, ttl: ttl, m: map[string]*Session{}}
-}
-
-func randomToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func (ss *sessions) create(user string) *Session {
-	sess := &Session{ID: randomToken(), User: user, CSRF: randomToken(), expires: ss.now().Add(ss.ttl)}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	now := ss.now()
-	for id, x := range ss.m { // drop the expired now and then
-		if now.After(x.expires) {
-			delete(ss.m, id)
-		}
-	}
-	ss.m[sess.ID] = sess
-	return sess
-}
-
-// get returns the live session id and extends it; nil when there is none.
-func (ss *sessions) get(id string) *Session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	sess := ss.m[id]
-	if sess == nil {
-		return nil
-	}
-	now := ss.now()
-	if now.After(sess.expires) {
-		delete(ss.m, id)
-		return nil
-	}
-	sess.expires = now.Add(ss.ttl)
-	return sess
-}
-
-func (ss *sessions) remove(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.m, id)
 }
 
 // limiter counts sign-in attempts per key within a window.

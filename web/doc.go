@@ -25,8 +25,14 @@
 //
 // # Caveats
 //
-// Sessions live in the server's memory: a restart signs everyone out (API
-// tokens stay valid). The Secure flag of the session cookie is set when the
+// Sessions are kept in the archive (archive.Archive.StartSession), not in
+// the server's memory: a restart signs nobody out, and every server that
+// shares the archive knows every session; a sign-out on one ends the
+// session on all of them at once (nothing is cached). A page view reads
+// the session in a read transaction; it writes only when the session's
+// sliding expiry is due to be written again (every SessionTTL/16 of use,
+// at least a minute), and that write waits for the archive's one writer,
+// an import for instance. The Secure flag of the session cookie is set when the
 // request came over TLS, or, with Options.TrustForwardedProto, when a
 // reverse proxy says so in X-Forwarded-Proto: turn that on only behind a
 // proxy that sets the header itself.

@@ -134,6 +134,9 @@ func (d *desk) login(w http.ResponseWriter, r *http.Request, u *pageUser) {
 // logout signs out (a form with the CSRF token, which the server checks,
 // so that another site cannot sign a user out).
 func (d *desk) logout(w http.ResponseWriter, r *http.Request, u *pageUser) {
-	d.s.SignOut(w, r)
+	if err := d.s.SignOut(w, r); err != nil {
+		d.archiveError(w, r, u, err)
+		return
+	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

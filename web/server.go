@@ -29,6 +29,9 @@ type Options struct {
 	// status, duration) and the internal errors; nil discards them.
 	Logger *slog.Logger
 	// SessionTTL is how long a session lasts without use; 0 is 12 hours.
+	// Sessions are kept in the archive, on its clock (archive.Options.Now),
+	// so that every server sharing the archive knows them; their expiry
+	// is written at most every SessionTTL/16 of use.
 	SessionTTL time.Duration
 	// SignInLimit is how many sign-ins one account may try, and
 	// SignInAddressLimit how many one address may, within SignInWindow,
@@ -39,7 +42,8 @@ type Options struct {
 	// Poll is how often the event stream looks for new revisions written
 	// by others than this server; 0 is one second.
 	Poll time.Duration
-	// Now is the clock of sessions and rate limits; nil is time.Now.
+	// Now is the clock of the rate limits and of a bag's date; nil is
+	// time.Now. (Sessions keep the archive's clock.)
 	Now func() time.Time
 }
 
@@ -74,14 +78,13 @@ type Server struct {
 	// every error as JSON.
 	ErrorPage func(w http.ResponseWriter, r *http.Request, status int, msg string)
 
-	opts     Options
-	log      *slog.Logger
-	mux      *http.ServeMux
-	handler  http.Handler
-	routes   []Route
-	sessions *sessions
-	limiter  *limiter
-	feed     *feed
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	handler http.Handler
+	routes  []Route
+	limiter *limiter
+	feed    *feed
 	// hashing bounds the sign-ins checking a password at once: each
 	// argon2id check takes 64 MiB.
 	hashing chan struct{}
@@ -117,13 +120,12 @@ func New(a *archive.Archive, opts Options) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		Archive:  a,
-		opts:     opts,
-		log:      log,
-		mux:      http.NewServeMux(),
-		sessions: newSessions(opts.Now, opts.SessionTTL),
-		limiter:  newLimiter(opts.Now, opts.SignInWindow),
-		hashing:  make(chan struct{}, MaxConcurrentSignIns),
+		Archive: a,
+		opts:    opts,
+		log:     log,
+		mux:     http.NewServeMux(),
+		limiter: newLimiter(opts.Now, opts.SignInWindow),
+		hashing: make(chan struct{}, MaxConcurrentSignIns),
 	}
 	s.feed = newFeed(a, opts.Poll)
 	s.routesAPI(s.mux)
