@@ -149,6 +149,11 @@ func TestOpen(t *testing.T) {
 				t.Errorf("error %q does not name %q", msg, want)
 			}
 		}
+		// A URL that does not parse is shown with the password hidden.
+		_, err = pgkv.Open("postgres://someone:s3cretpw@127.0.0.1:badport/somedb", pgkv.Options{})
+		if err == nil || strings.Contains(err.Error(), "s3cretpw") || !strings.Contains(err.Error(), "somedb") {
+			t.Errorf("Open of a bad URL = %v, want an error naming the URL without its password", err)
+		}
 	})
 	t.Run("SchemaDoc", func(t *testing.T) {
 		s := pgkv.Schema()
