@@ -43,7 +43,7 @@ var _ kv.Cursor = (*cursor)(nil)
 // when from is nil) in direction dir, the key itself when inclusive.
 func (c *cursor) fetch(dir int, from []byte, inclusive bool, n int) []row {
 	t, st := c.b.t, c.b.st
-	if err := t.check(st, nil, false); err != nil {
+	if err := t.check(st, false); err != nil {
 		t.fail(err)
 		return nil
 	}
@@ -148,7 +148,7 @@ var errNoKey = errors.New("pgkv: the cursor is on no key")
 
 func (c *cursor) Delete() error {
 	t, st := c.b.t, c.b.st
-	if err := t.check(st, nil, true); err != nil {
+	if err := t.check(st, true); err != nil {
 		return err
 	}
 	if c.at != onKey {

@@ -80,6 +80,9 @@
 // a third of a page), and a value at most MaxValueSize (a bytea is at
 // most 1 GiB). A View's snapshot is taken when it begins, as bbolt's is,
 // but two handles on one database are two processes: nothing is shared but
-// what is committed. Sync is a no-op: a commit is durable when it returns
+// what is committed. A cursor holds the rows of its current batch: after
+// writing to its bucket, reposition it (Seek, First, Last), as bbolt
+// asks too; a repositioned cursor sees every write of its transaction.
+// Sync is a no-op: a commit is durable when it returns
 // (synchronous_commit on).
 package pgkv

@@ -215,7 +215,7 @@ func (st *bucketState) bucketOf(t *tx, name []byte) kv.Bucket {
 }
 
 func (st *bucketState) createBucket(t *tx, name []byte, ifNotExists bool) (kv.Bucket, error) {
-	if err := t.check(st, name, true); err != nil {
+	if err := t.check(st, true); err != nil {
 		return nil, err
 	}
 	if err := checkName(name); err != nil {
@@ -267,7 +267,7 @@ func (st *bucketState) createBucket(t *tx, name []byte, ifNotExists bool) (kv.Bu
 }
 
 func (st *bucketState) deleteBucket(t *tx, name []byte) error {
-	if err := t.check(st, name, true); err != nil {
+	if err := t.check(st, true); err != nil {
 		return err
 	}
 	if err := checkName(name); err != nil {
@@ -319,7 +319,7 @@ func (st *bucketState) deleteBucket(t *tx, name []byte) error {
 }
 
 // check refuses a write to st that this transaction cannot make.
-func (t *tx) check(st *bucketState, key []byte, write bool) error {
+func (t *tx) check(st *bucketState, write bool) error {
 	switch {
 	case t.closed:
 		return errTxClosed
@@ -357,7 +357,7 @@ type bucket struct {
 
 func (b *bucket) Get(key []byte) []byte {
 	t, st := b.t, b.st
-	if err := t.check(st, key, false); err != nil {
+	if err := t.check(st, false); err != nil {
 		t.fail(err)
 		return nil
 	}
@@ -387,7 +387,7 @@ func (b *bucket) checkKey(key []byte) error {
 
 func (b *bucket) Put(key, value []byte) error {
 	t, st := b.t, b.st
-	if err := t.check(st, key, true); err != nil {
+	if err := t.check(st, true); err != nil {
 		return err
 	}
 	if err := b.checkKey(key); err != nil {
@@ -416,7 +416,7 @@ func (b *bucket) Put(key, value []byte) error {
 
 func (b *bucket) Delete(key []byte) error {
 	t, st := b.t, b.st
-	if err := t.check(st, key, true); err != nil {
+	if err := t.check(st, true); err != nil {
 		return err
 	}
 	if err := b.checkKey(key); err != nil {
@@ -457,7 +457,7 @@ func (b *bucket) DeleteBucket(name []byte) error { return b.st.deleteBucket(b.t,
 
 func (b *bucket) NextSequence() (uint64, error) {
 	t, st := b.t, b.st
-	if err := t.check(st, nil, true); err != nil {
+	if err := t.check(st, true); err != nil {
 		return 0, err
 	}
 	if !st.seqLoaded {
