@@ -155,6 +155,11 @@ func TestOpen(t *testing.T) {
 			t.Errorf("Open of a bad URL = %v, want an error naming the URL without its password", err)
 		}
 	})
+	t.Run("SchemaVersion", func(t *testing.T) {
+		if len(pgkv.Migrations) != pgkv.SchemaVersion {
+			t.Errorf("%d migrations, but SchemaVersion is %d", len(pgkv.Migrations), pgkv.SchemaVersion)
+		}
+	})
 	t.Run("SchemaDoc", func(t *testing.T) {
 		s := pgkv.Schema()
 		for _, want := range []string{"sillok_schema", "sillok_kv", "PRIMARY KEY (bucket, key)", "sillok_seq"} {
