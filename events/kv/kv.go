@@ -35,7 +35,9 @@ var (
 	ErrValueTooLarge = errors.New("kv: value too large")
 )
 
-// Limits every engine accepts.
+// Limits of bbolt, the most any engine accepts. pgkv keeps less: a key
+// and its bucket path together at most pgkv.MaxKeySize (2560) bytes, a
+// value at most pgkv.MaxValueSize (just under 1 GiB).
 const (
 	MaxKeySize   = 32768
 	MaxValueSize = (1 << 31) - 2
@@ -69,6 +71,8 @@ type Bucket interface {
 	// Get returns the value of key, or nil when it is absent or names a
 	// nested bucket.
 	Get(key []byte) []byte
+	// Put sets key to value. Give an empty value as []byte{}: what a
+	// nil value reads back as is the engine's (bbolt: nil, like a bucket).
 	Put(key, value []byte) error
 	Delete(key []byte) error
 	Cursor() Cursor
@@ -95,6 +99,8 @@ type Cursor interface {
 	Prev() (k, v []byte)
 	// Seek moves to key, or to the first key after it.
 	Seek(key []byte) (k, v []byte)
-	// Delete removes the key the cursor is on.
+	// Delete removes the key the cursor is on. Where the cursor is
+	// afterwards is the engine's (bbolt's Next can skip the key after
+	// the deleted one); Seek the deleted key to go on to the next.
 	Delete() error
 }

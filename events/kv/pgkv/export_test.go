@@ -1,0 +1,4 @@
+package pgkv
+
+// Migrations exposes the migrations to the tests.
+var Migrations = migrations
