@@ -79,7 +79,14 @@ func newBoltLog(db *bolt.DB, path string, opts Options) *Log {
 }
 
 // Create creates a new archive at path. The file must not exist.
+//
+// A PostgreSQL URL (IsURL) names a database instead: Create applies the
+// schema there and writes an empty archive, and fails with ErrExists when
+// the database already holds one.
 func Create(path string, opts Options) (*Log, error) {
+	if IsURL(path) {
+		return createURL(path, opts)
+	}
 	// Claim the name first, so that of two concurrent Creates exactly one
 	// makes the file and the other never touches it.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
@@ -149,7 +156,14 @@ func createCause(err error) error {
 // Open opens an existing archive. A file that bbolt could not read
 // safely (shorter than its meta page says, a freelist page that is not
 // one) is a *DamagedError, found before bbolt maps it.
+//
+// A PostgreSQL URL (IsURL) opens the archive in that database. Several
+// processes may open it, for reading and for writing; their write
+// transactions run one at a time.
 func Open(path string, opts Options) (l *Log, err error) {
+	if IsURL(path) {
+		return openURL(path, opts)
+	}
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -392,6 +406,16 @@ func (tx *Tx) Bolt() *bolt.Tx {
 	return nil
 }
 
+// Flush hands what the transaction has written so far to the engine,
+// still uncommitted, where the engine buffers writes (kv.Flusher): a
+// long transaction calls it between batches. Elsewhere it does nothing.
+func (tx *Tx) Flush() error {
+	if f, ok := tx.btx.(kv.Flusher); ok {
+		return f.Flush()
+	}
+	return nil
+}
+
 // Head returns the revision and hash of the last event, including events
 // appended in this transaction.
 func (tx *Tx) Head() (Revision, Digest) { return tx.head, tx.headHash }
@@ -522,6 +546,9 @@ func (tx *Tx) Now() time.Time {
 // Call the returned function when the scan is done; it stops the reader.
 // It is only a hint: errors are ignored.
 func (tx *Tx) ReadAhead() (stop func()) {
+	if tx.log.bdb == nil {
+		return func() {} // not a file
+	}
 	f, err := os.Open(tx.log.path)
 	if err != nil {
 		return func() {}

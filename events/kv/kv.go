@@ -104,3 +104,10 @@ type Cursor interface {
 	// the deleted one); Seek the deleted key to go on to the next.
 	Delete() error
 }
+
+// Flusher is a Tx of an engine that buffers writes (pgkv): Flush sends
+// what the transaction has written so far to the server, still
+// uncommitted, so that a long transaction holds little in memory.
+type Flusher interface {
+	Flush() error
+}

@@ -477,6 +477,11 @@ func (b *bucket) NextSequence() (uint64, error) {
 // FillHint is ignored: PostgreSQL's pages are its own.
 func (b *bucket) FillHint(float64) {}
 
+// Flush sends every write of the transaction so far to the server,
+// still uncommitted (kv.Flusher): a long transaction calls it between
+// batches, so that what it buffers stays small.
+func (t *tx) Flush() error { return t.flush(nil) }
+
 // flush writes the pending writes of st, or of every bucket when st is
 // nil, with the sequences too at commit.
 func (t *tx) flush(only *bucketState) error {
