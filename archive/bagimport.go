@@ -51,8 +51,13 @@ const importBatch = 1 << 14
 // fails any of it is refused (Invalid) with what is wrong; then nothing is
 // written. The archive is built in a temporary file beside path and
 // renamed to path when whole; a path that exists is refused (Conflict).
+//
+// A PostgreSQL URL as path imports into that database, which must hold no
+// archive or an empty one (made by Create); the events land in one
+// transaction, so a failed import leaves the database as it was.
 func ImportBag(dir, path string, opts Options, iopts ImportBagOptions) (*BagReport, error) {
-	if _, err := os.Lstat(path); err == nil {
+	onServer := events.IsURL(path)
+	if _, err := os.Lstat(path); err == nil && !onServer {
 		return nil, Errorf(Conflict, "%s already exists; a bag is imported into a new archive", path)
 	}
 	res := iopts.Validated
@@ -72,30 +77,25 @@ func ImportBag(dir, path string, opts Options, iopts ImportBagOptions) (*BagRepo
 	}
 	rep.Warnings = res.Warnings
 	rep.Dir = dir
-	rep.Archive = path
+	rep.Archive = events.Redact(path)
+	if onServer {
+		return importBagURL(dir, path, blobs, rep, opts, iopts)
+	}
 
 	tmp, err := tempArchivePath(path)
 	if err != nil {
 		return nil, &Error{Code: Internal, Err: err}
 	}
 	defer os.Remove(tmp) // gone once renamed
-	if err := buildFromBag(dir, tmp, blobs, rep, iopts.Progress); err != nil {
-		return nil, err
-	}
-	opts.ReadOnly = false
-	ar, err := Open(tmp, opts)
+	log, err := events.Create(tmp, events.Options{NoSync: true})
 	if err != nil {
+		return nil, &Error{Code: ErrorCode(err), Err: err}
+	}
+	if err := buildFromBag(dir, log, false, blobs, rep, iopts.Progress); err != nil {
 		return nil, err
 	}
-	if _, err := ar.Rebuild(); err != nil {
-		ar.Close()
-		return nil, err
-	}
-	if rev, hash, err := ar.Head(); err != nil || rev != rep.Revision || hash != rep.Hash {
-		ar.Close()
-		if err == nil {
-			err = Errorf(Internal, "the imported archive's head is %d %s, the bag's %d %s", rev, hash, rep.Revision, rep.Hash)
-		}
+	ar, err := rebuildImported(tmp, opts, rep)
+	if err != nil {
 		return nil, err
 	}
 	if err := ar.Close(); err != nil {
@@ -116,6 +116,54 @@ func ImportBag(dir, path string, opts Options, iopts ImportBagOptions) (*BagRepo
 		d.Close()
 	}
 	return rep, nil
+}
+
+// importBagURL is ImportBag into a PostgreSQL database.
+func importBagURL(dir, url string, blobs map[events.Digest]string, rep *BagReport, opts Options, iopts ImportBagOptions) (*BagReport, error) {
+	log, err := events.Open(url, events.Options{})
+	if errors.Is(err, events.ErrNoArchive) {
+		log, err = events.Create(url, events.Options{})
+	}
+	if err != nil {
+		return nil, &Error{Code: ErrorCode(err), Err: err}
+	}
+	if head, _, err := log.Head(); err != nil || head != 0 {
+		log.Close()
+		if err != nil {
+			return nil, coded(err)
+		}
+		return nil, Errorf(Conflict, "%s already holds an archive of %d events; a bag is imported into a new archive", events.Redact(url), head)
+	}
+	if err := buildFromBag(dir, log, true, blobs, rep, iopts.Progress); err != nil {
+		return nil, err
+	}
+	ar, err := rebuildImported(url, opts, rep)
+	if err != nil {
+		return nil, err
+	}
+	return rep, ar.Close()
+}
+
+// rebuildImported opens the archive a bag was imported into, builds its
+// read model and checks that its head is the bag's.
+func rebuildImported(path string, opts Options, rep *BagReport) (*Archive, error) {
+	opts.ReadOnly = false
+	ar, err := Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ar.Rebuild(); err != nil {
+		ar.Close()
+		return nil, err
+	}
+	if rev, hash, err := ar.Head(); err != nil || rev != rep.Revision || hash != rep.Hash {
+		ar.Close()
+		if err == nil {
+			err = Errorf(Internal, "the imported archive's head is %d %s, the bag's %d %s", rev, hash, rep.Revision, rep.Hash)
+		}
+		return nil, err
+	}
+	return ar, nil
 }
 
 // tempArchivePath returns a name that is free beside path, for an archive
@@ -275,15 +323,13 @@ func parseBagLine(b []byte) (events.Event, error) {
 }
 
 // buildFromBag appends the bag's events, and stores the sources' bytes,
-// into a new log at tmp, in transactions of importBatch events; the file
-// is synced once at the end (it is renamed into place only after that).
-// The log is read and hashed, and the sources' bytes read, on another
+// into the empty log, and closes it. A new file is written in
+// transactions of importBatch events and synced once at the end (it is
+// renamed into place only after that); with oneTx (a database), all of
+// it is one transaction, flushed to the server a batch at a time. The
+// log is read and hashed, and the sources' bytes read, on another
 // goroutine, a batch ahead of the appends.
-func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagReport, progress func(done, total int)) error {
-	log, err := events.Create(tmp, events.Options{NoSync: true})
-	if err != nil {
-		return &Error{Code: ErrorCode(err), Err: err}
-	}
+func buildFromBag(dir string, log *events.Log, oneTx bool, blobs map[events.Digest]string, rep *BagReport, progress func(done, total int)) (err error) {
 	type batch struct {
 		evs   []events.Event
 		bytes [][]byte // a source's bytes, for a source.archived event
@@ -324,36 +370,51 @@ func buildFromBag(dir, tmp string, blobs map[events.Digest]string, rep *BagRepor
 		}
 	}()
 	n := 0
-	for b := range batches {
-		if err != nil {
-			continue // draining: the reader stops at its next batch
-		}
-		err = log.Update(func(tx *events.Tx) error {
-			// The pages the last batches faulted in are not needed again.
-			projections.ReleaseMapped(tx)
-			for i, e := range b.evs {
-				if b.bytes[i] != nil {
-					if _, err := tx.PutBlob(b.bytes[i]); err != nil {
-						return err
-					}
-				}
-				if _, err := tx.AppendRecorded(e); err != nil {
+	appendBatch := func(tx *events.Tx, b batch) error {
+		// The pages the last batches faulted in are not needed again.
+		projections.ReleaseMapped(tx)
+		for i, e := range b.evs {
+			if b.bytes[i] != nil {
+				if _, err := tx.PutBlob(b.bytes[i]); err != nil {
 					return err
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			close(stop)
-			continue
+			if _, err := tx.AppendRecorded(e); err != nil {
+				return err
+			}
 		}
-		n += len(b.evs)
-		if progress != nil {
-			progress(n, rep.Events)
-		}
+		return tx.Flush()
 	}
-	if err == nil && scanErr != nil && scanErr != errStopped {
-		err = scanErr
+	each := func(tx *events.Tx, b batch) error {
+		if tx == nil {
+			return log.Update(func(tx *events.Tx) error { return appendBatch(tx, b) })
+		}
+		return appendBatch(tx, b)
+	}
+	loop := func(tx *events.Tx) error {
+		var err error
+		for b := range batches {
+			if err != nil {
+				continue // draining: the reader stops at its next batch
+			}
+			if err = each(tx, b); err != nil {
+				close(stop)
+				continue
+			}
+			n += len(b.evs)
+			if progress != nil {
+				progress(n, rep.Events)
+			}
+		}
+		if err == nil && scanErr != nil && scanErr != errStopped {
+			err = scanErr // the reader has closed batches: scanErr is set
+		}
+		return err
+	}
+	if oneTx {
+		err = log.Update(loop)
+	} else {
+		err = loop(nil)
 	}
 	if err == nil {
 		err = log.Sync()
