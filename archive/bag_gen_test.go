@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/archive"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen/gentest"
 )
 
@@ -30,7 +31,7 @@ func TestBagRoundTripGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "imported.db")
+	path := eventstest.ArchivePath(t, "imported.db")
 	imp, err := archive.ImportBag(dir, path, archive.Options{}, archive.ImportBagOptions{})
 	if err != nil {
 		t.Fatal(err)

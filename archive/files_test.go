@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/sources"
 )
 
 func emptyArchive(t *testing.T) *Archive {
 	t.Helper()
-	a, err := Create(filepath.Join(t.TempDir(), "a.db"), Options{Now: func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) }})
+	a, err := Create(eventstest.ArchivePath(t, "a.db"), Options{Now: func() time.Time { return time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 )
@@ -109,8 +110,15 @@ func openFixture(t *testing.T) *Archive {
 	if fixture.err != nil {
 		t.Fatalf("building the fixture: %v", fixture.err)
 	}
-	path := filepath.Join(t.TempDir(), "archive.db")
-	copyFile(t, filepath.Join(fixture.dir, "fixture.db"), path)
+	path := eventstest.ArchivePath(t, "archive.db")
+	if eventstest.Postgres() {
+		// A database cannot be copied as a file: built again.
+		if err := buildFixture(path); err != nil {
+			t.Fatalf("building the fixture: %v", err)
+		}
+	} else {
+		copyFile(t, filepath.Join(fixture.dir, "fixture.db"), path)
+	}
 	a, err := Open(path, Options{Now: clock()})
 	if err != nil {
 		t.Fatal(err)

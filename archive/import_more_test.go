@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/provenance/claimsfile"
 )
@@ -21,6 +22,7 @@ import (
 // asks, and that verify with replay finds the checkpoints equal to the
 // log.
 func TestImportClaimsBulkCheckpoint(t *testing.T) {
+	eventstest.FileOnly(t, "reads the checkpoints through bbolt")
 	a := openFixture(t)
 	file := func(name string, n int) ClaimsFile {
 		var b strings.Builder

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/sources"
 )
 
@@ -35,16 +36,13 @@ const goodManifest = `- {file: s1.txt, id: one, lang: en, published: "2024-01-01
 
 func TestAddSourcesOneTransaction(t *testing.T) {
 	dir := manifestDir(t)
-	path := filepath.Join(t.TempDir(), "a.db")
+	path := eventstest.ArchivePath(t, "a.db")
 	a, err := Create(path, Options{Now: clock()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	before, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	before := eventstest.Snapshot(t, path)
 
 	// Entry 3 of 5 has a bad date: nothing is archived, not even entries
 	// 1 and 2, and the file is byte for byte as it was.
@@ -73,12 +71,8 @@ func TestAddSourcesOneTransaction(t *testing.T) {
 	if h := head(t, a); h != 0 {
 		t.Errorf("head %d after the refusals, want 0", h)
 	}
-	after, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(before, after) {
-		t.Errorf("the archive file changed (%d bytes, then %d) though nothing was archived", len(before), len(after))
+	if after := eventstest.Snapshot(t, path); !bytes.Equal(before, after) {
+		t.Errorf("the archive changed though nothing was archived")
 	}
 
 	// The good manifest: all five in one transaction, the translation of

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/internal/gen/gentest"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
@@ -41,7 +41,7 @@ func TestModelProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 16))
 
 	dir, _ := gentest.Generate(t, 10000, 1)
-	path := filepath.Join(t.TempDir(), "sillok.db")
+	path := eventstest.ArchivePath(t, "sillok.db")
 	gentest.Load(t, path, dir)
 	ar, err := archive.Open(path, gentest.Options())
 	if err != nil {

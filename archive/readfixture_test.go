@@ -2,12 +2,12 @@ package archive
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/provenance"
 	"github.com/sillok/sillok/sources"
@@ -38,7 +38,7 @@ func testClock() func() time.Time {
 // returns it open for writing.
 func newFixture(t *testing.T) *Archive {
 	t.Helper()
-	a, err := Create(filepath.Join(t.TempDir(), "fixture.db"), Options{Now: testClock(), CheckpointInterval: 8})
+	a, err := Create(eventstest.ArchivePath(t, "fixture.db"), Options{Now: testClock(), CheckpointInterval: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,11 @@
 package archive
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/projections"
 	"github.com/sillok/sillok/sources"
 )
@@ -36,7 +36,7 @@ claims:
 // conflict), and so do the budgets.
 func rootArchive(t *testing.T) *Archive {
 	t.Helper()
-	a, err := Create(filepath.Join(t.TempDir(), "root.db"), Options{Now: clock()})
+	a, err := Create(eventstest.ArchivePath(t, "root.db"), Options{Now: clock()})
 	if err != nil {
 		t.Fatal(err)
 	}

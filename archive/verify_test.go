@@ -4,24 +4,20 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/sillok/sillok/events/eventstest"
+	"github.com/sillok/sillok/events/kv"
 
 	"github.com/sillok/sillok/events"
 )
 
-// tamperFile changes the closed archive at path through bbolt.
-func tamperFile(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
+// tamperFile changes the closed archive at path through its store.
+func tamperFile(t *testing.T, path string, fn func(tx kv.Tx) error) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := eventstest.OpenKV(t, path)
 	if err := db.Update(fn); err != nil {
 		t.Fatalf("tamper: %v", err)
 	}
@@ -30,8 +26,8 @@ func tamperFile(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
 	}
 }
 
-// tamper closes a, changes its file through bbolt, and opens it again.
-func tamper(t *testing.T, a *Archive, fn func(tx *bolt.Tx) error) *Archive {
+// tamper closes a, changes its store behind its back, and opens it again.
+func tamper(t *testing.T, a *Archive, fn func(tx kv.Tx) error) *Archive {
 	t.Helper()
 	path := a.Path()
 	if err := a.Close(); err != nil {
@@ -127,7 +123,7 @@ func TestVerifyAndRebuildTampered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a = tamper(t, a, func(tx *bolt.Tx) error {
+		a = tamper(t, a, func(tx kv.Tx) error {
 			b := tx.Bucket([]byte("blobs"))
 			raw := bytes.Clone(b.Get(src.Digest[:]))
 			raw[bytes.Index(raw, []byte("survey"))] = 'S'
@@ -143,7 +139,7 @@ func TestVerifyAndRebuildTampered(t *testing.T) {
 	t.Run("CutShort", func(t *testing.T) {
 		a := newFixture(t)
 		head, _, _ := a.Head()
-		a = tamper(t, a, func(tx *bolt.Tx) error {
+		a = tamper(t, a, func(tx kv.Tx) error {
 			return tx.Bucket([]byte("log")).Delete(revKey(head))
 		})
 		rep, err := a.Verify(VerifyOptions{})
@@ -159,7 +155,7 @@ func TestVerifyAndRebuildTampered(t *testing.T) {
 		if e := mustEvent(t, a, edited); e.Type != events.TypeClaimAsserted {
 			t.Fatalf("revision %d is a %s, not a claim", edited, e.Type)
 		}
-		a = tamper(t, a, func(tx *bolt.Tx) error {
+		a = tamper(t, a, func(tx kv.Tx) error {
 			b := tx.Bucket([]byte("log"))
 			v := bytes.Clone(b.Get(revKey(edited)))
 			i := bytes.Index(v, []byte("Agency"))
@@ -178,7 +174,7 @@ func TestVerifyAndRebuildTampered(t *testing.T) {
 	t.Run("GarbledCheckpoint", func(t *testing.T) {
 		a := newFixture(t)
 		var checkpoint Revision
-		a = tamper(t, a, func(tx *bolt.Tx) error {
+		a = tamper(t, a, func(tx kv.Tx) error {
 			b := tx.Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
 			k, v := b.Cursor().Last()
 			checkpoint = Revision(binary.BigEndian.Uint64(k))
@@ -207,16 +203,13 @@ func TestVerifyAndRebuildTampered(t *testing.T) {
 // and leaves the file as it was.
 func wantRefused(t *testing.T, a *Archive, msg string) {
 	t.Helper()
-	before, err := os.ReadFile(a.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = a.Rebuild()
+	before := eventstest.Snapshot(t, a.Path())
+	_, err := a.Rebuild()
 	var refused *RefusedError
 	if !errors.As(err, &refused) || ErrorCode(err) != Internal || !strings.Contains(err.Error(), msg) || strings.Contains(err.Error(), "sillok") {
 		t.Errorf("rebuild: %v (code %q), want a RefusedError saying %q in the API's terms", err, ErrorCode(err), msg)
 	}
-	if after, _ := os.ReadFile(a.Path()); !bytes.Equal(after, before) {
+	if after := eventstest.Snapshot(t, a.Path()); !bytes.Equal(after, before) {
 		t.Errorf("a refused rebuild changed the archive")
 	}
 }

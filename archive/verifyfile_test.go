@@ -9,10 +9,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 	"github.com/sillok/sillok/sources"
 )
 
 func TestVerifyFile(t *testing.T) {
+	eventstest.FileOnly(t, "VerifyFile of damaged files")
 	path := filepath.Join(t.TempDir(), "a.db")
 	a, err := Create(path, Options{})
 	if err != nil {
