@@ -283,7 +283,7 @@ func (a *app) openArchive(c *cli.Context, write bool) (*archive.Archive, error) 
 // create it.
 func noArchiveHint(err error, path string) error {
 	if errors.Is(err, events.ErrNoArchive) {
-		return fmt.Errorf("%w; create it with: sillok init --archive %s", err, path)
+		return fmt.Errorf("%w; create it with: sillok init --archive %s", err, shellWord(events.Redact(path)))
 	}
 	return err
 }

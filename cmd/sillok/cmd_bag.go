@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/archive"
+	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/provenance/bagit"
 )
 
@@ -116,7 +117,7 @@ func (a *app) importBag(c *cli.Context) error {
 		return err
 	}
 	dir, path := c.Args().First(), c.String("archive")
-	if _, err := os.Lstat(path); err == nil {
+	if _, err := os.Lstat(path); err == nil && !events.IsURL(path) {
 		return fmt.Errorf("%s already exists; sillok import bag builds a new archive: name another with --archive", path)
 	}
 	res, err := a.validateBag(c, dir)
@@ -140,6 +141,6 @@ func (a *app) importBag(c *cli.Context) error {
 		return a.printJSON(rep)
 	}
 	a.printf("imported the bag %s into %s: revision %s, %d events, %d sources\n",
-		term(dir), term(path), archive.Pin{Rev: rep.Revision, Hash: rep.Hash}, rep.Events, rep.Sources)
+		term(dir), term(events.Redact(path)), archive.Pin{Rev: rep.Revision, Hash: rep.Hash}, rep.Events, rep.Sources)
 	return nil
 }

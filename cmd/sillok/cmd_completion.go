@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sillok/sillok/archive"
+	"github.com/sillok/sillok/events"
 )
 
 // completionFlag is urfave/cli's hidden flag: the shell scripts below call
@@ -320,7 +321,7 @@ func (a *app) flagValues(path, cmd, flag string, positional []string) []string {
 // archiveIDs lists ids of a kind from the archive at path, opened
 // read-only with a short timeout; nothing on any error.
 func (a *app) archiveIDs(path, kind string, positional []string) []string {
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); err != nil && !events.IsURL(path) {
 		return nil
 	}
 	ar, err := archive.Open(path, archive.Options{ReadOnly: true, Timeout: completionTimeout})

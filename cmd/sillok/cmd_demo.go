@@ -51,6 +51,10 @@ func (a *app) demo(c *cli.Context) error {
 	if err := wantArgs(c, 0, 0); err != nil {
 		return err
 	}
+	if url := c.String("archive"); events.IsURL(url) {
+		// sillok --archive postgres://… demo: the demo in that database.
+		return a.demoIn(c, url, events.Redact(url))
+	}
 	dir := c.String("dir")
 	if dir == "" {
 		var err error
@@ -61,13 +65,22 @@ func (a *app) demo(c *cli.Context) error {
 		return err
 	}
 	dbPath := filepath.Join(dir, "demo.db")
+	return a.demoIn(c, dbPath, dbPath)
+}
+
+// demoIn runs the demo in a new archive at dbPath (a file or a database
+// URL), shown as shown.
+func (a *app) demoIn(c *cli.Context, dbPath, shown string) error {
 	ar, err := archive.Create(dbPath, a.archiveOptions())
 	if err != nil {
+		if events.IsURL(dbPath) {
+			return fmt.Errorf("%w (the demo needs a database without an archive)", err)
+		}
 		return fmt.Errorf("%w (give another --dir, or remove the old demo archive)", err)
 	}
 	defer ar.Close()
 	who := "demo"
-	a.printf("Sillok demo: a throw-away archive at %s\n\n", dbPath)
+	a.printf("Sillok demo: a throw-away archive at %s\n\n", shown)
 
 	// 1. Archive the sources.
 	var manifest []sources.ManifestEntry
@@ -163,7 +176,7 @@ func (a *app) demo(c *cli.Context) error {
 		"log --from " + fmt.Sprint(before.Revision),
 		"verify",
 	} {
-		a.printf("  %s --archive %s %s\n", self, shellQuote(dbPath), cmd)
+		a.printf("  %s --archive %s %s\n", self, shellQuote(shown), cmd)
 	}
 	if install != "" {
 		a.printf("\n%s\n", install)

@@ -38,16 +38,18 @@ func (a *app) initCommand() *cli.Command {
 				if herr != nil {
 					return herr
 				}
-				return a.reportInit(c, path, false, rev)
+				return a.reportInit(c, events.Redact(path), false, rev)
 			}
 			if err != nil {
-				return createError(path, err)
+				return createError(events.Redact(path), err)
 			}
 			if err := ar.Close(); err != nil {
-				os.Remove(path) // a half-written archive is no archive
-				return createError(path, err)
+				if !events.IsURL(path) {
+					os.Remove(path) // a half-written archive is no archive
+				}
+				return createError(events.Redact(path), err)
 			}
-			return a.reportInit(c, path, true, 0)
+			return a.reportInit(c, events.Redact(path), true, 0)
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/web"
 )
 
@@ -37,14 +38,18 @@ func (a *app) serveCommand() *cli.Command {
 				return err
 			}
 			path := c.String("archive")
-			info, _ := json.Marshal(serveInfo{URL: srv.URL(), PID: os.Getpid()})
-			sf := serveFile(path)
-			if err := os.WriteFile(sf, append(info, '\n'), 0o644); err != nil {
-				srv.Close()
-				return fmt.Errorf("writing %s: %w", sf, err)
+			if !events.IsURL(path) {
+				// A database is not locked by one process: commands
+				// open it themselves, and need no pointer to the server.
+				info, _ := json.Marshal(serveInfo{URL: srv.URL(), PID: os.Getpid()})
+				sf := serveFile(path)
+				if err := os.WriteFile(sf, append(info, '\n'), 0o644); err != nil {
+					srv.Close()
+					return fmt.Errorf("writing %s: %w", sf, err)
+				}
+				defer os.Remove(sf)
 			}
-			defer os.Remove(sf)
-			a.printf("serving %s at %s (stop with Ctrl-C)\n", path, srv.URL())
+			a.printf("serving %s at %s (stop with Ctrl-C)\n", events.Redact(path), srv.URL())
 			if f, ok := a.stdout.(interface{ Sync() error }); ok {
 				_ = f.Sync()
 			}
