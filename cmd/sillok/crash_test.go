@@ -332,6 +332,13 @@ const relBaselineClaims = 2500
 func relBaseline(t testing.TB, bin, dir string, g relCorpus) (string, events.Revision) {
 	t.Helper()
 	base := filepath.Join(dir, "base.db")
+	return base, relBaselineAt(t, bin, dir, base, g)
+}
+
+// relBaselineAt builds the baseline of relBaseline in the archive base (a
+// file or a database), with its files in dir, and returns its head.
+func relBaselineAt(t testing.TB, bin, dir, base string, g relCorpus) events.Revision {
+	t.Helper()
 	relMustRun(t, bin, "init", "--archive", base)
 	for _, args := range g.writeSources(t, dir) {
 		relMustRun(t, bin, append(args, "--archive", base)...)
@@ -341,7 +348,7 @@ func relBaseline(t testing.TB, bin, dir string, g relCorpus) (string, events.Rev
 	relMustRun(t, bin, "claim", "import", claims, "--archive", base)
 	head := relHead(t, base)
 	relCheckArchive(t, bin, base, head)
-	return base, head
+	return head
 }
 
 // relCrashOp is one command the crash test runs (and kills).
