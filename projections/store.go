@@ -116,10 +116,16 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 	s := NewState()
 	var from events.Revision
 	if b := checkpoints(tx.KV()); b != nil {
-		c := b.Cursor()
-		k, v := c.Seek(checkpointKey(rev))
+		// The key first, then the one value wanted: a checkpoint is the
+		// whole state.
+		c := b.KeyCursor()
+		k, _ := c.Seek(checkpointKey(rev))
 		if k == nil || !bytes.Equal(k, checkpointKey(rev)) {
-			k, v = c.Prev()
+			k, _ = c.Prev()
+		}
+		var v []byte
+		if k != nil {
+			v = b.Get(k)
 		}
 		if k != nil {
 			r, ok := checkpointRev(k)
@@ -171,7 +177,7 @@ func (st *Store) CatchUp(tx *events.Tx) error {
 	}
 	head, _ := tx.Head()
 	var newest events.Revision
-	if k, _ := b.Cursor().Last(); k != nil {
+	if k, _ := b.KeyCursor().Last(); k != nil {
 		newest, _ = checkpointRev(k)
 	}
 	warm := st.KeepWarm && st.Warm != nil && st.Warm.Rev >= newest && st.Warm.Rev <= head
@@ -274,15 +280,14 @@ func (st *Store) put(b kv.Bucket, s *State) error {
 func (st *Store) thin(b kv.Bucket, head events.Revision) error {
 	var revs []events.Revision
 	var malformed [][]byte
-	if err := b.ForEach(func(k, _ []byte) error {
+	// The keys alone: a checkpoint is the whole state.
+	c := b.KeyCursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if r, ok := checkpointRev(k); ok {
 			revs = append(revs, r)
 		} else {
 			malformed = append(malformed, bytes.Clone(k))
 		}
-		return nil
-	}); err != nil {
-		return err
 	}
 	kept := map[events.Revision]bool{}
 	for _, r := range keep(revs, head, st.interval()) {
@@ -666,7 +671,7 @@ func (st *Store) CheckHead(tx *events.Tx) error {
 		return nil
 	}
 	if b := root.Bucket(bucketCheckpoints); b != nil {
-		if k, _ := b.Cursor().Last(); k != nil {
+		if k, _ := b.KeyCursor().Last(); k != nil {
 			if r, ok := checkpointRev(k); ok && r > head {
 				return &CutShortError{Head: head, Rev: r, What: fmt.Sprintf("a stored projection checkpoint is of revision %d", r)}
 			}

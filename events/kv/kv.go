@@ -76,6 +76,11 @@ type Bucket interface {
 	Put(key, value []byte) error
 	Delete(key []byte) error
 	Cursor() Cursor
+	// KeyCursor is a Cursor that reads keys alone: every value it returns
+	// is empty (non-nil), or nil for a nested bucket. Engines that
+	// transfer values (pgkv) spare the bytes of large ones (projection
+	// checkpoints) where only the keys are wanted.
+	KeyCursor() Cursor
 	// ForEach calls fn for every key in order (v is nil for a nested
 	// bucket). fn must not change the bucket.
 	ForEach(fn func(k, v []byte) error) error

@@ -93,7 +93,8 @@ func mapErr(err error) error {
 func (b *Bucket) Get(key []byte) []byte        { return b.b.Get(key) }
 func (b *Bucket) Put(key, value []byte) error  { return mapErr(b.b.Put(key, value)) }
 func (b *Bucket) Delete(key []byte) error      { return mapErr(b.b.Delete(key)) }
-func (b *Bucket) Cursor() kv.Cursor            { return &Cursor{b.b.Cursor()} }
+func (b *Bucket) Cursor() kv.Cursor            { return &Cursor{c: b.b.Cursor()} }
+func (b *Bucket) KeyCursor() kv.Cursor         { return &Cursor{c: b.b.Cursor(), keys: true} }
 func (b *Bucket) Bucket(name []byte) kv.Bucket { return wrap(b.b.Bucket(name)) }
 func (b *Bucket) FillHint(fraction float64)    { b.b.FillPercent = fraction }
 
@@ -117,11 +118,22 @@ func (b *Bucket) NextSequence() (uint64, error) {
 }
 
 // Cursor is a bbolt cursor as a kv.Cursor.
-type Cursor struct{ c *bolt.Cursor }
+type Cursor struct {
+	c    *bolt.Cursor
+	keys bool // KeyCursor: values read as empty
+}
 
-func (c *Cursor) First() ([]byte, []byte)        { return c.c.First() }
-func (c *Cursor) Last() ([]byte, []byte)         { return c.c.Last() }
-func (c *Cursor) Next() ([]byte, []byte)         { return c.c.Next() }
-func (c *Cursor) Prev() ([]byte, []byte)         { return c.c.Prev() }
-func (c *Cursor) Seek(k []byte) ([]byte, []byte) { return c.c.Seek(k) }
+// kv returns k, v as the cursor gives them (a KeyCursor: v empty).
+func (c *Cursor) kv(k, v []byte) ([]byte, []byte) {
+	if c.keys && v != nil {
+		return k, v[:0]
+	}
+	return k, v
+}
+
+func (c *Cursor) First() ([]byte, []byte)        { return c.kv(c.c.First()) }
+func (c *Cursor) Last() ([]byte, []byte)         { return c.kv(c.c.Last()) }
+func (c *Cursor) Next() ([]byte, []byte)         { return c.kv(c.c.Next()) }
+func (c *Cursor) Prev() ([]byte, []byte)         { return c.kv(c.c.Prev()) }
+func (c *Cursor) Seek(k []byte) ([]byte, []byte) { return c.kv(c.c.Seek(k)) }
 func (c *Cursor) Delete() error                  { return mapErr(c.c.Delete()) }

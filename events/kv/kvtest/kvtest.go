@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"math/rand"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -49,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) kv.DB) {
 		{"CursorEdges", testCursorEdges},
 		{"CursorEmptyBucket", testCursorEmptyBucket},
 		{"CursorDelete", testCursorDelete},
+		{"KeyCursor", testKeyCursor},
 		{"Walk10000", testWalk10000},
 		{"ReadYourWrites", testReadYourWrites},
 		{"Rollback", testRollback},
@@ -1164,4 +1166,65 @@ func serialize(t *testing.T, dbs []kv.DB, n int) {
 		}
 		return nil
 	})
+}
+
+// testKeyCursor: a KeyCursor meets the same keys as a Cursor, in both
+// directions and after Seek, with every value empty (not nil) and nil
+// for a nested bucket, in the writing transaction and after.
+func testKeyCursor(t *testing.T, db kv.DB) {
+	check := func(t *testing.T, b kv.Bucket) {
+		t.Helper()
+		var want, got []string
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			want = append(want, string(k))
+		}
+		kc := b.KeyCursor()
+		for k, v := kc.First(); k != nil; k, v = kc.Next() {
+			got = append(got, string(k))
+			switch {
+			case string(k) == "sub" && v != nil:
+				t.Errorf("KeyCursor: the nested bucket has the value %q, want nil", v)
+			case string(k) != "sub" && (v == nil || len(v) != 0):
+				t.Errorf("KeyCursor: key %q has the value %q (nil %v), want empty", k, v, v == nil)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") || len(want) != 5 {
+			t.Errorf("KeyCursor walked %q, Cursor %q (want 5 keys)", got, want)
+		}
+		if k, v := kc.Last(); string(k) != "sub" || v != nil {
+			t.Errorf("KeyCursor.Last: %q %q, want the nested bucket", k, v)
+		}
+		if k, v := kc.Prev(); string(k) != "d" || v == nil || len(v) != 0 {
+			t.Errorf("KeyCursor.Prev: %q %q, want d with an empty value", k, v)
+		}
+		if k, _ := kc.Seek([]byte("bb")); string(k) != "c" {
+			t.Errorf("KeyCursor.Seek(bb): %q, want c", k)
+		}
+		if v := b.Get([]byte("c")); string(v) != strings.Repeat("c", 1000) {
+			t.Errorf("Get after a KeyCursor: %d bytes, want the value", len(v))
+		}
+	}
+	err := db.Update(func(tx kv.Tx) error {
+		b, err := tx.CreateBucket([]byte("keys"))
+		if err != nil {
+			return err
+		}
+		for _, k := range []string{"a", "b", "c", "d"} {
+			if err := b.Put([]byte(k), []byte(strings.Repeat(k, 1000))); err != nil {
+				return err
+			}
+		}
+		if _, err := b.CreateBucket([]byte("sub")); err != nil {
+			return err
+		}
+		t.Run("InTheWriteTx", func(t *testing.T) { check(t, b) })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.View(func(tx kv.Tx) error { check(t, tx.Bucket([]byte("keys"))); return nil }); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -35,6 +35,7 @@ type cursor struct {
 	dir   int
 	end   bool
 	batch int
+	keys  bool // KeyCursor: values are not read
 }
 
 var _ kv.Cursor = (*cursor)(nil)
@@ -61,10 +62,14 @@ func (c *cursor) fetch(dir int, from []byte, inclusive bool, n int) []row {
 	}
 	var sql string
 	args := []any{st.path}
+	value := "value"
+	if c.keys {
+		value = "CASE WHEN value IS NULL THEN NULL ELSE ''::bytea END"
+	}
 	if from == nil {
-		sql = fmt.Sprintf(`SELECT key, value FROM sillok_kv WHERE bucket = $1 ORDER BY key %s LIMIT $2`, order)
+		sql = fmt.Sprintf(`SELECT key, %s FROM sillok_kv WHERE bucket = $1 ORDER BY key %s LIMIT $2`, value, order)
 	} else {
-		sql = fmt.Sprintf(`SELECT key, value FROM sillok_kv WHERE bucket = $1 AND key %s $2 ORDER BY key %s LIMIT $3`, cmp, order)
+		sql = fmt.Sprintf(`SELECT key, %s FROM sillok_kv WHERE bucket = $1 AND key %s $2 ORDER BY key %s LIMIT $3`, value, cmp, order)
 		args = append(args, from)
 	}
 	args = append(args, n)

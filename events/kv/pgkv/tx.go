@@ -434,7 +434,8 @@ func (b *bucket) Delete(key []byte) error {
 	return nil
 }
 
-func (b *bucket) Cursor() kv.Cursor { return &cursor{b: b} }
+func (b *bucket) Cursor() kv.Cursor    { return &cursor{b: b} }
+func (b *bucket) KeyCursor() kv.Cursor { return &cursor{b: b, keys: true} }
 
 func (b *bucket) ForEach(fn func(k, v []byte) error) error {
 	c := b.Cursor()
