@@ -208,8 +208,7 @@ func rebuildTime(b *testing.B, set *gentest.Set) time.Duration {
 	if d, ok := rebuildTimes.Load(set.Claims); ok {
 		return d.(time.Duration)
 	}
-	path := filepath.Join(b.TempDir(), "rebuild.db")
-	gentest.CopyFile(b, set.Archive, path)
+	path := benchCopy(b, set.Archive, "rebuild.db")
 	gentest.Rebuild(b, path) // warm the file
 	start := time.Now()
 	gentest.Rebuild(b, path)
@@ -231,8 +230,7 @@ func BenchmarkReadAfterAppend(b *testing.B) {
 			b.Run(fmt.Sprintf("claims=%d/%s", n, cmd), func(b *testing.B) {
 				set := gentest.CachedSet(b, n)
 				full := rebuildTime(b, set)
-				path := filepath.Join(b.TempDir(), "archive.db")
-				gentest.CopyFile(b, set.Archive, path)
+				path := benchCopy(b, set.Archive, "archive.db")
 				c := gentest.FirstScalarClaim(b, set)
 				var errb bytes.Buffer
 				a := benchApp()
@@ -303,8 +301,7 @@ type benchCLI struct {
 
 // newBenchCLI copies the set's archive into the benchmark's directory.
 func newBenchCLI(b testing.TB, set *gentest.Set) *benchCLI {
-	c := &benchCLI{b: b, path: filepath.Join(b.TempDir(), "archive.db")}
-	gentest.CopyFile(b, set.Archive, c.path)
+	c := &benchCLI{b: b, path: benchCopy(b, set.Archive, "archive.db")}
 	c.a = benchApp()
 	c.a.stdout, c.a.stderr = &c.stdout, &c.stderr
 	return c
