@@ -167,4 +167,3 @@ func copyRows(b *testing.B, url string) (all, logOnly time.Duration) {
 	logOnly = copyInto("bench_copy_log", read(`WHERE bucket = 'log'::bytea`))
 	return all, logOnly
 }
-
