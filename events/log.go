@@ -16,6 +16,7 @@ import (
 
 	"github.com/sillok/sillok/events/kv"
 	"github.com/sillok/sillok/events/kv/boltkv"
+	"github.com/sillok/sillok/events/kv/pgkv"
 )
 
 // Sentinel errors of the log.
@@ -302,6 +303,11 @@ func (l *Log) Update(fn func(*Tx) error) (err error) {
 		return &PathError{l.path, ErrReadOnly}
 	}
 	defer guard(l.path, debug.SetPanicOnFault(true), &err)
+	defer func() {
+		if errors.Is(err, pgkv.ErrBusy) {
+			err = &PathError{l.path, fmt.Errorf("%w (another writer held it longer than the wait)", ErrInUse)}
+		}
+	}()
 	return l.db.Update(func(btx kv.Tx) error {
 		tx, err := l.newTx(btx)
 		if err != nil {
