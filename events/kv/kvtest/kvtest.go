@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) kv.DB) {
 		{"KeyCursor", testKeyCursor},
 		{"Walk10000", testWalk10000},
 		{"ReadYourWrites", testReadYourWrites},
+		{"GetAfterWrites", testGetAfterWrites},
 		{"Rollback", testRollback},
 		{"RollbackOnPanic", testRollbackOnPanic},
 		{"ReadOnly", testReadOnly},
@@ -1227,4 +1228,49 @@ func testKeyCursor(t *testing.T, db kv.DB) {
 	if err := db.View(func(tx kv.Tx) error { check(t, tx.Bucket([]byte("keys"))); return nil }); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// testGetAfterWrites: a key read, then written, then read again after
+// the writes went to the engine (a cursor walked the bucket), reads as
+// written: nothing read before a write is served after it.
+func testGetAfterWrites(t *testing.T, db kv.DB) {
+	put(t, db, "g", []byte("k"), []byte("v1"), []byte("gone"), []byte("x"))
+	mustUpdate(t, db, func(tx kv.Tx) error {
+		b := tx.Bucket([]byte("g"))
+		for i, want := range []string{"v1", "v2", "v3"} {
+			if got := b.Get([]byte("k")); string(got) != want {
+				t.Errorf("Get(k), round %d = %q, want %q", i, got, want)
+			}
+			if got := b.Get([]byte("absent")); got != nil {
+				t.Errorf("Get(absent), round %d = %q, want nil", i, got)
+			}
+			if err := b.Put([]byte("k"), []byte(fmt.Sprintf("v%d", i+2))); err != nil {
+				return err
+			}
+			if err := b.Put([]byte("absent"), []byte("here")); err != nil {
+				return err
+			}
+			if err := b.Delete([]byte("absent")); err != nil {
+				return err
+			}
+			if got := b.Get([]byte("gone")); i == 0 && string(got) != "x" || i > 0 && got != nil {
+				t.Errorf("Get(gone), round %d = %q", i, got)
+			}
+			if err := b.Delete([]byte("gone")); err != nil {
+				return err
+			}
+			b.Cursor().First() // hands the writes to the engine
+		}
+		return nil
+	})
+	mustView(t, db, func(tx kv.Tx) error {
+		b := tx.Bucket([]byte("g"))
+		if got := b.Get([]byte("k")); string(got) != "v4" {
+			t.Errorf("Get(k) after the commit = %q, want v4", got)
+		}
+		if got := b.Get([]byte("gone")); got != nil {
+			t.Errorf("Get(gone) after the commit = %q, want nil", got)
+		}
+		return nil
+	})
 }

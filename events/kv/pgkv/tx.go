@@ -20,8 +20,8 @@ import (
 // holds no row in their key range.
 const (
 	autoFlushBytes = 128 << 20
-	smallOps       = 512
-	smallBytes     = 4 << 20
+	smallOps       = 1 << 17
+	smallBytes     = 64 << 20
 	directOps      = 256
 	// childrenLoad is how many nested bucket names a transaction reads
 	// at once to learn that a key is not a bucket; a bucket with more
@@ -55,7 +55,19 @@ type bucketState struct {
 	seqDirty       bool
 	deleted        bool
 	pendingDeletes int
+	// reads caches what Get read from the database (nil: absent or a
+	// bucket), small values only; a write of the key forgets it.
+	reads map[string][]byte
 }
+
+// The read cache of a transaction: values up to readCacheValue bytes, at
+// most readCacheEntries of them. A lookup repeated within a transaction
+// (a source or a predicate that every claim of an import cites) costs
+// one round trip, not one each.
+const (
+	readCacheValue   = 4 << 10
+	readCacheEntries = 1 << 16
+)
 
 // tx is a transaction as a kv.Tx.
 type tx struct {
@@ -70,6 +82,7 @@ type tx struct {
 	root    *bucketState
 	states  map[string]*bucketState
 	pending int // bytes in the overlay
+	cached  int // entries in the read caches
 	wrote   bool
 }
 
@@ -85,7 +98,7 @@ func (t *tx) state(path []byte) *bucketState {
 	if st, ok := t.states[string(path)]; ok {
 		return st
 	}
-	st := &bucketState{path: path, ops: map[string]op{}, children: map[string]bool{}}
+	st := &bucketState{path: path, ops: map[string]op{}, children: map[string]bool{}, reads: map[string][]byte{}}
 	t.states[string(path)] = st
 	return st
 }
@@ -336,6 +349,7 @@ func (t *tx) check(st *bucketState, write bool) error {
 // put records a pending write.
 func (st *bucketState) put(t *tx, key []byte, o op) {
 	k := string(key)
+	delete(st.reads, k)
 	if old, ok := st.ops[k]; ok {
 		t.pending -= len(k) + len(old.value)
 		if old.del {
@@ -367,10 +381,20 @@ func (b *bucket) Get(key []byte) []byte {
 	if len(key) == 0 {
 		return nil
 	}
+	if v, ok := st.reads[string(key)]; ok {
+		return v
+	}
 	v, _, _, err := t.lookup(st.path, key)
 	if err != nil {
 		t.fail(err)
 		return nil
+	}
+	if len(v) <= readCacheValue && t.cached < readCacheEntries {
+		if st.reads == nil {
+			st.reads = map[string][]byte{}
+		}
+		st.reads[string(key)] = v
+		t.cached++
 	}
 	return v
 }
