@@ -91,8 +91,9 @@ func newArchive(path string, log *events.Log, opts Options) *Archive {
 	}
 }
 
-// Path is where the archive is.
-func (a *Archive) Path() string { return a.path }
+// Path is where the archive is: its file, or its database's URL without
+// a password (events.Redact).
+func (a *Archive) Path() string { return events.Redact(a.path) }
 
 // Close closes the archive. Reads and writes still running finish first.
 func (a *Archive) Close() error {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sillok/sillok/events"
@@ -336,6 +337,7 @@ func buildFromBag(dir string, log *events.Log, oneTx bool, blobs map[events.Dige
 	}
 	batches := make(chan batch, 1)
 	stop := make(chan struct{})
+	halt := sync.OnceFunc(func() { close(stop) })
 	errStopped := errors.New("stopped")
 	var scanErr error
 	go func() {
@@ -398,7 +400,7 @@ func buildFromBag(dir string, log *events.Log, oneTx bool, blobs map[events.Dige
 				continue // draining: the reader stops at its next batch
 			}
 			if err = each(tx, b); err != nil {
-				close(stop)
+				halt()
 				continue
 			}
 			n += len(b.evs)
@@ -412,9 +414,21 @@ func buildFromBag(dir string, log *events.Log, oneTx bool, blobs map[events.Dige
 		return err
 	}
 	if oneTx {
-		err = log.Update(loop)
+		err = log.Update(func(tx *events.Tx) error {
+			// Checked again under the write lock: another process may
+			// have written since.
+			if head, _ := tx.Head(); head != 0 {
+				return Errorf(Conflict, "%s already holds an archive of %d events; a bag is imported into a new archive", log.Path(), head)
+			}
+			return loop(tx)
+		})
 	} else {
 		err = loop(nil)
+	}
+	// However it ended (a transaction that failed before its loop ran
+	// included), the reader stops and lets go of its batch.
+	halt()
+	for range batches {
 	}
 	if err == nil {
 		err = log.Sync()

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/kv"
 )
 
@@ -169,7 +170,13 @@ func (a *Archive) Session(id string, ttl time.Duration) (Session, error) {
 			rec.Expires = max(rec.Expires, now.Add(ttl).UnixNano())
 			return putSession(b.sessions, key, rec)
 		})
-		if err != nil {
+		switch {
+		case errors.Is(err, events.ErrInUse):
+			// The refresh is a courtesy: an archive busy with another
+			// process's long write neither fails the request nor signs
+			// anyone out (the session read above is live); a later
+			// request refreshes it.
+		case err != nil:
 			return Session{}, err
 		}
 	}

@@ -26,6 +26,15 @@ func Redact(name string) string {
 	if err != nil {
 		return "postgres://…" // unparseable: print nothing of it
 	}
+	// The password may also be a parameter (libpq's and pgx's names).
+	if q := u.Query(); q.Has("password") || q.Has("sslpassword") {
+		for _, k := range []string{"password", "sslpassword"} {
+			if q.Has(k) {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
 	return u.Redacted()
 }
 

@@ -58,7 +58,7 @@ func (a *app) verifyCommand() *cli.Command {
 			if err != nil {
 				return servedHint(noArchiveHint(err, path), path)
 			}
-			return a.printVerify(c, cliVerifyReport(rep), path)
+			return a.printVerify(c, cliVerifyReport(rep), events.Redact(path))
 		},
 	}
 }

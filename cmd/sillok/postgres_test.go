@@ -16,6 +16,7 @@ import (
 
 	"github.com/sillok/sillok/archive"
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/kv/pgkv"
 	"github.com/sillok/sillok/events/kv/pgkv/pgtest"
 )
 
@@ -46,6 +47,18 @@ func TestPostgresCommandLine(t *testing.T) {
 	r = relMustRun(t, bin, "init", "--json", "--archive", url)
 	if !strings.Contains(r.stdout, `"created": false`) {
 		t.Errorf("init of an existing archive: %s", r.stdout)
+	}
+
+	// A password given as a parameter is never printed (the test
+	// server trusts loopback, so it is not checked).
+	secret := url + "&password=S3CRETPW"
+	for _, args := range [][]string{{"init"}, {"init", "--json"}, {"verify"}, {"verify", "--json"}, {"head"}, {"view", "nobody"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		r, err := execBinary(ctx, bin, binOpts{env: relEnv}, append(args, "--archive", secret)...)
+		cancel()
+		if err != nil || strings.Contains(r.stdout+r.stderr, "S3CRETPW") || args[0] == "init" && !strings.Contains(r.stdout, "password=xxxxx") {
+			t.Errorf("sillok %v with a password in the URL: %v\n%v", args, err, r)
+		}
 	}
 
 	url, head := pgBaseline(t, bin)
@@ -187,6 +200,10 @@ func TestPostgresCrash(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The server finishes with the killed client's connection on its
+		// own time: a COMMIT it had received still commits. The check
+		// waits until no other session is on the database.
+		pgQuiet(t, url)
 		now := relHead(t, url)
 		switch {
 		case r.killed && now == head:
@@ -297,5 +314,33 @@ func TestPostgresTwoServers(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatalf("B's event stream announced nothing within 10s of the verdict")
+	}
+}
+
+// pgQuiet waits until no session but its own is connected to the
+// database at url (a killed client's backend has finished: committed
+// or rolled back), for 30 s at most.
+func pgQuiet(t *testing.T, url string) {
+	t.Helper()
+	db, err := pgkv.Open(url, pgkv.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		err := db.Pool().QueryRow(context.Background(),
+			`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d other sessions still on the database after 30 s", n)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

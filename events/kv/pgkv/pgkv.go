@@ -106,6 +106,9 @@ type DB struct {
 	pool  *pgxpool.Pool
 	opts  Options
 	where string // user@host:port/database, for messages
+	// writer admits one write transaction of this process at a time to
+	// wait for the database's write lock (run).
+	writer chan struct{}
 }
 
 var _ kv.DB = (*DB)(nil)
@@ -174,6 +177,11 @@ func connect(url string, opts Options) (*DB, error) {
 		opts.LockWait = 60 * time.Second
 	}
 	cfg.MaxConns = opts.MaxConns
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// A server that never answers is an error, not a hang (the URL's
+		// connect_timeout overrides it).
+		cfg.ConnConfig.ConnectTimeout = 15 * time.Second
+	}
 	if !opts.ReadOnly {
 		cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
 			_, err := c.Exec(ctx, stageTable)
@@ -186,7 +194,7 @@ func connect(url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, &connError{where, cc.Password, err}
 	}
-	d := &DB{pool: pool, opts: opts, where: where}
+	d := &DB{pool: pool, opts: opts, where: where, writer: make(chan struct{}, 1)}
 	if err := pool.Ping(context.Background()); err != nil {
 		pool.Close()
 		return nil, d.wrap(err)
@@ -289,6 +297,17 @@ func (d *DB) Close() error {
 
 func (d *DB) run(writable bool, fn func(kv.Tx) error) (err error) {
 	ctx := context.Background()
+	if writable {
+		// One writer of this process waits for the database's lock; the
+		// others wait here, holding no connection, so that waiting
+		// writers never take the connections readers need.
+		select {
+		case d.writer <- struct{}{}:
+			defer func() { <-d.writer }()
+		case <-time.After(d.opts.LockWait):
+			return fmt.Errorf("%w: waited %v for the write lock of %s", ErrBusy, d.opts.LockWait, d.where)
+		}
+	}
 	conn, err := d.pool.Acquire(ctx)
 	if err != nil {
 		return d.wrap(err)
@@ -329,6 +348,11 @@ func (d *DB) run(writable bool, fn func(kv.Tx) error) (err error) {
 		}
 	}
 	if err := fn(t); err != nil {
+		if t.err != nil {
+			// A Get or a cursor move failed and fn saw "absent": the
+			// database's error is the cause.
+			return fmt.Errorf("%w (then: %v)", t.err, err)
+		}
 		return err
 	}
 	if t.err != nil {
