@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"time"
@@ -23,6 +24,10 @@ type Options struct {
 	// CheckpointInterval is how many events may separate two stored
 	// projection checkpoints; 0 means the default.
 	CheckpointInterval int
+	// Context, when set, cancels what an archive on a database server
+	// waits for (connecting, the write lock, each statement): a write it
+	// cancels is rolled back whole. Nil: never cancelled.
+	Context context.Context
 }
 
 // Archive is one open archive. It is safe for concurrent use by many
@@ -74,7 +79,7 @@ func logOptions(opts Options) events.Options {
 	if timeout == 0 {
 		timeout = 2 * time.Second
 	}
-	return events.Options{ReadOnly: opts.ReadOnly, Timeout: timeout, Now: opts.Now}
+	return events.Options{ReadOnly: opts.ReadOnly, Timeout: timeout, Now: opts.Now, Context: opts.Context}
 }
 
 func newArchive(path string, log *events.Log, opts Options) *Archive {

@@ -90,7 +90,7 @@ func openURL(dsn string, opts Options) (*Log, error) {
 }
 
 func pgOptions(opts Options) pgkv.Options {
-	return pgkv.Options{ReadOnly: opts.ReadOnly}
+	return pgkv.Options{ReadOnly: opts.ReadOnly, Context: opts.Context}
 }
 
 // pgCause maps the engine's errors to the log's.

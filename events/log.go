@@ -2,6 +2,7 @@ package events
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -64,6 +65,10 @@ type Options struct {
 	// NoSync skips fsync on commit. For benchmarks and tests of throwaway
 	// archives only: an archive written with NoSync is not durable.
 	NoSync bool
+	// Context, when set, cancels the waits of a log on a database server
+	// (connecting, its write lock, each statement; a cancelled
+	// transaction rolls back). A file's lock wait is Timeout's.
+	Context context.Context
 }
 
 // Log is the append-only, hash-chained event log, in a bbolt file or
@@ -304,8 +309,11 @@ func (l *Log) Update(fn func(*Tx) error) (err error) {
 	}
 	defer guard(l.path, debug.SetPanicOnFault(true), &err)
 	defer func() {
-		if errors.Is(err, pgkv.ErrBusy) {
+		switch {
+		case errors.Is(err, pgkv.ErrBusy):
 			err = &PathError{l.path, fmt.Errorf("%w (another writer held it longer than the wait)", ErrInUse)}
+		case errors.Is(err, context.Canceled):
+			err = &PathError{l.path, errors.New("interrupted: the write was rolled back, unless its commit had already reached the server")}
 		}
 	}()
 	return l.db.Update(func(btx kv.Tx) error {

@@ -20,6 +20,9 @@ import (
 // app holds what the commands share: where output goes and the clock.
 // Tests build their own with a stepping clock.
 type app struct {
+	// ctx is the command's: cancelled on Ctrl-C or SIGTERM, it ends the
+	// waits of an archive on a database server (archiveOptions).
+	ctx            context.Context
 	stdout, stderr io.Writer
 	now            func() time.Time
 	lockTimeout    time.Duration
@@ -216,6 +219,7 @@ func run(ctx context.Context, a *app, args []string) (code int) {
 			code = 70
 		}
 	}()
+	a.ctx = ctx
 	cliApp := a.cli()
 	if isCompletion(args) {
 		return a.runCompletion(ctx, cliApp, args)
@@ -291,7 +295,7 @@ func noArchiveHint(err error, path string) error {
 // archiveOptions are the options the app opens archives with (for
 // writing).
 func (a *app) archiveOptions() archive.Options {
-	return archive.Options{Timeout: a.lockTimeout, Now: a.now, CheckpointInterval: a.checkpointInterval}
+	return archive.Options{Timeout: a.lockTimeout, Now: a.now, CheckpointInterval: a.checkpointInterval, Context: a.ctx}
 }
 
 // printJSON writes v as indented JSON on stdout.

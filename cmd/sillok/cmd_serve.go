@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -25,6 +26,11 @@ func (a *app) serveCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, 0, 0); err != nil {
 				return err
+			}
+			// Ctrl-C stops the server, which lets the requests under way
+			// finish: their reads and writes must not be cancelled with it.
+			if a.ctx != nil {
+				a.ctx = context.WithoutCancel(a.ctx)
 			}
 			ar, err := a.openArchive(c, true)
 			if err != nil {

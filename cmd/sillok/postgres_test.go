@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -342,5 +344,62 @@ func pgQuiet(t *testing.T, url string) {
 			t.Fatalf("%d other sessions still on the database after 30 s", n)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestPostgresInterrupt holds the archive's write lock from another
+// session and interrupts (SIGINT) a write waiting for it: the command
+// ends at once with a clear message, and nothing is written.
+func TestPostgresInterrupt(t *testing.T) {
+	bin := buildSillok(t)
+	url := pgtest.URL(t)
+	relMustRun(t, bin, "init", "--archive", url)
+	db, err := pgkv.Open(url, pgkv.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	conn, err := db.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(pgkv.WriteLockKey)); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "story.txt")
+	if err := os.WriteFile(src, []byte("A story long enough to be a source of claims.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "source", "add", src, "--id", "story", "--archive", url)
+	cmd.Env = append(cleanEnv(), relEnv...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // it waits for the lock
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(stderr.String(), "interrupted") {
+			t.Errorf("after Ctrl-C: %v, %q; want a failure saying it was interrupted", err, stderr.String())
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("it took %v to stop", d)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("sillok source add still waits 20 s after Ctrl-C: %s", stderr.String())
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", int64(pgkv.WriteLockKey)); err != nil {
+		t.Fatal(err)
+	}
+	if head := relHead(t, url); head != 0 {
+		t.Errorf("the interrupted write left the head at %d", head)
 	}
 }

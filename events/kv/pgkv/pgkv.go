@@ -76,9 +76,11 @@ func Schema() string {
 	return b.String()
 }
 
-// Advisory lock keys (per database): the write lock and Init's.
+// Advisory lock keys (per database): the write lock and Init's. An
+// operator who holds WriteLockKey (SELECT pg_advisory_lock(…)) holds
+// every writer of the archive off.
 const (
-	writeLockKey = 0x73696c6c6f6b01 // "sillok" 1
+	WriteLockKey = 0x73696c6c6f6b01 // "sillok" 1
 	initLockKey  = 0x73696c6c6f6b02
 )
 
@@ -99,6 +101,10 @@ type Options struct {
 	LockWait time.Duration
 	// MaxConns is the size of the connection pool; 0 means 16.
 	MaxConns int32
+	// Context, when set, bounds every wait on the server: connecting,
+	// the write lock, each statement. A command cancels it on Ctrl-C; a
+	// transaction it cancels rolls back. Nil means never cancelled.
+	Context context.Context
 }
 
 // DB is a PostgreSQL database as a kv.DB.
@@ -173,6 +179,9 @@ func connect(url string, opts Options) (*DB, error) {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 16
 	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
 	if opts.LockWait <= 0 {
 		opts.LockWait = 60 * time.Second
 	}
@@ -190,12 +199,12 @@ func connect(url string, opts Options) (*DB, error) {
 	}
 	cc := cfg.ConnConfig
 	where := fmt.Sprintf("database %q on %s as %q", cc.Database, net.JoinHostPort(cc.Host, strconv.Itoa(int(cc.Port))), cc.User)
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	pool, err := pgxpool.NewWithConfig(opts.Context, cfg)
 	if err != nil {
 		return nil, &connError{where, cc.Password, err}
 	}
 	d := &DB{pool: pool, opts: opts, where: where, writer: make(chan struct{}, 1)}
-	if err := pool.Ping(context.Background()); err != nil {
+	if err := pool.Ping(opts.Context); err != nil {
 		pool.Close()
 		return nil, d.wrap(err)
 	}
@@ -222,7 +231,7 @@ func schemaVersion(ctx context.Context, q interface {
 }
 
 func (d *DB) checkSchema() error {
-	v, exists, err := schemaVersion(context.Background(), d.pool)
+	v, exists, err := schemaVersion(d.opts.Context, d.pool)
 	switch {
 	case err != nil:
 		return d.wrap(err)
@@ -296,7 +305,7 @@ func (d *DB) Close() error {
 }
 
 func (d *DB) run(writable bool, fn func(kv.Tx) error) (err error) {
-	ctx := context.Background()
+	ctx := d.opts.Context
 	if writable {
 		// One writer of this process waits for the database's lock; the
 		// others wait here, holding no connection, so that waiting
@@ -306,6 +315,8 @@ func (d *DB) run(writable bool, fn func(kv.Tx) error) (err error) {
 			defer func() { <-d.writer }()
 		case <-time.After(d.opts.LockWait):
 			return fmt.Errorf("%w: waited %v for the write lock of %s", ErrBusy, d.opts.LockWait, d.where)
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 	conn, err := d.pool.Acquire(ctx)
@@ -321,7 +332,7 @@ func (d *DB) run(writable bool, fn func(kv.Tx) error) (err error) {
 		// begun stays true on every way out but a commit: an error,
 		// or a panic in fn.
 		if begun {
-			if _, rerr := conn.Exec(ctx, "ROLLBACK"); rerr != nil {
+			if _, rerr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
 				conn.Conn().Close(ctx)
 			}
 		}
@@ -331,7 +342,7 @@ func (d *DB) run(writable bool, fn func(kv.Tx) error) (err error) {
 		if ms < 1 {
 			ms = 1
 		}
-		begin := fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %d; SELECT pg_advisory_xact_lock(%d); SET LOCAL lock_timeout = 0", ms, int64(writeLockKey))
+		begin := fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %d; SELECT pg_advisory_xact_lock(%d); SET LOCAL lock_timeout = 0", ms, int64(WriteLockKey))
 		begun = true
 		if _, err := conn.Exec(ctx, begin); err != nil {
 			var pe *pgconn.PgError
