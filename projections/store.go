@@ -602,17 +602,21 @@ func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
 	}
 	head, _ := tx.Head()
 	var malformed error
-	err = b.ForEach(func(k, v []byte) error {
+	// The keys first, then each value alone: on an engine that copies
+	// values (pgkv) one whole-state checkpoint is in memory at a time.
+	c := b.KeyCursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		r, ok := checkpointRev(k)
 		if !ok {
 			if malformed == nil {
 				malformed = fmt.Errorf("malformed projection checkpoint key %x", k)
 			}
-			return nil
+			continue
 		}
 		if r > head {
-			return nil
+			continue
 		}
+		v := b.Get(k)
 		var release func()
 		if len(v) > 2*releaseBlock {
 			release = func() { ReleaseMapped(tx) }
@@ -620,12 +624,8 @@ func (st *Store) CheckSums(tx *events.Tx) (bad []events.Revision, err error) {
 		if checkSum(v, release) != nil || storedRev(v) != r {
 			bad = append(bad, r)
 		}
-		return nil
-	})
-	if err == nil {
-		err = malformed
 	}
-	return bad, err
+	return bad, malformed
 }
 
 // StoredError is a stored projection (a checkpoint, or the head it
