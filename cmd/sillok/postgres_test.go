@@ -230,18 +230,7 @@ func TestPostgresCrash(t *testing.T) {
 func TestPostgresTwoServers(t *testing.T) {
 	bin := buildSillok(t)
 	url, _ := pgBaseline(t, bin)
-	ar, err := archive.Open(url, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ar.AddUser("setup", "fc", archive.RoleAdmin, "password-fc"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := ar.NewToken("setup", "fc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ar.Close()
+	token := accountToken(t, url, "fc", archive.RoleAdmin)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -59,18 +59,7 @@ func crashClaims(n int) []byte {
 func TestServeCrash(t *testing.T) {
 	_, _, demo := runDemo(t) // its cleanup runs verify on the archive
 	bin := buildSillok(t)
-	ar, err := archive.Open(demo, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ar.AddUser("setup", "crash", archive.RoleFactChecker, "password-crash"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := ar.NewToken("setup", "crash")
-	ar.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := accountToken(t, demo, "crash", archive.RoleFactChecker)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	hc := &http.Client{Timeout: 20 * time.Second}
@@ -171,18 +160,7 @@ func TestServeCrash(t *testing.T) {
 func TestServeGracefulShutdown(t *testing.T) {
 	_, _, demo := runDemo(t)
 	bin := buildSillok(t)
-	ar, err := archive.Open(demo, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ar.AddUser("setup", "ann", archive.RoleArchivist, "password-ann"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := ar.NewToken("setup", "ann")
-	ar.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := accountToken(t, demo, "ann", archive.RoleArchivist)
 	var big bytes.Buffer
 	big.WriteString("source: harbor-ledger-2024-06-07\npredicates:\n  - {name: shutdown note, kind: text}\nclaims:\n")
 	// Large enough that the import outlasts the wait below: claim import
@@ -221,4 +199,24 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if code != 0 || strings.Count(stdout, `"id": "shutdown-`) != claims/50 {
 		t.Fatalf("after the shutdown: %d %.2000s %s, want the %d claims of subject 7", code, stdout, stderr, claims/50)
 	}
+}
+
+// accountToken adds the account name with role to the archive at path
+// (a file no server holds, or a database) and returns a new API token of
+// it.
+func accountToken(t *testing.T, path, name string, role archive.Role) string {
+	t.Helper()
+	ar, err := archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	if _, err := ar.AddUser("setup", name, role, "password-"+name); err != nil {
+		t.Fatal(err)
+	}
+	token, err := ar.NewToken("setup", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
 }
