@@ -91,7 +91,9 @@ var abbreviationStopwords = map[string]bool{
 // characters; NFKC turns half-width katakana and full-width Latin letters
 // into their usual forms.
 func NameKey(name string) string {
-	s := norm.NFKC.String(name)
+	// An invalid byte is U+FFFD first: x/text's norm leaves the runes after
+	// one unnormalized, so that the key would change when keyed again.
+	s := norm.NFKC.String(strings.ToValidUTF8(name, "\uFFFD"))
 	s = cases.Fold().String(s)
 	s = norm.NFKC.String(s)
 

@@ -502,6 +502,7 @@ func FuzzNameKey(f *testing.F) {
 	f.Add("Washington, D.C.")
 	f.Add("Web 3.0 & R.&D.")
 	f.Add("000000Ꮢ") // Cherokee: x/text's Fold swaps its cases
+	f.Add("\xf2Ǌ")   // an invalid byte before a compatibility character
 	f.Fuzz(func(t *testing.T, name string) {
 		key := projections.NameKey(name)
 		if got := projections.NameKey(key); got != key {
