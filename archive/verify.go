@@ -388,6 +388,9 @@ func (a *Archive) verify(tx *events.Tx, replay bool, progress func(done, total i
 	for _, m := range modelBad {
 		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "the stored read model: " + m}, Remedy: RemedyRebuild})
 	}
+	if st.ModelUnfinished(tx) {
+		rep.Problems = append(rep.Problems, Problem{Problem: events.Problem{Message: "the stored read model is unfinished: a rebuild stopped while it wrote the model, so every read analyses the whole state until the model is written again"}, Remedy: RemedyRebuild})
+	}
 	if replay && len(modelBad) == 0 {
 		d, merr := st.CheckModel(tx)
 		if merr != nil {

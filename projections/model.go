@@ -1208,6 +1208,20 @@ func (st *Store) CheckModelSums(tx *events.Tx) ([]string, error) {
 	return bad, nil
 }
 
+// ModelUnfinished reports whether the stored read model was left
+// unfinished: its keys were being written whole (WriteModel, after a
+// rebuild) when the process stopped, so it has no revision. Reads do not
+// use such a model (they analyse the state, as without one) until a
+// rebuild or the next write writes it anew.
+func (st *Store) ModelUnfinished(tx *events.Tx) bool {
+	m := model(tx.KV())
+	if m == nil {
+		return false
+	}
+	_, ok := modelRev(m)
+	return !ok
+}
+
 // CheckModel compares the stored read model with the model of a fresh
 // replay of the whole log, key for key, and describes the differences
 // (none when the model is not of the head: reads then do not use it).

@@ -274,6 +274,17 @@ func TestIntegrity(t *testing.T) {
 			replayOnly: true,
 		},
 		{
+			name: "ErrReadModel/Unfinished",
+			tamper: func(tx *bolt.Tx) error {
+				// What a rebuild stopped while it wrote the model in
+				// chunks leaves: the keys, and no "rev" (it is the last
+				// write).
+				return tx.Bucket([]byte("projections")).Bucket([]byte("model")).Delete([]byte("rev"))
+			},
+			want:  []events.Problem{{Message: "the stored read model is unfinished"}},
+			fixed: true,
+		},
+		{
 			name: "ErrCheckpoint/GarbledCheckpoint",
 			tamper: func(tx *bolt.Tx) error {
 				b := tx.Bucket([]byte("projections")).Bucket([]byte("checkpoints"))
