@@ -50,22 +50,27 @@ func (a *Archive) View(subject string, at Revision) (*View, error) {
 			out = v
 			return nil
 		}
+		if subject != "" {
+			// The entity's own checks, not every entity's.
+			st, err := r.loadState()
+			if err != nil {
+				return err
+			}
+			e := projections.AnalyzeEntity(st, subject)
+			if e == nil {
+				return r.unknownName(subject)
+			}
+			out = &View{Revision: st.Rev, Entities: []*projections.Entity{e}}
+			return nil
+		}
 		an, err := r.analyze()
 		if err != nil {
 			return err
 		}
 		v := &View{Revision: an.Rev}
-		if subject != "" {
-			e := an.Entity(subject)
-			if e == nil {
-				return unknownName(an, subject)
-			}
-			v.Entities = []*projections.Entity{e}
-		} else {
-			for _, e := range an.Entities {
-				if len(e.Facts) > 0 {
-					v.Entities = append(v.Entities, e)
-				}
+		for _, e := range an.Entities {
+			if len(e.Facts) > 0 {
+				v.Entities = append(v.Entities, e)
 			}
 		}
 		out = v

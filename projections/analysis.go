@@ -186,16 +186,7 @@ func analyze(s *State, pn *partialNames) *Analysis {
 	var nameFound []*Conflict
 	if pn == nil {
 		wg.Go(func() { srcGroup = independenceGroups(s) })
-		a.names = buildNames(s)
-		for _, root := range a.names.roots() {
-			e := &Entity{Name: a.names.display(root), key: a.names.entityKey(root)}
-			for _, k := range a.names.members(root) {
-				a.entityOf[k] = e
-			}
-			e.Aliases = a.names.aliasesOf(root)
-			a.Entities = append(a.Entities, e)
-		}
-		a.names.frozen = true
+		a.entities(buildNames(s))
 		wg.Go(func() { nameFound = a.nameConflicts() })
 	} else {
 		srcGroup = pn.srcGroup
@@ -236,36 +227,8 @@ func analyze(s *State, pn *partialNames) *Analysis {
 	for _, cf := range nameFound {
 		found[cf.ID] = cf
 	}
-	// Verdicts: resolve, reopen, or bring back resolved conflicts whose
-	// claims the verdict rejected.
 	for id, v := range verdicts {
-		cf, computed := found[id]
-		if !computed {
-			if cf = a.fromVerdict(v); cf == nil {
-				continue
-			}
-			found[id] = cf
-		}
-		cf.Verdict = v
-		cf.Status = ConflictResolved
-		if !computed {
-			continue
-		}
-		// The checks still find it: claims that joined after the verdict
-		// reopen it; without those, a dismissal (or a name verdict)
-		// stands, while an accept or reject that left contradicting
-		// claims standing did not settle it.
-		for _, cc := range cf.Claims {
-			if c := s.Claims[cc.ID]; c != nil && c.Rev > v.Seen {
-				cf.Joined = append(cf.Joined, cc.ID)
-			}
-		}
-		switch {
-		case len(cf.Joined) > 0:
-			cf.Status, cf.Reopened = ConflictOpen, true
-		case v.Decision == events.DecisionAccept, v.Decision == events.DecisionReject:
-			cf.Status = ConflictOpen
-		}
+		a.settle(found, id, v)
 	}
 	for _, cf := range found {
 		cf.Root = rootOf(cf)
@@ -293,14 +256,116 @@ func analyze(s *State, pn *partialNames) *Analysis {
 	}
 	sort.Slice(a.Entities, func(i, j int) bool { return a.Entities[i].Name < a.Entities[j].Name })
 	for _, e := range a.Entities {
-		sort.SliceStable(e.Facts, func(i, j int) bool {
-			if e.Facts[i].Predicate != e.Facts[j].Predicate {
-				return e.Facts[i].Predicate < e.Facts[j].Predicate
-			}
-			return e.Facts[i].Relation && !e.Facts[j].Relation
-		})
+		sortFacts(e)
 	}
 	return a
+}
+
+// entities makes the entities of the name graph g, one for each of its
+// roots, and freezes g.
+func (a *Analysis) entities(g *nameGraph) {
+	a.names = g
+	for _, root := range g.roots() {
+		e := &Entity{Name: g.display(root), key: g.entityKey(root)}
+		for _, k := range g.members(root) {
+			a.entityOf[k] = e
+		}
+		e.Aliases = g.aliasesOf(root)
+		a.Entities = append(a.Entities, e)
+	}
+	g.frozen = true
+}
+
+// settle applies the latest verdict v on conflict id to the conflicts
+// found by the checks: it resolves a conflict, reopens it, or brings back
+// a resolved one whose claims the verdict rejected.
+func (a *Analysis) settle(found map[ConflictID]*Conflict, id ConflictID, v *Verdict) {
+	cf, computed := found[id]
+	if !computed {
+		if cf = a.fromVerdict(v); cf == nil {
+			return
+		}
+		found[id] = cf
+	}
+	cf.Verdict = v
+	cf.Status = ConflictResolved
+	if !computed {
+		return
+	}
+	// The checks still find it: claims that joined after the verdict
+	// reopen it; without those, a dismissal (or a name verdict) stands,
+	// while an accept or reject that left contradicting claims standing
+	// did not settle it.
+	for _, cc := range cf.Claims {
+		if c := a.State.Claims[cc.ID]; c != nil && c.Rev > v.Seen {
+			cf.Joined = append(cf.Joined, cc.ID)
+		}
+	}
+	switch {
+	case len(cf.Joined) > 0:
+		cf.Status, cf.Reopened = ConflictOpen, true
+	case v.Decision == events.DecisionAccept, v.Decision == events.DecisionReject:
+		cf.Status = ConflictOpen
+	}
+}
+
+// sortFacts puts an entity's facts in the view's order: by predicate, a
+// predicate's relations first.
+func sortFacts(e *Entity) {
+	sort.SliceStable(e.Facts, func(i, j int) bool {
+		if e.Facts[i].Predicate != e.Facts[j].Predicate {
+			return e.Facts[i].Predicate < e.Facts[j].Predicate
+		}
+		return e.Facts[i].Relation && !e.Facts[j].Relation
+	})
+}
+
+// AnalyzeEntity returns the entity name resolves to in s, with its facts
+// as Analyze(s).Entity(name) has them, or nil when no entity has the
+// name. It runs only what those facts depend on: the names (which entity
+// each name is), the sources' independence groups, and the value checks
+// and verdicts of the entity's own predicates; not the name and temporal
+// checks, nor the other entities' facts. A read of one entity at a
+// revision the read model cannot answer for uses it.
+func AnalyzeEntity(s *State, name string) *Entity {
+	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{}}
+	var wg sync.WaitGroup
+	var srcGroup map[events.SourceID]events.SourceID
+	wg.Go(func() { srcGroup = independenceGroups(s) })
+	a.sorted = s.SortedClaims()
+	a.entities(buildNames(s))
+	e := a.Entity(name)
+	if e == nil {
+		wg.Wait()
+		return nil
+	}
+	var groups []*group
+	for _, g := range a.groupClaims() {
+		if g.entity == e {
+			groups = append(groups, g)
+		}
+	}
+	found := map[ConflictID]*Conflict{}
+	for _, g := range groups {
+		if cf := a.valueConflict(g); cf != nil {
+			found[cf.ID] = cf
+		}
+	}
+	wg.Wait()
+	a.srcGroup = srcGroup
+	verdicts := latestVerdicts(s)
+	for _, g := range groups {
+		id := valueConflictID(g)
+		if v := verdicts[id]; v != nil {
+			a.settle(found, id, v)
+		}
+	}
+	a.conflicts = found
+	for _, g := range groups {
+		a.addFacts(g)
+	}
+	sortFacts(e)
+	return e
 }
 
 // latestVerdicts returns the latest verdict on each conflict.

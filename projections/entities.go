@@ -391,17 +391,18 @@ func independenceGroups(s *State) map[events.SourceID]events.SourceID {
 		}
 		parent[rb] = ra
 	}
-	ix := NewCopyIndex()
-	for _, src := range srcs {
+	// The groups are the connected parts of the translation and copy
+	// links, each represented by its earliest source, so the order of the
+	// unions does not matter.
+	sks := make([]*Sketch, len(srcs))
+	for i, src := range srcs {
 		if _, ok := parent[src.TranslationOf]; ok && src.TranslationOf != "" {
 			union(src.TranslationOf, src.ID)
 		}
-		if src.Sketch.IsEmpty() {
-			continue
-		}
-		for _, other := range ix.Add(string(src.ID), src.Sketch) {
-			union(events.SourceID(other), src.ID)
-		}
+		sks[i] = &src.Sketch
+	}
+	for _, p := range copyPairs(sks) {
+		union(srcs[p[0]].ID, srcs[p[1]].ID)
 	}
 	out := make(map[events.SourceID]events.SourceID, len(parent))
 	for id := range parent {

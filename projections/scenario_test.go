@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -431,11 +432,38 @@ func (a *archive) checkHead(where string) {
 			t.Errorf("%s: Store.Check = %v, want no bad checkpoints", where, bad)
 		}
 		a.checkModel(tx, where, head, full)
+		checkAnalyzeEntity(t, where, full)
 		a.seen[head] = analysisJSON(t, projections.Analyze(stored))
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("%s: %v", where, err)
+	}
+}
+
+// checkAnalyzeEntity checks that AnalyzeEntity finds, by each of its
+// names, every entity of the analysis of s as the analysis has it.
+func checkAnalyzeEntity(t *testing.T, where string, s *projections.State) {
+	t.Helper()
+	for _, e := range projections.Analyze(s).Entities {
+		names := []string{e.Name}
+		for _, n := range e.Aliases {
+			names = append(names, n.Name)
+		}
+		want := mustJSON(t, e)
+		for _, n := range names {
+			got := projections.AnalyzeEntity(s, n)
+			if got == nil {
+				t.Errorf("%s: AnalyzeEntity(%q) found no entity; Analyze has %q", where, n, e.Name)
+				continue
+			}
+			if g := mustJSON(t, got); !bytes.Equal(g, want) || got.Name != e.Name || !reflect.DeepEqual(got.Aliases, e.Aliases) {
+				t.Errorf("%s: AnalyzeEntity(%q) differs from Analyze's entity:\n%s", where, n, lineDiff(string(want), string(g)))
+			}
+		}
+	}
+	if e := projections.AnalyzeEntity(s, "no such name anywhere"); e != nil {
+		t.Errorf("%s: AnalyzeEntity of an unknown name: got %q", where, e.Name)
 	}
 }
 

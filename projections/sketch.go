@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
@@ -281,6 +282,77 @@ func (ix *CopyIndex) Add(id string, s Sketch) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// copyPairs returns every pair (i, j), i < j, of the sketches that
+// CopyIndex reports as copies when they are added in order: pairs that
+// share a band and are at least CopyThreshold similar. It finds them in
+// one pass over the sorted band hashes of all the sketches at once, which
+// costs a sort instead of a growing hash table (the whole-state analysis
+// asks for every pair). Empty sketches pair with nothing.
+func copyPairs(sks []*Sketch) [][2]int32 {
+	type entry struct {
+		h   uint64
+		pos int32
+	}
+	entries := make([]entry, 0, len(sks)*copyBands)
+	for i, s := range sks {
+		if s.IsEmpty() {
+			continue
+		}
+		for b := range copyBands {
+			entries = append(entries, entry{bandHash(b, s[b*copyRows:(b+1)*copyRows]), int32(i)})
+		}
+	}
+	// Sorted by hash: placed by its top 16 bits (one counting pass), then
+	// each of those small runs sorted.
+	const top = 16
+	start := make([]int32, 1<<top+1)
+	for _, e := range entries {
+		start[e.h>>(64-top)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	sorted := make([]entry, len(entries))
+	next := slices.Clone(start[:1<<top])
+	for _, e := range entries {
+		b := e.h >> (64 - top)
+		sorted[next[b]] = e
+		next[b]++
+	}
+	entries = sorted
+	for b := range 1 << top {
+		if run := entries[start[b]:start[b+1]]; len(run) > 1 {
+			slices.SortFunc(run, func(x, y entry) int { return cmp.Compare(x.h, y.h) })
+		}
+	}
+	var cands []uint64
+	for i := 0; i < len(entries); {
+		j := i + 1
+		for j < len(entries) && entries[j].h == entries[i].h {
+			j++
+		}
+		for x := i; x < j; x++ {
+			for y := x + 1; y < j; y++ {
+				if p, q := entries[x].pos, entries[y].pos; p != q {
+					cands = append(cands, uint64(min(p, q))<<32|uint64(max(p, q)))
+				}
+			}
+		}
+		i = j
+	}
+	clear(entries)
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	var out [][2]int32
+	for _, c := range cands {
+		i, j := int32(c>>32), int32(uint32(c))
+		if sks[j].isCopy(*sks[i]) {
+			out = append(out, [2]int32{i, j})
+		}
+	}
+	return out
 }
 
 // Len returns the number of sketches indexed.

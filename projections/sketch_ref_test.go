@@ -1,10 +1,12 @@
 package projections
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -174,4 +176,81 @@ func sketchTokensOld(text string) []string {
 		tokens = append(tokens, s[start:])
 	}
 	return tokens
+}
+
+// TestCopyPairs checks that copyPairs finds the pairs CopyIndex reports
+// when the sketches are added in order: copies of several originals,
+// sketches that share bands but fall short of CopyThreshold, unrelated
+// ones and empty ones.
+func TestCopyPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	var sks []Sketch
+	random := func() Sketch {
+		var s Sketch
+		for i := range s {
+			s[i] = rng.Uint32()
+		}
+		return s
+	}
+	for i := range 400 {
+		switch {
+		case i%50 == 7:
+			sks = append(sks, Sketch{}) // empty
+		case i > 0 && i%3 == 0:
+			// Like an earlier sketch in a share of its slots, from a few
+			// (shares a band, not a copy) to nearly all (a copy).
+			s := sks[rng.IntN(len(sks))]
+			keep := rng.IntN(SketchSize + 1)
+			for j := keep; j < SketchSize; j++ {
+				s[j] = rng.Uint32()
+			}
+			sks = append(sks, s)
+		default:
+			sks = append(sks, random())
+		}
+	}
+	ptrs := make([]*Sketch, len(sks))
+	for i := range sks {
+		ptrs[i] = &sks[i]
+	}
+	var want [][2]int32
+	ix := NewCopyIndex()
+	for i, s := range sks {
+		for _, other := range ix.Add(strconv.Itoa(i), s) {
+			j, _ := strconv.Atoi(other)
+			want = append(want, [2]int32{int32(j), int32(i)})
+		}
+	}
+	slices.SortFunc(want, func(a, b [2]int32) int {
+		if a[0] != b[0] {
+			return int(a[0] - b[0])
+		}
+		return int(a[1] - b[1])
+	})
+	got := copyPairs(ptrs)
+	if len(want) < 20 {
+		t.Fatalf("the test's sketches make %d copy pairs: too few to compare", len(want))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("copyPairs: got %d pairs %v\nwant %d (CopyIndex): %v", len(got), got, len(want), want)
+	}
+}
+
+// BenchmarkCopyPairs is BenchmarkCopyIndex's sketches, every pair at once.
+func BenchmarkCopyPairs(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		sketches := make([]*Sketch, n)
+		for i := range sketches {
+			sketches[i] = new(Sketch)
+			for j := range sketches[i] {
+				sketches[i][j] = rng.Uint32()
+			}
+		}
+		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				copyPairs(sketches)
+			}
+		})
+	}
 }
