@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"slices"
 	"sort"
 	"strings"
 
@@ -130,7 +131,7 @@ func lenPrefixed(p string, k string) []byte {
 // modelKeys returns every key of the read model of an analysis, sorted.
 func modelKeys(a *Analysis) ([]ModelKV, error) {
 	var out []ModelKV
-	err := emitModel(a, func(k, v []byte) error {
+	err := emitModel(a, false, func(k, v []byte) error {
 		out = append(out, ModelKV{k, v})
 		return nil
 	})
@@ -142,8 +143,11 @@ func modelKeys(a *Analysis) ([]ModelKV, error) {
 // makes the keys one prefix at a time, in the prefixes' order, and the
 // records (JSON) one at a time as they are emitted: what it holds besides
 // the analysis is one prefix's keys, never the model. emit owns the
-// slices it is given.
-func emitModel(a *Analysis, emit func(k, v []byte) error) error {
+// slices it is given. With consume, it lets go of what of the analysis
+// the later prefixes no longer need as it goes (the conflicts' claims and
+// summaries, the entities' facts): the analysis is of no further use
+// after.
+func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 	// group sorts one prefix's keys (values may be nil) and emits them
 	// sealed; a repeated key keeps its last value.
 	group := func(kvs []ModelKV) error {
@@ -185,6 +189,13 @@ func emitModel(a *Analysis, emit func(k, v []byte) error) error {
 		}
 	}
 	cfs = nil
+	if consume {
+		// The later prefixes read a conflict's id, kind, status, subject,
+		// predicate, names and root.
+		for _, cf := range a.Conflicts {
+			cf.Claims, cf.Summary, cf.Resemblance, cf.Verdict, cf.Joined = nil, "", "", nil, nil
+		}
+	}
 	// "d": predicates, by name.
 	preds := make([]string, 0, len(a.State.Predicates))
 	for name := range a.State.Predicates {
@@ -206,23 +217,27 @@ func emitModel(a *Analysis, emit func(k, v []byte) error) error {
 		if err := record([]byte(pEntity+e.key), entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts}); err != nil {
 			return err
 		}
+		if consume {
+			e.Facts, e.Aliases = nil, nil // the later prefixes read its name and key
+		}
 	}
 	ents = nil
-	// "g": each entity's claims.
-	var kvs []ModelKV
+	// "g": each entity's claims (one claim each: the keys are kept in
+	// one buffer, not a slice each).
+	var ar keyArena
 	for _, c := range a.sorted {
 		if c.Retracted {
 			continue
 		}
 		if e := a.Entity(c.Subject); e != nil {
-			kvs = append(kvs, ModelKV{Key: append(lenPrefixed(pEntityClaim, e.key), c.ID...)})
+			ar.add(pEntityClaim, e.key, string(c.ID))
 		}
 	}
-	if err := group(kvs); err != nil {
+	if err := ar.emitSorted(emit); err != nil {
 		return err
 	}
 	// "i": sources' originals.
-	kvs = nil
+	var kvs []ModelKV
 	for id, g := range a.srcGroup {
 		if g != id {
 			kvs = append(kvs, ModelKV{[]byte(pSourceGroup + string(id)), []byte(g)})
@@ -290,17 +305,18 @@ func emitModel(a *Analysis, emit func(k, v []byte) error) error {
 	}
 	// "r": relation claims by their target.
 	kvs = nil
+	ar = keyArena{}
 	for _, c := range a.sorted {
 		if c.Retracted {
 			continue
 		}
 		if r := c.Value.Relation; r != nil {
 			if e := a.Entity(r.To.Subject); e != nil {
-				kvs = append(kvs, ModelKV{Key: append(lenPrefixed(pRelationTo, e.key), c.ID...)})
+				ar.add(pRelationTo, e.key, string(c.ID))
 			}
 		}
 	}
-	if err := group(kvs); err != nil {
+	if err := ar.emitSorted(emit); err != nil {
 		return err
 	}
 	// "s": each entity's queue.
@@ -345,6 +361,48 @@ func emitModel(a *Analysis, emit func(k, v []byte) error) error {
 		kvs = append(kvs, ModelKV{append([]byte(pVerdict), checkpointKey(v.Rev)...), b})
 	}
 	return group(kvs)
+}
+
+// keyArena holds many keys of one prefix of the model, each made of a
+// prefix, a length-prefixed entity key and a claim id, in one buffer.
+type keyArena struct {
+	buf  []byte
+	ends []uint32 // where each key ends in buf
+}
+
+func (ar *keyArena) add(p, ek, id string) {
+	ar.buf = append(ar.buf, p...)
+	ar.buf = binary.AppendUvarint(ar.buf, uint64(len(ek)))
+	ar.buf = append(ar.buf, ek...)
+	ar.buf = append(ar.buf, id...)
+	ar.ends = append(ar.ends, uint32(len(ar.buf)))
+}
+
+// emitSorted emits the keys, with empty values sealed, in key order, each
+// once (as emitModel's group does).
+func (ar *keyArena) emitSorted(emit func(k, v []byte) error) error {
+	key := func(i uint32) []byte {
+		start := uint32(0)
+		if i > 0 {
+			start = ar.ends[i-1]
+		}
+		return ar.buf[start:ar.ends[i]:ar.ends[i]]
+	}
+	order := make([]uint32, len(ar.ends))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(x, y uint32) int { return bytes.Compare(key(x), key(y)) })
+	for i, o := range order {
+		k := key(o)
+		if i+1 < len(order) && bytes.Equal(k, key(order[i+1])) {
+			continue
+		}
+		if err := emit(k, seal(k, nil)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seal appends to a record's value a CRC-32C (Castagnoli, 4 bytes
@@ -1046,7 +1104,7 @@ func createModelOf(root kv.Bucket, s *State) error {
 	if err != nil {
 		return err
 	}
-	if err := emitModel(Analyze(s), func(k, v []byte) error { return cur.Put(k, v) }); err != nil {
+	if err := emitModel(Analyze(s), true, func(k, v []byte) error { return cur.Put(k, v) }); err != nil {
 		return err
 	}
 	return finishModel(m, s.Rev)
@@ -1155,7 +1213,7 @@ func (st *Store) WriteModel(log *events.Log, s *State) error {
 		pending, size, first = pending[:0], 0, false
 		return err
 	}
-	err := emitModel(a, func(k, v []byte) error {
+	err := emitModel(a, true, func(k, v []byte) error {
 		pending = append(pending, ModelKV{k, v})
 		if size += len(k) + len(v) + 16; size >= modelChunk {
 			return flush(false)
