@@ -58,6 +58,7 @@ const (
 	pRelationTo  = "r\x00" // uvarint len + entity key + claim id → "": relations to an entity
 	pVerdict     = "v\x00" // 8-byte BE revision → verdict record (JSON)
 	pSourceGroup = "i\x00" // source id → the original it translates or copies (when not itself)
+	pSketch      = "x\x00" // source id → what it translates and its MinHash sketch (encodeSourceRecord)
 )
 
 // entityRecord is what the model stores of an entity.
@@ -360,7 +361,23 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 		}
 		kvs = append(kvs, ModelKV{append([]byte(pVerdict), checkpointKey(v.Rev)...), b})
 	}
-	return group(kvs)
+	if err := group(kvs); err != nil {
+		return err
+	}
+	// "x": each source's copy-detection record.
+	ids := make([]string, 0, len(a.State.Sources))
+	for id := range a.State.Sources {
+		ids = append(ids, string(id))
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		src := a.State.Sources[events.SourceID(id)]
+		k := []byte(pSketch + id)
+		if err := emit(k, seal(k, encodeSourceRecord(src.TranslationOf, &src.Sketch))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keyArena holds many keys of one prefix of the model, each made of a

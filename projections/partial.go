@@ -26,8 +26,11 @@ import (
 // follows at most maxChain relations, so it reads no further than
 // 2×maxChain), the claims' records, and the counts of the sources cited.
 //
-// Anything else falls back to the full analysis (Store.CatchUp): sources,
-// predicates, aliases, retractions (a retracted claim's names may leave
+// A write that only archives new sources has its own incremental path
+// (partialsource.go).
+//
+// Anything else falls back to the full analysis (Store.CatchUp): sources
+// that join independence groups or are archived again, predicates, aliases, retractions (a retracted claim's names may leave
 // the name graph), name verdicts, a claim with "as" or with a name that
 // is new or used by a name conflict, and a model that is not of the
 // revision before the write. The property tests compare both paths with
@@ -67,7 +70,12 @@ func (st *Store) updatePartial(tx *events.Tx, root kv.Bucket, appended []events.
 	}
 	w := &partialWrite{md: &Model{rev: prev, head: true, cur: cur, hist: hist, m: m}, cur: cur,
 		claims: map[events.ClaimID]*Claim{}, keys: map[string]string{}, entities: map[string]*Entity{}, split: map[string]bool{}}
-	kvs, err := w.derive(appended)
+	var kvs []ModelKV
+	if appended[0].Type == events.TypeSourceArchived {
+		kvs, err = w.deriveSources(appended, st.textFunc(tx))
+	} else {
+		kvs, err = w.derive(appended)
+	}
 	if err == errFallBack {
 		return false, nil
 	}

@@ -1278,6 +1278,22 @@ var scenarios = map[string]scenarioWant{
 		diffs: []wantDiff{{name: "join",
 			conflicts: []wantConflictChange{{projections.OpOpened, projections.KindValue, "Northern Rail Union", "members"}}}},
 	},
+	"model-source-incremental": {
+		facts: []wantFact{{subject: "Reef Sensor Network", predicate: "launched", value: "2022-05", status: projections.StatusSingleSource,
+			claims: ids{"wire-launch", "review-launch", "syndicate-launch", "review-ko-launch"}, independent: 1}},
+		at: map[string]stateWant{"cited": {facts: []wantFact{{subject: "Reef Sensor Network", predicate: "launched", value: "2022-05",
+			status: projections.StatusAgreed, claims: ids{"wire-launch", "review-launch", "syndicate-launch", "review-ko-launch"}, independent: 2}}}},
+		checks: []scenarioCheck{func(t *testing.T, a *archive, an *projections.Analysis) string {
+			// Full: the predicate (no model yet), the first claims (a new
+			// name) and the bridging source. Incremental: the four other
+			// sources and the claims on the known name.
+			if a.store.PartialWrites != 5 || a.store.FullWrites != 3 {
+				return fmt.Sprintf("the writes took the incremental path %d times and the full one %d times, want 5 and 3",
+					a.store.PartialWrites, a.store.FullWrites)
+			}
+			return ""
+		}},
+	},
 	"model-copy-later": {
 		facts: []wantFact{
 			{subject: "Tidal Data Commons", predicate: "launched", value: "2023-04", status: projections.StatusSingleSource,

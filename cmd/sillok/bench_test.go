@@ -421,6 +421,29 @@ func BenchmarkClaimAdd(b *testing.B) {
 	benchCommand(b, claimAddArgs, nil)
 }
 
+// sourceAddArgs returns the arguments of `source add` of a new article of
+// about 300 words (another text and id each run), a source of its own.
+func sourceAddArgs(c *benchCLI, set *gentest.Set, i int) []string {
+	n := benchClaimSerial.Add(1)
+	var text strings.Builder
+	for w := range 300 {
+		fmt.Fprintf(&text, "word%d-%d ", n, w)
+		if w%15 == 14 {
+			text.WriteString(".\n")
+		}
+	}
+	path := filepath.Join(c.b.TempDir(), "article.txt")
+	if err := os.WriteFile(path, []byte(text.String()), 0o644); err != nil {
+		c.b.Fatal(err)
+	}
+	return []string{"source", "add", path, "--id", fmt.Sprintf("bench-source-%d", n), "--title", "Bench article", "--lang", "en", "--published", "2024-06-01"}
+}
+
+// BenchmarkSourceAdd times `sillok source add` of one new article.
+func BenchmarkSourceAdd(b *testing.B) {
+	benchCommand(b, sourceAddArgs, nil)
+}
+
 // diffSpan is how many events lie between the two revisions
 // BenchmarkDiff compares.
 const diffSpan = 1000
@@ -558,6 +581,7 @@ func TestBenchCommands(t *testing.T) {
 	}{
 		{"Review", reviewArgs},
 		{"ClaimAdd", claimAddArgs},
+		{"SourceAdd", sourceAddArgs},
 		{"Diff", diffArgs},
 		{"ViewAt", func(c *benchCLI, set *gentest.Set, i int) []string {
 			subject, at, head := viewAtRev(c.b, c.path, set)
