@@ -99,11 +99,15 @@
 //	      "v\x00" 8-byte BE revision    → verdict record (JSON)
 //	      "i\x00" source id             → the original it translates
 //	                                      or copies (when not itself)
-//	      "x\x00" source id             → uvarint len, the id it says
-//	                                      it translates, and its sketch
+//	      "x\x00" source id             → uvarint revision archived at,
+//	                                      uvarint len, the id it says it
+//	                                      translates, and its sketch
 //	                                      (SketchSize little-endian
 //	                                      uint32s; none when empty): what
-//	                                      archiving a new source compares
+//	                                      archiving a new source compares,
+//	                                      and what a replay for a read
+//	                                      takes instead of sketching the
+//	                                      text again
 //	    hist                    versions: uvarint len(key), key, 8-byte BE
 //	                            revision R → the value (1, stored bytes;
 //	                            or 0: absent) the key held before R,

@@ -71,6 +71,32 @@ func (b *foldBatchT) prepare() {
 	close(b.ready)
 }
 
+// lookUp calls stored, if not nil.
+func lookUp(stored func(events.SourceID, events.Revision) (*Sketch, bool), id events.SourceID, rev events.Revision) (*Sketch, bool) {
+	if stored == nil {
+		return nil, false
+	}
+	return stored(id, rev)
+}
+
+// applyStored is Apply, taking a source's sketch from stored when it has
+// it.
+func (s *State) applyStored(e events.Event, text TextFunc, stored func(events.SourceID, events.Revision) (*Sketch, bool)) error {
+	if stored == nil || e.Type != events.TypeSourceArchived || e.Revision != s.Rev+1 {
+		return s.Apply(e, text)
+	}
+	p, err := e.Decode()
+	if err != nil {
+		return err
+	}
+	sk, ok := stored(p.(*events.SourceArchived).ID, e.Revision)
+	if !ok {
+		return s.Apply(e, text)
+	}
+	s.apply(e, p, sk)
+	return nil
+}
+
 // applyItem folds a prepared event into s, as Apply would.
 func (s *State) applyItem(it *foldItem) error {
 	switch {
@@ -93,12 +119,23 @@ var errFoldStopped = errors.New("projections: replay stopped")
 // another goroutine than fold's caller, so it must not use tx. On an
 // error s holds the events before the one that failed.
 func fold(tx *events.Tx, s *State, to events.Revision, text func(*events.SourceArchived) (string, error), after func(*State) error) error {
+	return foldStored(tx, s, to, text, nil, after)
+}
+
+// foldStored is fold with stored, if not nil, giving the sketches of
+// sources that were computed before (storedSketches): a source it has a
+// sketch for is not read and sketched again.
+func foldStored(tx *events.Tx, s *State, to events.Revision, text func(*events.SourceArchived) (string, error),
+	stored func(events.SourceID, events.Revision) (*Sketch, bool), after func(*State) error) error {
 	if to <= s.Rev {
 		return nil
 	}
+	if text == nil {
+		stored = nil // no sketches at all
+	}
 	if to-s.Rev < events.Revision(foldMin) {
 		return tx.Scan(s.Rev+1, to, func(e events.Event) error {
-			if err := s.Apply(e, text); err != nil {
+			if err := s.applyStored(e, text, stored); err != nil {
 				return err
 			}
 			if after != nil {
@@ -191,8 +228,13 @@ func fold(tx *events.Tx, s *State, to events.Revision, text func(*events.SourceA
 			// is decoded here to name the source.
 			it.p, it.err = e.Decode()
 			if it.err == nil {
-				it.text, it.textErr = text(it.p.(*events.SourceArchived))
-				it.hasText = true
+				src := it.p.(*events.SourceArchived)
+				if sk, ok := lookUp(stored, src.ID, e.Revision); ok {
+					it.sketch = sk
+				} else {
+					it.text, it.textErr = text(src)
+					it.hasText = true
+				}
 			}
 		}
 		b.items = append(b.items, it)

@@ -373,7 +373,7 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 	for _, id := range ids {
 		src := a.State.Sources[events.SourceID(id)]
 		k := []byte(pSketch + id)
-		if err := emit(k, seal(k, encodeSourceRecord(src.TranslationOf, &src.Sketch))); err != nil {
+		if err := emit(k, seal(k, encodeSourceRecord(src.Rev, src.TranslationOf, &src.Sketch))); err != nil {
 			return err
 		}
 	}

@@ -29,15 +29,18 @@ const maxPartialSources = 8
 // sourceRecord is what the model's copy-detection record of a source
 // holds.
 type sourceRecord struct {
+	rev           events.Revision // where the source was archived
 	translationOf events.SourceID
 	sketch        Sketch // the zero sketch when the text has none
 }
 
 // encodeSourceRecord is the value of a source's pSketch key: the uvarint
-// length of what it translates, that id, and the sketch's slots
-// (little-endian), or nothing for an empty sketch.
-func encodeSourceRecord(translationOf events.SourceID, sk *Sketch) []byte {
-	out := binary.AppendUvarint(make([]byte, 0, 1+len(translationOf)+4*SketchSize), uint64(len(translationOf)))
+// revision it was archived at, the uvarint length of what it translates,
+// that id, and the sketch's slots (little-endian), or nothing for an
+// empty sketch.
+func encodeSourceRecord(rev events.Revision, translationOf events.SourceID, sk *Sketch) []byte {
+	out := binary.AppendUvarint(make([]byte, 0, 2+8+len(translationOf)+4*SketchSize), uint64(rev))
+	out = binary.AppendUvarint(out, uint64(len(translationOf)))
 	out = append(out, translationOf...)
 	if !sk.IsEmpty() {
 		for _, v := range sk {
@@ -49,6 +52,11 @@ func encodeSourceRecord(translationOf events.SourceID, sk *Sketch) []byte {
 
 func decodeSourceRecord(v []byte) (sourceRecord, error) {
 	var r sourceRecord
+	rev, w := binary.Uvarint(v)
+	if w <= 0 {
+		return r, fmt.Errorf("malformed")
+	}
+	r.rev, v = events.Revision(rev), v[w:]
 	n, w := binary.Uvarint(v)
 	if w <= 0 || uint64(len(v)-w) < n {
 		return r, fmt.Errorf("malformed")
@@ -122,7 +130,7 @@ func (w *partialWrite) deriveSources(appended []events.Event, text TextFunc) ([]
 			return nil, err
 		}
 		src := p.(*events.SourceArchived)
-		n := &added{id: src.ID, group: src.ID, rec: sourceRecord{translationOf: src.TranslationOf}}
+		n := &added{id: src.ID, group: src.ID, rec: sourceRecord{rev: e.Revision, translationOf: src.TranslationOf}}
 		if text != nil {
 			t, err := text(src)
 			if err != nil {
@@ -186,11 +194,45 @@ func (w *partialWrite) deriveSources(appended []events.Event, text TextFunc) ([]
 		}
 		news = append(news, n)
 		k := []byte(pSketch + string(src.ID))
-		out = append(out, ModelKV{k, seal(k, encodeSourceRecord(n.rec.translationOf, &n.rec.sketch))})
+		out = append(out, ModelKV{k, seal(k, encodeSourceRecord(n.rec.rev, n.rec.translationOf, &n.rec.sketch))})
 		if n.group != n.id {
 			k := []byte(pSourceGroup + string(src.ID))
 			out = append(out, ModelKV{k, seal(k, []byte(n.group))})
 		}
 	}
 	return out, nil
+}
+
+// storedSketches returns a function that finds the sketch of the source
+// archived at a revision in the read model's copy-detection records, so
+// that a replay need not read and sketch the source's text again; nil
+// when there is no model. A record that fails its checksum or is of
+// another archiving of the id is not used (the replay sketches the text).
+// Replays that check the stored projection (rebuild, verify --replay)
+// do not use it.
+func storedSketches(tx *events.Tx) func(id events.SourceID, rev events.Revision) (*Sketch, bool) {
+	m := model(tx.KV())
+	if m == nil {
+		return nil
+	}
+	cur := m.Bucket(bucketCur)
+	if cur == nil {
+		return nil
+	}
+	return func(id events.SourceID, rev events.Revision) (*Sketch, bool) {
+		k := []byte(pSketch + string(id))
+		v := cur.Get(k)
+		if v == nil {
+			return nil, false
+		}
+		val, err := unseal(k, v)
+		if err != nil {
+			return nil, false
+		}
+		r, err := decodeSourceRecord(val)
+		if err != nil || r.rev != rev {
+			return nil, false
+		}
+		return &r.sketch, true
+	}
 }

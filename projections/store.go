@@ -156,7 +156,7 @@ func (st *Store) At(tx *events.Tx, rev events.Revision) (*State, events.Revision
 
 // replay applies the events after s.Rev through to to s.
 func (st *Store) replay(tx *events.Tx, s *State, to events.Revision) error {
-	return fold(tx, s, to, st.textFunc(tx), nil)
+	return foldStored(tx, s, to, st.textFunc(tx), storedSketches(tx), nil)
 }
 
 // CatchUp is called in a write transaction after appending: when the
