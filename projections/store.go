@@ -22,9 +22,11 @@ import (
 // Version 7: the read model (model.go) is stored beside the checkpoints.
 // Version 8: a temporal conflict's root cause is in the queue's order and
 // has an index of its combinations; a claim's date records its rule.
-// Version 9: the read model keeps each source's copy-detection record, so
-// that archiving a source is an incremental write.
-const SchemaVersion = 9
+// Version 10: the read model keeps each source's copy-detection record
+// (with the revision it was archived at), so that archiving a source is an
+// incremental write and a replay need not sketch texts again (9 had the
+// record without the revision, in development only).
+const SchemaVersion = 10
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
