@@ -321,20 +321,19 @@ type ClaimRow struct {
 func (a *Archive) Claims(f ClaimFilter) ([]ClaimRow, error) {
 	var rows []ClaimRow
 	err := a.read(f.At, func(r *reader) error {
-		var an *projections.Analysis
-		var subject *projections.Entity
-		if f.Subject != "" {
-			var err error
-			if an, err = r.analyze(); err != nil {
-				return err
-			}
-			if subject = an.Entity(f.Subject); subject == nil {
-				return unknownName(an, f.Subject)
-			}
-		}
 		state, err := r.loadState()
 		if err != nil {
 			return err
+		}
+		var an *projections.Analysis
+		var subject *projections.Entity
+		if f.Subject != "" {
+			// Which entity each claim's subject is: the names, not the
+			// checks.
+			an = projections.AnalyzeNames(state)
+			if subject = an.Entity(f.Subject); subject == nil {
+				return r.unknownName(f.Subject)
+			}
 		}
 		if f.Source != "" && state.Sources[f.Source] == nil {
 			return Errorf(NotFound, "unknown source %q", f.Source)

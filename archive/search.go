@@ -66,13 +66,32 @@ func (a *Archive) Search(query string, at Revision) (*SearchResult, error) {
 	}
 	var out *SearchResult
 	err := a.read(at, func(r *reader) error {
-		an, err := r.analyze()
-		if err != nil {
-			return err
+		// With the read model, the names alone (no checks), and each
+		// matching entity's facts from the model; else the analysis.
+		var an *projections.Analysis
+		facts := func(e *projections.Entity) (int, error) { return len(e.Facts), nil }
+		if md := r.model; md != nil {
+			st, err := r.loadState()
+			if err != nil {
+				return err
+			}
+			an = projections.AnalyzeNames(st)
+			facts = func(e *projections.Entity) (int, error) {
+				stored, err := md.Entity(e.Name)
+				if err != nil || stored == nil {
+					return 0, err
+				}
+				return len(stored.Facts), nil
+			}
+		} else {
+			var err error
+			if an, err = r.analyze(); err != nil {
+				return err
+			}
 		}
 		res := &SearchResult{Revision: an.Rev, Query: query, Entities: []EntityMatch{}, Quotes: []QuoteMatch{}, Sources: []SourceMatch{}}
 		for _, e := range an.Entities {
-			m := EntityMatch{Name: e.Name, Aliases: []string{}, Facts: len(e.Facts)}
+			m := EntityMatch{Name: e.Name, Aliases: []string{}}
 			for _, al := range e.Aliases {
 				if al.Name != e.Name && !slices.Contains(m.Aliases, al.Name) {
 					m.Aliases = append(m.Aliases, al.Name)
@@ -84,6 +103,10 @@ func (a *Archive) Search(query string, at Revision) (*SearchResult, error) {
 				}
 			}
 			if m.Score > 0 {
+				var err error
+				if m.Facts, err = facts(e); err != nil {
+					return err
+				}
 				res.Entities = append(res.Entities, m)
 			}
 		}

@@ -1,6 +1,8 @@
 package archive
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -162,4 +164,54 @@ func TestUnknownNameSuggests(t *testing.T) {
 			t.Errorf("Claims(subject %q): %v, want the suggestions %q", c.name, err, c.want)
 		}
 	}
+}
+
+// TestSearchWithoutTheModel checks that a search answered from the read
+// model (the names, and each matching entity's facts from its record)
+// equals one answered by analysing the whole state, which is what a read
+// does when the model cannot answer (here: a model a stopped rebuild left
+// unfinished).
+func TestSearchWithoutTheModel(t *testing.T) {
+	a := searchArchive(t)
+	queries := []string{"harbour", "network", "kestrel", "防護", "방패", "launched", "summit", "bay"}
+	withModel := map[string][]byte{}
+	for _, q := range queries {
+		res, err := a.Search(q, Head)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		withModel[q] = mustMarshal(t, res)
+	}
+	if err := a.log.Update(func(tx *events.Tx) error {
+		return tx.KV().Bucket([]byte("projections")).Bucket([]byte("model")).Delete([]byte("rev"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.log.View(func(tx *events.Tx) error {
+		head, _ := tx.Head()
+		if _, ok := a.store.OpenModel(tx, head); ok {
+			t.Fatal("the unfinished model still answers reads")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		res, err := a.Search(q, Head)
+		if err != nil {
+			t.Fatalf("Search(%q) without the model: %v", q, err)
+		}
+		if got := mustMarshal(t, res); !bytes.Equal(got, withModel[q]) {
+			t.Errorf("Search(%q):\nwith the model    %s\nwithout the model %s", q, withModel[q], got)
+		}
+	}
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

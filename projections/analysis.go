@@ -320,6 +320,16 @@ func sortFacts(e *Entity) {
 	})
 }
 
+// AnalyzeNames returns the entities of s, each with its name and aliases
+// but not its facts, and no conflicts: what resolving a name to its entity
+// (Analysis.Entity) needs, as Analyze resolves it, without the checks.
+func AnalyzeNames(s *State) *Analysis {
+	a := &Analysis{Rev: s.Rev, State: s, entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{}}
+	a.entities(buildNames(s))
+	sort.Slice(a.Entities, func(i, j int) bool { return a.Entities[i].Name < a.Entities[j].Name })
+	return a
+}
+
 // AnalyzeEntity returns the entity name resolves to in s, with its facts
 // as Analyze(s).Entity(name) has them, or nil when no entity has the
 // name. It runs only what those facts depend on: the names (which entity

@@ -451,7 +451,11 @@ func checkAnalyzeEntity(t *testing.T, where string, s *projections.State) {
 			names = append(names, n.Name)
 		}
 		want := mustJSON(t, e)
+		names0 := projections.AnalyzeNames(s)
 		for _, n := range names {
+			if got := names0.Entity(n); got == nil || got.Name != e.Name || !reflect.DeepEqual(got.Aliases, e.Aliases) {
+				t.Errorf("%s: AnalyzeNames resolves %q to %v, Analyze to %q", where, n, got, e.Name)
+			}
 			got := projections.AnalyzeEntity(s, n)
 			if got == nil {
 				t.Errorf("%s: AnalyzeEntity(%q) found no entity; Analyze has %q", where, n, e.Name)
