@@ -31,7 +31,7 @@ const maxPartialSources = 8
 type sourceRecord struct {
 	rev           events.Revision // where the source was archived
 	translationOf events.SourceID
-	sketch        Sketch // the zero sketch when the text has none
+	sketch        Sketch // IsEmpty when the text has no tokens
 }
 
 // encodeSourceRecord is the value of a source's pSketch key: the uvarint
@@ -64,7 +64,10 @@ func decodeSourceRecord(v []byte) (sourceRecord, error) {
 	r.translationOf = events.SourceID(v[w : w+int(n)])
 	rest := v[w+int(n):]
 	switch len(rest) {
-	case 0:
+	case 0: // the sketch of a text without tokens (IsEmpty), not the zero Sketch
+		for i := range r.sketch {
+			r.sketch[i] = ^uint32(0)
+		}
 	case 4 * SketchSize:
 		for i := range r.sketch {
 			r.sketch[i] = binary.LittleEndian.Uint32(rest[4*i:])

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
 )
 
 // TestStoredSketches checks that a replay takes the sources' sketches from
@@ -71,5 +72,78 @@ func TestStoredSketches(t *testing.T) {
 	}
 	if !bytes.Equal(got, fresh) {
 		t.Error("the state replayed with a damaged record differs from a fresh replay's")
+	}
+}
+
+// TestEmptySketchRecords checks sources whose texts have no words (an
+// empty sketch, which copy detection leaves alone): their records read
+// back as empty sketches, and after incremental writes of them, and after
+// a full write that replays them with the stored sketches, the model
+// equals a replay's and the stored checkpoint holds empty sketches.
+func TestEmptySketchRecords(t *testing.T) {
+	sk := SketchText("... !!! ,,,")
+	if !sk.IsEmpty() {
+		t.Fatal("the sketch of punctuation is not empty")
+	}
+	r, err := decodeSourceRecord(encodeSourceRecord(3, "", &sk))
+	if err != nil || !r.sketch.IsEmpty() || r.rev != 3 {
+		t.Fatalf("an empty sketch's record reads back as %v (rev %d, IsEmpty %v)", err, r.rev, r.sketch.IsEmpty())
+	}
+
+	log := eventstest.MustOpenLog(t)
+	texts := map[events.Digest]string{}
+	st := &Store{Interval: 3, Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return texts[s.Digest], nil }}
+	src := func(id, body string) *events.SourceArchived {
+		s := eventstest.Source(id, body)
+		texts[s.Digest] = body
+		return s
+	}
+	step := func(what string, ps ...events.Payload) {
+		t.Helper()
+		if err := log.Update(func(tx *events.Tx) error {
+			for _, p := range ps {
+				if _, err := tx.Append("kim", p); err != nil {
+					return err
+				}
+			}
+			return st.CatchUp(tx)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := log.View(func(tx *events.Tx) error {
+			d, err := st.CheckModel(tx)
+			if d != "" {
+				t.Errorf("after %s the model differs from a replay's: %s", what, d)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step("a source with words", eventstest.Predicate("motto", events.KindText), src("register", "the harbour register of the provinces"))
+	partial := st.PartialWrites
+	step("a source without words", src("dots", "... !!!"))
+	step("another", src("dashes", "--- ???"))
+	if st.PartialWrites != partial+2 {
+		t.Errorf("the two sources took the incremental path %d times, want 2", st.PartialWrites-partial)
+	}
+	// Full writes replay the sources with their stored sketches, and
+	// store a checkpoint.
+	step("a predicate", eventstest.Predicate("staff", events.KindQuantity))
+	step("another predicate", eventstest.Predicate("founded", events.KindDate))
+	if err := log.View(func(tx *events.Tx) error {
+		_, v := checkpoints(tx.KV()).Cursor().Last()
+		s, err := decodeState(v, nil)
+		if err != nil {
+			return err
+		}
+		for _, id := range []events.SourceID{"dots", "dashes"} {
+			if !s.Sources[id].Sketch.IsEmpty() {
+				t.Errorf("the stored checkpoint holds a sketch of %s that is not empty", id)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
