@@ -29,11 +29,14 @@ import (
 // A write that only archives new sources has its own incremental path
 // (partialsource.go).
 //
+// A new predicate adds its record (no claim used it before).
+//
 // Anything else falls back to the full analysis (Store.CatchUp): sources
-// that join independence groups or are archived again, predicates, aliases, retractions (a retracted claim's names may leave
-// the name graph), name verdicts, a claim with "as" or with a name that
-// is new or used by a name conflict, and a model that is not of the
-// revision before the write. The property tests compare both paths with
+// that join independence groups or are archived again, aliases,
+// retractions (a retracted claim's names may leave the name graph), name
+// verdicts, a claim with "as" or with a name that is new or used by a
+// name conflict, and a model that is not of the revision before the
+// write. The property tests compare both paths with
 // a replay after every write.
 
 // neighbourhood is how many relations away from a touched entity the
@@ -195,6 +198,7 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 	var settled []events.ClaimID // claims whose standing a verdict may change
 	var verdictsOn []string      // conflicts the write's verdicts are on
 	var newClaims []*events.ClaimAsserted
+	var newPredicates []string
 	for _, e := range appended {
 		p, err := e.Decode()
 		if err != nil {
@@ -225,6 +229,12 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 				}
 			}
 			newClaims = append(newClaims, p)
+		case *events.PredicateDefined:
+			// A new predicate: no claim uses it before its definition
+			// (the recorder refuses an undefined one), so only its record
+			// is new, and the write's claims that use it are folded after
+			// it.
+			newPredicates = append(newPredicates, p.Name)
 		case *events.VerdictRecorded:
 			if p.Kind != string(KindValue) && p.Kind != string(KindTemporal) {
 				return nil, errFallBack
@@ -619,6 +629,14 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			return nil, err
 		}
 		k := append([]byte(pVerdict), checkpointKey(v.Rev)...)
+		out = append(out, ModelKV{k, seal(k, b)})
+	}
+	for _, name := range newPredicates {
+		b, err := json.Marshal(s.Predicates[name])
+		if err != nil {
+			return nil, err
+		}
+		k := []byte(pPredicate + name)
 		out = append(out, ModelKV{k, seal(k, b)})
 	}
 	return out, nil

@@ -1290,9 +1290,10 @@ var scenarios = map[string]scenarioWant{
 		checks: []scenarioCheck{func(t *testing.T, a *archive, an *projections.Analysis) string {
 			// Full: the predicate (no model yet), the first claims (a new
 			// name) and the bridging source. Incremental: the four other
-			// sources and the claims on the known name.
-			if a.store.PartialWrites != 5 || a.store.FullWrites != 3 {
-				return fmt.Sprintf("the writes took the incremental path %d times and the full one %d times, want 5 and 3",
+			// sources, the claims on the known name, and the new predicate
+			// with its claim.
+			if a.store.PartialWrites != 6 || a.store.FullWrites != 3 {
+				return fmt.Sprintf("the writes took the incremental path %d times and the full one %d times, want 6 and 3",
 					a.store.PartialWrites, a.store.FullWrites)
 			}
 			return ""
