@@ -58,7 +58,6 @@ func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 	a.writeMu.Lock()
 	defer a.writeMu.Unlock()
 	var rep RebuildReport
-	var state *projections.State
 	err := a.log.Update(func(tx *events.Tx) error {
 		// Never fold a log whose chain is broken: the projections would
 		// take a forged event for history. The chain walk reads the
@@ -109,15 +108,15 @@ func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 		// The read model is written after this commit, in transactions
 		// of a bounded size (WriteModel): this one holds the
 		// checkpoints, not the model as well.
-		s, bad, err := a.store.RebuildWithoutModel(tx)
+		head, bad, err := a.store.RebuildWithoutModel(tx)
 		if err != nil {
 			return err
 		}
-		state = s
-		rep = RebuildReport{Revision: s.Rev, Repaired: bad}
-		// The replay's garbage is collected before the commit copies the
-		// new checkpoints into bbolt's pages, so that the copies reuse its
-		// memory instead of adding to it.
+		rep = RebuildReport{Revision: head, Repaired: bad}
+		// The replay's garbage, and the state itself (the model's writer
+		// decodes it again from the head's checkpoint), are collected
+		// before the commit copies the new checkpoints into bbolt's pages,
+		// so that the copies reuse their memory instead of adding to it.
 		runtime.GC()
 		return nil
 	})
@@ -126,12 +125,15 @@ func (a *Archive) RebuildWith(opts RebuildOptions) (*RebuildReport, error) {
 	if err != nil {
 		return nil, coded(err)
 	}
+	// The commit's copies of the checkpoints are garbage now: collected
+	// before the model's writer decodes the state again, so that the
+	// decoding reuses their memory instead of adding to it.
+	runtime.GC()
 	// Until the model's last transaction commits, reads analyse the
 	// state, as they do without a model; a process stopped in between
 	// leaves a model without a revision, which the next write writes
 	// anew.
-	err = a.store.WriteModel(a.log, state)
-	state = nil
+	err = a.store.WriteModel(a.log, rep.Revision)
 	runtime.GC()
 	if err != nil {
 		return nil, coded(err)

@@ -49,6 +49,15 @@ type nameInfo struct {
 	origin events.Revision
 }
 
+// shed lets go of what only the analysis needed (the union-find, the
+// names' details, the fold keys): afterwards the graph only resolves
+// names to keys (key), which is all a model's writer asks of it. It must
+// be frozen.
+func (g *nameGraph) shed() {
+	g.folds, g.comps, g.parent, g.info, g.distinct, g.apart = nil, nil, nil, nil, nil, nil
+	g.aliases, g.order, g.ekeys = nil, nil, nil
+}
+
 // key returns the name's key, IdentityKey(name) (refined by the exact form
 // for a split key), computed once per name.
 func (g *nameGraph) key(name string) string {

@@ -9,11 +9,52 @@ import (
 // that the questions stay linear in the names.
 const maxFoldingPairs = 8
 
-// foldGroup is the names (keys) of one NameKey, by entity.
+// foldGroup is the names (keys) of one NameKey, by entity. Most groups
+// hold one name of one entity: slices, not maps (there is a group for
+// every NameKey of the archive, a million at 1M claims).
 type foldGroup struct {
 	fold  string
-	roots []string            // the entities' roots, in order of first appearance
-	keys  map[string][]string // root → its keys in the group
+	roots []string       // the entities' roots, in order of first appearance
+	keys  [][]string     // keys[i]: root i's keys in the group
+	index map[string]int // root → i, once the group has many roots
+}
+
+// foldIndexAt is how many roots a fold group holds before it indexes them.
+const foldIndexAt = 8
+
+// add adds the name key k of the entity whose root is r.
+func (g *foldGroup) add(r, k string) {
+	i := g.find(r)
+	if i < 0 {
+		i = len(g.roots)
+		g.roots = append(g.roots, r)
+		g.keys = append(g.keys, nil)
+		if g.index != nil {
+			g.index[r] = i
+		} else if len(g.roots) > foldIndexAt {
+			g.index = make(map[string]int, 2*len(g.roots))
+			for j, r := range g.roots {
+				g.index[r] = j
+			}
+		}
+	}
+	g.keys[i] = append(g.keys[i], k)
+}
+
+// find returns the position of root r in the group, or -1.
+func (g *foldGroup) find(r string) int {
+	if g.index != nil {
+		if i, ok := g.index[r]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, x := range g.roots {
+		if x == r {
+			return i
+		}
+	}
+	return -1
 }
 
 // nameConflicts finds pairs of names of different entities that look like
@@ -43,28 +84,26 @@ func (a *Analysis) nameConflicts() []*Conflict {
 		}
 		grp := groups[f]
 		if grp == nil {
-			grp = &foldGroup{fold: f, keys: map[string][]string{}}
+			grp = &foldGroup{fold: f}
 			groups[f] = grp
 			order = append(order, grp)
 		}
-		r := root(k)
-		if _, ok := grp.keys[r]; !ok {
-			grp.roots = append(grp.roots, r)
-		}
-		grp.keys[r] = append(grp.keys[r], k)
+		grp.add(root(k), k)
 	}
 	users := a.nameUsers()
 	var found []*Conflict
-	ask := func(ga, gb *foldGroup, ra, rb string, res Resemblance) {
+	// ask asks about the entities of roots i of ga and j of gb.
+	ask := func(ga, gb *foldGroup, i, j int, res Resemblance) {
+		ra, rb := ga.roots[i], gb.roots[j]
 		if ra == rb || distinct[pairKey(ra, rb)] {
 			return
 		}
 		// Each entity is represented by its first name in the group; the
 		// names are ordered by NameKey, then key.
-		x, y := ga.keys[ra][0], gb.keys[rb][0]
+		x, y := ga.keys[i][0], gb.keys[j][0]
 		if gb.fold < ga.fold || (gb.fold == ga.fold && y < x) {
 			x, y = y, x
-			ga, gb, ra, rb = gb, ga, rb, ra
+			ga, gb, i, j = gb, ga, j, i
 		}
 		id := conflictID(KindName, x, y)
 		if len(ga.roots) == 1 && len(gb.roots) == 1 {
@@ -80,7 +119,7 @@ func (a *Analysis) nameConflicts() []*Conflict {
 			Subject: g.info[x].display, Names: []string{g.info[x].display, g.info[y].display},
 			Resemblance: res.Reason + ": " + res.Detail, Claims: []ConflictClaim{}}
 		seen := map[events.ClaimID]bool{}
-		for _, ks := range [][]string{ga.keys[ra], gb.keys[rb]} {
+		for _, ks := range [][]string{ga.keys[i], gb.keys[j]} {
 			n := 0
 			for _, k := range ks {
 				for _, c := range users[k] {
@@ -97,17 +136,17 @@ func (a *Analysis) nameConflicts() []*Conflict {
 	}
 	for _, p := range ix.Pairs() {
 		ga, gb := groups[g.foldKey(p.A)], groups[g.foldKey(p.B)]
-		for _, ra := range ga.roots {
-			for _, rb := range gb.roots {
-				ask(ga, gb, ra, rb, p.Resemblance)
+		for i := range ga.roots {
+			for j := range gb.roots {
+				ask(ga, gb, i, j, p.Resemblance)
 			}
 		}
 	}
 	folding := Resemblance{Reason: ReasonFolding, Detail: foldingDetail}
 	for _, grp := range order {
-		for i, ra := range grp.roots {
-			for _, rb := range grp.roots[i+1:] {
-				ask(grp, grp, ra, rb, folding)
+		for i := range grp.roots {
+			for j := i + 1; j < len(grp.roots); j++ {
+				ask(grp, grp, i, j, folding)
 			}
 			if len(grp.roots) > maxFoldingPairs {
 				break // the first against each of the others only

@@ -474,7 +474,7 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			}
 		}
 	}
-	an := analyze(s, pn)
+	an := analyze(s, pn, false)
 
 	// What the write owns, and its new values.
 	var out []ModelKV

@@ -236,8 +236,11 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 			s.Predicates[p.Name] = &Predicate{Name: p.Name, Kind: p.Kind, Many: p.Many, Rev: e.Revision}
 		}
 	case *events.SourceArchived:
-		src := &Source{ID: p.ID, Rev: e.Revision, Title: p.Title, Publisher: p.Publisher, Lang: p.Lang,
-			Published: p.Published, TranslationOf: p.TranslationOf, Translator: p.Translator}
+		// Copied into the arena too: the payload's strings share one
+		// string of the whole payload, which would stay alive with them.
+		src := &Source{ID: events.SourceID(s.keep(string(p.ID))), Rev: e.Revision, Title: s.keep(p.Title),
+			Publisher: s.keep(p.Publisher), Lang: s.keep(p.Lang), Published: s.keep(p.Published),
+			TranslationOf: events.SourceID(s.keep(string(p.TranslationOf))), Translator: s.keep(p.Translator)}
 		if sketch != nil {
 			src.Sketch = *sketch
 		}

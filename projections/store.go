@@ -378,10 +378,19 @@ func (st *Store) RebuildChecked(tx *events.Tx) (s *State, bad []events.Revision,
 // RebuildWithoutModel is RebuildChecked without the read model: the
 // projections it leaves have none (reads analyse the state, as they do
 // without one), and the caller writes it after the commit, in
-// transactions of a bounded size, with WriteModel(log, s). The commit then
-// holds the checkpoints only, not the model as well.
-func (st *Store) RebuildWithoutModel(tx *events.Tx) (s *State, bad []events.Revision, err error) {
-	return st.rebuild(tx, true, false)
+// transactions of a bounded size, with WriteModel(log, head). The commit
+// then holds the checkpoints only, not the model as well, and not the
+// state either: it returns the head revision, not the state, and lets go
+// of the state once the head's checkpoint is encoded, so that the commit's
+// two copies of that checkpoint (the encoding, and bbolt's in its dirty
+// pages) do not add to it. WriteModel decodes it again from the
+// checkpoint.
+func (st *Store) RebuildWithoutModel(tx *events.Tx) (head events.Revision, bad []events.Revision, err error) {
+	s, bad, err := st.rebuild(tx, true, false)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.Rev, bad, nil
 }
 
 func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events.Revision, error) {
@@ -458,6 +467,11 @@ func (st *Store) rebuild(tx *events.Tx, check, withModel bool) (*State, []events
 		cmp.release = func() { ReleaseMapped(tx) } // back on this goroutine
 		cmp.compare(s, headEnc)
 		bad = cmp.done()
+	}
+	if !withModel {
+		// The caller wants only the revision (RebuildWithoutModel): the
+		// state is garbage from here on.
+		s = &State{Rev: s.Rev}
 	}
 	// Only now is the old projection wiped: the checker read it.
 	btx := tx.KV()
