@@ -34,7 +34,7 @@ import (
 // Anything else falls back to the full analysis (Store.CatchUp): sources
 // that join independence groups or are archived again, aliases,
 // retractions (a retracted claim's names may leave the name graph), name
-// verdicts, a claim with "as" or with a name that is new or used by a
+// verdicts other than partialname.go's, a claim with "as" or with a name that is new or used by a
 // name conflict, and a model that is not of the revision before the
 // write. The property tests compare both paths with
 // a replay after every write.
@@ -236,6 +236,9 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			// it.
 			newPredicates = append(newPredicates, p.Name)
 		case *events.VerdictRecorded:
+			if p.Kind == string(KindName) && len(appended) == 1 {
+				return w.deriveNameVerdict(e, p)
+			}
 			if p.Kind != string(KindValue) && p.Kind != string(KindTemporal) {
 				return nil, errFallBack
 			}
