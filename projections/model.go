@@ -480,10 +480,6 @@ func modelRev(m kv.Bucket) (events.Revision, bool) {
 // revision is not a revision before an's) is written whole and starts its
 // versions at an's revision.
 func writeModel(root kv.Bucket, an *Analysis) error {
-	kvs, err := modelKeys(an)
-	if err != nil {
-		return err
-	}
 	rev := an.Rev
 	m := root.Bucket(bucketModel)
 	prev, ok := modelRev(m)
@@ -493,7 +489,7 @@ func writeModel(root kv.Bucket, an *Analysis) error {
 				return err
 			}
 		}
-		return createModel(root, rev, kvs)
+		return createModel(root, rev, an)
 	}
 	if prev == rev {
 		return nil
@@ -503,51 +499,53 @@ func writeModel(root kv.Bucket, an *Analysis) error {
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return err
 		}
-		return createModel(root, rev, kvs)
+		return createModel(root, rev, an)
 	}
 	revKey := checkpointKey(rev)
 	type change struct {
 		key, old, now []byte
 		had, has      bool
 	}
+	// The analysis' keys, as emitModel makes them in key order, against
+	// the stored ones in one pass: what is held is the changes, not the
+	// whole model (about a gigabyte at 1M claims). The bucket is written
+	// after the pass, since a write would move the cursor.
 	var diffs []change
+	n := 0
 	c := cur.Cursor()
 	k, v := c.First()
-	i := 0
-	for k != nil || i < len(kvs) {
-		var cmp int
-		switch {
-		case k == nil:
-			cmp = 1
-		case i == len(kvs):
-			cmp = -1
-		default:
-			cmp = bytes.Compare(k, kvs[i].Key)
-		}
-		switch {
-		case cmp < 0: // stored, gone now
+	err := emitModel(an, false, func(key, val []byte) error {
+		n++
+		for k != nil && bytes.Compare(k, key) < 0 { // stored, gone now
 			diffs = append(diffs, change{key: bytes.Clone(k), old: bytes.Clone(v), had: true})
 			k, v = c.Next()
-		case cmp > 0: // new
-			diffs = append(diffs, change{key: kvs[i].Key, now: kvs[i].Value, has: true})
-			i++
-		default:
-			if !bytes.Equal(v, kvs[i].Value) {
-				diffs = append(diffs, change{key: kvs[i].Key, old: bytes.Clone(v), now: kvs[i].Value, had: true, has: true})
+		}
+		if k != nil && bytes.Equal(k, key) {
+			if !bytes.Equal(v, val) {
+				diffs = append(diffs, change{key: key, old: bytes.Clone(v), now: val, had: true, has: true})
 			}
 			k, v = c.Next()
-			i++
+			return nil
 		}
+		diffs = append(diffs, change{key: key, now: val, has: true}) // new
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if len(diffs) > len(kvs)/2 && len(diffs) > 1024 {
+	for ; k != nil; k, v = c.Next() {
+		diffs = append(diffs, change{key: bytes.Clone(k), old: bytes.Clone(v), had: true})
+	}
+	if len(diffs) > n/2 && len(diffs) > 1024 {
 		// Most of the model changed (a bulk load's last write): keeping
 		// the version each key replaced would double it for revisions
 		// the model mostly cannot answer for (those of the load). The
 		// model is written anew, its versions starting here.
+		diffs = nil
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return err
 		}
-		return createModel(root, rev, kvs)
+		return createModel(root, rev, an)
 	}
 	for _, d := range diffs {
 		if d.has {
@@ -581,17 +579,15 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// createModel writes a new model of revision rev holding kvs (in key
-// order), its versions starting at rev.
-func createModel(root kv.Bucket, rev events.Revision, kvs []ModelKV) error {
+// createModel writes a new model of revision rev, the model of the
+// analysis an, its versions starting at rev. It does not consume an.
+func createModel(root kv.Bucket, rev events.Revision, an *Analysis) error {
 	m, cur, err := newModelBucket(root)
 	if err != nil {
 		return err
 	}
-	for _, kv := range kvs {
-		if err := cur.Put(kv.Key, nonNil(kv.Value)); err != nil {
-			return err
-		}
+	if err := emitModel(an, false, func(k, v []byte) error { return cur.Put(k, nonNil(v)) }); err != nil {
+		return err
 	}
 	return finishModel(m, rev)
 }
