@@ -31,10 +31,13 @@ import (
 //
 // A new predicate adds its record (no claim used it before).
 //
+// A retraction is a change of its subject's neighbourhood too, when it
+// changes no name (retractedClaim).
+//
 // Anything else falls back to the full analysis (Store.CatchUp): sources
 // that join independence groups or are archived again, aliases,
-// retractions (a retracted claim's names may leave the name graph), name
-// verdicts other than partialname.go's, a claim with "as" or with a name that is new or used by a
+// retractions that may change the names, name verdicts other than
+// partialname.go's, a claim with "as" or with a name that is new or used by a
 // name conflict, and a model that is not of the revision before the
 // write. The property tests compare both paths with
 // a replay after every write.
@@ -199,6 +202,7 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 	var verdictsOn []string      // conflicts the write's verdicts are on
 	var newClaims []*events.ClaimAsserted
 	var newPredicates []string
+	var retracted []*Claim
 	for _, e := range appended {
 		p, err := e.Decode()
 		if err != nil {
@@ -229,6 +233,19 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 				}
 			}
 			newClaims = append(newClaims, p)
+		case *events.ClaimRetracted:
+			// A retraction changes no name (retractedClaim), so it is a
+			// change of its subject's facts and conflicts, like a claim.
+			c, err := w.retractedClaim(p.Claim)
+			if err != nil {
+				return nil, err
+			}
+			ek, err := w.entityKey(c.Subject)
+			if err != nil {
+				return nil, err
+			}
+			touched[ek] = true
+			retracted = append(retracted, c)
 		case *events.PredicateDefined:
 			// A new predicate: no claim uses it before its definition
 			// (the recorder refuses an undefined one), so only its record
@@ -634,6 +651,22 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		k := append([]byte(pVerdict), checkpointKey(v.Rev)...)
 		out = append(out, ModelKV{k, seal(k, b)})
 	}
+	// A retracted claim leaves the model's claims and their indexes.
+	for _, c := range retracted {
+		out = append(out, ModelKV{[]byte(pClaim + string(c.ID)), nil})
+		ek, err := w.entityKey(c.Subject)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ModelKV{append(lenPrefixed(pEntityClaim, ek), c.ID...), nil})
+		if r := c.Value.Relation; r != nil {
+			tk, err := w.entityKey(r.To.Subject)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ModelKV{append(lenPrefixed(pRelationTo, tk), c.ID...), nil})
+		}
+	}
 	for _, name := range newPredicates {
 		b, err := json.Marshal(s.Predicates[name])
 		if err != nil {
@@ -644,6 +677,64 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 	}
 	return out, nil
 }
+
+// retractedClaim returns the stored record of a claim a write retracts,
+// or errFallBack when the retraction may change the names: when the claim
+// is not in the model (retracted already, or added by the same write),
+// has an "as" (a link of the name graph), or uses a name that is named by
+// a name conflict (whose claims shown may change) or that no earlier
+// claim has as its subject. A name some earlier claim has as its subject
+// stays in the name graph after the retraction, with the form it shows
+// (the form first seen), its first revision and its standing as a
+// subject: the name graph comes out as before.
+func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
+	c, err := w.claim(id)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil || c.As != "" {
+		return nil, errFallBack
+	}
+	for _, n := range claimNames(c) {
+		ek, err := w.entityKey(n)
+		if err != nil {
+			return nil, err
+		}
+		if w.hasNameConflict(ek) {
+			return nil, errFallBack
+		}
+		nk, err := w.md.keyOf(n)
+		if err != nil {
+			return nil, err
+		}
+		earlier := errFallBack
+		if err := w.scanIDs(pEntityClaim, ek, func(other events.ClaimID) error {
+			if other == c.ID {
+				return nil
+			}
+			o, err := w.claim(other)
+			if err != nil || o == nil || o.Rev >= c.Rev {
+				return err
+			}
+			if k, err := w.md.keyOf(o.Subject); err != nil {
+				return err
+			} else if k == nk {
+				earlier = nil
+				return errStopScan
+			}
+			return nil
+		}); err != nil && err != errStopScan {
+			return nil, err
+		}
+		if earlier != nil {
+			return nil, earlier
+		}
+	}
+	return c, nil
+}
+
+// errStopScan ends a scanIDs early.
+var errStopScan = fmt.Errorf("projections: scan stopped")
 
 // involves reports whether a verdict is on a conflict the partial state
 // holds claims of.

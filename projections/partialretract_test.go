@@ -1,0 +1,117 @@
+package projections
+
+import (
+	"testing"
+
+	"github.com/sillok/sillok/events"
+	"github.com/sillok/sillok/events/eventstest"
+)
+
+// TestRetractionIncremental retracts claims that change no name, which
+// takes the incremental path (retractedClaim): one of a value conflict's
+// claims, and the relation in the middle of a chain whose temporal
+// conflict it made; and claims that would change the names, which
+// analyse the whole state: the only claim on a name, a claim with "as",
+// and the claim that first used a name (whose form, "Hub", the entity
+// shows until then; "HUB" after). After each retraction the stored model
+// must equal a replay's, key for key.
+func TestRetractionIncremental(t *testing.T) {
+	log := eventstest.MustOpenLog(t)
+	texts := map[events.Digest]string{}
+	st := &Store{Interval: 1000, Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return texts[s.Digest], nil }}
+	src := func(id, body string) *events.SourceArchived {
+		s := eventstest.Source(id, body)
+		texts[s.Digest] = body
+		return s
+	}
+	step := func(what string, ps ...events.Payload) {
+		t.Helper()
+		if err := log.Update(func(tx *events.Tx) error {
+			for _, p := range ps {
+				if _, err := tx.Append("kim", p); err != nil {
+					return err
+				}
+			}
+			return st.CatchUp(tx)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := log.View(func(tx *events.Tx) error {
+			d, err := st.CheckModel(tx)
+			if d != "" {
+				t.Errorf("after %s the model differs from a replay's: %s", what, d)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conflicts := func() map[ConflictKind]int {
+		t.Helper()
+		n := map[ConflictKind]int{}
+		if err := log.View(func(tx *events.Tx) error {
+			s, _, err := st.Head(tx)
+			for _, cf := range Analyze(s).Conflicts {
+				if cf.Status == ConflictOpen {
+					n[cf.Kind]++
+				}
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
+		c := eventstest.Claim(id, source, subject, predicate, "", "in "+d)
+		c.Value = events.Value{Kind: events.KindDate, Date: d}
+		return c
+	}
+	after := func(id, source, subject, predicate, toSubject, toPredicate string) *events.ClaimAsserted {
+		c := eventstest.Claim(id, source, subject, predicate, "", "after that")
+		c.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter, To: events.FactRef{Subject: toSubject, Predicate: toPredicate}}}
+		return c
+	}
+	retract := func(id string) *events.ClaimRetracted {
+		return &events.ClaimRetracted{Claim: events.ClaimID(id), Reason: "test"}
+	}
+	step("the claims",
+		eventstest.Predicate("launched", events.KindDate), eventstest.Predicate("opened", events.KindDate),
+		src("wire", "in 2023-04 in 2023-05 in 2023-06 after that"), src("daily", "in 2023-05 in 2023-06 after that"),
+		date("loop-wire", "wire", "Loop", "launched", "2023-04"),
+		date("loop-daily", "daily", "Loop", "launched", "2023-05"),
+		date("loop-later", "daily", "Loop", "launched", "2023-05"),
+		date("hub-wire", "wire", "Hub", "opened", "2023-06"),
+		date("hub-daily", "daily", "HUB", "opened", "2023-06"), // the same name in another form
+		after("loop-after-hub", "wire", "Loop", "launched", "Hub", "opened"),
+		date("pier", "wire", "Pier", "opened", "2023-06"),
+		func() *events.ClaimAsserted {
+			c := date("hub-as", "daily", "Hub", "opened", "2023-06")
+			c.As = "the Hub"
+			return c
+		}(),
+	)
+	before := conflicts()
+	if before[KindValue] == 0 || before[KindTemporal] == 0 {
+		t.Fatalf("open conflicts %v: want value and temporal ones for this test", before)
+	}
+
+	partial := st.PartialWrites
+	step("the relation in the middle of the chain", retract("loop-after-hub"))
+	step("a claim of a value conflict", retract("loop-daily"))
+	step("another", retract("loop-later"))
+	if got := st.PartialWrites - partial; got != 3 {
+		t.Errorf("%d of the three retractions that change no name took the incremental path, want 3", got)
+	}
+	if now := conflicts(); now[KindTemporal] != 0 || now[KindValue] != 0 {
+		t.Errorf("open conflicts after the retractions: %v, want none", now)
+	}
+
+	full := st.FullWrites
+	step("the only claim on a name", retract("pier"))
+	step("the claim that first used a name", retract("hub-wire"))
+	step("a claim with as", retract("hub-as"))
+	if got := st.FullWrites - full; got != 3 {
+		t.Errorf("%d of the three retractions that may change the names analysed the whole state, want 3", got)
+	}
+}
