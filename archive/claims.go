@@ -485,13 +485,24 @@ func (a *Archive) Retract(author string, id events.ClaimID, reason string) (Revi
 	}
 	var e events.Event
 	err := a.update(func(tx *events.Tx) error {
-		st, _, err := a.store.Head(tx)
-		if err != nil {
-			return err
+		// A claim the read model holds stands (it keeps no retracted
+		// one); any other is looked up in the state, which says whether
+		// it was retracted, and why.
+		head, _ := tx.Head()
+		standing := false
+		if md, ok := a.store.OpenModel(tx, head); ok {
+			standing, _ = md.HasClaim(id) // a damaged record: ask the state
 		}
-		if cl := st.Claims[id]; cl != nil && cl.Retracted {
-			return &Error{Code: Conflict, Err: &AlreadyRetractedError{Claim: id, Reason: cl.RetractReason}}
+		if !standing {
+			st, _, err := a.store.Head(tx)
+			if err != nil {
+				return err
+			}
+			if cl := st.Claims[id]; cl != nil && cl.Retracted {
+				return &Error{Code: Conflict, Err: &AlreadyRetractedError{Claim: id, Reason: cl.RetractReason}}
+			}
 		}
+		var err error
 		e, err = provenance.NewRecorder(tx, author).Retract(id, reason)
 		return err
 	})

@@ -740,6 +740,12 @@ func (md *Model) Entities(fn func(*Entity) error) error {
 	return nil
 }
 
+// HasClaim reports whether claim id is recorded and not retracted.
+func (md *Model) HasClaim(id events.ClaimID) (bool, error) {
+	_, ok, err := md.get([]byte(pClaim + string(id)))
+	return ok, err
+}
+
 // Conflict returns the conflict with this exact id, or nil.
 func (md *Model) Conflict(id ConflictID) (*Conflict, error) {
 	rec, err := md.conflictRecord(id)
