@@ -2,6 +2,7 @@ package projections
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/sillok/sillok/events"
 	"github.com/sillok/sillok/events/eventstest"
@@ -113,5 +114,33 @@ func TestRetractionIncremental(t *testing.T) {
 	step("a claim with as", retract("hub-as"))
 	if got := st.FullWrites - full; got != 3 {
 		t.Errorf("%d of the three retractions that may change the names analysed the whole state, want 3", got)
+	}
+}
+
+// TestSourceKeyInArena checks that a source's key in the state is the
+// arena's copy of its id: the payload's strings are slices of one string
+// of the whole payload, which a key made of one of them keeps alive.
+func TestSourceKeyInArena(t *testing.T) {
+	log := eventstest.MustOpenLog(t)
+	if err := log.Update(func(tx *events.Tx) error {
+		_, err := tx.Append("kim", eventstest.Source("wire", "some text"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s := NewState()
+	if err := log.View(func(tx *events.Tx) error {
+		e, err := tx.Event(1)
+		if err != nil {
+			return err
+		}
+		return s.Apply(e, nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for k, src := range s.Sources {
+		if unsafe.StringData(string(k)) != unsafe.StringData(string(src.ID)) {
+			t.Errorf("the key of source %s is not the arena's copy of its id", k)
+		}
 	}
 }

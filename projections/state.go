@@ -244,7 +244,7 @@ func (s *State) apply(e events.Event, p events.Payload, sketch *Sketch) {
 		if sketch != nil {
 			src.Sketch = *sketch
 		}
-		s.Sources[p.ID] = src
+		s.Sources[src.ID] = src // the arena's copy of the id, not the payload's
 	case *events.SourceEdited:
 		if src, ok := s.Sources[p.ID]; ok {
 			s.editSource(src, p, e.Revision)
