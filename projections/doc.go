@@ -141,8 +141,11 @@
 //
 // Reads at the head, and at the revisions writes ended at, read the
 // stored model and cost what they return. A write of claims on known
-// names, or of a verdict on a value or temporal conflict, re-derives only
-// its neighbourhood (partial.go); any other write brings the model to the
+// names, of a verdict on a value or temporal conflict, or of a retraction
+// that changes no name re-derives only its neighbourhood (partial.go); one
+// of sources archives them by their stored sketches (partialsource.go); a
+// first dismissal or "distinct" on a name conflict rewrites the name
+// conflicts it settles (partialname.go); any other write brings the model to the
 // head by analysing the whole head state (Analyze, the one place the rules
 // live: partial.go runs the same code on part of a state) and writing only
 // the keys whose values changed, with their versions: it costs a full
