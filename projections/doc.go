@@ -96,6 +96,8 @@
 //	      "g\x00" uvarint len, entity key, claim id → "" (its claims)
 //	      "r\x00" uvarint len, entity key, claim id → "" (relation
 //	                                      claims whose target it is)
+//	      "u\x00" uvarint len, entity key, claim id → "" (claims
+//	                                      whose value it is)
 //	      "v\x00" 8-byte BE revision    → verdict record (JSON)
 //	      "i\x00" source id             → the original it translates
 //	                                      or copies (when not itself)

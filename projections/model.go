@@ -56,6 +56,7 @@ const (
 	pClaim       = "l\x00" // claim id → claim record (JSON), claims not retracted
 	pEntityClaim = "g\x00" // uvarint len + entity key + claim id → "": an entity's claims
 	pRelationTo  = "r\x00" // uvarint len + entity key + claim id → "": relations to an entity
+	pValueOf     = "u\x00" // uvarint len + entity key + claim id → "": claims whose value is the entity
 	pVerdict     = "v\x00" // 8-byte BE revision → verdict record (JSON)
 	pSourceGroup = "i\x00" // source id → the original it translates or copies (when not itself)
 	pSketch      = "x\x00" // source id → what it translates and its MinHash sketch (encodeSourceRecord)
@@ -353,6 +354,21 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 		}
 	}
 	if err := group(kvs); err != nil {
+		return err
+	}
+	// "u": claims whose value is an entity, by that entity.
+	ar = keyArena{}
+	for _, c := range a.sorted {
+		if c.Retracted {
+			continue
+		}
+		if c.Value.Kind == events.KindEntity && c.Value.Entity != "" {
+			if e := a.Entity(c.Value.Entity); e != nil {
+				ar.add(pValueOf, e.key, string(c.ID))
+			}
+		}
+	}
+	if err := ar.emitSorted(emit); err != nil {
 		return err
 	}
 	// "v": verdicts, by revision.

@@ -638,6 +638,14 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			k = append(lenPrefixed(pRelationTo, tk), c.ID...)
 			out = append(out, ModelKV{k, seal(k, nil)})
 		}
+		if c.Value.Kind == events.KindEntity && c.Value.Entity != "" {
+			vk, err := w.entityKey(c.Value.Entity)
+			if err != nil {
+				return nil, err
+			}
+			k = append(lenPrefixed(pValueOf, vk), c.ID...)
+			out = append(out, ModelKV{k, seal(k, nil)})
+		}
 	}
 	for i := range s.Verdicts {
 		v := &s.Verdicts[i]
@@ -666,6 +674,13 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			}
 			out = append(out, ModelKV{append(lenPrefixed(pRelationTo, tk), c.ID...), nil})
 		}
+		if c.Value.Kind == events.KindEntity && c.Value.Entity != "" {
+			vk, err := w.entityKey(c.Value.Entity)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ModelKV{append(lenPrefixed(pValueOf, vk), c.ID...), nil})
+		}
 	}
 	for _, name := range newPredicates {
 		b, err := json.Marshal(s.Predicates[name])
@@ -680,13 +695,14 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 
 // retractedClaim returns the stored record of a claim a write retracts,
 // or errFallBack when the retraction may change the names: when the claim
-// is not in the model (retracted already, or added by the same write),
-// has an "as" (a link of the name graph), or uses a name that is named by
-// a name conflict (whose claims shown may change) or that no earlier
-// claim has as its subject. A name some earlier claim has as its subject
-// stays in the name graph after the retraction, with the form it shows
-// (the form first seen), its first revision and its standing as a
-// subject: the name graph comes out as before.
+// is not in the model (retracted already, or added by the same write), has
+// an "as" (a link of the name graph), or uses a name that is named by a
+// name conflict (whose claims shown may change) or that no earlier claim
+// uses: as its subject, for the claim's subject; in any way, for its
+// value's entity or its relation's target. Such a name stays in the name
+// graph after the retraction, with the form it shows (the form first
+// seen), its first revision and, for a subject, its standing as one: the
+// name graph comes out as before.
 func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
 	c, err := w.claim(id)
 	if err != nil {
@@ -695,7 +711,7 @@ func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
 	if c == nil || c.As != "" {
 		return nil, errFallBack
 	}
-	for _, n := range claimNames(c) {
+	for i, n := range claimNames(c) {
 		ek, err := w.entityKey(n)
 		if err != nil {
 			return nil, err
@@ -707,8 +723,28 @@ func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
 		if err != nil {
 			return nil, err
 		}
-		earlier := errFallBack
-		if err := w.scanIDs(pEntityClaim, ek, func(other events.ClaimID) error {
+		indexes := []string{pEntityClaim}
+		if i > 0 {
+			indexes = append(indexes, pValueOf, pRelationTo)
+		}
+		found, err := w.usedBefore(c, nk, ek, indexes, i == 0)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, errFallBack
+		}
+	}
+	return c, nil
+}
+
+// usedBefore reports whether a claim other than c, recorded before it and
+// found under entity key ek in one of the indexes, uses the name key nk:
+// as its subject (asSubject), or as any of its names.
+func (w *partialWrite) usedBefore(c *Claim, nk, ek string, indexes []string, asSubject bool) (bool, error) {
+	found := false
+	for _, p := range indexes {
+		err := w.scanIDs(p, ek, func(other events.ClaimID) error {
 			if other == c.ID {
 				return nil
 			}
@@ -716,21 +752,28 @@ func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
 			if err != nil || o == nil || o.Rev >= c.Rev {
 				return err
 			}
-			if k, err := w.md.keyOf(o.Subject); err != nil {
-				return err
-			} else if k == nk {
-				earlier = nil
-				return errStopScan
+			names := claimNames(o)
+			if asSubject {
+				names = names[:1]
+			}
+			for _, n := range names {
+				if k, err := w.md.keyOf(n); err != nil {
+					return err
+				} else if k == nk {
+					found = true
+					return errStopScan
+				}
 			}
 			return nil
-		}); err != nil && err != errStopScan {
-			return nil, err
+		})
+		if err != nil && err != errStopScan {
+			return false, err
 		}
-		if earlier != nil {
-			return nil, earlier
+		if found {
+			return true, nil
 		}
 	}
-	return c, nil
+	return false, nil
 }
 
 // errStopScan ends a scanIDs early.

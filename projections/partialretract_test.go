@@ -10,9 +10,10 @@ import (
 
 // TestRetractionIncremental retracts claims that change no name, which
 // takes the incremental path (retractedClaim): one of a value conflict's
-// claims, and the relation in the middle of a chain whose temporal
-// conflict it made; and claims that would change the names, which
-// analyse the whole state: the only claim on a name, a claim with "as",
+// claims, the relation in the middle of a chain whose temporal conflict
+// it made, and a later use of an entity value's name; and claims that
+// would change the names, which analyse the whole state: the only claim on
+// a name (as a subject, and as an entity value), a claim with "as",
 // and the claim that first used a name (whose form, "Hub", the entity
 // shows until then; "HUB" after). After each retraction the stored model
 // must equal a replay's, key for key.
@@ -73,6 +74,11 @@ func TestRetractionIncremental(t *testing.T) {
 		c.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter, To: events.FactRef{Subject: toSubject, Predicate: toPredicate}}}
 		return c
 	}
+	led := func(id, source, subject, leader string) *events.ClaimAsserted {
+		c := eventstest.Claim(id, source, subject, "led by", "", "after that")
+		c.Value = events.Value{Kind: events.KindEntity, Entity: leader}
+		return c
+	}
 	retract := func(id string) *events.ClaimRetracted {
 		return &events.ClaimRetracted{Claim: events.ClaimID(id), Reason: "test"}
 	}
@@ -91,6 +97,9 @@ func TestRetractionIncremental(t *testing.T) {
 			c.As = "the Hub"
 			return c
 		}(),
+		eventstest.Predicate("led by", events.KindEntity),
+		led("loop-led", "wire", "Loop", "Kim"),
+		led("hub-led", "daily", "Hub", "KIM"), // a later use of the value's name, in another form
 	)
 	before := conflicts()
 	if before[KindValue] == 0 || before[KindTemporal] == 0 {
@@ -101,8 +110,9 @@ func TestRetractionIncremental(t *testing.T) {
 	step("the relation in the middle of the chain", retract("loop-after-hub"))
 	step("a claim of a value conflict", retract("loop-daily"))
 	step("another", retract("loop-later"))
-	if got := st.PartialWrites - partial; got != 3 {
-		t.Errorf("%d of the three retractions that change no name took the incremental path, want 3", got)
+	step("a later use of an entity value's name", retract("hub-led"))
+	if got := st.PartialWrites - partial; got != 4 {
+		t.Errorf("%d of the four retractions that change no name took the incremental path, want 4", got)
 	}
 	if now := conflicts(); now[KindTemporal] != 0 || now[KindValue] != 0 {
 		t.Errorf("open conflicts after the retractions: %v, want none", now)
@@ -112,8 +122,9 @@ func TestRetractionIncremental(t *testing.T) {
 	step("the only claim on a name", retract("pier"))
 	step("the claim that first used a name", retract("hub-wire"))
 	step("a claim with as", retract("hub-as"))
-	if got := st.FullWrites - full; got != 3 {
-		t.Errorf("%d of the three retractions that may change the names analysed the whole state, want 3", got)
+	step("the only use of an entity value's name", retract("loop-led"))
+	if got := st.FullWrites - full; got != 4 {
+		t.Errorf("%d of the four retractions that may change the names analysed the whole state, want 4", got)
 	}
 }
 

@@ -26,7 +26,9 @@ import (
 // (with the revision it was archived at), so that archiving a source is an
 // incremental write and a replay need not sketch texts again (9 had the
 // record without the revision, in development only).
-const SchemaVersion = 10
+// Version 11: the read model indexes the claims whose value is an entity
+// by that entity, so that a retraction finds the earlier uses of a name.
+const SchemaVersion = 11
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
