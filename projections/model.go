@@ -76,6 +76,18 @@ type conflictRecord struct {
 	Claims   []claimExtra `json:"x"`
 }
 
+// recordOf returns the record of conflict cf, with what it keeps of each
+// of its claims found in claims.
+func recordOf(cf *Conflict, claims map[events.ClaimID]*Claim) conflictRecord {
+	rec := conflictRecord{Conflict: cf, Claims: make([]claimExtra, len(cf.Claims))}
+	for i, cc := range cf.Claims {
+		if c := claims[cc.ID]; c != nil {
+			rec.Claims[i] = claimExtra{Predicate: c.Predicate, Value: c.Value, Rev: c.Rev, Known: true}
+		}
+	}
+	return rec
+}
+
 // claimExtra is what ConflictDetail shows of a conflict's claim besides
 // the conflict's own record of it.
 type claimExtra struct {
@@ -184,13 +196,7 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 		if i+1 < len(cfs) && cfs[i+1].ID == cf.ID {
 			continue
 		}
-		rec := conflictRecord{Conflict: cf, Claims: make([]claimExtra, len(cf.Claims))}
-		for i, cc := range cf.Claims {
-			if c := a.State.Claims[cc.ID]; c != nil {
-				rec.Claims[i] = claimExtra{Predicate: c.Predicate, Value: c.Value, Rev: c.Rev, Known: true}
-			}
-		}
-		if err := record([]byte(pConflict+string(cf.ID)), rec); err != nil {
+		if err := record([]byte(pConflict+string(cf.ID)), recordOf(cf, a.State.Claims)); err != nil {
 			return err
 		}
 	}

@@ -468,21 +468,8 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 	// The names and groups, from the model.
 	pn := &partialNames{entityOf: map[string]*Entity{}, split: w.split, srcGroup: map[events.SourceID]events.SourceID{}}
 	for _, c := range s.Claims {
-		for _, n := range claimNames(c) {
-			ek, err := w.entityKey(n)
-			if err != nil {
-				return nil, err
-			}
-			e, ok := w.entities[ek]
-			if !ok {
-				if e, err = w.md.entity(ek); err != nil {
-					return nil, err
-				}
-				e.Facts = nil
-				w.entities[ek] = e
-			}
-			nk, _ := w.md.keyOf(n)
-			pn.entityOf[nk] = e
+		if err := w.resolve(c, pn.entityOf); err != nil {
+			return nil, err
 		}
 		if _, ok := pn.srcGroup[c.Source]; !ok {
 			g, ok, err := w.md.get([]byte(pSourceGroup + string(c.Source)))
@@ -542,13 +529,7 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			return nil, err
 		}
 		newConflicts[cf.ID] = true
-		rec := conflictRecord{Conflict: cf, Claims: make([]claimExtra, len(cf.Claims))}
-		for i, cc := range cf.Claims {
-			if c := s.Claims[cc.ID]; c != nil {
-				rec.Claims[i] = claimExtra{Predicate: c.Predicate, Value: c.Value, Rev: c.Rev, Known: true}
-			}
-		}
-		v, err := json.Marshal(rec)
+		v, err := json.Marshal(recordOf(cf, s.Claims))
 		if err != nil {
 			return nil, err
 		}
@@ -778,6 +759,31 @@ func (w *partialWrite) usedBefore(c *Claim, nk, ek string, indexes []string, asS
 
 // errStopScan ends a scanIDs early.
 var errStopScan = fmt.Errorf("projections: scan stopped")
+
+// resolve sets, in entityOf, the entity of each name claim c uses, read
+// from the model (without its facts) under the name's key.
+func (w *partialWrite) resolve(c *Claim, entityOf map[string]*Entity) error {
+	for _, n := range claimNames(c) {
+		ek, err := w.entityKey(n)
+		if err != nil {
+			return err
+		}
+		e, ok := w.entities[ek]
+		if !ok {
+			if e, err = w.md.entity(ek); err != nil {
+				return err
+			}
+			e.Facts = nil
+			w.entities[ek] = e
+		}
+		nk, err := w.md.keyOf(n)
+		if err != nil {
+			return err
+		}
+		entityOf[nk] = e
+	}
+	return nil
+}
 
 // involves reports whether a verdict is on a conflict the partial state
 // holds claims of.

@@ -137,26 +137,9 @@ func (w *partialWrite) deriveNameVerdict(e events.Event, p *events.VerdictRecord
 		}
 	}
 	var dels, puts []ModelKV
-	// subjectKeys are a name conflict's keys in its entities' queues.
-	subjectKeys := func(cf *Conflict) ([][]byte, error) {
-		q := queueKeyOf(cf)
-		var ks [][]byte
-		seen := map[string]bool{}
-		for _, n := range cf.Names {
-			ek, err := w.entityKey(n)
-			if err != nil {
-				return nil, err
-			}
-			if !seen[ek] {
-				seen[ek] = true
-				ks = append(ks, append(lenPrefixed(pBySubject, ek), q...))
-			}
-		}
-		return ks, nil
-	}
 	found := false
 	for _, cf := range affected {
-		ks, err := subjectKeys(cf)
+		ks, err := w.subjectKeys(cf)
 		if err != nil {
 			return nil, err
 		}
@@ -205,23 +188,8 @@ func (w *partialWrite) fromVerdict(v *Verdict) ([]ModelKV, error) {
 			continue // retracted: takes no part
 		}
 		s.Claims[id] = c
-		for _, n := range claimNames(c) {
-			ek, err := w.entityKey(n)
-			if err != nil {
-				return nil, err
-			}
-			e, ok := w.entities[ek]
-			if !ok {
-				if e, err = w.md.entity(ek); err != nil {
-					return nil, err
-				}
-				w.entities[ek] = e
-			}
-			nk, err := w.md.keyOf(n)
-			if err != nil {
-				return nil, err
-			}
-			a.entityOf[nk] = e
+		if err := w.resolve(c, a.entityOf); err != nil {
+			return nil, err
 		}
 	}
 	cf := a.fromVerdict(v)
@@ -230,22 +198,30 @@ func (w *partialWrite) fromVerdict(v *Verdict) ([]ModelKV, error) {
 	}
 	cf.Verdict, cf.Status = v, ConflictResolved
 	cf.Root = rootOf(cf)
-	rec := conflictRecord{Conflict: cf, Claims: make([]claimExtra, len(cf.Claims))}
-	for i, cc := range cf.Claims {
-		if c := s.Claims[cc.ID]; c != nil {
-			rec.Claims[i] = claimExtra{Predicate: c.Predicate, Value: c.Value, Rev: c.Rev, Known: true}
-		}
-	}
-	b, err := json.Marshal(rec)
+	b, err := json.Marshal(recordOf(cf, s.Claims))
 	if err != nil {
 		return nil, err
 	}
 	var out []ModelKV
 	k := []byte(pConflict + string(cf.ID))
 	out = append(out, ModelKV{k, seal(k, b)})
-	q := queueKeyOf(cf)
-	k = append([]byte(pQueue), q...)
+	k = append([]byte(pQueue), queueKeyOf(cf)...)
 	out = append(out, ModelKV{k, seal(k, []byte{statusByte(cf.Status)})})
+	ks, err := w.subjectKeys(cf)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range ks {
+		out = append(out, ModelKV{k, seal(k, nil)})
+	}
+	return out, nil
+}
+
+// subjectKeys returns a name conflict's keys in its entities' queues
+// ("s"): one under the entity of each of its names.
+func (w *partialWrite) subjectKeys(cf *Conflict) ([][]byte, error) {
+	q := queueKeyOf(cf)
+	var ks [][]byte
 	seen := map[string]bool{}
 	for _, n := range cf.Names {
 		ek, err := w.entityKey(n)
@@ -254,9 +230,8 @@ func (w *partialWrite) fromVerdict(v *Verdict) ([]ModelKV, error) {
 		}
 		if !seen[ek] {
 			seen[ek] = true
-			k := append(lenPrefixed(pBySubject, ek), q...)
-			out = append(out, ModelKV{k, seal(k, nil)})
+			ks = append(ks, append(lenPrefixed(pBySubject, ek), q...))
 		}
 	}
-	return out, nil
+	return ks, nil
 }

@@ -16,48 +16,8 @@ import (
 // to rebuild it from). A "same" verdict and a second verdict
 // on a conflict fall back to the full analysis.
 func TestNameVerdictIncremental(t *testing.T) {
-	log := eventstest.MustOpenLog(t)
-	texts := map[events.Digest]string{}
-	st := &Store{Interval: 1000, Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return texts[s.Digest], nil }}
-	src := func(id, body string) *events.SourceArchived {
-		s := eventstest.Source(id, body)
-		texts[s.Digest] = body
-		return s
-	}
-	step := func(what string, ps ...events.Payload) {
-		t.Helper()
-		if err := log.Update(func(tx *events.Tx) error {
-			for _, p := range ps {
-				if _, err := tx.Append("kim", p); err != nil {
-					return err
-				}
-			}
-			return st.CatchUp(tx)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if err := log.View(func(tx *events.Tx) error {
-			d, err := st.CheckModel(tx)
-			if d != "" {
-				t.Errorf("after %s the model differs from a replay's: %s", what, d)
-			}
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	analysis := func() *Analysis {
-		t.Helper()
-		var an *Analysis
-		if err := log.View(func(tx *events.Tx) error {
-			s, _, err := st.Head(tx)
-			an = Analyze(s)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return an
-	}
+	m := newModelLog(t, 1000)
+	st, step, analysis := m.st, m.step, m.analysis
 	// between returns the open name conflicts between the entities of two
 	// names.
 	between := func(an *Analysis, x, y string) []*Conflict {
@@ -93,7 +53,7 @@ func TestNameVerdictIncremental(t *testing.T) {
 	}
 	step("the sources and names",
 		eventstest.Predicate("born", events.KindDate),
-		src("wire", "born in 1952 born in 1953 born in 1954 born in 1955 born in 1969"),
+		m.source("wire", "born in 1952 born in 1953 born in 1954 born in 1955 born in 1969"),
 		claim("hye", "Hyundai Motor", "", "1952"),
 		claim("hye-pak", "Hyundai Motor", "Hyundai Motor Company", "1952"),
 		claim("hae", "Hyundai Motors", "", "1953"),

@@ -34,45 +34,11 @@ func TestIncrementalRandom(t *testing.T) {
 	for seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(seed), 16))
-			log := eventstest.MustOpenLog(t)
-			texts := map[events.Digest]string{}
-			st := &Store{Interval: 1000, Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return texts[s.Digest], nil }}
-			step := func(what string, ps ...events.Payload) {
-				t.Helper()
-				if err := log.Update(func(tx *events.Tx) error {
-					for _, p := range ps {
-						if _, err := tx.Append("kim", p); err != nil {
-							return err
-						}
-					}
-					return st.CatchUp(tx)
-				}); err != nil {
-					t.Fatal(err)
-				}
-				if err := log.View(func(tx *events.Tx) error {
-					d, err := st.CheckModel(tx)
-					if d != "" {
-						t.Fatalf("after %s the model differs from a replay's: %s", what, d)
-					}
-					return err
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			analysis := func() *Analysis {
-				var an *Analysis
-				if err := log.View(func(tx *events.Tx) error {
-					s, _, err := st.Head(tx)
-					an = Analyze(s)
-					return err
-				}); err != nil {
-					t.Fatal(err)
-				}
-				return an
-			}
-			src := eventstest.Source("wire", "some words")
-			texts[src.Digest] = "some words"
-			step("the vocabulary", eventstest.Predicate("founded", events.KindDate), eventstest.Predicate("led by", events.KindEntity), src)
+			m := newModelLog(t, 1000)
+			m.fatal = true
+			st, step, analysis := m.st, m.step, m.analysis
+			step("the vocabulary", eventstest.Predicate("founded", events.KindDate), eventstest.Predicate("led by", events.KindEntity),
+				m.source("wire", "some words"))
 			var claims []events.ClaimID
 			retracted := map[events.ClaimID]bool{}
 			var stale *Analysis

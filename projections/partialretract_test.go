@@ -18,49 +18,14 @@ import (
 // shows until then; "HUB" after). After each retraction the stored model
 // must equal a replay's, key for key.
 func TestRetractionIncremental(t *testing.T) {
-	log := eventstest.MustOpenLog(t)
-	texts := map[events.Digest]string{}
-	st := &Store{Interval: 1000, Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return texts[s.Digest], nil }}
-	src := func(id, body string) *events.SourceArchived {
-		s := eventstest.Source(id, body)
-		texts[s.Digest] = body
-		return s
-	}
-	step := func(what string, ps ...events.Payload) {
-		t.Helper()
-		if err := log.Update(func(tx *events.Tx) error {
-			for _, p := range ps {
-				if _, err := tx.Append("kim", p); err != nil {
-					return err
-				}
-			}
-			return st.CatchUp(tx)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if err := log.View(func(tx *events.Tx) error {
-			d, err := st.CheckModel(tx)
-			if d != "" {
-				t.Errorf("after %s the model differs from a replay's: %s", what, d)
-			}
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	m := newModelLog(t, 1000)
+	st, step := m.st, m.step
 	conflicts := func() map[ConflictKind]int {
-		t.Helper()
 		n := map[ConflictKind]int{}
-		if err := log.View(func(tx *events.Tx) error {
-			s, _, err := st.Head(tx)
-			for _, cf := range Analyze(s).Conflicts {
-				if cf.Status == ConflictOpen {
-					n[cf.Kind]++
-				}
+		for _, cf := range m.analysis().Conflicts {
+			if cf.Status == ConflictOpen {
+				n[cf.Kind]++
 			}
-			return err
-		}); err != nil {
-			t.Fatal(err)
 		}
 		return n
 	}
@@ -84,7 +49,7 @@ func TestRetractionIncremental(t *testing.T) {
 	}
 	step("the claims",
 		eventstest.Predicate("launched", events.KindDate), eventstest.Predicate("opened", events.KindDate),
-		src("wire", "in 2023-04 in 2023-05 in 2023-06 after that"), src("daily", "in 2023-05 in 2023-06 after that"),
+		m.source("wire", "in 2023-04 in 2023-05 in 2023-06 after that"), m.source("daily", "in 2023-05 in 2023-06 after that"),
 		date("loop-wire", "wire", "Loop", "launched", "2023-04"),
 		date("loop-daily", "daily", "Loop", "launched", "2023-05"),
 		date("loop-later", "daily", "Loop", "launched", "2023-05"),

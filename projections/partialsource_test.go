@@ -90,36 +90,8 @@ func TestEmptySketchRecords(t *testing.T) {
 		t.Fatalf("an empty sketch's record reads back as %v (rev %d, IsEmpty %v)", err, r.rev, r.sketch.IsEmpty())
 	}
 
-	log := eventstest.MustOpenLog(t)
-	texts := map[events.Digest]string{}
-	st := &Store{Interval: 3, Text: func(_ *events.Tx, s *events.SourceArchived) (string, error) { return texts[s.Digest], nil }}
-	src := func(id, body string) *events.SourceArchived {
-		s := eventstest.Source(id, body)
-		texts[s.Digest] = body
-		return s
-	}
-	step := func(what string, ps ...events.Payload) {
-		t.Helper()
-		if err := log.Update(func(tx *events.Tx) error {
-			for _, p := range ps {
-				if _, err := tx.Append("kim", p); err != nil {
-					return err
-				}
-			}
-			return st.CatchUp(tx)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if err := log.View(func(tx *events.Tx) error {
-			d, err := st.CheckModel(tx)
-			if d != "" {
-				t.Errorf("after %s the model differs from a replay's: %s", what, d)
-			}
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	m := newModelLog(t, 3)
+	log, st, step, src := m.log, m.st, m.step, m.source
 	step("a source with words", eventstest.Predicate("motto", events.KindText), src("register", "the harbour register of the provinces"))
 	partial := st.PartialWrites
 	step("a source without words", src("dots", "... !!!"))
