@@ -34,8 +34,11 @@ import (
 // A retraction is a change of its subject's neighbourhood too, when it
 // changes no name (retractedClaim).
 //
+// A declaration that two names are different things (alias --distinct)
+// removes the name conflicts between their entities (partialname.go).
+//
 // Anything else falls back to the full analysis (Store.CatchUp): sources
-// that join independence groups or are archived again, aliases,
+// that join independence groups or are archived again, other aliases,
 // retractions that may change the names, name verdicts other than
 // partialname.go's, a claim with "as" or with a name that is new or used by a
 // name conflict, and a model that is not of the revision before the
@@ -252,6 +255,11 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			// is new, and the write's claims that use it are folded after
 			// it.
 			newPredicates = append(newPredicates, p.Name)
+		case *events.AliasDeclared:
+			if p.Kind != events.AliasDistinct || len(appended) != 1 {
+				return nil, errFallBack
+			}
+			return w.keepApart(p.Entity, p.Name, nil)
 		case *events.VerdictRecorded:
 			if p.Kind == string(KindName) && len(appended) == 1 {
 				return w.deriveNameVerdict(e, p)

@@ -8,7 +8,8 @@ import (
 )
 
 // A reviewer's verdict that dismisses a name conflict, or says its two
-// names are different things, is an incremental write too: neither
+// names are different things, is an incremental write too, and so is a
+// declaration that two names are different things (keepApart): neither
 // changes which names are one entity, so it rewrites only the name
 // conflicts it settles.
 //
@@ -20,10 +21,11 @@ import (
 //     them goes, except the one the verdict is on, which stays as
 //     resolved, rebuilt from its verdict (fromVerdict); one dismissed
 //     before goes too, since a dismissal names no names to rebuild it
-//     from. The distinct pair blocks
-//     no link the name graph followed: the two names are of different
-//     entities, so no union ever joined a part holding one with a part
-//     holding the other, and the unions come out as before.
+//     from. A declaration does the same, with no conflict to keep. The
+//     distinct pair blocks no link the name graph followed: the two names
+//     are of different entities, so no union ever joined a part holding
+//     one with a part holding the other, and the unions come out as
+//     before.
 //
 // Anything else about a name verdict needs the full analysis: "same"
 // (two entities become one), a verdict on a conflict that has one already
@@ -88,14 +90,32 @@ func (w *partialWrite) deriveNameVerdict(e events.Event, p *events.VerdictRecord
 	}
 
 	// "distinct".
-	if len(p.Names) != 2 || IdentityKey(p.Names[0]) == IdentityKey(p.Names[1]) {
+	if len(p.Names) != 2 {
 		return nil, errFallBack
 	}
-	ea, err := w.entityKey(p.Names[0])
+	kvs, err := w.keepApart(p.Names[0], p.Names[1], v)
 	if err != nil {
 		return nil, err
 	}
-	eb, err := w.entityKey(p.Names[1])
+	return append(out, kvs...), nil
+}
+
+// keepApart returns the keys that declaring the names a and b different
+// things changes: every name conflict between their entities goes, but
+// the one verdict v is on (nil for a declaration, alias --distinct),
+// which stays, rebuilt from v. It falls back when a and b are of one
+// IdentityKey (the key is split) or one entity (it is split), when v's
+// conflict is not one between them, and when one of those conflicts has a
+// verdict that names names (a "same" or "distinct" the declaration meets).
+func (w *partialWrite) keepApart(a, b string, v *Verdict) ([]ModelKV, error) {
+	if IdentityKey(a) == IdentityKey(b) {
+		return nil, errFallBack
+	}
+	ea, err := w.entityKey(a)
+	if err != nil {
+		return nil, err
+	}
+	eb, err := w.entityKey(b)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +157,7 @@ func (w *partialWrite) deriveNameVerdict(e events.Event, p *events.VerdictRecord
 		}
 	}
 	var dels, puts []ModelKV
-	found := false
+	found := v == nil
 	for _, cf := range affected {
 		ks, err := w.subjectKeys(cf)
 		if err != nil {
@@ -148,7 +168,7 @@ func (w *partialWrite) deriveNameVerdict(e events.Event, p *events.VerdictRecord
 		}
 		dels = append(dels, ModelKV{append([]byte(pQueue), queueKeyOf(cf)...), nil}, ModelKV{[]byte(pConflict + string(cf.ID)), nil})
 		verdict := cf.Verdict
-		if cf.ID == ConflictID(p.Conflict) {
+		if v != nil && cf.ID == ConflictID(v.Conflict) {
 			verdict, found = v, true
 		}
 		if verdict == nil {
@@ -168,7 +188,7 @@ func (w *partialWrite) deriveNameVerdict(e events.Event, p *events.VerdictRecord
 	}
 	// A key both deleted (its old place) and put (its new) is put: puts
 	// come last.
-	return append(append(out, dels...), puts...), nil
+	return append(dels, puts...), nil
 }
 
 // fromVerdict returns the keys of a name conflict the checks no longer

@@ -14,7 +14,8 @@ import (
 // "distinct" between two entities with several name conflicts between
 // them, one of them dismissed before (it goes: a dismissal names no names
 // to rebuild it from). A "same" verdict and a second verdict
-// on a conflict fall back to the full analysis.
+// on a conflict fall back to the full analysis. A declaration that two
+// names are different things (alias --distinct) takes the path too.
 func TestNameVerdictIncremental(t *testing.T) {
 	m := newModelLog(t, 1000)
 	st, step, analysis := m.st, m.step, m.analysis
@@ -118,6 +119,18 @@ func TestNameVerdictIncremental(t *testing.T) {
 	}
 	if kept != 1 || gone != len(pair)-1 {
 		t.Errorf("%d conflicts between the two entities stay after distinct and %d go, want 1 (the distinct one) and %d", kept, gone, len(pair)-1)
+	}
+
+	// A declaration that Hyundai Motor and Hyundai Motar are different
+	// things ends their conflict, dismissed before (a dismissal names no
+	// names to rebuild it from).
+	partial = st.PartialWrites
+	step("alias distinct", &events.AliasDeclared{Name: "Hyundai Motar", Entity: "Hyundai Motor", Kind: events.AliasDistinct})
+	if st.PartialWrites != partial+1 {
+		t.Errorf("the distinct declaration took the incremental path %d times, want 1", st.PartialWrites-partial)
+	}
+	if got := m.analysis().conflicts[ho.ID]; got != nil {
+		t.Errorf("conflict %s between Hyundai Motor and Hyundai Motar is %s after they were declared distinct, want gone", ho.ID, got.Status)
 	}
 
 	// A second verdict on a conflict, and "same", analyse the whole state.

@@ -23,12 +23,13 @@ func TestIncrementalRandom(t *testing.T) {
 	}
 	pool := []string{"Hyundai Motor", "HYUNDAI MOTOR", "Hyundai Motors", "Hyundai Motar", "Hyundai Motor Company",
 		"Hyundai Motors Company", "ASEAN", "Asean", "Samsung Electronics", "Samsung Electronic", "Loop", "Hub"}
-	// How many retractions and name verdicts took each path.
+	// How many retractions, distinct declarations and name verdicts took
+	// each path.
 	incremental, full := 0, 0
 	defer func() {
-		t.Logf("retractions and name verdicts: %d incremental, %d full", incremental, full)
+		t.Logf("retractions, distinct declarations and name verdicts: %d incremental, %d full", incremental, full)
 		if !t.Failed() && (incremental == 0 || full == 0) {
-			t.Errorf("retractions and name verdicts took the incremental path %d times and the full one %d times; want both", incremental, full)
+			t.Errorf("retractions, distinct declarations and name verdicts took the incremental path %d times and the full one %d times; want both", incremental, full)
 		}
 	}()
 	for seed := range seeds {
@@ -77,7 +78,9 @@ func TestIncrementalRandom(t *testing.T) {
 					step("retract "+string(id), &events.ClaimRetracted{Claim: id, Reason: "test"})
 					count(st.PartialWrites > p)
 				case k < 7: // a distinct declaration
+					p := st.PartialWrites
 					step("alias distinct", &events.AliasDeclared{Name: name(), Entity: name(), Kind: events.AliasDistinct})
+					count(st.PartialWrites > p)
 				default: // a name verdict
 					an := analysis()
 					if stale != nil && rng.IntN(3) == 0 {
