@@ -304,6 +304,36 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			}
 		}
 	}
+	// A conflict the checks no longer find is rebuilt from its verdict's
+	// claims (fromVerdict), under the subject of its first standing one,
+	// or, for a name conflict, under its names' entities, wherever those
+	// are now: a verdict that lists a claim the write retracts, or a name
+	// verdict that lists a claim whose standing a verdict of the write
+	// changes, may change such a conflict outside what the write owns.
+	changing := map[events.ClaimID]bool{}
+	for _, c := range retracted {
+		changing[c.ID] = true
+	}
+	for _, vd := range verdicts {
+		for _, id := range vd.Claims {
+			if changing[id] {
+				return nil, errFallBack
+			}
+		}
+	}
+	for _, id := range settled {
+		changing[id] = true
+	}
+	for _, vd := range verdicts {
+		if vd.Kind != string(KindName) {
+			continue
+		}
+		for _, id := range vd.Claims {
+			if changing[id] {
+				return nil, errFallBack
+			}
+		}
+	}
 	for _, id := range settled {
 		c, err := w.claim(id)
 		if err != nil {
