@@ -421,6 +421,45 @@ func BenchmarkClaimAdd(b *testing.B) {
 	benchCommand(b, claimAddArgs, nil)
 }
 
+// reviewNameArgs returns the arguments that tell apart the names of the
+// first open name conflict of the archive (review ID --distinct), read
+// before each run (not timed): a "distinct" ends the other conflicts
+// between the two entities too.
+func reviewNameArgs(c *benchCLI, set *gentest.Set, i int) []string {
+	var doc struct {
+		Conflicts []relConflict `json:"conflicts"`
+	}
+	out := c.run("--json", "conflicts", "--status", "open", "--kind", "name", "--limit", "1")
+	if err := json.Unmarshal(out, &doc); err != nil {
+		c.b.Fatalf("conflicts --json: %v", err)
+	}
+	if len(doc.Conflicts) == 0 {
+		c.b.Fatal("the archive has no open name conflict")
+	}
+	return []string{"review", doc.Conflicts[0].ID, "--distinct", "--note", "bench"}
+}
+
+// BenchmarkReviewName times `sillok review ID --distinct` of one open name
+// conflict (another one each run).
+func BenchmarkReviewName(b *testing.B) {
+	benchCommand(b, reviewNameArgs, nil)
+}
+
+// retractArgs records (not timed) a new claim like the set's first claim
+// with a direct value, and returns the arguments that retract it: a
+// retraction that changes no name, since the claim's subject has claims
+// before it.
+func retractArgs(c *benchCLI, set *gentest.Set, i int) []string {
+	args := claimAddArgs(c, set, i)
+	c.run(args...)
+	return []string{"claim", "retract", args[3], "--reason", "bench"}
+}
+
+// BenchmarkRetract times `sillok claim retract` of one claim.
+func BenchmarkRetract(b *testing.B) {
+	benchCommand(b, retractArgs, nil)
+}
+
 // sourceAddArgs returns the arguments of `source add` of a new article of
 // about 300 words (another text and id each run), a source of its own.
 func sourceAddArgs(c *benchCLI, set *gentest.Set, i int) []string {
@@ -582,6 +621,8 @@ func TestBenchCommands(t *testing.T) {
 		{"Review", reviewArgs},
 		{"ClaimAdd", claimAddArgs},
 		{"SourceAdd", sourceAddArgs},
+		{"ReviewName", reviewNameArgs},
+		{"Retract", retractArgs},
 		{"Diff", diffArgs},
 		{"ViewAt", func(c *benchCLI, set *gentest.Set, i int) []string {
 			subject, at, head := viewAtRev(c.b, c.path, set)
