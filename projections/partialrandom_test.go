@@ -3,6 +3,8 @@ package projections
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/sillok/sillok/events"
@@ -10,16 +12,21 @@ import (
 )
 
 // TestIncrementalRandom interleaves, at random (seeded), claims on names
-// that look alike (in forms of one name, with "as", as entity values),
-// retractions, distinct declarations and name verdicts (dismiss, distinct,
-// same; some from a stale analysis), and after every write compares the
+// that look alike (in forms of one name, with "as", as entity values, in
+// relations, from two sources), retractions, declarations (distinct, and
+// other names), verdicts on value and temporal conflicts, and name
+// verdicts (dismiss, distinct, same; some from a stale analysis), and after every write compares the
 // stored model with a replay's, key for key: the incremental paths of
 // retractions and name verdicts against the full analysis, where the
 // write's conditions for them are met and where they are not.
+// SILLOK_RANDOM_SEEDS=N runs N seeds instead of 12.
 func TestIncrementalRandom(t *testing.T) {
 	seeds := 12
 	if testing.Short() {
 		seeds = 3
+	}
+	if n, err := strconv.Atoi(os.Getenv("SILLOK_RANDOM_SEEDS")); err == nil && n > 0 {
+		seeds = n // a longer soak
 	}
 	pool := []string{"Hyundai Motor", "HYUNDAI MOTOR", "Hyundai Motors", "Hyundai Motar", "Hyundai Motor Company",
 		"Hyundai Motors Company", "ASEAN", "Asean", "Samsung Electronics", "Samsung Electronic", "Loop", "Hub"}
@@ -39,9 +46,10 @@ func TestIncrementalRandom(t *testing.T) {
 			m.fatal = true
 			st, step, analysis := m.st, m.step, m.analysis
 			step("the vocabulary", eventstest.Predicate("founded", events.KindDate), eventstest.Predicate("led by", events.KindEntity),
-				m.source("wire", "some words"))
+				eventstest.Predicate("opened", events.KindDate), m.source("wire", "some words"), m.source("daily", "other words"))
 			var claims []events.ClaimID
 			retracted := map[events.ClaimID]bool{}
+			declared := map[string]bool{}
 			var stale *Analysis
 			count := func(partial bool) {
 				if partial {
@@ -51,8 +59,8 @@ func TestIncrementalRandom(t *testing.T) {
 				}
 			}
 			name := func() string { return pool[rng.IntN(len(pool))] }
-			for i := range 40 {
-				switch k := rng.IntN(10); {
+			for i := range 50 {
+				switch k := rng.IntN(11); {
 				case k < 4: // a claim
 					c := eventstest.Claim(fmt.Sprintf("c%d", i), "wire", name(), "founded", "", "some words")
 					c.Value = events.Value{Kind: events.KindDate, Date: fmt.Sprint(2000 + rng.IntN(3))}
@@ -60,8 +68,18 @@ func TestIncrementalRandom(t *testing.T) {
 						c.Predicate = "led by"
 						c.Value = events.Value{Kind: events.KindEntity, Entity: name()}
 					}
-					if rng.IntN(5) == 0 {
+					switch rng.IntN(6) {
+					case 0:
 						c.As = name()
+					case 1:
+						c.Predicate = "opened"
+						c.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter,
+							To: events.FactRef{Subject: name(), Predicate: "opened"}}}
+					case 2:
+						c.Predicate = "opened"
+					}
+					if rng.IntN(2) == 0 {
+						c.Source = "daily"
 					}
 					claims = append(claims, c.ID)
 					step("claim "+string(c.ID), c)
@@ -77,10 +95,44 @@ func TestIncrementalRandom(t *testing.T) {
 					p := st.PartialWrites
 					step("retract "+string(id), &events.ClaimRetracted{Claim: id, Reason: "test"})
 					count(st.PartialWrites > p)
-				case k < 7: // a distinct declaration
+				case k < 7: // a declaration: distinct, or another name
+					kind := events.AliasDistinct
+					if rng.IntN(3) == 0 {
+						kind = events.AliasVariant
+					}
+					al := &events.AliasDeclared{Name: name(), Entity: name(), Kind: kind}
+					if key := al.Name + "\x00" + al.Entity + "\x00" + string(kind); declared[key] {
+						continue // the log refuses a declaration made already
+					} else {
+						declared[key] = true
+					}
 					p := st.PartialWrites
-					step("alias distinct", &events.AliasDeclared{Name: name(), Entity: name(), Kind: events.AliasDistinct})
-					count(st.PartialWrites > p)
+					step("alias "+string(kind), al)
+					if kind == events.AliasDistinct {
+						count(st.PartialWrites > p)
+					}
+				case k < 8: // a verdict on a value or temporal conflict
+					an := analysis()
+					var open []*Conflict
+					for _, cf := range an.Conflicts {
+						if cf.Kind != KindName && len(cf.Claims) > 0 {
+							open = append(open, cf)
+						}
+					}
+					if len(open) == 0 {
+						continue
+					}
+					cf := open[rng.IntN(len(open))]
+					d := []events.Decision{events.DecisionAccept, events.DecisionReject, events.DecisionDismiss}[rng.IntN(3)]
+					claim := events.ClaimID("")
+					if d != events.DecisionDismiss {
+						claim = cf.Claims[rng.IntN(len(cf.Claims))].ID
+					}
+					v, err := an.Verdict(cf, d, claim, "", true)
+					if err != nil {
+						t.Fatal(err)
+					}
+					step(fmt.Sprintf("%s on %s", d, cf.ID), v)
 				default: // a name verdict
 					an := analysis()
 					if stale != nil && rng.IntN(3) == 0 {
