@@ -128,15 +128,25 @@ func TestSourceKeyInArena(t *testing.T) {
 // so the retraction needs the whole state (found by review: the
 // incremental path left the claim in the conflict's record).
 func TestRetractionOfAVerdictsClaim(t *testing.T) {
+	m := keptNameConflict(t, "2001", "2001")
+	m.step("retract c2", &events.ClaimRetracted{Claim: "c2", Reason: "test"})
+}
+
+// keptNameConflict returns a log where claims c1 and c2 (founded on the
+// dates given) are of "Hyundai Motor+", whose name conflict with "Hyundai
+// Motar" was settled as distinct, listing both claims, before
+// "Hyundai Motor+" was split from "Hyundai Motor", so that the conflict
+// is kept from its verdict and no name conflict names the claims' entity.
+func keptNameConflict(t *testing.T, d1, d2 string) *modelLog {
 	m := newModelLog(t, 1000)
 	step := m.step
 	step("vocab", eventstest.Predicate("founded", events.KindDate), m.source("wire", "some words"))
 	step("alias", &events.AliasDeclared{Name: "Hyundai Motor+", Entity: "Hyundai Motor", Kind: events.AliasVariant})
 	step("other", &events.AliasDeclared{Name: "Hyundai Motar", Entity: "Hyundai Motar", Kind: events.AliasVariant})
-	for _, id := range []string{"c1", "c2"} {
-		c := eventstest.Claim(id, "wire", "Hyundai Motor+", "founded", "", "some words")
-		c.Value = events.Value{Kind: events.KindDate, Date: "2001"}
-		step("claim "+id, c)
+	for _, x := range [][2]string{{"c1", d1}, {"c2", d2}} {
+		c := eventstest.Claim(x[0], "wire", "Hyundai Motor+", "founded", "", "some words")
+		c.Value = events.Value{Kind: events.KindDate, Date: x[1]}
+		step("claim "+x[0], c)
 	}
 	an := m.analysis()
 	var ncs []*Conflict
@@ -152,10 +162,10 @@ func TestRetractionOfAVerdictsClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	step("verdict", v) // lists c1, c2
+	step("name verdict", v) // lists c1, c2
 	step("distinct 1", &events.AliasDeclared{Name: "Hyundai Motor+", Entity: "Hyundai Motar", Kind: events.AliasDistinct})
 	step("split", &events.AliasDeclared{Name: "Hyundai Motor+", Entity: "Hyundai Motor", Kind: events.AliasDistinct})
-	step("retract c2", &events.ClaimRetracted{Claim: "c2", Reason: "test"})
+	return m
 }
 
 // TestRetractionMovesAConflict retracts the first claim of a value
@@ -206,34 +216,9 @@ func TestRetractionMovesAConflict(t *testing.T) {
 // the whole state (found by review; this predates the incremental
 // retractions).
 func TestRejectionOfANameVerdictsClaim(t *testing.T) {
-	m := newModelLog(t, 1000)
+	m := keptNameConflict(t, "2001", "2002")
 	step := m.step
-	step("vocab", eventstest.Predicate("founded", events.KindDate), m.source("wire", "some words"))
-	step("alias", &events.AliasDeclared{Name: "Hyundai Motor+", Entity: "Hyundai Motor", Kind: events.AliasVariant})
-	step("other", &events.AliasDeclared{Name: "Hyundai Motar", Entity: "Hyundai Motar", Kind: events.AliasVariant})
-	for i, id := range []string{"c1", "c2"} {
-		c := eventstest.Claim(id, "wire", "Hyundai Motor+", "founded", "", "some words")
-		c.Value = events.Value{Kind: events.KindDate, Date: fmt.Sprint(2001 + i)}
-		step("claim "+id, c)
-	}
 	an := m.analysis()
-	var name *Conflict
-	for _, cf := range an.Conflicts {
-		if cf.Kind == KindName {
-			name = cf
-		}
-	}
-	if name == nil {
-		t.Fatal("no name conflict")
-	}
-	v, err := an.Verdict(name, events.DecisionDistinct, "", "", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	step("name verdict", v) // lists c1, c2
-	step("distinct 1", &events.AliasDeclared{Name: "Hyundai Motor+", Entity: "Hyundai Motar", Kind: events.AliasDistinct})
-	step("split", &events.AliasDeclared{Name: "Hyundai Motor+", Entity: "Hyundai Motor", Kind: events.AliasDistinct})
-	an = m.analysis()
 	var value *Conflict
 	for _, cf := range an.Conflicts {
 		if cf.Kind == KindValue && cf.Status == ConflictOpen {
