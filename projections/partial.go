@@ -40,9 +40,10 @@ import (
 // Anything else falls back to the full analysis (Store.CatchUp): sources
 // that join independence groups or are archived again, other aliases,
 // retractions that may change the names, name verdicts other than
-// partialname.go's, a claim with "as" or with a name that is new or used by a
-// name conflict, and a model that is not of the revision before the
-// write. The property tests compare both paths with
+// partialname.go's, a claim with "as" or with a name that is new, a
+// change of a claim's standing that may change the claims a name
+// conflict shows (keepsNameUsers), and a model that is not of the
+// revision before the write. The property tests compare both paths with
 // a replay after every write.
 
 // neighbourhood is how many relations away from a touched entity the
@@ -228,9 +229,6 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 				if err != nil {
 					return nil, err
 				}
-				if w.hasNameConflict(ek) {
-					return nil, errFallBack // its name users may change
-				}
 				if i == 0 {
 					touched[ek] = true
 				}
@@ -343,12 +341,8 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			continue // retracted (or unknown): takes no part
 		}
 		for _, n := range claimNames(c) {
-			ek, err := w.entityKey(n)
-			if err != nil {
+			if _, err := w.entityKey(n); err != nil {
 				return nil, err
-			}
-			if w.hasNameConflict(ek) {
-				return nil, errFallBack
 			}
 		}
 		ek, err := w.entityKey(c.Subject)
@@ -475,29 +469,59 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		}
 	}
 	before := map[events.ClaimID][]byte{}
+	stood := map[events.ClaimID]bool{}
 	for id, c := range s.Claims {
 		b, err := json.Marshal(c)
 		if err != nil {
 			return nil, err
 		}
 		before[id] = b
+		stood[id] = c.Standing()
 	}
 	for _, e := range appended {
 		if err := s.Apply(e, nil); err != nil {
 			return nil, err
 		}
 	}
+	// The claims whose standing the write changes: new, retracted,
+	// accepted or rejected.
+	changed := map[events.ClaimID]*Claim{}
+	for id, c := range s.Claims {
+		if c.Standing() != stood[id] {
+			changed[id] = c
+		}
+	}
+	if err := w.keepsNameUsers(changed, s); err != nil {
+		return nil, err
+	}
 	// A verdict that settles a claim outside the neighbourhood, or a
 	// resolved conflict rebuilt from a verdict with claims outside it,
-	// needs the whole state.
+	// needs the whole state: one that lists a claim of the partial state,
+	// or whose conflict has the id of the value conflict of a fact the
+	// partial state holds (a fact links to that conflict, which a split of
+	// names may have left with claims of another entity).
+	var groups map[ConflictID]bool
 	for i := range s.Verdicts {
 		for _, id := range s.Verdicts[i].Claims {
 			if s.Claims[id] != nil {
 				continue
 			}
-			if c, err := w.claim(id); err != nil {
+			c, err := w.claim(id)
+			if err != nil {
 				return nil, err
-			} else if c != nil && w.involves(&s.Verdicts[i], s) {
+			}
+			if c == nil {
+				continue
+			}
+			if w.involves(&s.Verdicts[i], s) {
+				return nil, errFallBack
+			}
+			if groups == nil {
+				if groups, err = w.valueConflictIDs(s); err != nil {
+					return nil, err
+				}
+			}
+			if groups[ConflictID(s.Verdicts[i].Conflict)] {
 				return nil, errFallBack
 			}
 		}
@@ -565,6 +589,20 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		// A conflict stored under an entity the write does not own is
+		// one the checks find there (a value conflict's id is its
+		// entity's and predicate's, which a split of names may have
+		// given to another entity since its verdict): this write's, kept
+		// from the verdict, would replace it.
+		if old, err := w.md.Conflict(cf.ID); err != nil {
+			return nil, err
+		} else if old != nil {
+			if ok, err := w.ownsSubject(old, owned); err != nil {
+				return nil, err
+			} else if !ok {
+				return nil, errFallBack
+			}
 		}
 		newConflicts[cf.ID] = true
 		v, err := json.Marshal(recordOf(cf, s.Claims))
@@ -715,9 +753,8 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 // retractedClaim returns the stored record of a claim a write retracts,
 // or errFallBack when the retraction may change the names: when the claim
 // is not in the model (retracted already, or added by the same write), has
-// an "as" (a link of the name graph), or uses a name that is named by a
-// name conflict (whose claims shown may change) or that no earlier claim
-// uses: as its subject, for the claim's subject; in any way, for its
+// an "as" (a link of the name graph), or uses a name that no earlier
+// claim uses: as its subject, for the claim's subject; in any way, for its
 // value's entity or its relation's target. Such a name stays in the name
 // graph after the retraction, with the form it shows (the form first
 // seen), its first revision and, for a subject, its standing as one: the
@@ -734,9 +771,6 @@ func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
 		ek, err := w.entityKey(n)
 		if err != nil {
 			return nil, err
-		}
-		if w.hasNameConflict(ek) {
-			return nil, errFallBack
 		}
 		nk, err := w.md.keyOf(n)
 		if err != nil {
@@ -755,6 +789,111 @@ func (w *partialWrite) retractedClaim(id events.ClaimID) (*Claim, error) {
 		}
 	}
 	return c, nil
+}
+
+// keepsNameUsers returns errFallBack unless the claims whose standing a
+// write changes (changed, as they are after it; s is the partial state
+// after it) leave every name conflict's claims as they were. A name
+// conflict shows, for each key of its names, the first nameUsersShown
+// standing claims that use the key as their subject, their "as" or their
+// entity value, in SortedClaims' order (nameUsers), and nothing else
+// about claims that a change of standing moves (the conflicts kept from
+// a verdict's claims are derive's concern). A claim that changes is not
+// among those shown, before the write or after, when nameUsersShown
+// claims that do not change, stand, and use the key sort before it: the
+// count looks only at the claims indexed under the key's entity, as a
+// subject ("g", which holds the "as" users too unless a distinct
+// declaration kept the "as" apart) or as a value ("u"), so it can only
+// fall short of the truth, and falling short falls back. Only the keys
+// of entities some name conflict names are counted.
+func (w *partialWrite) keepsNameUsers(changed map[events.ClaimID]*Claim, s *State) error {
+	type use struct {
+		ek    string
+		first *Claim // the earliest changed claim using the key
+	}
+	uses := map[string]*use{} // name key → its use
+	for _, c := range changed {
+		for _, n := range userNames(c) {
+			nk, err := w.md.keyOf(n)
+			if err != nil {
+				return err
+			}
+			ek, err := w.entityKey(n)
+			if err != nil {
+				return err
+			}
+			if !w.hasNameConflict(ek) {
+				continue
+			}
+			if u := uses[nk]; u == nil {
+				uses[nk] = &use{ek: ek, first: c}
+			} else if sortsBefore(c, u.first) {
+				u.first = c
+			}
+		}
+	}
+	for nk, u := range uses {
+		seen := map[events.ClaimID]bool{}
+		n := 0
+		for _, p := range []string{pEntityClaim, pValueOf} {
+			err := w.scanIDs(p, u.ek, func(id events.ClaimID) error {
+				if changed[id] != nil || seen[id] {
+					return nil
+				}
+				seen[id] = true
+				o := s.Claims[id]
+				if o == nil {
+					var err error
+					if o, err = w.claim(id); err != nil || o == nil {
+						return err
+					}
+				}
+				if !o.Standing() || !sortsBefore(o, u.first) {
+					return nil
+				}
+				for _, name := range userNames(o) {
+					if k, err := w.md.keyOf(name); err != nil {
+						return err
+					} else if k == nk {
+						if n++; n == nameUsersShown {
+							return errStopScan
+						}
+						return nil
+					}
+				}
+				return nil
+			})
+			if err != nil && err != errStopScan {
+				return err
+			}
+		}
+		if n < nameUsersShown {
+			return errFallBack
+		}
+	}
+	return nil
+}
+
+// userNames lists the names nameUsers counts a claim as a user of: its
+// subject, its "as" and its entity value.
+func userNames(c *Claim) []string {
+	out := []string{c.Subject}
+	if c.As != "" {
+		out = append(out, c.As)
+	}
+	if c.Value.Kind == events.KindEntity && c.Value.Entity != "" {
+		out = append(out, c.Value.Entity)
+	}
+	return out
+}
+
+// sortsBefore reports whether claim a comes before b in SortedClaims'
+// order.
+func sortsBefore(a, b *Claim) bool {
+	if a.Rev != b.Rev {
+		return a.Rev < b.Rev
+	}
+	return a.ID < b.ID
 }
 
 // usedBefore reports whether a claim other than c, recorded before it and
@@ -821,6 +960,31 @@ func (w *partialWrite) resolve(c *Claim, entityOf map[string]*Entity) error {
 		entityOf[nk] = e
 	}
 	return nil
+}
+
+// ownsSubject reports whether the entity of a stored value or temporal
+// conflict's subject is one the write owns.
+func (w *partialWrite) ownsSubject(cf *Conflict, owned func(string) bool) (bool, error) {
+	ek, ok, err := w.md.EntityKey(cf.Subject)
+	if err != nil || !ok {
+		return false, err
+	}
+	return owned(ek), nil
+}
+
+// valueConflictIDs returns the ids of the value conflicts of the facts
+// of the partial state's claims (valueConflictID), whether or not the
+// checks find them.
+func (w *partialWrite) valueConflictIDs(s *State) (map[ConflictID]bool, error) {
+	ids := map[ConflictID]bool{}
+	for _, c := range s.Claims {
+		ek, err := w.entityKey(c.Subject)
+		if err != nil {
+			return nil, err
+		}
+		ids[conflictID(KindValue, ek, c.Predicate)] = true
+	}
+	return ids, nil
 }
 
 // involves reports whether a verdict is on a conflict the partial state

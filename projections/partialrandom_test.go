@@ -39,7 +39,17 @@ func TestIncrementalRandom(t *testing.T) {
 			t.Errorf("retractions, distinct declarations and name verdicts took the incremental path %d times and the full one %d times; want both", incremental, full)
 		}
 	}()
-	for seed := range seeds {
+	// Seeds beyond the default that once found a fault, run always.
+	// 37: a fact whose value conflict was kept from a verdict on claims
+	// that a later split of names put on another entity; 353: the other
+	// way round, a conflict rebuilt from its verdict where the checks
+	// find one of that id on an entity the write does not own.
+	found := []int{37, 353}
+	for i := range seeds + len(found) {
+		seed := i
+		if i >= seeds {
+			seed = found[i-seeds]
+		}
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(seed), 16))
 			m := newModelLog(t, 1000)
@@ -59,7 +69,13 @@ func TestIncrementalRandom(t *testing.T) {
 				}
 			}
 			name := func() string { return pool[rng.IntN(len(pool))] }
-			for i := range 50 {
+			// Odd seeds write longer, so that names gather more claims than
+			// a name conflict shows (keepsNameUsers).
+			writes := 50
+			if seed%2 == 1 {
+				writes = 150
+			}
+			for i := range writes {
 				switch k := rng.IntN(11); {
 				case k < 4: // a claim
 					c := eventstest.Claim(fmt.Sprintf("c%d", i), "wire", name(), "founded", "", "some words")
