@@ -550,27 +550,19 @@ func writeModel(root kv.Bucket, an *Analysis) error {
 			return nil
 		}
 		diffs = append(diffs, change{key: key, now: val, has: true}) // new
-		if len(diffs) > rewriteAt && len(diffs) > n/2 {
-			return errRewrite // most of the model so far changed
-		}
 		return nil
 	})
-	if err != nil && err != errRewrite {
+	if err != nil {
 		return err
 	}
-	if err == nil {
-		for ; k != nil; k, v = c.Next() {
-			diffs = append(diffs, change{key: bytes.Clone(k), old: bytes.Clone(v), had: true})
-		}
+	for ; k != nil; k, v = c.Next() {
+		diffs = append(diffs, change{key: bytes.Clone(k), old: bytes.Clone(v), had: true})
 	}
-	if err == errRewrite || (len(diffs) > n/2 && len(diffs) > 1024) {
+	if len(diffs) > n/2 && len(diffs) > 1024 {
 		// Most of the model changed (a bulk load's last write): keeping
 		// the version each key replaced would double it for revisions
 		// the model mostly cannot answer for (those of the load). The
-		// model is written anew, its versions starting here. A write
-		// that has changed most of the rewriteAt keys it has compared so
-		// far stops comparing: finishing would only make that surer,
-		// at the cost of making the whole model twice.
+		// model is written anew, its versions starting here.
 		diffs = nil
 		if err := root.DeleteBucket(bucketModel); err != nil {
 			return err
@@ -601,13 +593,6 @@ func writeModel(root kv.Bucket, an *Analysis) error {
 	}
 	return m.Put(keyModelRev, revKey)
 }
-
-// rewriteAt is how many changed keys a full write compares with the
-// stored model before it may give up and write the model anew (writeModel).
-const rewriteAt = 1 << 16
-
-// errRewrite stops writeModel's comparison.
-var errRewrite = fmt.Errorf("projections: the model is written anew")
 
 func nonNil(b []byte) []byte {
 	if b == nil {
