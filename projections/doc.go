@@ -73,6 +73,10 @@
 //	                                      "p\x00" IdentityKey is present)
 //	      "p\x00" IdentityKey           → "" (names distinct declarations
 //	                                      tell apart by their exact form)
+//	      "a\x00" uvarint len, name key, name key → "" (the two names
+//	                                      were declared different things,
+//	                                      by alias --distinct or a
+//	                                      "distinct" verdict; under each)
 //	      "c\x00" conflict id           → conflict record (JSON: the
 //	                                      conflict, and each claim's
 //	                                      predicate, resolved value and

@@ -63,6 +63,8 @@ type partialWrite struct {
 	keys     map[string]string
 	entities map[string]*Entity
 	split    map[string]bool
+	// merge is set by a "same" verdict's write (partialsame.go).
+	merge *merge
 }
 
 // updatePartial brings the model to the head for a write whose events
@@ -260,7 +262,16 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			return w.keepApart(p.Entity, p.Name, nil)
 		case *events.VerdictRecorded:
 			if p.Kind == string(KindName) && len(appended) == 1 {
-				return w.deriveNameVerdict(e, p)
+				if p.Decision != events.DecisionSame {
+					return w.deriveNameVerdict(e, p)
+				}
+				// The merged entity is touched (partialsame.go).
+				ek, err := w.prepareSame(e, p)
+				if err != nil {
+					return nil, err
+				}
+				touched[ek] = true
+				continue
 			}
 			if p.Kind != string(KindValue) && p.Kind != string(KindTemporal) {
 				return nil, errFallBack
@@ -375,15 +386,21 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 			return nil
 		}
 		for _, ek := range frontier {
-			if err := w.scanIDs(pEntityClaim, ek, func(id events.ClaimID) error {
-				c, err := w.claim(id)
-				if err != nil || c == nil {
-					return err
+			keys := []string{ek}
+			if w.merge != nil && ek == w.merge.into {
+				keys = append(keys, w.merge.from) // its claims are the merged entity's
+			}
+			for _, k := range keys {
+				if err := w.scanIDs(pEntityClaim, k, func(id events.ClaimID) error {
+					c, err := w.claim(id)
+					if err != nil || c == nil {
+						return err
+					}
+					byEntity[ek] = append(byEntity[ek], c)
+					return nil
+				}); err != nil {
+					return nil, err
 				}
-				byEntity[ek] = append(byEntity[ek], c)
-				return nil
-			}); err != nil {
-				return nil, err
 			}
 			if d == neighbourhood {
 				continue
@@ -560,9 +577,22 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		}
 		put([]byte(pEntity+ek), v)
 	}
-	owned := func(ek string) bool { d, ok := dist[ek]; return ok && d <= maxChain }
-	oldConflicts := map[ConflictID]bool{}
+	owned := func(ek string) bool {
+		if w.merge != nil && ek == w.merge.from {
+			return true // what it had is the merged entity's
+		}
+		d, ok := dist[ek]
+		return ok && d <= maxChain
+	}
+	ownedKeys := make([]string, 0, len(dist)+1)
 	for ek := range dist {
+		ownedKeys = append(ownedKeys, ek)
+	}
+	if w.merge != nil {
+		ownedKeys = append(ownedKeys, w.merge.from)
+	}
+	oldConflicts := map[ConflictID]bool{}
+	for _, ek := range ownedKeys {
 		if !owned(ek) {
 			continue
 		}
@@ -747,6 +777,9 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		k := []byte(pPredicate + name)
 		out = append(out, ModelKV{k, seal(k, b)})
 	}
+	if w.merge != nil {
+		out = append(out, w.merge.extra...)
+	}
 	return out, nil
 }
 
@@ -836,6 +869,9 @@ func (w *partialWrite) keepsNameUsers(changed map[events.ClaimID]*Claim, s *Stat
 		seen := map[events.ClaimID]bool{}
 		n := 0
 		for _, p := range []string{pEntityClaim, pValueOf} {
+			if n >= nameUsersShown {
+				break
+			}
 			err := w.scanIDs(p, u.ek, func(id events.ClaimID) error {
 				if changed[id] != nil || seen[id] {
 					return nil

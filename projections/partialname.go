@@ -186,6 +186,17 @@ func (w *partialWrite) keepApart(a, b string, v *Verdict) ([]ModelKV, error) {
 	if !found {
 		return nil, errFallBack // the conflict is not one the model lists between them
 	}
+	ka, err := w.md.keyOf(a)
+	if err != nil {
+		return nil, err
+	}
+	kb, err := w.md.keyOf(b)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range [][]byte{apartKey(ka, kb), apartKey(kb, ka)} {
+		puts = append(puts, ModelKV{k, seal(k, nil)})
+	}
 	// A key both deleted (its old place) and put (its new) is put: puts
 	// come last.
 	return append(dels, puts...), nil

@@ -19,6 +19,9 @@ import (
 // stored model with a replay's, key for key: the incremental paths of
 // retractions and name verdicts against the full analysis, where the
 // write's conditions for them are met and where they are not.
+// One seed in three names only entities of one name each, with no "as",
+// declarations or entity values, and mostly "same" verdicts on conflicts
+// with none yet, which a merge takes incrementally (partialsame.go).
 // SILLOK_RANDOM_SEEDS=N runs N seeds instead of 12.
 func TestIncrementalRandom(t *testing.T) {
 	seeds := 12
@@ -28,6 +31,8 @@ func TestIncrementalRandom(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("SILLOK_RANDOM_SEEDS")); err == nil && n > 0 {
 		seeds = n // a longer soak
 	}
+	plainPool := []string{"Agency for the Nudepasa", "Agency of the Nudepasa", "Agency of the Nudepaza", "Agency for the Nudepaza",
+		"Bakamobu Institute", "Bakamobu Institut", "Loop", "Hub"}
 	pool := []string{"Hyundai Motor", "HYUNDAI MOTOR", "Hyundai Motors", "Hyundai Motar", "Hyundai Motor Company",
 		"Hyundai Motors Company", "ASEAN", "Asean", "Samsung Electronics", "Samsung Electronic", "Loop", "Hub"}
 	// How many retractions, distinct declarations and name verdicts took
@@ -44,12 +49,16 @@ func TestIncrementalRandom(t *testing.T) {
 	// that a later split of names put on another entity; 353: the other
 	// way round, a conflict rebuilt from its verdict where the checks
 	// find one of that id on an entity the write does not own.
-	found := []int{37, 353}
-	for i := range seeds + len(found) {
-		seed := i
-		if i >= seeds {
-			seed = found[i-seeds]
+	all := make([]int, seeds)
+	for i := range all {
+		all[i] = i
+	}
+	for _, seed := range []int{37, 353} {
+		if seed >= seeds {
+			all = append(all, seed)
 		}
+	}
+	for _, seed := range all {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(seed), 16))
 			m := newModelLog(t, 1000)
@@ -68,7 +77,13 @@ func TestIncrementalRandom(t *testing.T) {
 					full++
 				}
 			}
-			name := func() string { return pool[rng.IntN(len(pool))] }
+			names := pool
+			// One seed in three names entities of one name each (above).
+			plain := seed%3 == 2
+			if plain {
+				names = plainPool
+			}
+			name := func() string { return names[rng.IntN(len(names))] }
 			// Odd seeds write longer, so that names gather more claims than
 			// a name conflict shows (keepsNameUsers).
 			writes := 50
@@ -80,13 +95,15 @@ func TestIncrementalRandom(t *testing.T) {
 				case k < 4: // a claim
 					c := eventstest.Claim(fmt.Sprintf("c%d", i), "wire", name(), "founded", "", "some words")
 					c.Value = events.Value{Kind: events.KindDate, Date: fmt.Sprint(2000 + rng.IntN(3))}
-					if rng.IntN(3) == 0 {
+					if rng.IntN(3) == 0 && !plain {
 						c.Predicate = "led by"
 						c.Value = events.Value{Kind: events.KindEntity, Entity: name()}
 					}
 					switch rng.IntN(6) {
 					case 0:
-						c.As = name()
+						if !plain {
+							c.As = name()
+						}
 					case 1:
 						c.Predicate = "opened"
 						c.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter,
@@ -111,7 +128,7 @@ func TestIncrementalRandom(t *testing.T) {
 					p := st.PartialWrites
 					step("retract "+string(id), &events.ClaimRetracted{Claim: id, Reason: "test"})
 					count(st.PartialWrites > p)
-				case k < 7: // a declaration: distinct, or another name
+				case k < 7 && !plain: // a declaration: distinct, or another name
 					kind := events.AliasDistinct
 					if rng.IntN(3) == 0 {
 						kind = events.AliasVariant
@@ -157,7 +174,9 @@ func TestIncrementalRandom(t *testing.T) {
 					stale = analysis()
 					var open []*Conflict
 					for _, cf := range an.Conflicts {
-						if cf.Kind == KindName {
+						// The plain seeds ask mostly about conflicts with
+						// no verdict yet.
+						if cf.Kind == KindName && (!plain || cf.Verdict == nil || rng.IntN(4) == 0) {
 							open = append(open, cf)
 						}
 					}
@@ -166,6 +185,9 @@ func TestIncrementalRandom(t *testing.T) {
 					}
 					cf := open[rng.IntN(len(open))]
 					d := []events.Decision{events.DecisionDismiss, events.DecisionDistinct, events.DecisionDistinct, events.DecisionSame}[rng.IntN(4)]
+					if plain && rng.IntN(2) == 0 {
+						d = events.DecisionSame
+					}
 					v, err := an.Verdict(cf, d, "", "", true)
 					if err != nil {
 						t.Fatal(err)

@@ -110,3 +110,58 @@ func TestNameUsersIncremental(t *testing.T) {
 	}
 	write(true, "a claim on it after five standing ones, one of them its value", claim("f6", "wire", few, "opened", "2019"))
 }
+
+// TestNameUsersScanStops counts the claim records keepsNameUsers decodes
+// for a new claim on a name that has nameUsersShown earlier subject
+// users: the scan of the entity's claims ("g") finds them, and the scan
+// of the claims whose value it is ("u", 2,000 of them) must not start.
+func TestNameUsersScanStops(t *testing.T) {
+	m := newModelLog(t, 100000)
+	claim := func(id, subject, year string) *events.ClaimAsserted {
+		c := eventstest.Claim(id, "wire", subject, "opened", "", "some words")
+		c.Value = events.Value{Kind: events.KindDate, Date: year}
+		return c
+	}
+	const many, few = "Alliance for the Zahehadi", "Alliance of the Zahehadi"
+	ps := []events.Payload{eventstest.Predicate("opened", events.KindDate), eventstest.Predicate("led by", events.KindEntity),
+		m.source("wire", "some words")}
+	for i := range 6 {
+		ps = append(ps, claim(fmt.Sprintf("a%d", i), many, "2019"))
+	}
+	ps = append(ps, claim("f0", few, "2019"))
+	const values = 2000
+	for i := range values {
+		c := eventstest.Claim(fmt.Sprintf("v%05d", i), "wire", fmt.Sprintf("Person %d", i), "led by", "", "some words")
+		c.Value = events.Value{Kind: events.KindEntity, Entity: many}
+		ps = append(ps, c)
+	}
+	m.step("the claims", ps...)
+	if err := m.log.View(func(tx *events.Tx) error {
+		root := tx.KV().Bucket(bucketProjections)
+		md := root.Bucket(bucketModel)
+		cur := md.Bucket(bucketCur)
+		rev, _ := modelRev(md)
+		w := &partialWrite{md: &Model{rev: rev, head: true, cur: cur, hist: md.Bucket(bucketHist), m: md}, cur: cur,
+			claims: map[events.ClaimID]*Claim{}, keys: map[string]string{}, entities: map[string]*Entity{}, split: map[string]bool{}}
+		s := NewState()
+		c := &Claim{ID: "new", Source: "wire", Subject: many, Predicate: "opened",
+			Value: events.Value{Kind: events.KindDate, Date: "2020"}, Rev: rev + 1}
+		s.Claims[c.ID] = c
+		ek, err := w.entityKey(many)
+		if err != nil {
+			return err
+		}
+		if !w.hasNameConflict(ek) {
+			t.Fatal("no name conflict")
+		}
+		if err := w.keepsNameUsers(map[events.ClaimID]*Claim{c.ID: c}, s); err != nil {
+			t.Fatalf("keepsNameUsers: %v", err)
+		}
+		if len(w.claims) > 2*nameUsersShown {
+			t.Errorf("keepsNameUsers read %d claim records to find %d users (%d claims have the entity as their value)", len(w.claims), nameUsersShown, values)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
