@@ -45,7 +45,7 @@ const (
 	pOrder     = "o\x00" // name \x00 entity key → nil: entities in the view's order
 	pName      = "n\x00" // name key (Analysis.names.key) → entity key
 	pSplit     = "p\x00" // IdentityKey whose names distinct declarations tell apart → nil
-	pApart     = "a\x00" // uvarint len + name key + name key → nil: names declared different things
+	pDeclared  = "a\x00" // uvarint len + name key + name key → nil: names a declaration or a "distinct" verdict names
 	pConflict  = "c\x00" // conflict id → conflict record (JSON)
 	pQueue     = "q\x00" // queue key (QueueKey) → status byte
 	pRoot      = "t\x00" // root id \x00 conflict id → nil: a root cause's combinations
@@ -138,10 +138,10 @@ func rootKey(cf *Conflict) []byte {
 	return []byte(pRoot + string(cf.Root) + "\x00" + string(cf.ID))
 }
 
-// apartKey is the key of the declaration that the names of keys a and b
-// are different things, under a ("a").
-func apartKey(a, b string) []byte {
-	return append(lenPrefixed(pApart, a), b...)
+// declaredKey is the key of a declaration (alias add, of any kind) or a
+// "distinct" verdict that names the names of keys a and b, under a ("a").
+func declaredKey(a, b string) []byte {
+	return append(lenPrefixed(pDeclared, a), b...)
 }
 
 func lenPrefixed(p string, k string) []byte {
@@ -192,17 +192,21 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 		return emit(k, seal(k, v))
 	}
 
-	// "a": the pairs of names declared different things.
-	var apart []ModelKV
-	for p := range a.names.distinct {
-		if p[0] != p[1] {
-			apart = append(apart, ModelKV{Key: apartKey(p[0], p[1])}, ModelKV{Key: apartKey(p[1], p[0])})
-		}
+	// "a": the pairs of names a declaration or a "distinct" verdict names.
+	var declared []ModelKV
+	pair := func(x, y string) {
+		declared = append(declared, ModelKV{Key: declaredKey(x, y)}, ModelKV{Key: declaredKey(y, x)})
 	}
-	if err := group(apart); err != nil {
+	for p := range a.names.distinct {
+		pair(p[0], p[1])
+	}
+	for _, al := range a.names.aliases {
+		pair(a.names.key(al.Entity), a.names.key(al.Name))
+	}
+	if err := group(declared); err != nil {
 		return err
 	}
-	apart = nil
+	declared = nil
 	if consume && a.names.frozen {
 		// From here on names are only resolved to entities.
 		a.names.shed()

@@ -194,7 +194,7 @@ func (w *partialWrite) keepApart(a, b string, v *Verdict) ([]ModelKV, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range [][]byte{apartKey(ka, kb), apartKey(kb, ka)} {
+	for _, k := range [][]byte{declaredKey(ka, kb), declaredKey(kb, ka)} {
 		puts = append(puts, ModelKV{k, seal(k, nil)})
 	}
 	// A key both deleted (its old place) and put (its new) is put: puts

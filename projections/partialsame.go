@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/sillok/sillok/events"
 )
@@ -19,13 +20,17 @@ import (
 //
 //   - each entity has one name, named by the verdict, and no alias (no
 //     other name joined it through a declaration, an "as" or a "same");
-//   - neither name was declared distinct from any name ("a"), nor named by
-//     an earlier "same" or "distinct" verdict, nor told apart by its exact
-//     form ("p"): those would add links, or steps, this graph does not see;
+//   - neither name is named by a declaration of any kind ("a": a
+//     declaration between two forms of one name joins nothing, yet is
+//     where a name may first appear), nor by an earlier "same" or
+//     "distinct" verdict, nor told apart by its exact form ("p"): those
+//     would add links, or steps, this graph does not see;
 //   - the names' NameKeys differ (one NameKey would make the merged
 //     entity's key that NameKey, a new key);
 //   - the later entity's key is its name's NameKey, which no other entity
-//     had to give way to ("\x00" + key): its key then goes, and no other
+//     had to give way to ("\x00" + key), and it has no name conflict for
+//     folding (another entity's name of its NameKey, which, when a root,
+//     makes both keyed by their own keys): its key then goes, and no other
 //     entity's key changes (nameGraph.entityKey);
 //   - the later name is no claim's value and no relation's target: the
 //     form such a claim shows is its entity's name, which would change
@@ -67,6 +72,9 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 	if NameKey(x) == NameKey(y) {
 		return "", errFallBack
 	}
+	if n := rec.Conflict.Names; !(n[0] == x && n[1] == y) && !(n[0] == y && n[1] == x) {
+		return "", errFallBack // a verdict on other names than its conflict's
+	}
 	type side struct {
 		name, key, ek string // the verdict's name, its name key, its entity's key
 		rec           *Entity
@@ -99,9 +107,9 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		} else if nk != k {
 			return "", errFallBack
 		}
-		prefix := lenPrefixed(pApart, k)
+		prefix := lenPrefixed(pDeclared, k)
 		if dk, _ := w.cur.Cursor().Seek(prefix); dk != nil && bytes.HasPrefix(dk, prefix) {
-			return "", errFallBack // declared distinct from a name
+			return "", errFallBack // named by a declaration
 		}
 		sd := &side{name: n, key: k, ek: ek, rec: r}
 		for _, ix := range []string{pEntityClaim, pValueOf, pRelationTo} {
@@ -180,6 +188,11 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 	if root != win.key || g.find(lose.key) != root || len(g.members(root)) != 2 {
 		return "", errFallBack
 	}
+	// Each name shows, in this graph, the form the model shows it in: a
+	// form first seen elsewhere would have been missed.
+	if g.info[win.key].display != win.rec.Name || g.info[lose.key].display != lose.rec.Name {
+		return "", errFallBack
+	}
 	merged := &Entity{Name: g.display(root), Aliases: g.aliasesOf(root), key: win.ek}
 	if merged.Name != win.rec.Name && win.asValue {
 		return "", errFallBack // the form its values show would change elsewhere
@@ -214,6 +227,12 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 			return "", err
 		}
 		if cf == nil || len(cf.Names) != 2 {
+			return "", errFallBack
+		}
+		if strings.HasPrefix(cf.Resemblance, ReasonFolding) {
+			// Another entity's name has the later name's NameKey: when
+			// that is a root, the later entity is keyed by its own key,
+			// not the NameKey, and the other entity's key changes.
 			return "", errFallBack
 		}
 		if cf.ID == ConflictID(p.Conflict) {
