@@ -73,10 +73,11 @@
 //	                                      "p\x00" IdentityKey is present)
 //	      "p\x00" IdentityKey           → "" (names distinct declarations
 //	                                      tell apart by their exact form)
-//	      "a\x00" uvarint len, name key, name key → "" (a declaration,
-//	                                      alias add of any kind, or a
-//	                                      "distinct" verdict names the two
-//	                                      names; under each)
+//	      "a\x00" uvarint len, name key, name key → "" (a "distinct"
+//	                                      declaration or verdict names the
+//	                                      two names, under each; or an
+//	                                      alias declaration names two forms
+//	                                      of the one name)
 //	      "c\x00" conflict id           → conflict record (JSON: the
 //	                                      conflict, and each claim's
 //	                                      predicate, resolved value and

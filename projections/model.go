@@ -45,7 +45,7 @@ const (
 	pOrder     = "o\x00" // name \x00 entity key → nil: entities in the view's order
 	pName      = "n\x00" // name key (Analysis.names.key) → entity key
 	pSplit     = "p\x00" // IdentityKey whose names distinct declarations tell apart → nil
-	pDeclared  = "a\x00" // uvarint len + name key + name key → nil: names a declaration or a "distinct" verdict names
+	pDeclared  = "a\x00" // uvarint len + name key + name key → nil: names a distinct declaration or verdict, or an alias of one form by another, names
 	pConflict  = "c\x00" // conflict id → conflict record (JSON)
 	pQueue     = "q\x00" // queue key (QueueKey) → status byte
 	pRoot      = "t\x00" // root id \x00 conflict id → nil: a root cause's combinations
@@ -138,8 +138,9 @@ func rootKey(cf *Conflict) []byte {
 	return []byte(pRoot + string(cf.Root) + "\x00" + string(cf.ID))
 }
 
-// declaredKey is the key of a declaration (alias add, of any kind) or a
-// "distinct" verdict that names the names of keys a and b, under a ("a").
+// declaredKey is the key of a "distinct" declaration or verdict that
+// names the names of keys a and b, or of an alias declaration between two
+// forms of one name (a == b), under a ("a").
 func declaredKey(a, b string) []byte {
 	return append(lenPrefixed(pDeclared, a), b...)
 }
@@ -192,21 +193,27 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 		return emit(k, seal(k, v))
 	}
 
-	// "a": the pairs of names a declaration or a "distinct" verdict names.
-	var declared []ModelKV
+	// "a": the pairs of names a "distinct" declaration or verdict names,
+	// and the names an alias declaration names in two of their forms.
+	var declared keyArena
 	pair := func(x, y string) {
-		declared = append(declared, ModelKV{Key: declaredKey(x, y)}, ModelKV{Key: declaredKey(y, x)})
+		declared.add(pDeclared, x, y) // declaredKey(x, y)
+		declared.add(pDeclared, y, x)
 	}
 	for p := range a.names.distinct {
 		pair(p[0], p[1])
 	}
 	for _, al := range a.names.aliases {
-		pair(a.names.key(al.Entity), a.names.key(al.Name))
+		// An alias between two names joins them (their entity then has
+		// aliases); one between two forms of one name joins nothing, and
+		// only this index says the declaration names it.
+		if k := a.names.key(al.Entity); k == a.names.key(al.Name) {
+			declared.add(pDeclared, k, k)
+		}
 	}
-	if err := group(declared); err != nil {
+	if err := declared.emitSorted(emit); err != nil {
 		return err
 	}
-	declared = nil
 	if consume && a.names.frozen {
 		// From here on names are only resolved to entities.
 		a.names.shed()

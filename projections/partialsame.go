@@ -20,11 +20,12 @@ import (
 //
 //   - each entity has one name, named by the verdict, and no alias (no
 //     other name joined it through a declaration, an "as" or a "same");
-//   - neither name is named by a declaration of any kind ("a": a
-//     declaration between two forms of one name joins nothing, yet is
-//     where a name may first appear), nor by an earlier "same" or
-//     "distinct" verdict, nor told apart by its exact form ("p"): those
-//     would add links, or steps, this graph does not see;
+//   - neither name is named by a "distinct" declaration or verdict, nor
+//     by an alias declaration between two of its forms ("a": it joins
+//     nothing, yet may be where the name first appears; an alias between
+//     two names gives their entity an alias), nor by an earlier "same",
+//     nor told apart by its exact form ("p"): those would add links, or
+//     steps, this graph does not see;
 //   - the names' NameKeys differ (one NameKey would make the merged
 //     entity's key that NameKey, a new key);
 //   - the later entity's key is its name's NameKey, which no other entity

@@ -28,9 +28,10 @@ import (
 // record without the revision, in development only).
 // Version 11: the read model indexes the claims whose value is an entity
 // by that entity, so that a retraction finds the earlier uses of a name.
-// Version 12: the read model keeps the pairs of names that declarations
-// and "distinct" verdicts name, so that a reviewer's "same" can be an
-// incremental write.
+// Version 12: the read model keeps the pairs of names that "distinct"
+// declarations and verdicts name, and the names an alias declaration names
+// in two of their forms, so that a reviewer's "same" can be an incremental
+// write.
 const SchemaVersion = 12
 
 // DefaultInterval is how many events may separate two checkpoints.
