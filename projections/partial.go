@@ -65,6 +65,8 @@ type partialWrite struct {
 	split    map[string]bool
 	// merge is set by a "same" verdict's write (partialsame.go).
 	merge *merge
+	// allVerdicts caches verdicts.
+	allVerdicts []Verdict
 }
 
 // updatePartial brings the model to the head for a write whose events
@@ -290,20 +292,9 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 	}
 	// Every verdict: the partial state's, and the claims an earlier
 	// verdict on the same conflicts settled.
-	var verdicts []Verdict
-	{
-		c := w.cur.Cursor()
-		for k, v := c.Seek([]byte(pVerdict)); k != nil && bytes.HasPrefix(k, []byte(pVerdict)); k, v = c.Next() {
-			val, err := unseal(k, v)
-			if err != nil {
-				return nil, err
-			}
-			var vd Verdict
-			if err := json.Unmarshal(val, &vd); err != nil {
-				return nil, &StoredError{What: fmt.Sprintf("the read model's verdict %x does not decode", k), Err: err}
-			}
-			verdicts = append(verdicts, vd)
-		}
+	verdicts, err := w.verdicts()
+	if err != nil {
+		return nil, err
 	}
 	for _, vd := range verdicts {
 		for _, on := range verdictsOn {
@@ -1006,6 +997,29 @@ func (w *partialWrite) ownsSubject(cf *Conflict, owned func(string) bool) (bool,
 		return false, err
 	}
 	return owned(ek), nil
+}
+
+// verdicts returns every verdict the model holds, in revision order,
+// read once per write.
+func (w *partialWrite) verdicts() ([]Verdict, error) {
+	if w.allVerdicts != nil {
+		return w.allVerdicts, nil
+	}
+	out := []Verdict{}
+	c := w.cur.Cursor()
+	for k, v := c.Seek([]byte(pVerdict)); k != nil && bytes.HasPrefix(k, []byte(pVerdict)); k, v = c.Next() {
+		val, err := unseal(k, v)
+		if err != nil {
+			return nil, err
+		}
+		var vd Verdict
+		if err := json.Unmarshal(val, &vd); err != nil {
+			return nil, &StoredError{What: fmt.Sprintf("the read model's verdict %x does not decode", k), Err: err}
+		}
+		out = append(out, vd)
+	}
+	w.allVerdicts = out
+	return out, nil
 }
 
 // valueConflictIDs returns the ids of the value conflicts of the facts

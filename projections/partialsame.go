@@ -2,8 +2,6 @@ package projections
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/sillok/sillok/events"
@@ -140,16 +138,11 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		return "", errFallBack
 	}
 	// Earlier "same" or "distinct" verdicts on either name.
-	c := w.cur.Cursor()
-	for k, v := c.Seek([]byte(pVerdict)); k != nil && bytes.HasPrefix(k, []byte(pVerdict)); k, v = c.Next() {
-		val, err := unseal(k, v)
-		if err != nil {
-			return "", err
-		}
-		var vd Verdict
-		if err := json.Unmarshal(val, &vd); err != nil {
-			return "", &StoredError{What: fmt.Sprintf("the read model's verdict %x does not decode", k), Err: err}
-		}
+	verdicts, err := w.verdicts()
+	if err != nil {
+		return "", err
+	}
+	for _, vd := range verdicts {
 		if vd.Decision != events.DecisionSame && vd.Decision != events.DecisionDistinct {
 			continue
 		}
@@ -217,6 +210,7 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 	}
 	var old []*Conflict // the verdict's conflict as stored
 	prefix := append(lenPrefixed(pBySubject, lose.ek), byte('0'+KindName.order()))
+	c := w.cur.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		q := k[len(lenPrefixed(pBySubject, lose.ek)):]
 		i := bytes.LastIndexByte(q, 0)
