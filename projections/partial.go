@@ -40,7 +40,7 @@ import (
 // Anything else falls back to the full analysis (Store.CatchUp): sources
 // that join independence groups or are archived again, other aliases,
 // retractions that may change the names, name verdicts other than
-// partialname.go's, a claim with "as" or with a name that is new, a
+// partialname.go's and partialsame.go's, a claim with "as" or with a name that is new, a
 // change of a claim's standing that may change the claims a name
 // conflict shows (keepsNameUsers), and a model that is not of the
 // revision before the write. The property tests compare both paths with

@@ -27,8 +27,8 @@ import (
 //     one with a part holding the other, and the unions come out as
 //     before.
 //
-// Anything else about a name verdict needs the full analysis: "same"
-// (two entities become one), a verdict on a conflict that has one already
+// A "same" has its own path (partialsame.go). Anything else about a name
+// verdict needs the full analysis: a verdict on a conflict that has one already
 // (it may replace a "same" or "distinct", and the names change back; or
 // the conflict may be one the checks no longer find, kept from its
 // verdict), and a "distinct" between two names of one IdentityKey (their
