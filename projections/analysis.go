@@ -32,6 +32,7 @@ type Entity struct {
 	Aliases []EntityName `json:"-"`
 	Facts   []*Fact      `json:"facts"`
 	key     string
+	names   []nameMeta // the name's, then each alias's (nameGraph.metaOf)
 }
 
 // EntityName is one alias of an entity and where it comes from.
@@ -282,6 +283,7 @@ func (a *Analysis) entities(g *nameGraph) {
 			a.entityOf[k] = e
 		}
 		e.Aliases = g.aliasesOf(root)
+		e.names = g.metaOf(root)
 		a.Entities = append(a.Entities, e)
 	}
 	g.frozen = true

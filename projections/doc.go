@@ -65,7 +65,9 @@
 //	    cur                     the model at "rev": key → value + CRC-32C
 //	                            (4 bytes LE) of key and value
 //	      "e\x00" entity key            → entity record (JSON: name,
-//	                                      aliases, facts)
+//	                                      aliases, facts, and for each
+//	                                      name where it first appeared
+//	                                      and how it was used: nameMeta)
 //	      "o\x00" name \x00 entity key  → "" (the view's order)
 //	      "n\x00" name key              → entity key (the name index:
 //	                                      IdentityKey, or IdentityKey

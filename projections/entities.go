@@ -33,11 +33,17 @@ type nameGraph struct {
 	aliases  []Alias
 	order    []string          // keys in order of first appearance
 	ekeys    map[string]string // root → entityKey(root), once unions are done
+	// addRev and addBase number the names first seen in one event
+	// (nameInfo.ord): the revision of the step being applied, and the
+	// length of order when it began.
+	addRev  events.Revision
+	addBase int
 }
 
 type nameInfo struct {
 	display  string // the first surface form seen
 	rev      events.Revision
+	ord      int  // among the names first seen in the event of rev, in the order seen
 	asAlias  bool // appears as the alias side of a declaration
 	asTarget bool // appears as a claim subject or an alias's entity
 	kind     events.AliasKind
@@ -90,7 +96,10 @@ func (g *nameGraph) foldKey(name string) string {
 func (g *nameGraph) add(name string, rev events.Revision) string {
 	k := g.key(name)
 	if _, ok := g.info[k]; !ok {
-		g.info[k] = &nameInfo{display: name, rev: rev}
+		if rev != g.addRev || len(g.order) == 0 {
+			g.addRev, g.addBase = rev, len(g.order)
+		}
+		g.info[k] = &nameInfo{display: name, rev: rev, ord: len(g.order) - g.addBase}
 		g.parent[k] = k
 		g.order = append(g.order, k)
 	}
@@ -367,6 +376,34 @@ func (g *nameGraph) aliasesOf(root string) []EntityName {
 			rev = in.rev // a name joined through another: where it first appeared
 		}
 		out = append(out, EntityName{Name: in.display, Kind: kind, Claim: in.claim, Rev: rev, Note: in.note})
+	}
+	return out
+}
+
+// nameMeta is what the read model keeps of each name of an entity, in
+// its record, besides the name itself: where the name first appeared and
+// how the events used it, which decide the root, the shown name and the
+// aliases when two entities become one (partialsame.go).
+type nameMeta struct {
+	Rev    events.Revision `json:"r"`           // nameInfo.rev
+	Ord    int             `json:"o,omitempty"` // nameInfo.ord
+	Target bool            `json:"t,omitempty"` // nameInfo.asTarget
+	Alias  bool            `json:"a,omitempty"` // nameInfo.asAlias
+}
+
+// metaOf returns the nameMeta of the entity's names: its canonical name
+// first, then its aliases in aliasesOf's order.
+func (g *nameGraph) metaOf(root string) []nameMeta {
+	canon := g.canonicalKey(root)
+	meta := func(k string) nameMeta {
+		in := g.info[k]
+		return nameMeta{Rev: in.rev, Ord: in.ord, Target: in.asTarget, Alias: in.asAlias}
+	}
+	out := []nameMeta{meta(canon)}
+	for _, k := range g.members(root) {
+		if k != canon {
+			out = append(out, meta(k))
+		}
 	}
 	return out
 }

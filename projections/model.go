@@ -68,6 +68,9 @@ type entityRecord struct {
 	Name    string       `json:"name"`
 	Aliases []EntityName `json:"aliases,omitempty"`
 	Facts   []*Fact      `json:"facts"`
+	// Names holds, for the name then each alias, where it first appeared
+	// and how it was used (nameMeta).
+	Names []nameMeta `json:"m"`
 }
 
 // conflictRecord is what the model stores of a conflict: the conflict and,
@@ -255,7 +258,7 @@ func emitModel(a *Analysis, consume bool, emit func(k, v []byte) error) error {
 		if i+1 < len(ents) && ents[i+1].key == e.key {
 			continue
 		}
-		if err := record([]byte(pEntity+e.key), entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts}); err != nil {
+		if err := record([]byte(pEntity+e.key), entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts, Names: e.names}); err != nil {
 			return err
 		}
 		if consume {
@@ -761,7 +764,7 @@ func (md *Model) entity(key string) (*Entity, error) {
 	if err := json.Unmarshal(v, &r); err != nil {
 		return nil, &StoredError{What: fmt.Sprintf("the read model's entity %q: %v", key, err), Err: err}
 	}
-	return &Entity{Name: r.Name, Aliases: r.Aliases, Facts: r.Facts, key: key}, nil
+	return &Entity{Name: r.Name, Aliases: r.Aliases, Facts: r.Facts, key: key, names: r.Names}, nil
 }
 
 // Entities calls fn for every entity with facts, in the view's order (by

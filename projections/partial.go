@@ -273,6 +273,9 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 					return nil, err
 				}
 				touched[ek] = true
+				for _, ek := range w.merge.touch {
+					touched[ek] = true
+				}
 				continue
 			}
 			if p.Kind != string(KindValue) && p.Kind != string(KindTemporal) {
@@ -562,7 +565,7 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		if e == nil {
 			continue // an entity with no claims of its own in reach
 		}
-		v, err := json.Marshal(entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts})
+		v, err := json.Marshal(entityRecord{Name: e.Name, Aliases: e.Aliases, Facts: e.Facts, Names: e.names})
 		if err != nil {
 			return nil, err
 		}

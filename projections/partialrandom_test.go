@@ -19,9 +19,12 @@ import (
 // stored model with a replay's, key for key: the incremental paths of
 // retractions and name verdicts against the full analysis, where the
 // write's conditions for them are met and where they are not.
-// One seed in three names only entities of one name each, with no "as",
-// declarations or entity values, and mostly "same" verdicts on conflicts
-// with none yet, which a merge takes incrementally (partialsame.go).
+// One seed in three names only distinct names, with mostly "same"
+// verdicts on conflicts with none yet, which a merge takes incrementally
+// (partialsame.go): half of those seeds with no "as", declarations or
+// entity values (entities of one name each), half with "as" and alias
+// declarations (translations among them) joining the names, names seen
+// only as aliases, and entity values.
 // SILLOK_RANDOM_SEEDS=N runs N seeds instead of 12.
 func TestIncrementalRandom(t *testing.T) {
 	seeds := 12
@@ -33,27 +36,37 @@ func TestIncrementalRandom(t *testing.T) {
 	}
 	plainPool := []string{"Agency for the Nudepasa", "Agency of the Nudepasa", "Agency of the Nudepaza", "Agency for the Nudepaza",
 		"Bakamobu Institute", "Bakamobu Institut", "Loop", "Hub"}
+	// Names the aliased seeds add as aliases only.
+	aliasPool := []string{"ヌデパサ庁", "바카모부 연구소", "Nudepasa Agency", "Bakamobu"}
 	pool := []string{"Hyundai Motor", "HYUNDAI MOTOR", "Hyundai Motors", "Hyundai Motar", "Hyundai Motor Company",
 		"Hyundai Motors Company", "ASEAN", "Asean", "Samsung Electronics", "Samsung Electronic", "Loop", "Hub"}
 	// How many retractions, distinct declarations and name verdicts took
 	// each path.
 	incremental, full := 0, 0
+	// How many "same" verdicts between entities with aliases took each.
+	aliasedSame := [2]int{}
 	defer func() {
 		t.Logf("retractions, distinct declarations and name verdicts: %d incremental, %d full", incremental, full)
+		t.Logf("same between entities with aliases: %d incremental, %d full", aliasedSame[1], aliasedSame[0])
 		if !t.Failed() && (incremental == 0 || full == 0) {
 			t.Errorf("retractions, distinct declarations and name verdicts took the incremental path %d times and the full one %d times; want both", incremental, full)
+		}
+		if !t.Failed() && aliasedSame[1] == 0 {
+			t.Errorf("no \"same\" between entities with aliases took the incremental path")
 		}
 	}()
 	// Seeds beyond the default that once found a fault, run always.
 	// 37: a fact whose value conflict was kept from a verdict on claims
 	// that a later split of names put on another entity; 353: the other
 	// way round, a conflict rebuilt from its verdict where the checks
-	// find one of that id on an entity the write does not own.
+	// find one of that id on an entity the write does not own. 35: an
+	// aliased seed whose merges of entities with aliases take the
+	// incremental path.
 	all := make([]int, seeds)
 	for i := range all {
 		all[i] = i
 	}
-	for _, seed := range []int{37, 353} {
+	for _, seed := range []int{35, 37, 353} {
 		if seed >= seeds {
 			all = append(all, seed)
 		}
@@ -80,10 +93,17 @@ func TestIncrementalRandom(t *testing.T) {
 			names := pool
 			// One seed in three names entities of one name each (above).
 			plain := seed%3 == 2
+			aliased := plain && seed/3%2 == 1
 			if plain {
 				names = plainPool
 			}
 			name := func() string { return names[rng.IntN(len(names))] }
+			aliasName := func() string {
+				if rng.IntN(2) == 0 {
+					return aliasPool[rng.IntN(len(aliasPool))]
+				}
+				return name()
+			}
 			// Odd seeds write longer, so that names gather more claims than
 			// a name conflict shows (keepsNameUsers).
 			writes := 50
@@ -95,7 +115,7 @@ func TestIncrementalRandom(t *testing.T) {
 				case k < 4: // a claim
 					c := eventstest.Claim(fmt.Sprintf("c%d", i), "wire", name(), "founded", "", "some words")
 					c.Value = events.Value{Kind: events.KindDate, Date: fmt.Sprint(2000 + rng.IntN(3))}
-					if rng.IntN(3) == 0 && !plain {
+					if rng.IntN(3) == 0 && (!plain || aliased) {
 						c.Predicate = "led by"
 						c.Value = events.Value{Kind: events.KindEntity, Entity: name()}
 					}
@@ -103,6 +123,8 @@ func TestIncrementalRandom(t *testing.T) {
 					case 0:
 						if !plain {
 							c.As = name()
+						} else if aliased {
+							c.As = aliasName()
 						}
 					case 1:
 						c.Predicate = "opened"
@@ -128,12 +150,24 @@ func TestIncrementalRandom(t *testing.T) {
 					p := st.PartialWrites
 					step("retract "+string(id), &events.ClaimRetracted{Claim: id, Reason: "test"})
 					count(st.PartialWrites > p)
-				case k < 7 && !plain: // a declaration: distinct, or another name
+				case k < 7 && (!plain || aliased): // a declaration: distinct, or another name
 					kind := events.AliasDistinct
 					if rng.IntN(3) == 0 {
 						kind = events.AliasVariant
 					}
 					al := &events.AliasDeclared{Name: name(), Entity: name(), Kind: kind}
+					if aliased {
+						// Mostly names that join, translations among them.
+						al.Name = aliasName()
+						switch rng.IntN(8) {
+						case 0:
+						case 1, 2:
+							al.Kind = events.AliasVariant
+						default:
+							al.Kind = events.AliasTranslation
+						}
+						kind = al.Kind
+					}
 					if key := al.Name + "\x00" + al.Entity + "\x00" + string(kind); declared[key] {
 						continue // the log refuses a declaration made already
 					} else {
@@ -168,7 +202,7 @@ func TestIncrementalRandom(t *testing.T) {
 					step(fmt.Sprintf("%s on %s", d, cf.ID), v)
 				default: // a name verdict
 					an := analysis()
-					if stale != nil && rng.IntN(3) == 0 {
+					if stale != nil && rng.IntN(3) == 0 && (!aliased || rng.IntN(3) == 0) {
 						an = stale
 					}
 					stale = analysis()
@@ -176,7 +210,7 @@ func TestIncrementalRandom(t *testing.T) {
 					for _, cf := range an.Conflicts {
 						// The plain seeds ask mostly about conflicts with
 						// no verdict yet.
-						if cf.Kind == KindName && (!plain || cf.Verdict == nil || rng.IntN(4) == 0) {
+						if cf.Kind == KindName && (!plain || cf.Verdict == nil || rng.IntN(4) == 0 && !aliased) {
 							open = append(open, cf)
 						}
 					}
@@ -195,6 +229,14 @@ func TestIncrementalRandom(t *testing.T) {
 					p := st.PartialWrites
 					step(fmt.Sprintf("%s on %s %v", d, cf.ID, cf.Names), v)
 					count(st.PartialWrites > p)
+					if ea, eb := an.Entity(cf.Names[0]), an.Entity(cf.Names[1]); d == events.DecisionSame && ea != nil && eb != nil &&
+						len(ea.Aliases)+len(eb.Aliases) > 0 {
+						if st.PartialWrites > p {
+							aliasedSame[1]++
+						} else {
+							aliasedSame[0]++
+						}
+					}
 				}
 			}
 		})

@@ -2,47 +2,54 @@ package projections
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sillok/sillok/events"
 )
 
-// A reviewer's "same" on a name conflict between two entities of one name
-// each is an incremental write too: the two entities become one, and the
-// write re-derives that entity's neighbourhood as a claim's write does
+// A reviewer's "same" on a name conflict between two entities is an
+// incremental write too: the two entities become one, and the write
+// re-derives that entity's neighbourhood as a claim's write does
 // (derive), with the merged entity in place of both, and moves what the
-// model keeps under the other entity's key. The merged entity's root, and
-// so its key, is the name that appeared first (nameGraph.union); its
-// shown name and aliases come from a name graph of the two names' claims
-// and the verdict, which is the whole graph's part for them when:
+// model keeps under the other entity's key. What nameGraph decides for
+// the merged entity it decides from its names alone: the root (the name
+// that appeared first, by revision then key: nameGraph.union), the shown
+// name (the first in order of appearance used as a subject and not as an
+// alias: canonicalKey) and the aliases. Each entity's record keeps, for
+// each of its names, where it first appeared and how it was used
+// (nameMeta), so the merge computes these from the two records and the
+// verdict (whose second name becomes an alias, as in buildNames). That
+// holds when:
 //
-//   - each entity has one name, named by the verdict, and no alias (no
-//     other name joined it through a declaration, an "as" or a "same");
-//   - neither name is named by a "distinct" declaration or verdict, nor
-//     by an alias declaration between two of its forms ("a": it joins
-//     nothing, yet may be where the name first appears; an alias between
-//     two names gives their entity an alias), nor by an earlier "same",
-//     nor told apart by its exact form ("p"): those would add links, or
-//     steps, this graph does not see;
-//   - the names' NameKeys differ (one NameKey would make the merged
-//     entity's key that NameKey, a new key);
-//   - the later entity's key is its name's NameKey, which no other entity
-//     had to give way to ("\x00" + key), and it has no name conflict for
-//     folding (another entity's name of its NameKey, which, when a root,
-//     makes both keyed by their own keys): its key then goes, and no other
-//     entity's key changes (nameGraph.entityKey);
-//   - the later name is no claim's value and no relation's target: the
+//   - no name of either entity is named by a "distinct" declaration or
+//     verdict, nor by an alias declaration between two of its forms
+//     ("a"), nor told apart by its exact form ("p"), nor by an earlier
+//     "same" verdict that also names a name of the other entity: those
+//     would add links, or refuse this one, and the graph is then more
+//     than the two entities;
+//   - neither entity shows a name made an alias (its origin, which the
+//     record does not keep, would be needed once it is listed as one);
+//   - no NameKey has names of both entities: the name checks then ask
+//     about the same pairs of names, in the same NameKey groups, with
+//     the same claims, and a conflict of the later entity is only under
+//     the merged one in the entities' queues ("s"), while two entities
+//     of one NameKey group would become one of it and change the ids;
+//   - the later entity's key is its root's NameKey, which no other
+//     entity had to give way to ("\x00" + key), and it has no name
+//     conflict for folding (another entity's name of its root's NameKey,
+//     which, when a root, makes both keyed by their own keys): its key
+//     then goes, and no other entity's key changes (nameGraph.entityKey);
+//   - the later entity is no claim's value and no relation's target: the
 //     form such a claim shows is its entity's name, which would change
 //     in the records of entities outside the write; nor is the earlier
-//     name, when the merged entity shows the later one (a verdict that
-//     names the later name first makes the earlier one the alias).
+//     one, when the merged entity shows another name than it did.
 //
-// The name conflicts do not change but for their entities: the checks ask
-// about the same pairs of names, in the same NameKey groups, with the
-// same claims; a conflict of the later entity is then under the merged
-// one in the entities' queues ("s"). The verdict's own conflict is no
-// longer found (its names are one entity): it stays, resolved, rebuilt
-// from its verdict (fromVerdict). Anything else falls back.
+// The verdict's own conflict is no longer found (its names are one
+// entity): it stays, resolved, rebuilt from its verdict (fromVerdict).
+// Anything else falls back.
 
 // merge is what a "same" verdict's write moves from the later entity.
 type merge struct {
@@ -50,12 +57,130 @@ type merge struct {
 	// extra are the keys the merge writes besides derive's: the later
 	// entity's records and indexes moved or gone, the verdict's conflict.
 	extra []ModelKV
+	// touch are the entities whose claims name one of the two as their
+	// value or relation's target, and show or compare it differently now.
+	touch []string
+}
+
+// sameName is one name of an entity being merged.
+type sameName struct {
+	key, display string
+	meta         nameMeta
+	alias        *EntityName // its entry among the aliases; nil for the shown name
+	side         int
+}
+
+// sameSide is one of the two entities being merged.
+type sameSide struct {
+	ek     string
+	rec    *Entity
+	names  []*sameName // the shown name first, then the aliases
+	claims []*Claim    // its claims (by subject or "as")
+	refs   []sameRef   // the claims whose value or relation's target it is
+}
+
+// sameRef is a claim that names an entity being merged as its value or
+// its relation's target, and the index that says so.
+type sameRef struct {
+	c     *Claim
+	index string // pValueOf or pRelationTo
+}
+
+// maxSameRefs is the most claims naming the two entities as a value or a
+// relation's target that a merge re-derives the subjects of.
+const maxSameRefs = 64
+
+// before reports whether name a appeared before name b (nameGraph.order).
+func (a *sameName) before(b *sameName) bool {
+	if a.meta.Rev != b.meta.Rev {
+		return a.meta.Rev < b.meta.Rev
+	}
+	return a.meta.Ord < b.meta.Ord
+}
+
+// rootOf returns the name of ns that is its entity's root: the first to
+// appear, by revision then key (nameGraph.union).
+func rootOfNames(ns []*sameName) *sameName {
+	r := ns[0]
+	for _, n := range ns[1:] {
+		if n.meta.Rev < r.meta.Rev || (n.meta.Rev == r.meta.Rev && n.key < r.key) {
+			r = n
+		}
+	}
+	return r
+}
+
+// loadSide reads the entity that name n resolves to, for side i of a
+// merge, or returns errFallBack when the merge cannot be incremental.
+func (w *partialWrite) loadSide(n string, i int) (*sameSide, error) {
+	ek, err := w.entityKey(n)
+	if err != nil {
+		return nil, err
+	}
+	r, err := w.md.entity(ek)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.names) != 1+len(r.Aliases) {
+		return nil, &StoredError{What: fmt.Sprintf("the read model's entity %q has %d names and %d records of them", ek, 1+len(r.Aliases), len(r.names))}
+	}
+	sd := &sameSide{ek: ek, rec: r}
+	for j := range r.names {
+		nm := &sameName{display: r.Name, meta: r.names[j], side: i}
+		if j > 0 {
+			nm.alias = &r.Aliases[j-1]
+			nm.display = nm.alias.Name
+		}
+		k, err := w.md.keyOf(nm.display)
+		if err != nil {
+			return nil, err
+		}
+		if k != IdentityKey(nm.display) {
+			return nil, errFallBack // told apart by its exact form
+		}
+		nm.key = k
+		if mk, err := w.entityKey(nm.display); err != nil {
+			return nil, err
+		} else if mk != ek {
+			return nil, &StoredError{What: fmt.Sprintf("the read model's entity %q lists the name %q, which resolves to %q", ek, nm.display, mk)}
+		}
+		prefix := lenPrefixed(pDeclared, k)
+		if dk, _ := w.cur.Cursor().Seek(prefix); dk != nil && bytes.HasPrefix(dk, prefix) {
+			return nil, errFallBack // named by a declaration
+		}
+		sd.names = append(sd.names, nm)
+	}
+	if sd.names[0].meta.Alias {
+		return nil, errFallBack // shows an alias, whose origin the record does not keep
+	}
+	for _, ix := range []string{pEntityClaim, pValueOf, pRelationTo} {
+		if err := w.scanIDs(ix, ek, func(id events.ClaimID) error {
+			c, err := w.claim(id)
+			if err != nil || c == nil {
+				return err
+			}
+			if ix == pEntityClaim {
+				sd.claims = append(sd.claims, c)
+			} else if len(sd.refs) < maxSameRefs {
+				sd.refs = append(sd.refs, sameRef{c, ix})
+			} else {
+				return errFallBack
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if len(sd.claims) == 0 && len(sd.refs) == 0 {
+		return nil, errFallBack // named only by declarations or verdicts
+	}
+	return sd, nil
 }
 
 // prepareSame checks that a "same" verdict p, event e, can be an
-// incremental write, and sets w up to write it: the later name resolves
-// to the merged entity, which derive then re-derives like a touched
-// entity. It returns the merged entity's key.
+// incremental write, and sets w up to write it: the later entity's names
+// resolve to the merged entity, which derive then re-derives like a
+// touched entity. It returns the merged entity's key.
 func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (string, error) {
 	if len(p.Rejected) > 0 || len(p.Names) != 2 {
 		return "", errFallBack
@@ -68,76 +193,35 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		return "", errFallBack
 	}
 	x, y := p.Names[0], p.Names[1]
-	if NameKey(x) == NameKey(y) {
-		return "", errFallBack
-	}
 	if n := rec.Conflict.Names; !(n[0] == x && n[1] == y) && !(n[0] == y && n[1] == x) {
 		return "", errFallBack // a verdict on other names than its conflict's
 	}
-	type side struct {
-		name, key, ek string // the verdict's name, its name key, its entity's key
-		rec           *Entity
-		claims        []*Claim // the claims that name it, in any way
-		first         events.Revision
-		asValue       bool // a claim's value or a relation's target
-	}
-	var sides [2]*side
+	var sides [2]*sameSide
 	for i, n := range []string{x, y} {
-		k, err := w.md.keyOf(n)
-		if err != nil {
+		if sides[i], err = w.loadSide(n, i); err != nil {
 			return "", err
 		}
-		if k != IdentityKey(n) {
-			return "", errFallBack // told apart by its exact form
-		}
-		ek, err := w.entityKey(n)
-		if err != nil {
-			return "", err
-		}
-		r, err := w.md.entity(ek)
-		if err != nil {
-			return "", err
-		}
-		if len(r.Aliases) > 0 {
-			return "", errFallBack
-		}
-		if nk, err := w.md.keyOf(r.Name); err != nil {
-			return "", err
-		} else if nk != k {
-			return "", errFallBack
-		}
-		prefix := lenPrefixed(pDeclared, k)
-		if dk, _ := w.cur.Cursor().Seek(prefix); dk != nil && bytes.HasPrefix(dk, prefix) {
-			return "", errFallBack // named by a declaration
-		}
-		sd := &side{name: n, key: k, ek: ek, rec: r}
-		for _, ix := range []string{pEntityClaim, pValueOf, pRelationTo} {
-			if err := w.scanIDs(ix, ek, func(id events.ClaimID) error {
-				c, err := w.claim(id)
-				if err != nil || c == nil {
-					return err
-				}
-				if ix != pEntityClaim {
-					sd.asValue = true
-				}
-				if len(sd.claims) == 0 || c.Rev < sd.first {
-					sd.first = c.Rev
-				}
-				sd.claims = append(sd.claims, c)
-				return nil
-			}); err != nil {
-				return "", err
-			}
-		}
-		if len(sd.claims) == 0 {
-			return "", errFallBack
-		}
-		sides[i] = sd
 	}
 	if sides[0].ek == sides[1].ek {
 		return "", errFallBack
 	}
-	// Earlier "same" or "distinct" verdicts on either name.
+	byKey := map[string]*sameName{}
+	folds := map[string]int{}
+	for i, sd := range sides {
+		for _, nm := range sd.names {
+			if _, ok := byKey[nm.key]; ok {
+				return "", errFallBack
+			}
+			byKey[nm.key] = nm
+			f := NameKey(nm.display)
+			if j, ok := folds[f]; ok && j != i {
+				return "", errFallBack // a NameKey with names of both
+			}
+			folds[f] = i
+		}
+	}
+	// Earlier "same" or "distinct" verdicts on their names: a "same"
+	// within one entity is already in its names' records.
 	verdicts, err := w.verdicts()
 	if err != nil {
 		return "", err
@@ -146,18 +230,41 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		if vd.Decision != events.DecisionSame && vd.Decision != events.DecisionDistinct {
 			continue
 		}
+		in := -1
 		for _, n := range vd.Names {
-			if k := IdentityKey(n); k == sides[0].key || k == sides[1].key {
+			nm := byKey[IdentityKey(n)]
+			switch {
+			case nm == nil:
+			case vd.Decision == events.DecisionDistinct || len(vd.Names) != 2 || (in >= 0 && in != nm.side):
 				return "", errFallBack
+			default:
+				in = nm.side
 			}
 		}
+		if in >= 0 && (byKey[IdentityKey(vd.Names[0])] == nil || byKey[IdentityKey(vd.Names[1])] == nil) {
+			return "", errFallBack // joins a name of one with a third entity's
+		}
 	}
-	// The root is the name that appeared first (nameGraph.union).
-	win, lose := sides[0], sides[1]
-	if lose.first < win.first || (lose.first == win.first && lose.key < win.key) {
-		win, lose = lose, win
+	// The verdict makes its second name an alias, or its first when only
+	// that is not one already (buildNames).
+	a, b := byKey[IdentityKey(x)], byKey[IdentityKey(y)]
+	if a == nil || b == nil || a.side == b.side {
+		return "", errFallBack
 	}
-	if lose.asValue || lose.ek != NameKey(lose.rec.Name) {
+	alias := b
+	if b.meta.Alias && !a.meta.Alias {
+		alias = a
+	}
+	made := !alias.meta.Alias // the verdict makes alias an alias
+	alias.meta.Alias = true
+	// The root is the name that appeared first.
+	var all []*sameName
+	for _, sd := range sides {
+		all = append(all, sd.names...)
+	}
+	root := rootOfNames(all)
+	win, lose := sides[root.side], sides[1-root.side]
+	if lr := rootOfNames(lose.names); lose.ek != NameKey(lr.display) {
 		return "", errFallBack
 	}
 	if _, ok, err := w.md.get([]byte(pEntity + "\x00" + lose.ek)); err != nil {
@@ -166,30 +273,55 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		return "", errFallBack // an entity gave way to its key
 	}
 
-	// The merged entity's names: the graph of the two names' claims and
-	// the verdict.
-	v := &Verdict{VerdictRecorded: *p, Rev: e.Revision, Author: e.Author, At: e.RecordedAt}
-	s := NewState()
-	s.Rev = e.Revision
-	for _, sd := range sides {
-		for _, c := range sd.claims {
-			s.Claims[c.ID] = c
+	// The merged entity's names, in order of first appearance: it shows
+	// the first used as a subject and not as an alias (canonicalKey).
+	slices.SortStableFunc(all, func(m, n *sameName) int {
+		if m.before(n) {
+			return -1
+		}
+		if n.before(m) {
+			return 1
+		}
+		return 0
+	})
+	canon := all[0] // when none is used as a subject and not as an alias
+	for _, nm := range all {
+		if nm.meta.Target && !nm.meta.Alias {
+			canon = nm
+			break
 		}
 	}
-	s.Verdicts = []Verdict{*v}
-	g := buildNames(s)
-	root := g.find(win.key)
-	if root != win.key || g.find(lose.key) != root || len(g.members(root)) != 2 {
+	merged := &Entity{Name: canon.display, key: win.ek, names: []nameMeta{canon.meta}}
+	for _, nm := range all {
+		if nm == canon {
+			continue
+		}
+		var en EntityName
+		switch {
+		case nm == alias && made:
+			en = EntityName{Name: nm.display, Kind: events.AliasSame, Rev: e.Revision, Note: p.Note}
+		case nm.alias != nil:
+			en = *nm.alias
+		default: // the shown name of the other entity, an alias now
+			en = EntityName{Name: nm.display, Kind: events.AliasVariant, Rev: nm.meta.Rev}
+		}
+		merged.Aliases = append(merged.Aliases, en)
+		merged.names = append(merged.names, nm.meta)
+	}
+	// The claims that name the later entity as their value or relation's
+	// target now name the merged one; those that name the earlier one
+	// show another name when the merged entity does. Their subjects'
+	// facts and conflicts are re-derived (merge.touch).
+	refs := lose.refs
+	if merged.Name != win.rec.Name {
+		refs = append(refs, win.refs...)
+	}
+	if len(refs) > maxSameRefs {
 		return "", errFallBack
 	}
-	// Each name shows, in this graph, the form the model shows it in: a
-	// form first seen elsewhere would have been missed.
-	if g.info[win.key].display != win.rec.Name || g.info[lose.key].display != lose.rec.Name {
-		return "", errFallBack
-	}
-	merged := &Entity{Name: g.display(root), Aliases: g.aliasesOf(root), key: win.ek}
-	if merged.Name != win.rec.Name && win.asValue {
-		return "", errFallBack // the form its values show would change elsewhere
+	listed := map[events.ClaimID]*Claim{}
+	for _, r := range refs {
+		listed[r.c.ID] = r.c
 	}
 
 	// What moves from the later entity, read before its name resolves to
@@ -203,10 +335,16 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		del([]byte(pOrder + win.rec.Name + "\x00" + win.ek))
 		put([]byte(pOrder+merged.Name+"\x00"+win.ek), nil)
 	}
-	put([]byte(pName+lose.key), []byte(win.ek))
+	for _, nm := range lose.names {
+		put([]byte(pName+nm.key), []byte(win.ek))
+	}
 	for _, c := range lose.claims {
 		del(append(lenPrefixed(pEntityClaim, lose.ek), c.ID...))
 		put(append(lenPrefixed(pEntityClaim, win.ek), c.ID...), nil)
+	}
+	for _, r := range lose.refs {
+		del(append(lenPrefixed(r.index, lose.ek), r.c.ID...))
+		put(append(lenPrefixed(r.index, win.ek), r.c.ID...), nil)
 	}
 	var old []*Conflict // the verdict's conflict as stored
 	prefix := append(lenPrefixed(pBySubject, lose.ek), byte('0'+KindName.order()))
@@ -255,9 +393,12 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 	del(append(lenPrefixed(pBySubject, win.ek), q...))
 	del([]byte(pConflict + p.Conflict))
 
-	// From here on the later name is the merged entity's.
-	w.keys[lose.key] = win.ek
+	// From here on the later entity's names are the merged entity's.
+	for _, nm := range lose.names {
+		w.keys[nm.key] = win.ek
+	}
 	w.entities[win.ek] = merged
+	v := &Verdict{VerdictRecorded: *p, Rev: e.Revision, Author: e.Author, At: e.RecordedAt}
 	kvs, err := w.fromVerdict(v)
 	if err != nil {
 		return "", err
@@ -266,6 +407,84 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		return "", errFallBack
 	}
 	mg.extra = append(mg.extra, kvs...)
+	// The subjects of the claims that show the merged entity differently
+	// now are re-derived (derive); the name conflicts that show those
+	// claims are not, and have their rows shown anew (reshow).
+	seen := map[string]bool{win.ek: true, lose.ek: true}
+	check := []string{win.ek, lose.ek}
+	for _, r := range refs {
+		sk, err := w.entityKey(r.c.Subject)
+		if err != nil {
+			return "", err
+		}
+		if !seen[sk] {
+			seen[sk] = true
+			check = append(check, sk)
+			mg.touch = append(mg.touch, sk)
+		}
+	}
+	if len(refs) > 0 {
+		done := map[ConflictID]bool{ConflictID(p.Conflict): true}
+		for _, ek := range check {
+			kvs, err := w.reshow(ek, listed, done)
+			if err != nil {
+				return "", err
+			}
+			mg.extra = append(mg.extra, kvs...)
+		}
+	}
 	w.merge = mg
 	return win.ek, nil
+}
+
+// reshow returns the records of the name conflicts under entity ek, but
+// those done, that show one of the claims listed, with those claims'
+// values shown as the names now resolve (Analysis.display), and adds
+// them to done.
+func (w *partialWrite) reshow(ek string, listed map[events.ClaimID]*Claim, done map[ConflictID]bool) ([]ModelKV, error) {
+	a := &Analysis{Rev: w.md.rev, State: NewState(), entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{},
+		names: &nameGraph{keys: map[string]string{}, folds: map[string]string{}, split: w.split}}
+	var out []ModelKV
+	under := lenPrefixed(pBySubject, ek)
+	prefix := append(bytes.Clone(under), byte('0'+KindName.order()))
+	cur := w.cur.Cursor()
+	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+		q := k[len(under):]
+		i := bytes.LastIndexByte(q, 0)
+		if i < 0 || done[ConflictID(q[i+1:])] {
+			continue
+		}
+		id := ConflictID(q[i+1:])
+		done[id] = true
+		rec, err := w.md.conflictRecord(id)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			continue
+		}
+		changed := false
+		for j := range rec.Conflict.Claims {
+			cc := &rec.Conflict.Claims[j]
+			c := listed[cc.ID]
+			if c == nil {
+				continue
+			}
+			if err := w.resolve(c, a.entityOf); err != nil {
+				return nil, err
+			}
+			if v := a.display(c.Value); v != cc.Value {
+				cc.Value, changed = v, true
+			}
+		}
+		if changed {
+			b, err := json.Marshal(rec)
+			if err != nil {
+				return nil, err
+			}
+			key := []byte(pConflict + string(id))
+			out = append(out, ModelKV{key, seal(key, b)})
+		}
+	}
+	return out, nil
 }

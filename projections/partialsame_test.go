@@ -1,6 +1,8 @@
 package projections
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,9 +16,12 @@ import (
 // both have, a temporal conflict of it, and a name conflict of the later
 // one with a third entity:
 // the write takes the incremental path (partialsame.go), and the stored
-// model must equal a replay's, key for key. A merge the path does not
-// take (the later name used as a value, a name declared distinct from
-// another, an entity with an alias) analyses the whole state.
+// model must equal a replay's, key for key; so does it with aliases on
+// either entity (an "as", translations declared, one before the later
+// entity's first claim), and for a second "same" that joins a third
+// entity to the merged one. A merge the path does not take (the later
+// name used as a value, a name declared distinct from another, an alias
+// of one entity of the other's NameKey) analyses the whole state.
 func TestSameIncremental(t *testing.T) {
 	early, late := "Agency for the Nudepasa", "Agency of the Nudepasa"
 	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
@@ -25,10 +30,14 @@ func TestSameIncremental(t *testing.T) {
 		return c
 	}
 	// setup returns a log with the two entities, and the name conflict
-	// between them.
+	// between them; first, when set, comes before the claims.
+	var first []events.Payload
 	setup := func(t *testing.T, relTo string, more ...events.Payload) (*modelLog, *Conflict) {
 		t.Helper()
 		m := newModelLog(t, 1000)
+		if first != nil {
+			m.step("first", first...)
+		}
 		after := eventstest.Claim("loop-after", "wire", "Loop", "opened", "", "some words")
 		after.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter,
 			To: events.FactRef{Subject: relTo, Predicate: "opened"}}}
@@ -103,14 +112,31 @@ func TestSameIncremental(t *testing.T) {
 	t.Run("LaterNameFirstInTheVerdict", func(t *testing.T) {
 		// The verdict makes its second name, the earlier, the alias: the
 		// merged entity shows the later name, which the facts citing the
-		// earlier one as their relation's target show too.
+		// earlier one as their relation's target show too (the relation's
+		// subject is re-derived).
 		early, late = late, early
 		defer func() { early, late = late, early }()
 		m, cf := setup(t, early)
 		if cf.Names[0] != late {
 			t.Fatalf("the verdict names %q first; want the later name, %q", cf.Names[0], late)
 		}
-		same(t, m, cf, false)
+		same(t, m, cf, true)
+		if got := factValue(m.analysis().Entity("Loop"), "opened"); !strings.Contains(got, late) {
+			t.Errorf("Loop's opened shows %q, want the merged entity's name %q in it", got, late)
+		}
+	})
+	t.Run("LaterNameShownByAValue", func(t *testing.T) {
+		// The merged entity shows the later name, and Loop's "led by",
+		// which names the earlier one, shows it too.
+		early, late = late, early
+		defer func() { early, late = late, early }()
+		led := eventstest.Claim("led", "wire", "Loop", "led by", "", "some words")
+		led.Value = events.Value{Kind: events.KindEntity, Entity: early}
+		m, cf := setup(t, "Hub", led)
+		same(t, m, cf, true)
+		if got := factValue(m.analysis().Entity("Loop"), "led by"); got != late {
+			t.Errorf("Loop is led by %q, want %q", got, late)
+		}
 	})
 	t.Run("LaterNameShown", func(t *testing.T) {
 		// The same, with the earlier name no relation's target: the merged
@@ -131,13 +157,34 @@ func TestSameIncremental(t *testing.T) {
 		c.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter,
 			To: events.FactRef{Subject: late, Predicate: "opened"}}}
 		m, cf := setup(t, early, c)
-		same(t, m, cf, false)
+		same(t, m, cf, true)
 	})
 	t.Run("LaterNameAsValue", func(t *testing.T) {
+		// Loop's "led by" names the later entity, and shows the merged
+		// one's name after; so does the later name's conflict with a
+		// third entity, which shows the claim as one that uses the name.
 		led := eventstest.Claim("led", "wire", "Loop", "led by", "", "some words")
 		led.Value = events.Value{Kind: events.KindEntity, Entity: late}
 		m, cf := setup(t, early, led)
-		same(t, m, cf, false)
+		same(t, m, cf, true)
+		an := m.analysis()
+		if got := factValue(an.Entity("Loop"), "led by"); got != early {
+			t.Errorf("Loop is led by %q, want %q", got, early)
+		}
+		shown := false
+		for _, c := range an.Conflicts {
+			for _, cc := range c.Claims {
+				if c.Kind == KindName && cc.ID == "led" {
+					shown = true
+					if cc.Value != early {
+						t.Errorf("name conflict %s shows claim led's value as %q, want %q", c.ID, cc.Value, early)
+					}
+				}
+			}
+		}
+		if !shown {
+			t.Error("no name conflict shows claim led")
+		}
 	})
 	t.Run("DeclaredDistinct", func(t *testing.T) {
 		m, cf := setup(t, early, &events.AliasDeclared{Name: "Loop", Entity: early, Kind: events.AliasDistinct})
@@ -146,6 +193,49 @@ func TestSameIncremental(t *testing.T) {
 	t.Run("Alias", func(t *testing.T) {
 		c := date("as", "wire", early, "founded", "2019")
 		c.As = "the Agency"
+		m, cf := setup(t, early, c)
+		same(t, m, cf, true)
+		var got []string
+		for _, al := range m.analysis().Entity(early).Aliases {
+			got = append(got, al.Name+" ("+string(al.Kind)+")")
+		}
+		if want := []string{late + " (same)", "the Agency (variant)"}; !slices.Equal(got, want) {
+			t.Errorf("the merged entity's aliases are %q, want %q", got, want)
+		}
+	})
+	t.Run("TranslatedAliases", func(t *testing.T) {
+		// Both entities have translations declared, the later entity's
+		// before its first claim: its root is the declaration's name.
+		first = []events.Payload{&events.AliasDeclared{Name: "ヌデパサ庁", Entity: late, Kind: events.AliasTranslation}}
+		defer func() { first = nil }()
+		m, cf := setup(t, "Hub", &events.AliasDeclared{Name: "누데파사 청", Entity: early, Kind: events.AliasTranslation})
+		same(t, m, cf, true)
+		if got := m.analysis().Entity("ヌデパサ庁"); got == nil || got.Name != early || len(got.Aliases) != 3 {
+			t.Errorf("the merged entity is %+v; want %q with three aliases", got, early)
+		}
+	})
+	t.Run("EarlierSame", func(t *testing.T) {
+		// A second "same" joins a third entity to one made by the first.
+		m, cf := setup(t, early)
+		same(t, m, cf, true)
+		third := strings.Replace(late, "Nudepasa", "Nudepaza", 1)
+		for _, c := range m.analysis().Conflicts {
+			if c.Kind == KindName && c.Verdict == nil && slices.Contains(c.Names, third) {
+				cf = c
+			}
+		}
+		if !slices.Contains(cf.Names, third) {
+			t.Fatalf("no open name conflict with %q", third)
+		}
+		same(t, m, cf, true)
+		if an := m.analysis(); an.Entity(third) != an.Entity(early) {
+			t.Errorf("%q is not the merged entity's: %+v, %+v", third, an.Entity(third), an.Entity(early))
+		}
+	})
+	t.Run("NameKeyOfBoth", func(t *testing.T) {
+		// The earlier entity has an alias of the later name's NameKey.
+		c := date("as", "wire", early, "founded", "2019")
+		c.As = late + "!"
 		m, cf := setup(t, early, c)
 		same(t, m, cf, false)
 	})
@@ -157,9 +247,10 @@ func TestSameIncremental(t *testing.T) {
 // or an alias of it in another form), in another form or at another
 // revision than its claims show;
 // two names of one NameKey keyed by their own keys ("Disney" and
-// "Disney+"), whose keys change when one of them goes; and the tie of two
-// names first seen in one claim, which the path takes. After each write
-// the stored model must equal a replay's.
+// "Disney+"), whose keys change when one of them goes. And merges the
+// path takes, with what they show checked: a verdict between two aliases,
+// and ties of names first seen in one claim. After each write the stored
+// model must equal a replay's.
 func TestSameFallsBack(t *testing.T) {
 	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
 		c := eventstest.Claim(id, source, subject, predicate, "", "some words")
@@ -224,6 +315,50 @@ func TestSameFallsBack(t *testing.T) {
 			t.Error("same took the incremental path")
 		}
 	})
+	t.Run("BothNamesAliases", func(t *testing.T) {
+		// The verdict is between two aliases: both entities' shown names
+		// stay names nothing made an alias, and the later one becomes an
+		// alias as a name joined through another.
+		m := newModelLog(t, 1000)
+		hub, loop := date("h1", "wire", "Hub", "founded", "2019"), date("p1", "daily", "Loop", "founded", "2018")
+		hub.As, loop.As = w, l
+		m.step("claims", append(base(m), hub, date("p0", "wire", "Loop", "founded", "2017"), loop)...)
+		if !same(t, m, w, l) {
+			t.Error("same between two aliases analysed the whole state")
+		}
+		e := m.analysis().Entity("Loop")
+		var got []string
+		for _, al := range e.Aliases {
+			got = append(got, fmt.Sprintf("%s (%s, %d)", al.Name, al.Kind, al.Rev))
+		}
+		if want := []string{w + " (variant, 5)", "Loop (variant, 6)", l + " (variant, 7)"}; e.Name != "Hub" || !slices.Equal(got, want) {
+			t.Errorf("the merged entity is %q with aliases %q, want %q with %q", e.Name, got, "Hub", want)
+		}
+	})
+	t.Run("TieOfAliases", func(t *testing.T) {
+		// A name of each entity first seen in one claim, the later
+		// entity's first: the merged entity lists it first among its
+		// aliases (nameGraph.order), though the verdict names the other
+		// entity first.
+		m := newModelLog(t, 1000)
+		hub := date("h1", "wire", "Hub", "founded", "2019")
+		hub.As = w
+		led := eventstest.Claim("led", "wire", l, "led by", "", "some words")
+		led.Value = events.Value{Kind: events.KindEntity, Entity: "Hub Agency"}
+		joins := date("h2", "daily", "Hub", "founded", "2019")
+		joins.As = "Hub Agency"
+		m.step("claims", append(base(m), hub, led, joins, date("l1", "daily", l, "founded", "2018"))...)
+		if !same(t, m, w, l) {
+			t.Error("same analysed the whole state")
+		}
+		var got []string
+		for _, al := range m.analysis().Entity("Hub").Aliases {
+			got = append(got, al.Name)
+		}
+		if want := []string{w, l, "Hub Agency"}; !slices.Equal(got, want) {
+			t.Errorf("the merged entity's aliases are %q, want %q", got, want)
+		}
+	})
 	t.Run("Tie", func(t *testing.T) {
 		m := newModelLog(t, 1000)
 		led := eventstest.Claim("led", "wire", l, "led by", "", "some words")
@@ -233,4 +368,17 @@ func TestSameFallsBack(t *testing.T) {
 			t.Error("same between two names first seen in one claim analysed the whole state")
 		}
 	})
+}
+
+// factValue returns the value e's fact of the predicate shows, or "".
+func factValue(e *Entity, predicate string) string {
+	if e == nil {
+		return ""
+	}
+	for _, f := range e.Facts {
+		if f.Predicate == predicate && f.Value != nil {
+			return *f.Value
+		}
+	}
+	return ""
 }

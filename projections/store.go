@@ -32,7 +32,11 @@ import (
 // declarations and verdicts name, and the names an alias declaration names
 // in two of their forms, so that a reviewer's "same" can be an incremental
 // write.
-const SchemaVersion = 12
+// Version 13: an entity's record keeps, for each of its names, where the
+// name first appeared and whether it was used as a subject and as an
+// alias, so that "same" can be an incremental write for entities with
+// aliases too.
+const SchemaVersion = 13
 
 // DefaultInterval is how many events may separate two checkpoints.
 const DefaultInterval = 1000
