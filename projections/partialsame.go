@@ -381,7 +381,7 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 				return "", errFallBack
 			}
 		}
-		del(k)
+		del(bytes.Clone(k)) // the cursor's key is valid only until the bucket changes
 		put(append(lenPrefixed(pBySubject, win.ek), q...), nil)
 	}
 	if len(old) != 1 {
@@ -411,7 +411,6 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 	// now are re-derived (derive); the name conflicts that show those
 	// claims are not, and have their rows shown anew (reshow).
 	seen := map[string]bool{win.ek: true, lose.ek: true}
-	check := []string{win.ek, lose.ek}
 	for _, r := range refs {
 		sk, err := w.entityKey(r.c.Subject)
 		if err != nil {
@@ -419,49 +418,58 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 		}
 		if !seen[sk] {
 			seen[sk] = true
-			check = append(check, sk)
 			mg.touch = append(mg.touch, sk)
 		}
 	}
 	if len(refs) > 0 {
-		done := map[ConflictID]bool{ConflictID(p.Conflict): true}
-		for _, ek := range check {
-			kvs, err := w.reshow(ek, listed, done)
-			if err != nil {
-				return "", err
-			}
-			mg.extra = append(mg.extra, kvs...)
+		kvs, err := w.reshow(ConflictID(p.Conflict), listed)
+		if err != nil {
+			return "", err
 		}
+		mg.extra = append(mg.extra, kvs...)
 	}
 	w.merge = mg
 	return win.ek, nil
 }
 
-// reshow returns the records of the name conflicts under entity ek, but
-// those done, that show one of the claims listed, with those claims'
-// values shown as the names now resolve (Analysis.display), and adds
-// them to done.
-func (w *partialWrite) reshow(ek string, listed map[events.ClaimID]*Claim, done map[ConflictID]bool) ([]ModelKV, error) {
+// reshow returns the records of the name conflicts, but conflict skip,
+// that show one of the claims listed, with those claims' values shown as
+// the names now resolve (Analysis.display). It reads every name
+// conflict's record: a name conflict lists the claims that use its names
+// (nameUsers), or those its verdict listed when it was kept from one
+// (fromVerdict), and those may be under any entity since.
+func (w *partialWrite) reshow(skip ConflictID, listed map[events.ClaimID]*Claim) ([]ModelKV, error) {
 	a := &Analysis{Rev: w.md.rev, State: NewState(), entityOf: map[string]*Entity{}, conflicts: map[ConflictID]*Conflict{},
 		names: &nameGraph{keys: map[string]string{}, folds: map[string]string{}, split: w.split}}
-	var out []ModelKV
-	under := lenPrefixed(pBySubject, ek)
-	prefix := append(bytes.Clone(under), byte('0'+KindName.order()))
-	cur := w.cur.Cursor()
-	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
-		q := k[len(under):]
-		i := bytes.LastIndexByte(q, 0)
-		if i < 0 || done[ConflictID(q[i+1:])] {
-			continue
-		}
-		id := ConflictID(q[i+1:])
-		done[id] = true
-		rec, err := w.md.conflictRecord(id)
+	// A record shows a claim as {"id":<its id>,...}: records that do not
+	// hold one of those are not decoded.
+	var marks [][]byte
+	for id := range listed {
+		b, err := json.Marshal(string(id))
 		if err != nil {
 			return nil, err
 		}
-		if rec == nil {
+		marks = append(marks, append([]byte(`"id":`), b...))
+	}
+	var out []ModelKV
+	prefix := append([]byte(pQueue), byte('0'+KindName.order()))
+	cur := w.cur.Cursor()
+	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+		i := bytes.LastIndexByte(k, 0)
+		if i < 0 || ConflictID(k[i+1:]) == skip {
 			continue
+		}
+		id := ConflictID(k[i+1:])
+		raw, ok, err := w.md.get([]byte(pConflict + string(id)))
+		if err != nil {
+			return nil, err
+		}
+		if !ok || !slices.ContainsFunc(marks, func(m []byte) bool { return bytes.Contains(raw, m) }) {
+			continue
+		}
+		rec, err := w.md.conflictRecord(id)
+		if err != nil {
+			return nil, err
 		}
 		changed := false
 		for j := range rec.Conflict.Claims {

@@ -382,3 +382,106 @@ func factValue(e *Entity, predicate string) string {
 	}
 	return ""
 }
+
+// TestSameReshow merges an entity that a claim names as its value, where
+// a name conflict that lists the claim is under neither the two entities
+// nor the claim's subject, each found by a review: the claim's "as" kept
+// apart from its subject (its own entity, whose name conflict lists the
+// claim), and a name conflict kept from a verdict that lists the claim
+// after its subject split off (by a distinct declaration, or by
+// retracting the claim whose "as" joined it). The merge takes the path,
+// and those conflicts must show the claim's value as a replay does.
+func TestSameReshow(t *testing.T) {
+	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
+		c := eventstest.Claim(id, source, subject, predicate, "", "some words")
+		c.Value = events.Value{Kind: events.KindDate, Date: d}
+		return c
+	}
+	led := func(id, source, subject, value string) *events.ClaimAsserted {
+		c := eventstest.Claim(id, source, subject, "led by", "", "some words")
+		c.Value = events.Value{Kind: events.KindEntity, Entity: value}
+		return c
+	}
+	base := func(m *modelLog) []events.Payload {
+		return []events.Payload{eventstest.Predicate("founded", events.KindDate), eventstest.Predicate("opened", events.KindDate),
+			eventstest.Predicate("led by", events.KindEntity), m.source("wire", "some words"), m.source("daily", "other words")}
+	}
+	same := func(t *testing.T, m *modelLog, a, b string) bool {
+		t.Helper()
+		an := m.analysis()
+		for _, cf := range an.Conflicts {
+			if cf.Kind == KindName && cf.Verdict == nil && slices.Contains(cf.Names, a) && slices.Contains(cf.Names, b) {
+				v, err := an.Verdict(cf, events.DecisionSame, "", "one", false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				before := m.st.PartialWrites
+				m.step("same", v)
+				return m.st.PartialWrites > before
+			}
+		}
+		t.Fatalf("no name conflict between %q and %q", a, b)
+		return false
+	}
+	// shows checks that some name conflict other than the verdict's lists
+	// claim "c", showing the merged entity's name.
+	shows := func(t *testing.T, m *modelLog, want string) {
+		t.Helper()
+		n := 0
+		for _, cf := range m.analysis().Conflicts {
+			for _, cc := range cf.Claims {
+				if cf.Kind == KindName && cc.ID == "c" && !slices.Contains(cf.Names, want) {
+					n++
+					if cc.Value != want {
+						t.Errorf("name conflict %s shows claim c's value as %q, want %q", cf.ID, cc.Value, want)
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Error("no other name conflict lists claim c")
+		}
+	}
+	const w, l = "Agency for the Nudepasa", "Agency of the Nudepasa"
+	const x, x2, y = "Bureau of the Kalimantra", "Bureau of the Kalimantra!", "Bureau of the Kalimantro"
+	t.Run("AsKeptApart", func(t *testing.T) {
+		m := newModelLog(t, 1000)
+		c := led("c", "wire", "Hub", l)
+		c.As = x
+		m.step("claims", append(base(m), date("w1", "wire", w, "founded", "2019"), date("l1", "daily", l, "founded", "2018"),
+			&events.AliasDeclared{Name: x, Entity: "Hub", Kind: events.AliasDistinct},
+			date("h1", "wire", "Hub", "founded", "2017"), c, date("t1", "wire", y, "founded", "2017"))...)
+		if !same(t, m, w, l) {
+			t.Error("same analysed the whole state")
+		}
+		shows(t, m, w)
+	})
+	// kept sets up a name conflict between x and y kept from a "same"
+	// that lists claim c, whose value is l; split then splits x! (c's
+	// subject) off x.
+	kept := func(t *testing.T, split events.Payload) {
+		m := newModelLog(t, 1000)
+		asx := date("asx", "wire", x, "founded", "2019")
+		asx.As = x2
+		rel := eventstest.Claim("rel", "wire", x2, "opened", "", "some words")
+		rel.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter,
+			To: events.FactRef{Subject: x, Predicate: "opened"}}}
+		m.step("claims", append(base(m), date("w1", "wire", w, "founded", "2019"), date("l1", "daily", l, "founded", "2018"),
+			date("hx", "wire", x, "opened", "2017"), asx, led("c", "wire", x2, l), rel, date("y1", "daily", y, "founded", "2016"))...)
+		same(t, m, x, y)
+		m.step("the split", split)
+		if an := m.analysis(); an.Entity(x) == an.Entity(x2) {
+			t.Fatalf("%q and %q are one entity after the split", x, x2)
+		}
+		if !same(t, m, w, l) {
+			t.Error("same analysed the whole state")
+		}
+		shows(t, m, w)
+	}
+	t.Run("KeptConflictOfSplitName", func(t *testing.T) {
+		kept(t, &events.AliasDeclared{Name: x2, Entity: x, Kind: events.AliasDistinct})
+	})
+	t.Run("KeptConflictOfRetractedAs", func(t *testing.T) {
+		kept(t, &events.ClaimRetracted{Claim: "asx", Reason: "test"})
+	})
+}

@@ -426,6 +426,19 @@ func BenchmarkClaimAdd(b *testing.B) {
 // before each run (not timed): a "distinct" ends the other conflicts
 // between the two entities too.
 func reviewNameArgs(c *benchCLI, set *gentest.Set, i int) []string {
+	return nameVerdictArgs(c, "--distinct")
+}
+
+// reviewSameArgs returns the arguments that make the names of the first
+// open name conflict one entity (review ID --same), read before each run
+// (not timed).
+func reviewSameArgs(c *benchCLI, set *gentest.Set, i int) []string {
+	return nameVerdictArgs(c, "--same")
+}
+
+// nameVerdictArgs returns the arguments of `review ID decision` on the
+// first open name conflict of the archive.
+func nameVerdictArgs(c *benchCLI, decision string) []string {
 	var doc struct {
 		Conflicts []relConflict `json:"conflicts"`
 	}
@@ -436,13 +449,19 @@ func reviewNameArgs(c *benchCLI, set *gentest.Set, i int) []string {
 	if len(doc.Conflicts) == 0 {
 		c.b.Fatal("the archive has no open name conflict")
 	}
-	return []string{"review", doc.Conflicts[0].ID, "--distinct", "--note", "bench"}
+	return []string{"review", doc.Conflicts[0].ID, decision, "--note", "bench"}
 }
 
 // BenchmarkReviewName times `sillok review ID --distinct` of one open name
 // conflict (another one each run).
 func BenchmarkReviewName(b *testing.B) {
 	benchCommand(b, reviewNameArgs, nil)
+}
+
+// BenchmarkReviewSame times `sillok review ID --same` of one open name
+// conflict (another one each run).
+func BenchmarkReviewSame(b *testing.B) {
+	benchCommand(b, reviewSameArgs, nil)
 }
 
 // retractArgs records (not timed) a new claim like the set's first claim
@@ -622,6 +641,7 @@ func TestBenchCommands(t *testing.T) {
 		{"ClaimAdd", claimAddArgs},
 		{"SourceAdd", sourceAddArgs},
 		{"ReviewName", reviewNameArgs},
+		{"ReviewSame", reviewSameArgs},
 		{"Retract", retractArgs},
 		{"Diff", diffArgs},
 		{"ViewAt", func(c *benchCLI, set *gentest.Set, i int) []string {
