@@ -47,8 +47,9 @@ import (
 //     in the records of entities outside the write; nor is the earlier
 //     one, when the merged entity shows another name than it did.
 //
-// The verdict's own conflict is no longer found (its names are one
-// entity): it stays, resolved, rebuilt from its verdict (fromVerdict).
+// The verdict's own conflict, which has no verdict yet or a dismissal,
+// is no longer found (its names are one entity): it stays, resolved,
+// rebuilt from its verdict (fromVerdict).
 // Anything else falls back.
 
 // merge is what a "same" verdict's write moves from the later entity.
@@ -189,7 +190,12 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 	if err != nil {
 		return "", err
 	}
-	if rec == nil || rec.Conflict.Kind != KindName || len(rec.Conflict.Names) != 2 || rec.Conflict.Verdict != nil {
+	if rec == nil || rec.Conflict.Kind != KindName || len(rec.Conflict.Names) != 2 {
+		return "", errFallBack
+	}
+	if v := rec.Conflict.Verdict; v != nil && v.Decision != events.DecisionDismiss {
+		// A dismissal joined nothing, and the verdict replaces it; an
+		// earlier "same" or "distinct" did.
 		return "", errFallBack
 	}
 	x, y := p.Names[0], p.Names[1]

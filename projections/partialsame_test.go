@@ -232,6 +232,32 @@ func TestSameIncremental(t *testing.T) {
 			t.Errorf("%q is not the merged entity's: %+v, %+v", third, an.Entity(third), an.Entity(early))
 		}
 	})
+	t.Run("AfterDismissal", func(t *testing.T) {
+		// A reviewer dismissed the conflict, then merges its names.
+		m, cf := setup(t, early)
+		an := m.analysis()
+		v, err := an.Verdict(cf, events.DecisionDismiss, "", "", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.step("a dismissal", v)
+		an = m.analysis()
+		if cf, err = an.Conflict(string(cf.ID)); err != nil || cf.Verdict == nil {
+			t.Fatalf("the dismissed conflict: %v, %v", cf, err)
+		}
+		v, err = an.Verdict(cf, events.DecisionSame, "", "one agency after all", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := m.st.PartialWrites
+		m.step("same", v)
+		if m.st.PartialWrites == before {
+			t.Error("same after a dismissal analysed the whole state")
+		}
+		if an := m.analysis(); an.Entity(early) != an.Entity(late) {
+			t.Errorf("after same, %q and %q are not one entity", early, late)
+		}
+	})
 	t.Run("NameKeyOfBoth", func(t *testing.T) {
 		// The earlier entity has an alias of the later name's NameKey.
 		c := date("as", "wire", early, "founded", "2019")
