@@ -24,11 +24,7 @@ import (
 // of one entity of the other's NameKey) analyses the whole state.
 func TestSameIncremental(t *testing.T) {
 	early, late := "Agency for the Nudepasa", "Agency of the Nudepasa"
-	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
-		c := eventstest.Claim(id, source, subject, predicate, "", "some words")
-		c.Value = events.Value{Kind: events.KindDate, Date: d}
-		return c
-	}
+	date := dateClaim
 	// setup returns a log with the two entities, and the name conflict
 	// between them; first, when set, comes before the claims.
 	var first []events.Payload
@@ -278,33 +274,12 @@ func TestSameIncremental(t *testing.T) {
 // and ties of names first seen in one claim. After each write the stored
 // model must equal a replay's.
 func TestSameFallsBack(t *testing.T) {
-	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
-		c := eventstest.Claim(id, source, subject, predicate, "", "some words")
-		c.Value = events.Value{Kind: events.KindDate, Date: d}
-		return c
-	}
+	date := dateClaim
 	base := func(m *modelLog) []events.Payload {
 		return []events.Payload{eventstest.Predicate("founded", events.KindDate), eventstest.Predicate("led by", events.KindEntity),
 			m.source("wire", "some words"), m.source("daily", "other words")}
 	}
-	same := func(t *testing.T, m *modelLog, a, b string) bool {
-		t.Helper()
-		an := m.analysis()
-		for _, cf := range an.Conflicts {
-			if cf.Kind == KindName && cf.Verdict == nil &&
-				((cf.Names[0] == a && cf.Names[1] == b) || (cf.Names[0] == b && cf.Names[1] == a)) {
-				v, err := an.Verdict(cf, events.DecisionSame, "", "one", false)
-				if err != nil {
-					t.Fatal(err)
-				}
-				before := m.st.PartialWrites
-				m.step("same", v)
-				return m.st.PartialWrites > before
-			}
-		}
-		t.Fatalf("no name conflict between %q and %q", a, b)
-		return false
-	}
+	same := recordSame
 	const w, l = "Agency for the Nudepasa", "Agency of the Nudepasa"
 	t.Run("FormFirstSeenInADeclaration", func(t *testing.T) {
 		m := newModelLog(t, 1000)
@@ -418,11 +393,7 @@ func factValue(e *Entity, predicate string) string {
 // retracting the claim whose "as" joined it). The merge takes the path,
 // and those conflicts must show the claim's value as a replay does.
 func TestSameReshow(t *testing.T) {
-	date := func(id, source, subject, predicate, d string) *events.ClaimAsserted {
-		c := eventstest.Claim(id, source, subject, predicate, "", "some words")
-		c.Value = events.Value{Kind: events.KindDate, Date: d}
-		return c
-	}
+	date := dateClaim
 	led := func(id, source, subject, value string) *events.ClaimAsserted {
 		c := eventstest.Claim(id, source, subject, "led by", "", "some words")
 		c.Value = events.Value{Kind: events.KindEntity, Entity: value}
@@ -432,23 +403,7 @@ func TestSameReshow(t *testing.T) {
 		return []events.Payload{eventstest.Predicate("founded", events.KindDate), eventstest.Predicate("opened", events.KindDate),
 			eventstest.Predicate("led by", events.KindEntity), m.source("wire", "some words"), m.source("daily", "other words")}
 	}
-	same := func(t *testing.T, m *modelLog, a, b string) bool {
-		t.Helper()
-		an := m.analysis()
-		for _, cf := range an.Conflicts {
-			if cf.Kind == KindName && cf.Verdict == nil && slices.Contains(cf.Names, a) && slices.Contains(cf.Names, b) {
-				v, err := an.Verdict(cf, events.DecisionSame, "", "one", false)
-				if err != nil {
-					t.Fatal(err)
-				}
-				before := m.st.PartialWrites
-				m.step("same", v)
-				return m.st.PartialWrites > before
-			}
-		}
-		t.Fatalf("no name conflict between %q and %q", a, b)
-		return false
-	}
+	same := recordSame
 	// shows checks that some name conflict other than the verdict's lists
 	// claim "c", showing the merged entity's name.
 	shows := func(t *testing.T, m *modelLog, want string) {
@@ -510,4 +465,31 @@ func TestSameReshow(t *testing.T) {
 	t.Run("KeptConflictOfRetractedAs", func(t *testing.T) {
 		kept(t, &events.ClaimRetracted{Claim: "asx", Reason: "test"})
 	})
+}
+
+// dateClaim is a claim of a date.
+func dateClaim(id, source, subject, predicate, d string) *events.ClaimAsserted {
+	c := eventstest.Claim(id, source, subject, predicate, "", "some words")
+	c.Value = events.Value{Kind: events.KindDate, Date: d}
+	return c
+}
+
+// recordSame records "same" on the name conflict between names a and b
+// that has no verdict yet, and reports whether the write was incremental.
+func recordSame(t *testing.T, m *modelLog, a, b string) bool {
+	t.Helper()
+	an := m.analysis()
+	for _, cf := range an.Conflicts {
+		if cf.Kind == KindName && cf.Verdict == nil && slices.Contains(cf.Names, a) && slices.Contains(cf.Names, b) {
+			v, err := an.Verdict(cf, events.DecisionSame, "", "one", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := m.st.PartialWrites
+			m.step("same", v)
+			return m.st.PartialWrites > before
+		}
+	}
+	t.Fatalf("no name conflict between %q and %q", a, b)
+	return false
 }
