@@ -42,10 +42,13 @@ import (
 //     conflict for folding (another entity's name of its root's NameKey,
 //     which, when a root, makes both keyed by their own keys): its key
 //     then goes, and no other entity's key changes (nameGraph.entityKey);
-//   - the later entity is no claim's value and no relation's target: the
-//     form such a claim shows is its entity's name, which would change
-//     in the records of entities outside the write; nor is the earlier
-//     one, when the merged entity shows another name than it did.
+//   - at most maxSameRefs claims name the later entity, or the earlier one
+//     when the merged entity shows another name than it did, as their
+//     value or relation's target (refs). Such a claim shows its entity's
+//     name and compares by its key: the write re-derives its subject's
+//     neighbourhood too (merge.touch), and shows its rows anew in every
+//     name conflict that lists it (reshow), since derive rewrites no name
+//     conflict.
 //
 // The verdict's own conflict, which has no verdict yet or a dismissal,
 // is no longer found (its names are one entity): it stays, resolved,
@@ -99,7 +102,7 @@ func (a *sameName) before(b *sameName) bool {
 	return a.meta.Ord < b.meta.Ord
 }
 
-// rootOf returns the name of ns that is its entity's root: the first to
+// rootOfNames returns the name of ns that is its entity's root: the first to
 // appear, by revision then key (nameGraph.union).
 func rootOfNames(ns []*sameName) *sameName {
 	r := ns[0]
