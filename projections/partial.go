@@ -609,6 +609,11 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		}
 		ek, err := w.entityKey(cf.Subject)
 		if err == errFallBack || !owned(ek) {
+			if w.merge.shows(cf) {
+				// A conflict kept from a verdict, beyond what the write
+				// owns, that shows a claim naming the merged entities.
+				return nil, errFallBack
+			}
 			continue
 		}
 		if err != nil {

@@ -62,8 +62,25 @@ type merge struct {
 	// entity's records and indexes moved or gone, the verdict's conflict.
 	extra []ModelKV
 	// touch are the entities whose claims name one of the two as their
-	// value or relation's target, and show or compare it differently now.
-	touch []string
+	// value or relation's target, and show or compare it differently now;
+	// listed are those claims.
+	touch  []string
+	listed map[events.ClaimID]*Claim
+}
+
+// shows reports whether conflict cf lists a claim that shows one of the
+// merged entities differently after the merge (false for a write that
+// merges nothing).
+func (mg *merge) shows(cf *Conflict) bool {
+	if mg == nil {
+		return false
+	}
+	for _, cc := range cf.Claims {
+		if mg.listed[cc.ID] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // sameName is one name of an entity being merged.
@@ -165,13 +182,16 @@ func (w *partialWrite) loadSide(n string, i int) (*sameSide, error) {
 			}
 			if ix == pEntityClaim {
 				sd.claims = append(sd.claims, c)
-			} else if len(sd.refs) < maxSameRefs {
-				sd.refs = append(sd.refs, sameRef{c, ix})
-			} else {
-				return errFallBack
+				return nil
+			}
+			sd.refs = append(sd.refs, sameRef{c, ix})
+			if len(sd.refs) > maxSameRefs {
+				return errStopScan // more than a merge re-derives (prepareSame)
 			}
 			return nil
-		}); err != nil {
+		}); err == errStopScan {
+			break
+		} else if err != nil {
 			return nil, err
 		}
 	}
@@ -335,7 +355,7 @@ func (w *partialWrite) prepareSame(e events.Event, p *events.VerdictRecorded) (s
 
 	// What moves from the later entity, read before its name resolves to
 	// the merged one.
-	mg := &merge{into: win.ek, from: lose.ek}
+	mg := &merge{into: win.ek, from: lose.ek, listed: listed}
 	put := func(k, v []byte) { mg.extra = append(mg.extra, ModelKV{k, seal(k, v)}) }
 	del := func(k []byte) { mg.extra = append(mg.extra, ModelKV{k, nil}) }
 	del([]byte(pEntity + lose.ek))

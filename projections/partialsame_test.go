@@ -336,6 +336,23 @@ func TestSameFallsBack(t *testing.T) {
 			t.Errorf("the merged entity is %q with aliases %q, want %q with %q", e.Name, got, "Hub", want)
 		}
 	})
+	for _, n := range []int{maxSameRefs, maxSameRefs + 1} {
+		// Claims naming the later entity as their value: a merge
+		// re-derives the subjects of at most maxSameRefs.
+		t.Run(fmt.Sprintf("Values%d", n), func(t *testing.T) {
+			m := newModelLog(t, 1000)
+			ps := append(base(m), date("w1", "wire", w, "founded", "2019"), date("l1", "daily", l, "founded", "2018"))
+			for i := range n {
+				c := eventstest.Claim(fmt.Sprintf("v%d", i), "wire", "Loop", "led by", "", "some words")
+				c.Value = events.Value{Kind: events.KindEntity, Entity: l}
+				ps = append(ps, c)
+			}
+			m.step("claims", ps...)
+			if got, want := same(t, m, w, l), n <= maxSameRefs; got != want {
+				t.Errorf("same with %d values: incremental %v, want %v", n, got, want)
+			}
+		})
+	}
 	t.Run("TieOfAliases", func(t *testing.T) {
 		// A name of each entity first seen in one claim, the later
 		// entity's first: the merged entity lists it first among its
@@ -465,6 +482,56 @@ func TestSameReshow(t *testing.T) {
 	t.Run("KeptConflictOfRetractedAs", func(t *testing.T) {
 		kept(t, &events.ClaimRetracted{Claim: "asx", Reason: "test"})
 	})
+	// A value conflict kept from a verdict lists claim c2, whose value is
+	// l, after c2's subject split off to an entity n relations away (a
+	// second review's case): within maxChain the write owns the conflict
+	// and shows it anew; beyond, it falls back.
+	for _, n := range []int{maxChain, maxChain + 1} {
+		t.Run(fmt.Sprintf("KeptValueConflict%dRelationsAway", n), func(t *testing.T) {
+			const q, q2 = "Quebec", "Quebec Harbour"
+			m := newModelLog(t, 1000)
+			asq := date("asq", "wire", q, "founded", "2019")
+			asq.As = q2
+			ps := append(base(m), date("w1", "wire", w, "founded", "2019"), date("l1", "daily", l, "founded", "2018"),
+				led("c1", "wire", q, "Hub"), asq, led("c2", "daily", q2, l), date("h1", "wire", "Hub", "founded", "2017"))
+			chain := []string{q2}
+			for i := 1; i < n; i++ {
+				chain = append(chain, fmt.Sprintf("Stop %d", i))
+			}
+			chain = append(chain, q)
+			for i := 0; i+1 < len(chain); i++ {
+				r := eventstest.Claim(fmt.Sprintf("r%d", i), "wire", chain[i], "opened", "", "some words")
+				r.Value = events.Value{Kind: events.KindDate, Relation: &events.Relation{Op: events.RelAfter,
+					To: events.FactRef{Subject: chain[i+1], Predicate: "opened"}}}
+				ps = append(ps, r)
+			}
+			m.step("claims", ps...)
+			an := m.analysis()
+			for _, cf := range an.Conflicts {
+				if cf.Kind == KindValue && cf.Subject == q && cf.Predicate == "led by" {
+					v, err := an.Verdict(cf, events.DecisionReject, "c1", "", false)
+					if err != nil {
+						t.Fatal(err)
+					}
+					m.step("reject c1", v)
+				}
+			}
+			m.step("the split", &events.AliasDeclared{Name: q2, Entity: q, Kind: events.AliasDistinct})
+			if an := m.analysis(); an.Entity(q) == an.Entity(q2) {
+				t.Fatalf("%q and %q are one entity after the split", q, q2)
+			}
+			if got, want := same(t, m, w, l), n <= maxChain; got != want {
+				t.Errorf("same: incremental %v, want %v", got, want)
+			}
+			for _, cf := range m.analysis().Conflicts {
+				for _, cc := range cf.Claims {
+					if cc.ID == "c2" && cc.Value != w {
+						t.Errorf("conflict %s shows claim c2's value as %q, want %q", cf.ID, cc.Value, w)
+					}
+				}
+			}
+		})
+	}
 }
 
 // dateClaim is a claim of a date.
