@@ -555,6 +555,29 @@ func (w *partialWrite) derive(appended []events.Event) ([]ModelKV, error) {
 		}
 	}
 	an := analyze(s, pn, false)
+	// A fact links the value conflict of its entity and predicate by id,
+	// and shows what a verdict on it says (a dismissal's values). A value
+	// conflict whose subject is now another entity's (kept from its
+	// verdict after a split of names) is linked by a fact the write may
+	// not hold: a verdict on it needs the whole state.
+	for _, on := range verdictsOn {
+		cf := an.conflicts[ConflictID(on)]
+		if cf == nil {
+			if cf, err = w.md.Conflict(ConflictID(on)); err != nil {
+				return nil, err
+			}
+		}
+		if cf == nil || cf.Kind != KindValue {
+			continue
+		}
+		ek, err := w.entityKey(cf.Subject)
+		if err != nil {
+			return nil, err
+		}
+		if conflictID(KindValue, ek, cf.Predicate) != cf.ID {
+			return nil, errFallBack
+		}
+	}
 
 	// What the write owns, and its new values.
 	var out []ModelKV
